@@ -1,0 +1,38 @@
+# The bot's own sentences. Answers themselves live in knowledge_base/.
+# Tone: warm, respectful and practical, in short sentences that read well
+# on a phone.
+
+greeting = Hello and welcome! I'm the digital assistant for government services, and I'm glad to help. Type your question in your own words, or pick one of the main topics below.
+greeting-reply-to-salam = Wa alaikum assalam, and welcome! I'm the digital assistant for government services. Type your question in your own words, or pick one of the main topics below.
+
+fallback = I'm sorry, I couldn't find a reliable answer to that in our services guide, and I'd rather not guess. You can rephrase your question, pick one of the main topics, or talk to a member of our team.
+
+clarify-prompt = I want to make sure I give you the right answer. Which of these do you mean?
+
+topic-menu = Here are the { $topic } services. Which one do you need?
+
+main-topics-prompt = Which topic can I help you with?
+
+handoff-urgent = We've marked your case as urgent, and a member of our team will join you right here in this chat within minutes. There's no need to repeat anything: they will see everything you've written.
+handoff-agent = We've passed your conversation to our customer service team, and an agent will join you here as soon as possible. Your messages are saved and they will read them in full, so there's no need to repeat yourself.
+handoff-requested = Of course. I've passed your conversation to a member of our team, who will join you here shortly. Tell them briefly what you need; they will see everything in this chat.
+
+agent-acknowledged = Thank you, your message has reached the agent handling your request, who will reply to you here.
+
+answer-in-other-language = This answer is only available in Arabic for now:
+
+button-talk-to-agent = Talk to a person
+button-main-topics = Main topics
+
+error-internal = We're sorry, something went wrong on our side. Please send your message again in a moment; if your case is urgent, call 19900.
+
+topic-account = My portal account
+topic-civil-affairs = Civil affairs
+topic-education = Education
+topic-general = General services
+topic-health = Health
+topic-municipal = Municipal services
+topic-residency = Residency and visas
+topic-social = Social support
+topic-traffic = Traffic
+topic-utilities = Power, water and internet

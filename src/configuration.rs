@@ -1,0 +1,201 @@
+//! Settings: built-in defaults < optional TOML file < `KHIDMA_<SECTION>__<KEY>`
+//! environment variables < the documented short names (`KHIDMA_BIND`,
+//! `KHIDMA_KB_DIR`, `KHIDMA_LOCALES_DIR`). The environment is
+//! passed in as a map so that tests can layer it without touching the
+//! process's own.
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use config::{Config, Environment, File, FileFormat};
+use serde::Deserialize;
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    pub server: ServerSettings,
+    pub kb: KbSettings,
+    pub locales: LocaleSettings,
+    pub state: StateSettings,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ServerSettings {
+    pub bind: SocketAddr,
+    /// Largest request body accepted, in bytes.
+    pub max_body_bytes: usize,
+    /// Worker threads; 0 means one per core.
+    pub workers: usize,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct KbSettings {
+    pub dir: PathBuf,
+    /// Reload when files change.
+    pub watch: bool,
+    /// Quiet time after the last change before reloading.
+    pub reload_debounce_ms: u64,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct LocaleSettings {
+    pub dir: PathBuf,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct StateSettings {
+    /// Conversations idle this long are forgotten (not those with an agent).
+    pub idle_ttl_secs: u64,
+}
+
+impl KbSettings {
+    pub fn reload_debounce(&self) -> Duration {
+        Duration::from_millis(self.reload_debounce_ms)
+    }
+}
+
+impl StateSettings {
+    pub fn idle_ttl(&self) -> Duration {
+        Duration::from_secs(self.idle_ttl_secs)
+    }
+}
+
+const DEFAULTS: &str = r#"
+[server]
+bind = "127.0.0.1:8080"
+max_body_bytes = 65536
+workers = 0
+
+[kb]
+dir = "./knowledge_base"
+watch = true
+reload_debounce_ms = 300
+
+[locales]
+dir = "./locales"
+
+[state]
+idle_ttl_secs = 86400
+"#;
+
+/// Short environment names from the public contract, and the keys they set.
+const SHORT_NAMES: &[(&str, &str)] = &[
+    ("KHIDMA_BIND", "server.bind"),
+    ("KHIDMA_KB_DIR", "kb.dir"),
+    ("KHIDMA_LOCALES_DIR", "locales.dir"),
+];
+
+#[derive(Debug, thiserror::Error)]
+#[error("configuration error: {0}")]
+pub struct ConfigError(#[from] config::ConfigError);
+
+impl Settings {
+    /// `file` is the `--config` argument; without it, `KHIDMA_CONFIG` names
+    /// the file, and without that there is none.
+    pub fn load(file: Option<&Path>, env: &HashMap<String, String>) -> Result<Self, ConfigError> {
+        let mut builder = Config::builder().add_source(File::from_str(DEFAULTS, FileFormat::Toml));
+        let file = file
+            .map(Path::to_path_buf)
+            .or_else(|| env.get("KHIDMA_CONFIG").map(PathBuf::from));
+        if let Some(path) = file {
+            builder = builder.add_source(File::from(path).format(FileFormat::Toml).required(true));
+        }
+        // Only `KHIDMA_<SECTION>__<KEY>` names go through the generic layer;
+        // the short names are mapped one by one below.
+        let sectioned: HashMap<String, String> = env
+            .iter()
+            .filter(|(name, _)| name.starts_with("KHIDMA_") && name.contains("__"))
+            .map(|(name, value)| (name.clone(), value.clone()))
+            .collect();
+        builder = builder.add_source(
+            Environment::with_prefix("KHIDMA")
+                .prefix_separator("_")
+                .separator("__")
+                .try_parsing(true)
+                .source(Some(sectioned)),
+        );
+        for (name, key) in SHORT_NAMES {
+            if let Some(value) = env.get(*name) {
+                builder = builder.set_override(*key, value.as_str())?;
+            }
+        }
+        Ok(builder.build()?.try_deserialize()?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &[(&str, &str)]) -> HashMap<String, String> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn defaults_need_no_file_and_no_environment() {
+        let settings = Settings::load(None, &HashMap::new()).unwrap();
+        assert_eq!(settings.server.bind, "127.0.0.1:8080".parse().unwrap());
+        assert_eq!(settings.kb.dir, PathBuf::from("./knowledge_base"));
+        assert_eq!(settings.locales.dir, PathBuf::from("./locales"));
+        assert!(settings.kb.watch);
+    }
+
+    #[test]
+    fn the_file_overrides_defaults_and_the_environment_overrides_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("khidma.toml");
+        std::fs::write(
+            &path,
+            "[server]\nbind = \"0.0.0.0:9000\"\n[kb]\nwatch = false\n",
+        )
+        .unwrap();
+        let settings = Settings::load(Some(&path), &HashMap::new()).unwrap();
+        assert_eq!(settings.server.bind, "0.0.0.0:9000".parse().unwrap());
+        assert!(!settings.kb.watch);
+
+        let settings = Settings::load(
+            Some(&path),
+            &env(&[
+                ("KHIDMA_SERVER__BIND", "127.0.0.1:7000"),
+                ("KHIDMA_KB__WATCH", "true"),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(settings.server.bind, "127.0.0.1:7000".parse().unwrap());
+        assert!(settings.kb.watch);
+
+        let settings = Settings::load(
+            None,
+            &env(&[
+                ("KHIDMA_CONFIG", path.to_str().unwrap()),
+                ("KHIDMA_BIND", "127.0.0.1:7001"),
+                ("KHIDMA_KB_DIR", "/srv/kb"),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(settings.server.bind, "127.0.0.1:7001".parse().unwrap());
+        assert_eq!(settings.kb.dir, PathBuf::from("/srv/kb"));
+        assert!(!settings.kb.watch, "KHIDMA_CONFIG names the file");
+    }
+
+    #[test]
+    fn unknown_keys_and_bad_values_are_rejected() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("khidma.toml");
+        std::fs::write(&path, "[server]\nbnid = \"0.0.0.0:9000\"\n").unwrap();
+        let err = Settings::load(Some(&path), &HashMap::new()).unwrap_err();
+        assert!(err.to_string().contains("bnid"), "{err}");
+
+        let err = Settings::load(None, &env(&[("KHIDMA_BIND", "not an address")])).unwrap_err();
+        assert!(err.to_string().contains("bind"), "{err}");
+    }
+}

@@ -1,0 +1,228 @@
+//! What a conversation is, independent of where it is stored or which
+//! channel it came through.
+
+use std::collections::VecDeque;
+use std::fmt;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use serde::{Deserialize, Serialize};
+
+use crate::i18n::Lang;
+use crate::kb::EntryId;
+
+/// Turns kept with the conversation for context; the bot needs few, and
+/// agents get the full history from the transcript.
+pub const MAX_TURNS: usize = 50;
+
+pub fn now_ms() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|elapsed| elapsed.as_millis() as i64)
+        .unwrap_or_default()
+}
+
+/// `<channel>:<platform user id>`, e.g. `web:citizen-42`, `telegram:7000001`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct ConversationId(String);
+
+pub const MAX_USER_ID_LEN: usize = 128;
+
+impl ConversationId {
+    /// `user` must be a platform's user id: printable, no spaces, at most
+    /// [`MAX_USER_ID_LEN`] characters.
+    pub fn new(channel: &str, user: &str) -> Result<Self, String> {
+        if user.is_empty() {
+            return Err("must not be empty".to_owned());
+        }
+        if user.chars().count() > MAX_USER_ID_LEN {
+            return Err(format!("must be at most {MAX_USER_ID_LEN} characters"));
+        }
+        if user.chars().any(|c| c.is_control() || c.is_whitespace()) {
+            return Err("must not contain spaces or control characters".to_owned());
+        }
+        Ok(Self(format!("{channel}:{user}")))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    pub fn channel(&self) -> &str {
+        self.0.split_once(':').map_or("", |(channel, _)| channel)
+    }
+}
+
+impl TryFrom<String> for ConversationId {
+    type Error = String;
+
+    fn try_from(raw: String) -> Result<Self, Self::Error> {
+        let (channel, user) = raw
+            .split_once(':')
+            .ok_or_else(|| format!("{raw:?} is not <channel>:<user id>"))?;
+        ConversationId::new(channel, user)
+    }
+}
+
+impl From<ConversationId> for String {
+    fn from(id: ConversationId) -> Self {
+        id.0
+    }
+}
+
+impl fmt::Display for ConversationId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// What the bot did with a message; the `action` of the REST reply.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Action {
+    Answer,
+    Clarify,
+    Escalate,
+    Fallback,
+    Agent,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EscalationReason {
+    /// An `escalate = "urgent"` entry matched: an outage or a hazard.
+    Urgent,
+    /// An `escalate = "agent"` entry matched.
+    AgentEntry,
+    /// The citizen asked for a person.
+    CitizenAsked,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Priority {
+    Normal,
+    Urgent,
+}
+
+/// Who is answering the citizen.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum Handoff {
+    #[default]
+    Bot,
+    /// Escalated; no agent has claimed it yet. The bot stays silent.
+    Waiting {
+        reason: EscalationReason,
+        priority: Priority,
+        entry_id: Option<EntryId>,
+        since_ms: i64,
+        /// Whether the citizen has been told that their later messages reach
+        /// the agent (said once, not after every message).
+        acknowledged: bool,
+    },
+}
+
+impl Handoff {
+    pub fn is_with_humans(&self) -> bool {
+        !matches!(self, Handoff::Bot)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Speaker {
+    Citizen,
+    Bot,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Turn {
+    pub at_ms: i64,
+    pub speaker: Speaker,
+    pub text: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub action: Option<Action>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entry_id: Option<EntryId>,
+}
+
+/// Everything the bot remembers between two messages of one citizen.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Conversation {
+    pub id: ConversationId,
+    /// Pinned on the first message that shows a language; changed only when
+    /// the citizen clearly switches or a client forces one.
+    pub language: Option<Lang>,
+    /// Entries last offered as choices (clarify buttons or a topic menu):
+    /// the next message may pick one of them.
+    #[serde(default)]
+    pub offered: Vec<EntryId>,
+    #[serde(default)]
+    pub consecutive_fallbacks: u32,
+    #[serde(default)]
+    pub handoff: Handoff,
+    #[serde(default)]
+    pub last_entry: Option<EntryId>,
+    #[serde(default)]
+    pub turns: VecDeque<Turn>,
+    pub created_at_ms: i64,
+    pub updated_at_ms: i64,
+}
+
+impl Conversation {
+    pub fn new(id: ConversationId) -> Self {
+        let now = now_ms();
+        Self {
+            id,
+            language: None,
+            offered: Vec::new(),
+            consecutive_fallbacks: 0,
+            handoff: Handoff::Bot,
+            last_entry: None,
+            turns: VecDeque::new(),
+            created_at_ms: now,
+            updated_at_ms: now,
+        }
+    }
+
+    pub fn record(&mut self, turn: Turn) {
+        self.updated_at_ms = turn.at_ms;
+        self.turns.push_back(turn);
+        while self.turns.len() > MAX_TURNS {
+            self.turns.pop_front();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn conversation_ids_name_channel_and_user() {
+        let id = ConversationId::new("web", "citizen-42").unwrap();
+        assert_eq!(id.as_str(), "web:citizen-42");
+        assert_eq!(id.channel(), "web");
+        assert!(ConversationId::new("web", "").is_err());
+        assert!(ConversationId::new("web", "two words").is_err());
+        assert!(ConversationId::new("web", &"x".repeat(MAX_USER_ID_LEN + 1)).is_err());
+        assert!(ConversationId::try_from("no-channel".to_owned()).is_err());
+    }
+
+    #[test]
+    fn only_the_latest_turns_are_kept() {
+        let mut conversation = Conversation::new(ConversationId::new("web", "u").unwrap());
+        for n in 0..(MAX_TURNS + 5) {
+            conversation.record(Turn {
+                at_ms: n as i64,
+                speaker: Speaker::Citizen,
+                text: n.to_string(),
+                action: None,
+                entry_id: None,
+            });
+        }
+        assert_eq!(conversation.turns.len(), MAX_TURNS);
+        assert_eq!(conversation.turns.front().unwrap().text, "5");
+    }
+}

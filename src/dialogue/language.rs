@@ -1,0 +1,253 @@
+//! Which language to answer in: detected per message from its script, pinned
+//! in the conversation, switched only when the citizen clearly switches.
+
+use crate::i18n::Lang;
+use crate::kb::analysis::{is_arabic_letter, words};
+
+/// Latin-script words that mark a message as Arabic written in Latin letters
+/// (Arabizi) rather than English: common function words and greetings.
+const ARABIZI_WORDS: &[&str] = &[
+    "el",
+    "al",
+    "il",
+    "w",
+    "wa",
+    "we",
+    "ana",
+    "enta",
+    "enti",
+    "inta",
+    "shu",
+    "sho",
+    "esh",
+    "eh",
+    "ya",
+    "mn",
+    "min",
+    "men",
+    "fi",
+    "fe",
+    "3an",
+    "3ala",
+    "ma",
+    "mesh",
+    "mish",
+    "msh",
+    "mafi",
+    "ba3d",
+    "bel",
+    "bil",
+    "la",
+    "law",
+    "walla",
+    "wala",
+    "wallah",
+    "kif",
+    "keef",
+    "kaif",
+    "wain",
+    "wein",
+    "fen",
+    "fein",
+    "leh",
+    "leish",
+    "lesh",
+    "abi",
+    "abgha",
+    "abga",
+    "bade",
+    "badi",
+    "biddi",
+    "3ayez",
+    "3ayza",
+    "3awez",
+    "shi",
+    "ahlan",
+    "marhaba",
+    "salam",
+    "momken",
+    "mumkin",
+    "lazem",
+    "lazim",
+    "hal",
+    "ento",
+    "e7na",
+    "i7na",
+    "hay",
+    "hayda",
+    "hada",
+    "da",
+    "di",
+    "el7in",
+    "dilwa2ti",
+    "sh",
+    "yalla",
+    "habibi",
+    "shukran",
+    "insha2allah",
+    "inshallah",
+];
+
+/// Latin-script words that only English uses, for telling English from
+/// Arabizi.
+const ENGLISH_WORDS: &[&str] = &[
+    "the", "is", "are", "my", "i", "to", "and", "of", "for", "how", "what", "can", "you", "it",
+    "do", "have", "this", "on", "with", "me", "we", "our", "your", "be", "was", "there", "get",
+    "need", "want", "please", "hi", "hello", "thanks", "where", "when", "why", "does", "not", "no",
+    "at", "since", "from", "into", "an",
+];
+
+/// Arabizi writes the letters Latin lacks with digits: 2 ء, 3 ع, 5 خ, 6 ط,
+/// 7 ح, 8 ق, 9 ص. A digit inside a word (not a number) is a strong sign.
+fn has_arabizi_digit(word: &str) -> bool {
+    let chars: Vec<char> = word.chars().collect();
+    chars.iter().any(|c| c.is_ascii_alphabetic())
+        && chars
+            .iter()
+            .any(|c| matches!(c, '2' | '3' | '5' | '6' | '7' | '8' | '9'))
+}
+
+/// True when Latin-script words read as Arabic: more Arabizi markers than
+/// English function words.
+pub fn is_arabizi(text: &str) -> bool {
+    let mut arabizi = 0;
+    let mut english = 0;
+    for word in words(text) {
+        if word.chars().any(is_arabic_letter) {
+            continue;
+        }
+        let lower = word.to_lowercase();
+        if has_arabizi_digit(&lower) || ARABIZI_WORDS.contains(&lower.as_str()) {
+            arabizi += 1;
+        } else if ENGLISH_WORDS.contains(&lower.as_str()) {
+            english += 1;
+        }
+    }
+    arabizi > english
+}
+
+/// What one message says about its language.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Detected {
+    pub lang: Lang,
+    /// Words written in `lang`.
+    pub words: usize,
+    /// Share of all letters that are in `lang`'s script (Arabizi counts as
+    /// Arabic), 0.5..=1.
+    pub share: f32,
+}
+
+/// Script first: Arabic letters against Latin letters, the majority wins.
+/// Latin letters count as Arabic when the message is Arabizi.
+pub fn detect(text: &str) -> Option<Detected> {
+    let arabizi = is_arabizi(text);
+    let (mut arabic_letters, mut latin_letters) = (0usize, 0usize);
+    let (mut arabic_words, mut latin_words) = (0usize, 0usize);
+    for word in words(text) {
+        let arabic = word.chars().filter(|&c| is_arabic_letter(c)).count();
+        let latin = word.chars().filter(|c| c.is_alphabetic()).count() - arabic;
+        arabic_letters += arabic;
+        latin_letters += latin;
+        if arabic > latin {
+            arabic_words += 1;
+        } else if latin > 0 {
+            latin_words += 1;
+        }
+    }
+    if arabizi {
+        arabic_letters += latin_letters;
+        arabic_words += latin_words;
+        latin_letters = 0;
+        latin_words = 0;
+    }
+    let total = arabic_letters + latin_letters;
+    if total == 0 {
+        return None;
+    }
+    let (lang, letters, words) = if arabic_letters >= latin_letters {
+        (Lang::Ar, arabic_letters, arabic_words)
+    } else {
+        (Lang::En, latin_letters, latin_words)
+    };
+    Some(Detected {
+        lang,
+        words,
+        share: letters as f32 / total as f32,
+    })
+}
+
+/// A citizen "clearly switches" with at least this many words in the other
+/// language making up at least this share of the message, so that a pinned
+/// Arabic conversation survives "OTP" or "login".
+const SWITCH_MIN_WORDS: usize = 2;
+const SWITCH_MIN_SHARE: f32 = 0.75;
+
+/// The language to answer in. `forced` is a client's explicit choice;
+/// `hint` a platform's profile language, used until the text says more.
+pub fn choose(
+    forced: Option<Lang>,
+    pinned: Option<Lang>,
+    hint: Option<Lang>,
+    detected: Option<Detected>,
+) -> Lang {
+    if let Some(lang) = forced {
+        return lang;
+    }
+    match (pinned, detected) {
+        (None, Some(detected)) => detected.lang,
+        (Some(pinned), Some(detected))
+            if detected.lang != pinned
+                && detected.words >= SWITCH_MIN_WORDS
+                && detected.share >= SWITCH_MIN_SHARE =>
+        {
+            detected.lang
+        }
+        (Some(pinned), _) => pinned,
+        (None, None) => hint.unwrap_or_default(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lang(text: &str) -> Option<Lang> {
+        detect(text).map(|detected| detected.lang)
+    }
+
+    #[test]
+    fn script_decides_and_mixed_text_goes_by_majority() {
+        assert_eq!(lang("أريد تجديد جواز السفر"), Some(Lang::Ar));
+        assert_eq!(lang("How do I renew my passport?"), Some(Lang::En));
+        assert_eq!(
+            lang("ما عم اقدر اعمل login عالبوابة، الباسورد القديم ما عم يمشي"),
+            Some(Lang::Ar)
+        );
+        assert_eq!(
+            lang("my iqama اقامة expired two months ago"),
+            Some(Lang::En)
+        );
+        assert_eq!(lang("👍 123"), None);
+    }
+
+    #[test]
+    fn arabizi_is_arabic() {
+        assert_eq!(lang("el kahraba ma2tou3a 3anna"), Some(Lang::Ar));
+        assert_eq!(lang("ana abi a3ref wain el maktab"), Some(Lang::Ar));
+        assert_eq!(lang("I need 2 copies of my certificate"), Some(Lang::En));
+    }
+
+    #[test]
+    fn a_pinned_language_changes_only_on_a_clear_switch() {
+        let otp = detect("OTP");
+        assert_eq!(choose(None, Some(Lang::Ar), None, otp), Lang::Ar);
+        let english = detect("I want to pay my water bill");
+        assert_eq!(choose(None, Some(Lang::Ar), None, english), Lang::En);
+        assert_eq!(
+            choose(Some(Lang::Ar), Some(Lang::En), None, english),
+            Lang::Ar
+        );
+        assert_eq!(choose(None, None, Some(Lang::En), None), Lang::En);
+        assert_eq!(choose(None, None, None, None), Lang::Ar);
+    }
+}

@@ -1,0 +1,144 @@
+//! Decides what the bot does with a message and words the reply. Knows
+//! nothing of HTTP, platforms or storage: a channel hands it a message and a
+//! conversation, it hands back a [`Reply`] and the updated conversation.
+
+mod decide;
+pub mod language;
+mod render;
+
+use serde::Serialize;
+
+pub use decide::{ButtonAction, Decision, decide};
+
+use crate::conversation::{Action, Conversation, Handoff, Speaker, Turn, now_ms};
+use crate::i18n::{Lang, Localizer};
+use crate::kb::{EntryId, KnowledgeBase};
+
+/// A citizen's message as every channel delivers it.
+#[derive(Debug, Clone, Default)]
+pub struct Incoming {
+    pub text: String,
+    /// The id of a button the citizen pressed, when they pressed one.
+    pub button: Option<String>,
+    /// A client's explicit language choice.
+    pub forced_language: Option<Lang>,
+    /// A platform's profile language (Telegram's `language_code`).
+    pub language_hint: Option<Lang>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Button {
+    pub id: String,
+    pub title: String,
+}
+
+/// One chat bubble. `text` is Markdown; channels render it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OutgoingMessage {
+    pub text: String,
+    pub buttons: Vec<Button>,
+}
+
+/// The bot's reply to one message: the object of `POST /api/v1/messages`
+/// and of `khidma ask`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Reply {
+    pub conversation_id: String,
+    pub language: Lang,
+    pub action: Action,
+    pub entry_id: Option<EntryId>,
+    pub candidates: Vec<EntryId>,
+    pub messages: Vec<OutgoingMessage>,
+}
+
+/// Handles one message: picks the language, decides, words the reply and
+/// records both sides in `conversation`.
+pub fn respond(
+    incoming: &Incoming,
+    conversation: &mut Conversation,
+    kb: &KnowledgeBase,
+    localizer: &Localizer,
+) -> Reply {
+    let lang = language::choose(
+        incoming.forced_language,
+        conversation.language,
+        incoming.language_hint,
+        language::detect(&incoming.text),
+    );
+    conversation.language = Some(lang);
+    let button = incoming.button.as_deref().and_then(ButtonAction::parse);
+    let decision = decide(&incoming.text, button.as_ref(), conversation, kb);
+    let rendered = render::render(&decision, lang, kb, localizer);
+    apply(&decision, &rendered, conversation, kb);
+
+    let now = now_ms();
+    conversation.record(Turn {
+        at_ms: now,
+        speaker: Speaker::Citizen,
+        text: incoming.text.clone(),
+        action: None,
+        entry_id: None,
+    });
+    if !rendered.messages.is_empty() {
+        conversation.record(Turn {
+            at_ms: now,
+            speaker: Speaker::Bot,
+            text: rendered
+                .messages
+                .iter()
+                .map(|message| message.text.as_str())
+                .collect::<Vec<_>>()
+                .join("\n\n"),
+            action: Some(rendered.action),
+            entry_id: rendered.entry_id.clone(),
+        });
+    }
+    Reply {
+        conversation_id: conversation.id.to_string(),
+        language: lang,
+        action: rendered.action,
+        entry_id: rendered.entry_id,
+        candidates: rendered.candidates,
+        messages: rendered.messages,
+    }
+}
+
+/// What the decision changes in the conversation.
+fn apply(
+    decision: &Decision,
+    rendered: &render::Rendered,
+    conversation: &mut Conversation,
+    kb: &KnowledgeBase,
+) {
+    conversation.offered = rendered.candidates.clone();
+    if !matches!(decision, Decision::RelayToAgent { .. }) {
+        conversation.consecutive_fallbacks = match decision {
+            Decision::Fallback => conversation.consecutive_fallbacks + 1,
+            _ => 0,
+        };
+    }
+    match decision {
+        Decision::Answer { entry } => conversation.last_entry = Some(kb.entry(*entry).id.clone()),
+        Decision::Escalate {
+            entry,
+            reason,
+            priority,
+        } => {
+            let entry_id = entry.map(|entry| kb.entry(entry).id.clone());
+            conversation.last_entry = entry_id.clone();
+            conversation.handoff = Handoff::Waiting {
+                reason: *reason,
+                priority: *priority,
+                entry_id,
+                since_ms: now_ms(),
+                acknowledged: false,
+            };
+        }
+        Decision::RelayToAgent { .. } => {
+            if let Handoff::Waiting { acknowledged, .. } = &mut conversation.handoff {
+                *acknowledged = true;
+            }
+        }
+        _ => {}
+    }
+}

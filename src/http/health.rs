@@ -1,0 +1,28 @@
+use actix_web::{HttpResponse, web};
+use serde_json::json;
+
+use crate::bot::Bot;
+
+/// The process is up.
+pub async fn healthz() -> HttpResponse {
+    HttpResponse::Ok().json(json!({"status": "ok"}))
+}
+
+/// The process can serve: a knowledge base is loaded and the state store
+/// answers.
+pub async fn readyz(bot: web::Data<Bot>) -> HttpResponse {
+    let entries = bot.kb().current().entries().len();
+    let store = bot.store();
+    match store.ping().await {
+        Ok(()) => HttpResponse::Ok().json(json!({
+            "status": "ready",
+            "knowledge_base": {"entries": entries},
+            "store": {"kind": store.kind(), "status": "ok"},
+        })),
+        Err(err) => HttpResponse::ServiceUnavailable().json(json!({
+            "status": "unavailable",
+            "knowledge_base": {"entries": entries},
+            "store": {"kind": store.kind(), "status": "unavailable", "error": err.to_string()},
+        })),
+    }
+}

@@ -1,0 +1,273 @@
+//! Every sentence the bot says in its own words lives in `locales/<lang>/`
+//! as Fluent messages, written for each language rather than translated
+//! word for word. This module loads them and checks that both languages say
+//! everything the code needs.
+
+mod lang;
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::path::Path;
+
+use fluent_bundle::concurrent::FluentBundle;
+use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
+use unic_langid::LanguageIdentifier;
+
+pub use lang::{Lang, UnsupportedLang};
+
+/// The messages the code uses. Keeping them in one enum lets start-up prove
+/// that both languages have all of them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Msg {
+    Greeting,
+    GreetingReplyToSalam,
+    Fallback,
+    ClarifyPrompt,
+    TopicMenu,
+    MainTopicsPrompt,
+    HandoffUrgent,
+    HandoffAgent,
+    HandoffRequested,
+    AgentAcknowledged,
+    AnswerInOtherLanguage,
+    ButtonTalkToAgent,
+    ButtonMainTopics,
+    ErrorInternal,
+}
+
+impl Msg {
+    pub const ALL: [Msg; 14] = [
+        Msg::Greeting,
+        Msg::GreetingReplyToSalam,
+        Msg::Fallback,
+        Msg::ClarifyPrompt,
+        Msg::TopicMenu,
+        Msg::MainTopicsPrompt,
+        Msg::HandoffUrgent,
+        Msg::HandoffAgent,
+        Msg::HandoffRequested,
+        Msg::AgentAcknowledged,
+        Msg::AnswerInOtherLanguage,
+        Msg::ButtonTalkToAgent,
+        Msg::ButtonMainTopics,
+        Msg::ErrorInternal,
+    ];
+
+    pub fn id(self) -> &'static str {
+        match self {
+            Msg::Greeting => "greeting",
+            Msg::GreetingReplyToSalam => "greeting-reply-to-salam",
+            Msg::Fallback => "fallback",
+            Msg::ClarifyPrompt => "clarify-prompt",
+            Msg::TopicMenu => "topic-menu",
+            Msg::MainTopicsPrompt => "main-topics-prompt",
+            Msg::HandoffUrgent => "handoff-urgent",
+            Msg::HandoffAgent => "handoff-agent",
+            Msg::HandoffRequested => "handoff-requested",
+            Msg::AgentAcknowledged => "agent-acknowledged",
+            Msg::AnswerInOtherLanguage => "answer-in-other-language",
+            Msg::ButtonTalkToAgent => "button-talk-to-agent",
+            Msg::ButtonMainTopics => "button-main-topics",
+            Msg::ErrorInternal => "error-internal",
+        }
+    }
+}
+
+/// Prefix of the messages that name a knowledge-base category
+/// (`topic-utilities`).
+const TOPIC_PREFIX: &str = "topic-";
+
+#[derive(Debug, thiserror::Error)]
+#[error("the locales are not usable:\n  {}", .problems.join("\n  "))]
+pub struct I18nError {
+    pub problems: Vec<String>,
+}
+
+pub struct Localizer {
+    arabic: FluentBundle<FluentResource>,
+    english: FluentBundle<FluentResource>,
+}
+
+fn load_bundle(
+    dir: &Path,
+    lang: Lang,
+    problems: &mut Vec<String>,
+) -> (FluentBundle<FluentResource>, BTreeSet<String>) {
+    let langid: LanguageIdentifier = lang.code().parse().expect("ar and en are valid tags");
+    let mut bundle = FluentBundle::new_concurrent(vec![langid]);
+    // Unicode isolation marks around placeables are invisible in a browser
+    // but show up as boxes on some phones' chat apps.
+    bundle.set_use_isolating(false);
+    let mut ids = BTreeSet::new();
+    let folder = dir.join(lang.code());
+    let mut files: Vec<_> = match fs::read_dir(&folder) {
+        Ok(read) => read
+            .filter_map(Result::ok)
+            .map(|child| child.path())
+            .filter(|path| path.extension().is_some_and(|ext| ext == "ftl"))
+            .collect(),
+        Err(err) => {
+            problems.push(format!("{}: cannot be read: {err}", folder.display()));
+            return (bundle, ids);
+        }
+    };
+    files.sort();
+    for path in files {
+        let source = match fs::read_to_string(&path) {
+            Ok(source) => source,
+            Err(err) => {
+                problems.push(format!("{}: cannot be read: {err}", path.display()));
+                continue;
+            }
+        };
+        let resource = match FluentResource::try_new(source) {
+            Ok(resource) => resource,
+            Err((resource, errors)) => {
+                for error in errors {
+                    problems.push(format!("{}: {error}", path.display()));
+                }
+                resource
+            }
+        };
+        for entry in resource.entries() {
+            if let fluent_syntax::ast::Entry::Message(message) = entry {
+                ids.insert(message.id.name.to_owned());
+            }
+        }
+        if let Err(errors) = bundle.add_resource(resource) {
+            for error in errors {
+                problems.push(format!("{}: {error}", path.display()));
+            }
+        }
+    }
+    (bundle, ids)
+}
+
+impl Localizer {
+    pub fn load(dir: &Path) -> Result<Self, I18nError> {
+        let mut problems = Vec::new();
+        let (arabic, arabic_ids) = load_bundle(dir, Lang::Ar, &mut problems);
+        let (english, english_ids) = load_bundle(dir, Lang::En, &mut problems);
+        for (lang, ids, other_ids) in [
+            (Lang::Ar, &arabic_ids, &english_ids),
+            (Lang::En, &english_ids, &arabic_ids),
+        ] {
+            for msg in Msg::ALL {
+                if !ids.contains(msg.id()) {
+                    problems.push(format!("{lang}: message {:?} is missing", msg.id()));
+                }
+            }
+            for id in other_ids.difference(ids) {
+                problems.push(format!(
+                    "{lang}: message {id:?} exists in {} only",
+                    lang.other()
+                ));
+            }
+        }
+        if problems.is_empty() {
+            Ok(Self { arabic, english })
+        } else {
+            Err(I18nError { problems })
+        }
+    }
+
+    fn bundle(&self, lang: Lang) -> &FluentBundle<FluentResource> {
+        match lang {
+            Lang::Ar => &self.arabic,
+            Lang::En => &self.english,
+        }
+    }
+
+    fn format(&self, lang: Lang, id: &str, args: Option<&FluentArgs>) -> Option<String> {
+        let bundle = self.bundle(lang);
+        let pattern = bundle.get_message(id)?.value()?;
+        let mut errors = Vec::new();
+        let text = bundle
+            .format_pattern(pattern, args, &mut errors)
+            .into_owned();
+        for error in errors {
+            tracing::error!(%lang, id, %error, "formatting a message failed");
+        }
+        Some(text)
+    }
+
+    pub fn text(&self, lang: Lang, msg: Msg) -> String {
+        self.text_with(lang, msg, &[])
+    }
+
+    pub fn text_with(&self, lang: Lang, msg: Msg, args: &[(&str, FluentValue<'_>)]) -> String {
+        let mut fluent_args = FluentArgs::new();
+        for (name, value) in args {
+            fluent_args.set(*name, value.clone());
+        }
+        self.format(lang, msg.id(), Some(&fluent_args))
+            .expect("Localizer::load checked that every Msg exists in both languages")
+    }
+
+    /// The label of a knowledge-base category, or its folder name when the
+    /// locales do not name it yet.
+    pub fn topic(&self, lang: Lang, category: &str) -> String {
+        self.format(lang, &format!("{TOPIC_PREFIX}{category}"), None)
+            .unwrap_or_else(|| category.replace('-', " "))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(dir: &Path, lang: &str, body: &str) {
+        fs::create_dir_all(dir.join(lang)).unwrap();
+        fs::write(dir.join(lang).join("khidma.ftl"), body).unwrap();
+    }
+
+    #[test]
+    fn the_shipped_locales_cover_every_message_in_both_languages() {
+        let localizer = Localizer::load(Path::new("locales")).expect("shipped locales load");
+        for lang in Lang::ALL {
+            for msg in Msg::ALL {
+                assert!(
+                    !localizer.text(lang, msg).trim().is_empty(),
+                    "{lang} {msg:?}"
+                );
+            }
+        }
+        assert_ne!(
+            localizer.topic(Lang::Ar, "utilities"),
+            localizer.topic(Lang::En, "utilities")
+        );
+    }
+
+    #[test]
+    fn a_message_present_in_one_language_only_is_reported() {
+        let dir = tempfile::tempdir().unwrap();
+        let shipped_ar = fs::read_to_string("locales/ar/khidma.ftl").unwrap();
+        let shipped_en = fs::read_to_string("locales/en/khidma.ftl").unwrap();
+        write(
+            dir.path(),
+            "ar",
+            &format!("{shipped_ar}\nonly-arabic = نص\n"),
+        );
+        write(dir.path(), "en", &shipped_en);
+        let err = Localizer::load(dir.path())
+            .err()
+            .expect("parity is enforced");
+        assert!(
+            err.problems
+                .iter()
+                .any(|p| p.contains("only-arabic") && p.starts_with("en")),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn a_missing_message_is_reported_by_id() {
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), "ar", "greeting = أهلًا\n");
+        write(dir.path(), "en", "greeting = Hello\n");
+        let err = Localizer::load(dir.path())
+            .err()
+            .expect("missing messages fail");
+        assert!(err.to_string().contains("\"fallback\" is missing"), "{err}");
+    }
+}

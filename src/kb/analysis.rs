@@ -1,0 +1,564 @@
+//! Text analysis shared by indexing and querying, so that a citizen's words
+//! and an entry's words meet in the same form.
+//!
+//! Arabic: presentation forms folded (NFKC), diacritics and tatweel removed,
+//! alef/hamza seats, alef maqsura and teh marbuta unified, Arabic-Indic
+//! digits mapped to ASCII, then Larkey's light10 stemmer (the stemmer behind
+//! Lucene's ArabicAnalyzer, which beat root stemming on TREC Arabic).
+//! English: lower-cased and Snowball-stemmed. Each word is handled by its own
+//! script, so one analyzer serves Arabic, English and mixed messages.
+
+use std::collections::HashSet;
+
+use tantivy::tokenizer::{
+    Language, LowerCaser, RawTokenizer, Stemmer, TextAnalyzer, Token, TokenStream, Tokenizer,
+};
+use unicode_normalization::UnicodeNormalization;
+
+/// Which steps of the chain run. Everything is on in production; the quality
+/// report switches steps off one by one to show what each is worth.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AnalysisOptions {
+    pub normalize: bool,
+    pub stem: bool,
+}
+
+impl Default for AnalysisOptions {
+    fn default() -> Self {
+        Self {
+            normalize: true,
+            stem: true,
+        }
+    }
+}
+
+/// Function words that say nothing about which service a citizen needs, in
+/// their normalised form (after [`normalize_arabic`]). Question words are
+/// here too: every FAQ entry is full of them.
+const ARABIC_STOP_WORDS: &[&str] = &[
+    "من",
+    "في",
+    "فى",
+    "علي",
+    "عن",
+    "الي",
+    "ان",
+    "او",
+    "ام",
+    "ثم",
+    "قد",
+    "لقد",
+    "ما",
+    "ماذا",
+    "لا",
+    "لم",
+    "لن",
+    "هل",
+    "هو",
+    "هي",
+    "هم",
+    "هن",
+    "انا",
+    "انت",
+    "انتي",
+    "انتم",
+    "نحن",
+    "احنا",
+    "هذا",
+    "هذه",
+    "هذي",
+    "هاذا",
+    "ذلك",
+    "تلك",
+    "التي",
+    "الذي",
+    "الذين",
+    "اللي",
+    "اللى",
+    "كان",
+    "كانت",
+    "يكون",
+    "مع",
+    "كل",
+    "عند",
+    "لدي",
+    "لي",
+    "له",
+    "لها",
+    "لنا",
+    "لك",
+    "لكم",
+    "به",
+    "بها",
+    "فيه",
+    "فيها",
+    "منه",
+    "منها",
+    "عليه",
+    "عليها",
+    "هناك",
+    "هنا",
+    "كيف",
+    "متي",
+    "اين",
+    "لماذا",
+    "وش",
+    "ايش",
+    "شو",
+    "ايه",
+    "ليش",
+    "ليه",
+    "وين",
+    "فين",
+    "ازاي",
+    "شلون",
+    "قديش",
+    "امتي",
+    "يا",
+    "بس",
+    "عشان",
+    "علشان",
+    "لان",
+    "لو",
+    "اذا",
+    "حتي",
+    "الا",
+    "او",
+    "و",
+    "ف",
+    "ب",
+    "ل",
+    "ك",
+    "يعني",
+    "طيب",
+    "ممكن",
+    "هاد",
+    "هيدا",
+    "دا",
+    "دي",
+    "ده",
+    "كده",
+    "كدا",
+    "هيك",
+    "انو",
+    "اني",
+    "انه",
+    "انها",
+    "بدون",
+    "غير",
+    "بعض",
+    "اي",
+    "اية",
+    // Greetings, thanks and politeness formulas: courteous, never a topic.
+    "السلام",
+    "سلام",
+    "عليكم",
+    "ورحمه",
+    "الله",
+    "وبركاته",
+    "مرحبا",
+    "اهلا",
+    "هلا",
+    "وسهلا",
+    "صباح",
+    "مساء",
+    "الخير",
+    "خير",
+    "شكرا",
+    "مشكور",
+    "مشكورين",
+    "يعطيك",
+    "يعطيكم",
+    "العافيه",
+    "سمحت",
+    "سمحتي",
+    "يخليك",
+    "حياك",
+    "تسلم",
+    "جزيل",
+    "الشكر",
+];
+
+const ENGLISH_STOP_WORDS: &[&str] = &[
+    "a", "an", "the", "and", "or", "but", "if", "then", "so", "of", "to", "in", "on", "at", "by",
+    "for", "from", "with", "about", "as", "into", "is", "are", "was", "were", "be", "been",
+    "being", "am", "i", "im", "i'm", "me", "my", "we", "our", "us", "you", "your", "he", "she",
+    "his", "her", "it", "its", "it's", "they", "their", "them", "this", "that", "these", "those",
+    "there", "here", "what", "which", "who", "whom", "how", "when", "where", "why", "do", "does",
+    "did", "doing", "can", "could", "would", "should", "will", "shall", "may", "might", "must",
+    "have", "has", "had", "just", "also", "too", "very", "any", "some", "all", "there's", "s", "t",
+    "d", "ll", "ve", "re", "m", "u", "ur", "pls", "plz", "please", "hi", "hello", "hey", "thanks",
+    "thank", "ok", "okay", "dear",
+];
+
+/// Lucene's light10 prefixes, checked in this order; at most one is removed.
+/// `عال` (Levantine/Gulf "on the") is ours.
+const PREFIXES: &[&str] = &["ال", "وال", "بال", "كال", "فال", "لل", "عال", "و"];
+/// Lucene's light10 suffixes, walked once in this order; several may go.
+const SUFFIXES: &[&str] = &["ها", "ان", "ات", "ون", "ين", "يه", "ية", "ه", "ة", "ي"];
+
+pub fn is_arabic_letter(c: char) -> bool {
+    matches!(c, '\u{0620}'..='\u{064A}' | '\u{066E}'..='\u{06D3}' | '\u{06FA}'..='\u{06FF}')
+}
+
+/// Harakat, Quranic annotation marks and superscript alef: they decorate a
+/// word without changing which word it is.
+pub fn is_arabic_mark(c: char) -> bool {
+    matches!(
+        c,
+        '\u{0610}'..='\u{061A}' | '\u{064B}'..='\u{065F}' | '\u{0670}' | '\u{06D6}'..='\u{06ED}'
+    )
+}
+
+const TATWEEL: char = '\u{0640}';
+
+fn is_presentation_form(c: char) -> bool {
+    matches!(c, '\u{FB50}'..='\u{FDFF}' | '\u{FE70}'..='\u{FEFF}')
+}
+
+/// Maps Arabic-Indic (٠-٩) and Persian (۰-۹) digits to ASCII.
+pub fn ascii_digit(c: char) -> Option<char> {
+    match c {
+        '\u{0660}'..='\u{0669}' => char::from_digit(c as u32 - 0x0660, 10),
+        '\u{06F0}'..='\u{06F9}' => char::from_digit(c as u32 - 0x06F0, 10),
+        _ => None,
+    }
+}
+
+/// Brings the many spellings of one Arabic word to one form.
+pub fn normalize_arabic(word: &str) -> String {
+    let folded: String = if word.chars().any(is_presentation_form) {
+        word.nfkc().collect()
+    } else {
+        word.to_owned()
+    };
+    folded
+        .chars()
+        .filter(|&c| c != TATWEEL && !is_arabic_mark(c))
+        .map(|c| match c {
+            'أ' | 'إ' | 'آ' | 'ٱ' => 'ا',
+            'ى' | 'ئ' | 'ی' => 'ي',
+            'ة' => 'ه',
+            'ؤ' => 'و',
+            'ک' => 'ك',
+            other => ascii_digit(other).unwrap_or(other),
+        })
+        .collect()
+}
+
+/// Larkey's light10, as in Lucene's `ArabicStemmer`, on a normalised word.
+pub fn light10(word: &str) -> String {
+    let mut letters: Vec<char> = word.chars().collect();
+    for prefix in PREFIXES {
+        let prefix: Vec<char> = prefix.chars().collect();
+        // A lone و needs a word of at least four letters, the others two
+        // letters left behind.
+        let long_enough = if prefix.len() == 1 {
+            letters.len() >= 4
+        } else {
+            letters.len() >= prefix.len() + 2
+        };
+        if long_enough && letters.starts_with(&prefix) {
+            letters.drain(..prefix.len());
+            break;
+        }
+    }
+    for suffix in SUFFIXES {
+        let suffix: Vec<char> = suffix.chars().collect();
+        if letters.len() >= suffix.len() + 2 && letters.ends_with(&suffix) {
+            letters.truncate(letters.len() - suffix.len());
+        }
+    }
+    letters.into_iter().collect()
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Script {
+    Arabic,
+    Latin,
+}
+
+fn script_of(c: char) -> Script {
+    if is_arabic_letter(c) || is_arabic_mark(c) || c == TATWEEL || is_presentation_form(c) {
+        Script::Arabic
+    } else {
+        Script::Latin
+    }
+}
+
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || is_arabic_mark(c) || c == '\''
+}
+
+/// Splits text into words, also where the script changes inside a run of
+/// letters (`الـKG`, `عالـportal`). Digits belong to no script and stay with
+/// the word they touch, which keeps Arabizi words (`ma2tou3a`) whole.
+pub fn words(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut begin: Option<usize> = None;
+    let mut current: Option<Script> = None;
+    for (index, c) in text.char_indices() {
+        if !is_word_char(c) {
+            if let Some(start) = begin.take() {
+                out.push(&text[start..index]);
+            }
+            current = None;
+            continue;
+        }
+        let script = (!c.is_numeric()).then(|| script_of(c));
+        match (begin, current, script) {
+            (None, _, _) => {
+                begin = Some(index);
+                current = script;
+            }
+            (Some(start), Some(seen), Some(now)) if seen != now => {
+                out.push(&text[start..index]);
+                begin = Some(index);
+                current = Some(now);
+            }
+            (Some(_), None, Some(now)) => current = Some(now),
+            _ => {}
+        }
+    }
+    if let Some(start) = begin {
+        out.push(&text[start..]);
+    }
+    out.into_iter()
+        .map(|word| word.trim_matches('\''))
+        .filter(|word| !word.is_empty())
+        .collect()
+}
+
+/// The analysis chain. Cheap to clone: stop lists are shared.
+#[derive(Clone)]
+pub struct Analyzer {
+    options: AnalysisOptions,
+    arabic_stop_words: std::sync::Arc<HashSet<String>>,
+    english_stop_words: std::sync::Arc<HashSet<&'static str>>,
+    english_stemmer: TextAnalyzer,
+}
+
+impl Analyzer {
+    pub fn new(options: AnalysisOptions) -> Self {
+        let arabic_stop_words = ARABIC_STOP_WORDS
+            .iter()
+            .map(|word| normalize_arabic(word))
+            .collect();
+        let english_stemmer = TextAnalyzer::builder(RawTokenizer::default())
+            .filter(LowerCaser)
+            .filter(Stemmer::new(Language::English))
+            .build();
+        Self {
+            options,
+            arabic_stop_words: std::sync::Arc::new(arabic_stop_words),
+            english_stop_words: std::sync::Arc::new(ENGLISH_STOP_WORDS.iter().copied().collect()),
+            english_stemmer,
+        }
+    }
+
+    pub fn options(&self) -> AnalysisOptions {
+        self.options
+    }
+
+    /// The index terms of `text`, in order, stop words removed.
+    pub fn terms(&mut self, text: &str) -> Vec<String> {
+        words(text)
+            .into_iter()
+            .filter_map(|word| self.term(word))
+            .collect()
+    }
+
+    fn term(&mut self, word: &str) -> Option<String> {
+        if word.chars().any(|c| script_of(c) == Script::Arabic) {
+            self.arabic_term(word)
+        } else if word.chars().any(|c| ascii_digit(c).is_some()) {
+            let ascii: String = word.chars().map(|c| ascii_digit(c).unwrap_or(c)).collect();
+            self.latin_term(&ascii)
+        } else {
+            self.latin_term(word)
+        }
+    }
+
+    fn arabic_term(&self, word: &str) -> Option<String> {
+        if !self.options.normalize {
+            return Some(word.to_owned());
+        }
+        let normalized = normalize_arabic(word);
+        if self.arabic_stop_words.contains(&normalized) {
+            return None;
+        }
+        // كهربا and كهرباء are one word to a citizen; a final hamza after
+        // alef is the part most often dropped.
+        let folded = normalized
+            .strip_suffix("اء")
+            .map(|stem| format!("{stem}ا"))
+            .unwrap_or(normalized);
+        if self.options.stem {
+            Some(light10(&folded))
+        } else {
+            Some(folded)
+        }
+    }
+
+    fn latin_term(&mut self, word: &str) -> Option<String> {
+        let lower = word.to_lowercase();
+        if self.options.normalize && self.english_stop_words.contains(lower.as_str()) {
+            return None;
+        }
+        if !self.options.stem {
+            return Some(lower);
+        }
+        let stemmed = {
+            let mut stream = self.english_stemmer.token_stream(&lower);
+            let mut last = None;
+            while let Some(token) = stream.next() {
+                last = Some(token.text.clone());
+            }
+            last
+        };
+        stemmed.or(Some(lower))
+    }
+}
+
+/// Lets tantivy index fields with the same chain the queries go through.
+#[derive(Clone)]
+pub struct KhidmaTokenizer {
+    analyzer: Analyzer,
+    tokens: Vec<Token>,
+}
+
+impl KhidmaTokenizer {
+    pub fn new(analyzer: Analyzer) -> Self {
+        Self {
+            analyzer,
+            tokens: Vec::new(),
+        }
+    }
+}
+
+pub struct VecTokenStream<'a> {
+    tokens: &'a mut Vec<Token>,
+    next: usize,
+}
+
+impl TokenStream for VecTokenStream<'_> {
+    fn advance(&mut self) -> bool {
+        self.next += 1;
+        self.next <= self.tokens.len()
+    }
+
+    fn token(&self) -> &Token {
+        &self.tokens[self.next - 1]
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        &mut self.tokens[self.next - 1]
+    }
+}
+
+impl Tokenizer for KhidmaTokenizer {
+    type TokenStream<'a> = VecTokenStream<'a>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
+        self.tokens.clear();
+        for (position, term) in self.analyzer.terms(text).into_iter().enumerate() {
+            self.tokens.push(Token {
+                position,
+                text: term,
+                ..Token::default()
+            });
+        }
+        VecTokenStream {
+            tokens: &mut self.tokens,
+            next: 0,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn terms(text: &str) -> Vec<String> {
+        Analyzer::new(AnalysisOptions::default()).terms(text)
+    }
+
+    #[test]
+    fn diacritics_are_removed_without_splitting_words() {
+        assert_eq!(normalize_arabic("الكَهْرَبَاءُ"), "الكهرباء");
+        assert_eq!(words("الكَهْرَبَاءُ مقطوعة"), vec!["الكَهْرَبَاءُ", "مقطوعة"]);
+        assert_eq!(terms("الكَهْرَبَاءُ"), terms("الكهرباء"));
+        assert_eq!(normalize_arabic("مُسَجَّلٌ"), "مسجل");
+    }
+
+    #[test]
+    fn hamza_seats_alef_maqsura_and_teh_marbuta_are_unified() {
+        assert_eq!(normalize_arabic("أإآٱ"), "اااا");
+        assert_eq!(normalize_arabic("مستشفى"), "مستشفي");
+        assert_eq!(normalize_arabic("فاتورة"), "فاتوره");
+        assert_eq!(normalize_arabic("مسؤول"), "مسوول");
+        assert_eq!(terms("إقامة"), terms("اقامه"));
+        assert_eq!(terms("الإنترنت"), terms("الانترنت"));
+    }
+
+    #[test]
+    fn tatweel_is_removed_and_splits_nothing() {
+        assert_eq!(normalize_arabic("جـــواز"), "جواز");
+        assert_eq!(terms("جـــواز"), terms("جواز"));
+    }
+
+    #[test]
+    fn arabic_indic_and_persian_digits_become_ascii() {
+        assert_eq!(normalize_arabic("٦٠٠"), "600");
+        assert_eq!(normalize_arabic("۱۲"), "12");
+        assert_eq!(terms("٦٠٠ ريال"), terms("600 ريال"));
+    }
+
+    #[test]
+    fn presentation_forms_are_folded() {
+        // ﻻ is the lam-alef ligature; ﺟ an initial jeem.
+        assert_eq!(normalize_arabic("ﻻ"), "لا");
+        assert_eq!(normalize_arabic("ﺟﻮاز"), "جواز");
+    }
+
+    #[test]
+    fn light10_strips_clitics_and_suffixes() {
+        assert_eq!(light10("الجوازات"), "جواز");
+        assert_eq!(light10("والمياه"), "ميا");
+        assert_eq!(light10("بالمدرسه"), "مدرس");
+        assert_eq!(light10("ولد"), "ولد");
+    }
+
+    #[test]
+    fn a_final_hamza_after_alef_does_not_separate_words() {
+        assert_eq!(terms("الكهرباء"), terms("الكهربا"));
+    }
+
+    #[test]
+    fn stop_words_in_both_languages_are_dropped() {
+        assert_eq!(terms("كيف أجدد جواز السفر؟"), terms("اجدد جواز السفر"));
+        assert_eq!(
+            terms("How do I renew my passport?"),
+            vec!["renew", "passport"]
+        );
+    }
+
+    #[test]
+    fn mixed_script_words_are_split_and_each_analysed_by_its_script() {
+        assert_eq!(words("الـKG"), vec!["الـ", "KG"]);
+        assert_eq!(terms("عالبوابة login"), vec!["بواب", "login"]);
+        assert_eq!(
+            words("el kahraba ma2tou3a"),
+            vec!["el", "kahraba", "ma2tou3a"]
+        );
+    }
+
+    #[test]
+    fn steps_can_be_switched_off_for_the_ablation() {
+        let mut plain = Analyzer::new(AnalysisOptions {
+            normalize: false,
+            stem: false,
+        });
+        assert_eq!(plain.terms("الإقامة"), vec!["الإقامة"]);
+    }
+}

@@ -1,0 +1,212 @@
+//! The tantivy index over the entries, built in memory. tantivy ranks; the
+//! confidence that the dialogue needs is computed here too, from the same
+//! analysed terms, because raw BM25 scores do not mean the same thing for a
+//! three-word and a thirty-word message.
+
+use std::collections::{HashMap, HashSet};
+
+use tantivy::collector::TopDocs;
+use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery};
+use tantivy::schema::{FAST, Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions};
+use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
+
+use super::analysis::{Analyzer, KhidmaTokenizer};
+use super::entry::Entry;
+
+const TOKENIZER_NAME: &str = "khidma";
+const ORDINAL_FIELD: &str = "ordinal";
+/// tantivy's smallest allowed per-thread arena.
+const WRITER_MEMORY_BYTES: usize = 20_000_000;
+
+/// How much a match in each field counts. Citizens' questions and the
+/// editors' keywords describe what an entry is for; answer text mentions
+/// many neighbouring topics ("if your power is out...") and so counts least.
+/// Chosen on the dev set: questions and keywords alike, titles a little less,
+/// answers far less (more weight there pulled confusable entries ahead).
+const QUESTION_BOOST: f32 = 2.0;
+const KEYWORD_BOOST: f32 = 2.0;
+const TITLE_BOOST: f32 = 1.5;
+const ANSWER_BOOST: f32 = 0.4;
+
+#[derive(Clone, Copy)]
+struct Fields {
+    ordinal: Field,
+    title: Field,
+    questions: Field,
+    keywords: Field,
+    answer: Field,
+}
+
+impl Fields {
+    fn weighted(&self) -> [(Field, f32); 4] {
+        [
+            (self.questions, QUESTION_BOOST),
+            (self.keywords, KEYWORD_BOOST),
+            (self.title, TITLE_BOOST),
+            (self.answer, ANSWER_BOOST),
+        ]
+    }
+}
+
+/// One ranked entry for a query.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Hit {
+    /// Position of the entry in [`super::KnowledgeBase::entries`].
+    pub entry: usize,
+    /// tantivy's BM25 score with field boosts; comparable only within one
+    /// query.
+    pub score: f32,
+    /// Share of the query's meaning (its terms, weighted by how specific each
+    /// is) that the entry's questions, keywords and title contain: 0..=1,
+    /// comparable across queries of any length.
+    pub coverage: f32,
+}
+
+pub struct SearchIndex {
+    reader: IndexReader,
+    fields: Fields,
+    analyzer: Analyzer,
+    /// Terms of each entry's title, questions and keywords, by ordinal.
+    entry_terms: Vec<HashSet<String>>,
+    document_frequency: HashMap<String, usize>,
+}
+
+impl SearchIndex {
+    pub fn build(entries: &[Entry], analyzer: &Analyzer) -> tantivy::Result<Self> {
+        let mut schema_builder = Schema::builder();
+        let text = TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(TOKENIZER_NAME)
+                .set_index_option(IndexRecordOption::WithFreqs),
+        );
+        let fields = Fields {
+            ordinal: schema_builder.add_u64_field(ORDINAL_FIELD, FAST),
+            title: schema_builder.add_text_field("title", text.clone()),
+            questions: schema_builder.add_text_field("questions", text.clone()),
+            keywords: schema_builder.add_text_field("keywords", text.clone()),
+            answer: schema_builder.add_text_field("answer", text),
+        };
+        let index = Index::create_in_ram(schema_builder.build());
+        index
+            .tokenizers()
+            .register(TOKENIZER_NAME, KhidmaTokenizer::new(analyzer.clone()));
+
+        let mut writer: IndexWriter = index.writer_with_num_threads(1, WRITER_MEMORY_BYTES)?;
+        let mut analyzer = analyzer.clone();
+        let mut entry_terms = Vec::with_capacity(entries.len());
+        let mut document_frequency: HashMap<String, usize> = HashMap::new();
+        for (ordinal, entry) in entries.iter().enumerate() {
+            let mut document = TantivyDocument::default();
+            document.add_u64(fields.ordinal, ordinal as u64);
+            let mut terms = HashSet::new();
+            for (_, side) in entry.sides() {
+                document.add_text(fields.title, &side.title);
+                document.add_text(fields.answer, &side.answer);
+                terms.extend(analyzer.terms(&side.title));
+                for question in &side.questions {
+                    document.add_text(fields.questions, question);
+                    terms.extend(analyzer.terms(question));
+                }
+                for keyword in &side.keywords {
+                    document.add_text(fields.keywords, keyword);
+                    terms.extend(analyzer.terms(keyword));
+                }
+            }
+            for term in &terms {
+                *document_frequency.entry(term.clone()).or_default() += 1;
+            }
+            entry_terms.push(terms);
+            writer.add_document(document)?;
+        }
+        writer.commit()?;
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        Ok(Self {
+            reader,
+            fields,
+            analyzer,
+            entry_terms,
+            document_frequency,
+        })
+    }
+
+    /// Lucene's BM25 idf; a term no entry uses gets the highest weight, so an
+    /// out-of-scope word lowers the coverage of every entry.
+    fn idf(&self, term: &str) -> f32 {
+        let entries = self.entry_terms.len() as f32;
+        let frequency = self.document_frequency.get(term).copied().unwrap_or(0) as f32;
+        (1.0 + (entries - frequency + 0.5) / (frequency + 0.5)).ln()
+    }
+
+    /// The analysed, de-duplicated terms of a query, in order.
+    pub fn query_terms(&self, text: &str) -> Vec<String> {
+        let mut seen = HashSet::new();
+        self.analyzer
+            .clone()
+            .terms(text)
+            .into_iter()
+            .filter(|term| seen.insert(term.clone()))
+            .collect()
+    }
+
+    /// The best `limit` entries for `text`, best first.
+    pub fn search(&self, text: &str, limit: usize) -> Vec<Hit> {
+        let terms = self.query_terms(text);
+        if terms.is_empty() || limit == 0 {
+            return Vec::new();
+        }
+        let clauses: Vec<(Occur, Box<dyn Query>)> = terms
+            .iter()
+            .flat_map(|term| {
+                self.fields.weighted().into_iter().map(|(field, boost)| {
+                    let query = TermQuery::new(
+                        Term::from_field_text(field, term),
+                        IndexRecordOption::WithFreqs,
+                    );
+                    (
+                        Occur::Should,
+                        Box::new(BoostQuery::new(Box::new(query), boost)) as Box<dyn Query>,
+                    )
+                })
+            })
+            .collect();
+        let searcher = self.reader.searcher();
+        let top = match searcher.search(
+            &BooleanQuery::new(clauses),
+            &TopDocs::with_limit(limit).order_by_score(),
+        ) {
+            Ok(top) => top,
+            Err(err) => {
+                tracing::error!(error = %err, "search failed on the in-memory index");
+                return Vec::new();
+            }
+        };
+        let total_weight: f32 = terms.iter().map(|term| self.idf(term)).sum();
+        top.into_iter()
+            .filter_map(|(score, address)| {
+                let entry = searcher
+                    .segment_reader(address.segment_ord)
+                    .fast_fields()
+                    .u64(ORDINAL_FIELD)
+                    .ok()?
+                    .first(address.doc_id)? as usize;
+                let matched: f32 = terms
+                    .iter()
+                    .filter(|term| self.entry_terms[entry].contains(*term))
+                    .map(|term| self.idf(term))
+                    .sum();
+                Some(Hit {
+                    entry,
+                    score,
+                    coverage: if total_weight > 0.0 {
+                        matched / total_weight
+                    } else {
+                        0.0
+                    },
+                })
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,528 @@
+//! Reads `<category>/<id>.toml` files into [`Entry`] values, collecting every
+//! problem (not just the first) with the file, line and key it concerns, so
+//! that an editor can fix a whole pull request in one pass.
+
+use std::collections::{BTreeMap, HashSet};
+use std::fmt;
+use std::fs;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use super::entry::{Entry, EntryId, Escalation, LocalizedEntry, is_kebab_case};
+
+/// Button and list-row titles are cut beyond this on WhatsApp.
+pub const MAX_TITLE_CHARS: usize = 24;
+/// Longer answers still load, but read badly on a phone.
+pub const ANSWER_SOFT_LIMIT_CHARS: usize = 700;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// One problem found in the knowledge base, phrased for a content editor.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KbIssue {
+    pub severity: Severity,
+    /// Relative to the knowledge-base folder.
+    pub file: PathBuf,
+    pub line: Option<usize>,
+    pub key: String,
+    pub message: String,
+}
+
+impl fmt::Display for KbIssue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let level = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        write!(f, "{level}: {}", self.file.display())?;
+        if let Some(line) = self.line {
+            write!(f, ":{line}")?;
+        }
+        write!(f, ": {}: {}", self.key, self.message)
+    }
+}
+
+/// The entries of a knowledge base that loaded cleanly, with any warnings.
+#[derive(Debug)]
+pub struct Loaded {
+    pub entries: Vec<Entry>,
+    pub warnings: Vec<KbIssue>,
+}
+
+/// Everything wrong with a knowledge base that failed to load.
+#[derive(Debug, thiserror::Error)]
+#[error("the knowledge base has {} error(s); first: {}", .errors.len(), .errors[0])]
+pub struct LoadFailed {
+    pub errors: Vec<KbIssue>,
+    pub warnings: Vec<KbIssue>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawEntry {
+    escalate: Option<Escalation>,
+    #[serde(default)]
+    related: Vec<Spanned<String>>,
+    ar: Option<RawSide>,
+    en: Option<RawSide>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSide {
+    title: Spanned<String>,
+    questions: Spanned<Vec<Spanned<String>>>,
+    #[serde(default)]
+    keywords: Vec<Spanned<String>>,
+    answer: Spanned<String>,
+}
+
+/// Collects issues for one file, turning byte spans into line numbers.
+struct FileReport<'a> {
+    file: &'a Path,
+    source: &'a str,
+    issues: Vec<KbIssue>,
+}
+
+impl<'a> FileReport<'a> {
+    fn new(file: &'a Path, source: &'a str) -> Self {
+        Self {
+            file,
+            source,
+            issues: Vec::new(),
+        }
+    }
+
+    fn push(&mut self, severity: Severity, span: Option<Range<usize>>, key: &str, message: String) {
+        let line = span.map(|span| line_of(self.source, span.start));
+        self.issues.push(KbIssue {
+            severity,
+            file: self.file.to_path_buf(),
+            line,
+            key: key.to_owned(),
+            message,
+        });
+    }
+
+    fn error(&mut self, span: Range<usize>, key: &str, message: impl Into<String>) {
+        self.push(Severity::Error, Some(span), key, message.into());
+    }
+
+    fn warning(&mut self, span: Option<Range<usize>>, key: &str, message: impl Into<String>) {
+        self.push(Severity::Warning, span, key, message.into());
+    }
+}
+
+fn line_of(source: &str, offset: usize) -> usize {
+    let offset = offset.min(source.len());
+    source.as_bytes()[..offset]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        + 1
+}
+
+/// Names the key a TOML error points at (`en.title`), by reading the source
+/// around the error: toml reports a span but not the dotted key path.
+fn key_at(source: &str, offset: usize) -> String {
+    let offset = offset.min(source.len());
+    let mut key = None;
+    let mut table = None;
+    // Walk back from the error's line: the nearest `key =` names the key
+    // (array items sit on lines below it), the nearest `[table]` its section.
+    let current_line_end = source[offset..]
+        .find('\n')
+        .map_or(source.len(), |i| offset + i);
+    let lines = source[..current_line_end].lines().rev();
+    for line in lines {
+        let trimmed = line.trim_start();
+        if let Some(header) = trimmed.strip_prefix('[') {
+            table = header.split(']').next().map(|t| t.trim().to_owned());
+            break;
+        }
+        if key.is_none()
+            && let Some((candidate, _)) = trimmed.split_once('=')
+        {
+            let candidate = candidate.trim();
+            if !candidate.is_empty()
+                && candidate
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+            {
+                key = Some(candidate.to_owned());
+            }
+        }
+    }
+    match (table, key) {
+        (Some(table), Some(key)) => format!("{table}.{key}"),
+        (Some(table), None) => table,
+        (None, Some(key)) => key,
+        (None, None) => "(file)".to_owned(),
+    }
+}
+
+fn check_side(report: &mut FileReport<'_>, lang: &str, side: RawSide) -> LocalizedEntry {
+    let title = side.title.get_ref().trim().to_owned();
+    let title_key = format!("{lang}.title");
+    if title.is_empty() {
+        report.error(side.title.span(), &title_key, "must not be empty");
+    } else if title.chars().count() > MAX_TITLE_CHARS {
+        report.error(
+            side.title.span(),
+            &title_key,
+            format!(
+                "is {} characters long; buttons show at most {MAX_TITLE_CHARS}",
+                title.chars().count()
+            ),
+        );
+    }
+
+    let questions_key = format!("{lang}.questions");
+    let questions_span = side.questions.span();
+    let questions: Vec<String> = side
+        .questions
+        .into_inner()
+        .into_iter()
+        .filter_map(|question| {
+            let text = question.get_ref().trim().to_owned();
+            if text.is_empty() {
+                report.error(question.span(), &questions_key, "holds an empty question");
+                None
+            } else {
+                Some(text)
+            }
+        })
+        .collect();
+    if questions.is_empty() {
+        report.error(
+            questions_span,
+            &questions_key,
+            "needs at least one question, written the way citizens ask it",
+        );
+    }
+
+    let keywords_key = format!("{lang}.keywords");
+    let keywords = side
+        .keywords
+        .into_iter()
+        .filter_map(|keyword| {
+            let text = keyword.get_ref().trim().to_owned();
+            if text.is_empty() {
+                report.error(keyword.span(), &keywords_key, "holds an empty keyword");
+                None
+            } else {
+                Some(text)
+            }
+        })
+        .collect();
+
+    let answer_key = format!("{lang}.answer");
+    let answer = side.answer.get_ref().trim().to_owned();
+    if answer.is_empty() {
+        report.error(side.answer.span(), &answer_key, "must not be empty");
+    } else if answer.chars().count() > ANSWER_SOFT_LIMIT_CHARS {
+        report.warning(
+            Some(side.answer.span()),
+            &answer_key,
+            format!(
+                "is {} characters long; aim under {ANSWER_SOFT_LIMIT_CHARS} for chat",
+                answer.chars().count()
+            ),
+        );
+    }
+
+    LocalizedEntry {
+        title,
+        questions,
+        keywords,
+        answer,
+    }
+}
+
+/// An entry whose `related` ids still have to be checked against the whole
+/// knowledge base.
+struct Parsed {
+    entry: Entry,
+    related: Vec<Spanned<String>>,
+    source: String,
+}
+
+fn parse_entry(
+    relative: &Path,
+    category: &str,
+    stem: &str,
+    source: String,
+    issues: &mut Vec<KbIssue>,
+) -> Option<Parsed> {
+    let mut report = FileReport::new(relative, &source);
+    let id = match EntryId::parse(stem) {
+        Ok(id) => Some(id),
+        Err(reason) => {
+            report.push(Severity::Error, None, "(file name)", reason);
+            None
+        }
+    };
+    let raw: RawEntry = match toml::from_str(&source) {
+        Ok(raw) => raw,
+        Err(err) => {
+            let span = err.span().unwrap_or(0..0);
+            let key = key_at(&source, span.start);
+            report.error(span, &key, err.message().trim().to_owned());
+            issues.append(&mut report.issues);
+            return None;
+        }
+    };
+
+    let ar = raw.ar.map(|side| check_side(&mut report, "ar", side));
+    let en = raw.en.map(|side| check_side(&mut report, "en", side));
+    match (&ar, &en) {
+        (None, None) => report.error(0..0, "ar, en", "needs an [ar] or an [en] section"),
+        (None, Some(_)) => report.warning(
+            None,
+            "ar",
+            "is missing: Arabic speakers will get the English answer",
+        ),
+        (Some(_), None) => report.warning(
+            None,
+            "en",
+            "is missing: English speakers will get the Arabic answer",
+        ),
+        (Some(_), Some(_)) => {}
+    }
+
+    let failed = report
+        .issues
+        .iter()
+        .any(|issue| issue.severity == Severity::Error);
+    issues.append(&mut report.issues);
+    if failed {
+        return None;
+    }
+    Some(Parsed {
+        entry: Entry {
+            id: id?,
+            category: category.to_owned(),
+            escalate: raw.escalate,
+            related: Vec::new(),
+            ar,
+            en,
+            source: relative.to_path_buf(),
+        },
+        related: raw.related,
+        source,
+    })
+}
+
+fn sorted_dir(path: &Path) -> std::io::Result<Vec<fs::DirEntry>> {
+    let mut children = fs::read_dir(path)?.collect::<Result<Vec<_>, _>>()?;
+    children.sort_by_key(|child| child.file_name());
+    Ok(children)
+}
+
+fn is_hidden(path: &Path) -> bool {
+    path.file_name()
+        .and_then(|name| name.to_str())
+        .is_some_and(|name| name.starts_with('.'))
+}
+
+fn io_issue(relative: &Path, err: &std::io::Error) -> KbIssue {
+    KbIssue {
+        severity: Severity::Error,
+        file: relative.to_path_buf(),
+        line: None,
+        key: "(file)".to_owned(),
+        message: format!("cannot be read: {err}"),
+    }
+}
+
+/// Loads every entry under `dir`. Returns the entries when there is no error
+/// at all; otherwise every error and warning found.
+pub fn load_dir(dir: &Path) -> Result<Loaded, LoadFailed> {
+    let mut issues = Vec::new();
+    let mut parsed = Vec::new();
+    let mut existing_ids = HashSet::new();
+
+    let categories = match sorted_dir(dir) {
+        Ok(children) => children,
+        Err(err) => {
+            return Err(LoadFailed {
+                errors: vec![io_issue(Path::new("."), &err)],
+                warnings: Vec::new(),
+            });
+        }
+    };
+    for category_dir in categories {
+        let category_path = category_dir.path();
+        if !category_path.is_dir() || is_hidden(&category_path) {
+            continue;
+        }
+        let category = category_dir.file_name().to_string_lossy().into_owned();
+        let relative_category = PathBuf::from(&category);
+        if !is_kebab_case(&category) {
+            issues.push(KbIssue {
+                severity: Severity::Error,
+                file: relative_category.clone(),
+                line: None,
+                key: "(folder name)".to_owned(),
+                message: format!(
+                    "{category:?} is not a valid category: use lowercase ASCII letters, digits and dashes"
+                ),
+            });
+            continue;
+        }
+        let files = match sorted_dir(&category_path) {
+            Ok(files) => files,
+            Err(err) => {
+                issues.push(io_issue(&relative_category, &err));
+                continue;
+            }
+        };
+        for file in files {
+            let path = file.path();
+            let relative = relative_category.join(file.file_name());
+            if is_hidden(&path) || path.extension().is_none_or(|ext| ext != "toml") {
+                continue;
+            }
+            if path.is_dir() {
+                continue;
+            }
+            let source = match fs::read_to_string(&path) {
+                Ok(source) => source,
+                Err(err) => {
+                    issues.push(io_issue(&relative, &err));
+                    continue;
+                }
+            };
+            let stem = path
+                .file_stem()
+                .map(|stem| stem.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            // A file that fails to parse still exists: entries naming it in
+            // `related` are not wrong, and saying so would bury the real error.
+            if EntryId::parse(&stem).is_ok() {
+                existing_ids.insert(stem.clone());
+            }
+            if let Some(entry) = parse_entry(&relative, &category, &stem, source, &mut issues) {
+                parsed.push(entry);
+            }
+        }
+    }
+
+    check_unique_ids(&parsed, &mut issues);
+    let mut related_by_entry = Vec::with_capacity(parsed.len());
+    for item in &parsed {
+        let mut report = FileReport::new(&item.entry.source, &item.source);
+        let mut related = Vec::new();
+        for target in &item.related {
+            let raw = target.get_ref();
+            if raw == item.entry.id.as_str() {
+                report.error(
+                    target.span(),
+                    "related",
+                    "an entry cannot be related to itself",
+                );
+            } else if !existing_ids.contains(raw.as_str()) {
+                report.error(
+                    target.span(),
+                    "related",
+                    format!("names {raw:?}, which is not an entry in this knowledge base"),
+                );
+            } else {
+                let id = EntryId::parse(raw).expect("existing ids were parsed from file names");
+                if related.contains(&id) {
+                    report.warning(
+                        Some(target.span()),
+                        "related",
+                        format!("names {raw:?} twice"),
+                    );
+                } else {
+                    related.push(id);
+                }
+            }
+        }
+        issues.append(&mut report.issues);
+        related_by_entry.push(related);
+    }
+
+    let (errors, warnings): (Vec<_>, Vec<_>) = issues
+        .into_iter()
+        .partition(|issue| issue.severity == Severity::Error);
+    if !errors.is_empty() {
+        return Err(LoadFailed { errors, warnings });
+    }
+    if parsed.is_empty() {
+        return Err(LoadFailed {
+            errors: vec![KbIssue {
+                severity: Severity::Error,
+                file: PathBuf::from("."),
+                line: None,
+                key: "(folder)".to_owned(),
+                message: format!(
+                    "holds no entries: expected <category>/<id>.toml files under {}",
+                    dir.display()
+                ),
+            }],
+            warnings,
+        });
+    }
+    let entries = parsed
+        .into_iter()
+        .zip(related_by_entry)
+        .map(|(item, related)| Entry {
+            related,
+            ..item.entry
+        })
+        .collect();
+    Ok(Loaded { entries, warnings })
+}
+
+fn check_unique_ids(parsed: &[Parsed], issues: &mut Vec<KbIssue>) {
+    let mut files_by_id: BTreeMap<&str, Vec<&Path>> = BTreeMap::new();
+    for item in parsed {
+        files_by_id
+            .entry(item.entry.id.as_str())
+            .or_default()
+            .push(&item.entry.source);
+    }
+    for (id, files) in files_by_id.into_iter().filter(|(_, files)| files.len() > 1) {
+        for file in &files {
+            let others: Vec<String> = files
+                .iter()
+                .filter(|other| other != &file)
+                .map(|other| other.display().to_string())
+                .collect();
+            issues.push(KbIssue {
+                severity: Severity::Error,
+                file: file.to_path_buf(),
+                line: None,
+                key: "(file name)".to_owned(),
+                message: format!(
+                    "id {id:?} is used again by {}; ids must be unique across all folders",
+                    others.join(", ")
+                ),
+            });
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_the_key_of_an_error_inside_a_table_and_a_multiline_array() {
+        let source =
+            "escalate = \"urgent\"\n[ar]\ntitle = \"x\"\nquestions = [\n  \"a\",\n  3,\n]\n";
+        let offset = source.find('3').unwrap();
+        assert_eq!(key_at(source, offset), "ar.questions");
+        assert_eq!(key_at(source, 2), "escalate");
+        assert_eq!(line_of(source, offset), 6);
+    }
+}

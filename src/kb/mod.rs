@@ -1,0 +1,148 @@
+//! The knowledge base: entries loaded from editors' files, validated, and
+//! indexed for retrieval. Nothing outside this module knows about tantivy.
+
+pub mod analysis;
+mod entry;
+mod index;
+mod load;
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use arc_swap::ArcSwap;
+
+pub use analysis::{AnalysisOptions, Analyzer};
+pub use entry::{Entry, EntryId, Escalation, LocalizedEntry};
+pub use index::Hit;
+pub use load::{KbIssue, LoadFailed, Loaded, Severity, load_dir};
+pub mod watch;
+pub use watch::watch;
+
+use index::SearchIndex;
+
+#[derive(Debug, thiserror::Error)]
+pub enum KbError {
+    #[error(transparent)]
+    Invalid(#[from] LoadFailed),
+    #[error("building the search index failed: {0}")]
+    Index(#[from] tantivy::TantivyError),
+}
+
+/// A loaded, validated and indexed knowledge base. Immutable: a reload builds
+/// a new one and swaps it in whole.
+pub struct KnowledgeBase {
+    entries: Vec<Entry>,
+    by_id: HashMap<EntryId, usize>,
+    /// Categories in folder order, each with its entries' ordinals.
+    categories: Vec<(String, Vec<usize>)>,
+    index: SearchIndex,
+    warnings: Vec<KbIssue>,
+    build_time: Duration,
+}
+
+impl KnowledgeBase {
+    pub fn load(dir: &Path, options: AnalysisOptions) -> Result<Self, KbError> {
+        let Loaded { entries, warnings } = load_dir(dir)?;
+        Ok(Self::from_entries(entries, warnings, options)?)
+    }
+
+    pub fn from_entries(
+        entries: Vec<Entry>,
+        warnings: Vec<KbIssue>,
+        options: AnalysisOptions,
+    ) -> tantivy::Result<Self> {
+        let started = Instant::now();
+        let index = SearchIndex::build(&entries, &Analyzer::new(options))?;
+        let by_id = entries
+            .iter()
+            .enumerate()
+            .map(|(ordinal, entry)| (entry.id.clone(), ordinal))
+            .collect();
+        let mut categories: Vec<(String, Vec<usize>)> = Vec::new();
+        for (ordinal, entry) in entries.iter().enumerate() {
+            match categories
+                .iter_mut()
+                .find(|(name, _)| *name == entry.category)
+            {
+                Some((_, members)) => members.push(ordinal),
+                None => categories.push((entry.category.clone(), vec![ordinal])),
+            }
+        }
+        Ok(Self {
+            entries,
+            by_id,
+            categories,
+            index,
+            warnings,
+            build_time: started.elapsed(),
+        })
+    }
+
+    pub fn entries(&self) -> &[Entry] {
+        &self.entries
+    }
+
+    pub fn entry(&self, ordinal: usize) -> &Entry {
+        &self.entries[ordinal]
+    }
+
+    pub fn get(&self, id: &str) -> Option<&Entry> {
+        self.ordinal(id).map(|ordinal| &self.entries[ordinal])
+    }
+
+    pub fn ordinal(&self, id: &str) -> Option<usize> {
+        self.by_id.get(id).copied()
+    }
+
+    pub fn categories(&self) -> impl Iterator<Item = (&str, &[usize])> {
+        self.categories
+            .iter()
+            .map(|(name, members)| (name.as_str(), members.as_slice()))
+    }
+
+    pub fn category(&self, name: &str) -> Option<&[usize]> {
+        self.categories
+            .iter()
+            .find(|(category, _)| category == name)
+            .map(|(_, members)| members.as_slice())
+    }
+
+    pub fn warnings(&self) -> &[KbIssue] {
+        &self.warnings
+    }
+
+    /// Time spent analysing and indexing the entries.
+    pub fn build_time(&self) -> Duration {
+        self.build_time
+    }
+
+    pub fn search(&self, text: &str, limit: usize) -> Vec<Hit> {
+        self.index.search(text, limit)
+    }
+
+    pub fn query_terms(&self, text: &str) -> Vec<String> {
+        self.index.query_terms(text)
+    }
+}
+
+/// The knowledge base in service. Readers take a cheap snapshot per message;
+/// a reload replaces it atomically, so a message is never answered from half
+/// of one version and half of another.
+#[derive(Clone)]
+pub struct KbHandle(Arc<ArcSwap<KnowledgeBase>>);
+
+impl KbHandle {
+    pub fn new(kb: KnowledgeBase) -> Self {
+        Self(Arc::new(ArcSwap::from_pointee(kb)))
+    }
+
+    pub fn current(&self) -> Arc<KnowledgeBase> {
+        self.0.load_full()
+    }
+
+    pub fn replace(&self, kb: KnowledgeBase) {
+        self.0.store(Arc::new(kb));
+    }
+}

@@ -1,0 +1,62 @@
+//! Hot reload: editors' changes go live without a restart, and a broken edit
+//! never takes the bot down.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use notify_debouncer_mini::notify::{RecommendedWatcher, RecursiveMode};
+use notify_debouncer_mini::{DebounceEventResult, Debouncer, new_debouncer};
+
+use super::{AnalysisOptions, KbError, KbHandle, KnowledgeBase};
+
+/// Keeps watching while it is alive.
+pub type KbWatcher = Debouncer<RecommendedWatcher>;
+
+/// Watches `dir` and swaps a freshly built knowledge base into `handle` once
+/// the files have been quiet for `debounce` (an editor's save or a `git pull`
+/// touches many files at once). When the new files do not load, the last good
+/// knowledge base stays in service and every error is logged.
+pub fn watch(
+    dir: &Path,
+    handle: KbHandle,
+    options: AnalysisOptions,
+    debounce: Duration,
+) -> notify_debouncer_mini::notify::Result<KbWatcher> {
+    let reload_dir: PathBuf = dir.to_path_buf();
+    let mut debouncer = new_debouncer(debounce, move |result: DebounceEventResult| match result {
+        Ok(events) if events.is_empty() => {}
+        Ok(_) => reload(&reload_dir, &handle, options),
+        Err(err) => tracing::warn!(error = %err, "watching the knowledge base failed"),
+    })?;
+    debouncer.watcher().watch(dir, RecursiveMode::Recursive)?;
+    Ok(debouncer)
+}
+
+fn reload(dir: &Path, handle: &KbHandle, options: AnalysisOptions) {
+    match KnowledgeBase::load(dir, options) {
+        Ok(kb) => {
+            for warning in kb.warnings() {
+                tracing::warn!(%warning, "knowledge base warning");
+            }
+            tracing::info!(
+                entries = kb.entries().len(),
+                build_ms = kb.build_time().as_secs_f64() * 1000.0,
+                "knowledge base reloaded"
+            );
+            handle.replace(kb);
+        }
+        Err(KbError::Invalid(failed)) => {
+            for error in &failed.errors {
+                tracing::error!(%error, "knowledge base error");
+            }
+            tracing::error!(
+                errors = failed.errors.len(),
+                "knowledge base reload rejected; the last good version stays in service"
+            );
+        }
+        Err(err) => tracing::error!(
+            error = %err,
+            "knowledge base reload failed; the last good version stays in service"
+        ),
+    }
+}

@@ -1,0 +1,19 @@
+//! khidma: an Arabic-first, bilingual citizen-service chatbot backend.
+//!
+//! Data flows one way: a channel (`http` for web chat) turns a request into
+//! an [`dialogue::Incoming`] message; [`bot::Bot`] takes the conversation's
+//! lease from [`state`], lets [`dialogue`] decide against [`kb`] and word the
+//! reply with [`i18n`], saves, and the channel sends the reply back.
+//! `ARCHITECTURE.md` at the repository root is the map.
+
+pub mod bot;
+pub mod configuration;
+pub mod conversation;
+pub mod dialogue;
+pub mod error;
+pub mod http;
+pub mod i18n;
+pub mod kb;
+pub mod startup;
+pub mod state;
+pub mod telemetry;

@@ -1,0 +1,124 @@
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+
+use khidma::configuration::Settings;
+use khidma::conversation::ConversationId;
+use khidma::dialogue::Incoming;
+use khidma::i18n::Lang;
+use khidma::kb::load_dir;
+use khidma::startup::{Application, build_bot};
+use khidma::telemetry;
+
+#[derive(Parser)]
+#[command(
+    name = "khidma",
+    version,
+    about = "Arabic-first citizen-service chatbot"
+)]
+struct Cli {
+    /// TOML settings file (also KHIDMA_CONFIG).
+    #[arg(long, global = true)]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the HTTP server (the default).
+    Serve,
+    /// Validate a knowledge base folder and print every problem.
+    Check {
+        /// Defaults to the configured knowledge base folder.
+        dir: Option<PathBuf>,
+    },
+    /// Print, as JSON, what the bot would do with one message.
+    Ask {
+        #[arg(long, value_parser = ["ar", "en"])]
+        lang: Option<String>,
+        #[arg(required = true, num_args = 1..)]
+        text: Vec<String>,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    // A server reports what it does; the editor tools print only their
+    // answer unless something goes wrong.
+    telemetry::init(match cli.command {
+        None | Some(Command::Serve) => "info",
+        Some(_) => "warn",
+    });
+    let env: HashMap<String, String> = std::env::vars().collect();
+    let result = Settings::load(cli.config.as_deref(), &env)
+        .context("loading settings")
+        .and_then(|settings| match cli.command.unwrap_or(Command::Serve) {
+            Command::Serve => serve(settings),
+            Command::Check { dir } => Ok(check(dir.unwrap_or(settings.kb.dir))),
+            Command::Ask { lang, text } => ask(&settings, lang.as_deref(), &text.join(" ")),
+        });
+    result.unwrap_or_else(|err| {
+        eprintln!("khidma: {err:#}");
+        ExitCode::FAILURE
+    })
+}
+
+fn serve(settings: Settings) -> anyhow::Result<ExitCode> {
+    let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
+    runtime.block_on(async {
+        let application = Application::build(settings)?;
+        application.run_until_stopped().await?;
+        Ok(ExitCode::SUCCESS)
+    })
+}
+
+#[allow(
+    clippy::print_stdout,
+    reason = "check reports to the editor's terminal"
+)]
+fn check(dir: PathBuf) -> ExitCode {
+    let (entries, errors, warnings) = match load_dir(&dir) {
+        Ok(loaded) => (loaded.entries.len(), Vec::new(), loaded.warnings),
+        Err(failed) => (0, failed.errors, failed.warnings),
+    };
+    for issue in errors.iter().chain(&warnings) {
+        println!("{issue}");
+    }
+    if errors.is_empty() {
+        println!(
+            "{}: {entries} entries, no errors, {} warning(s)",
+            dir.display(),
+            warnings.len()
+        );
+        ExitCode::SUCCESS
+    } else {
+        println!(
+            "{}: {} error(s), {} warning(s); nothing was loaded",
+            dir.display(),
+            errors.len(),
+            warnings.len()
+        );
+        ExitCode::FAILURE
+    }
+}
+
+#[allow(clippy::print_stdout, reason = "ask prints its JSON answer")]
+fn ask(settings: &Settings, lang: Option<&str>, text: &str) -> anyhow::Result<ExitCode> {
+    let bot = build_bot(settings)?;
+    let incoming = Incoming {
+        text: text.to_owned(),
+        forced_language: lang.map(|code| code.parse::<Lang>()).transpose()?,
+        ..Incoming::default()
+    };
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .context("starting the async runtime")?;
+    let id = ConversationId::new("cli", "ask").expect("a fixed, valid id");
+    let reply = runtime.block_on(bot.handle(&id, &incoming))?;
+    println!("{}", serde_json::to_string_pretty(&reply)?);
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,112 @@
+//! Builds the application from settings, for `khidma serve`, `khidma ask`
+//! and the integration tests alike.
+
+use std::net::TcpListener;
+use std::sync::Arc;
+
+use actix_web::dev::Server;
+use actix_web::{App, HttpServer, web};
+use anyhow::Context;
+use tracing_actix_web::TracingLogger;
+
+use crate::bot::Bot;
+use crate::configuration::Settings;
+use crate::i18n::Localizer;
+use crate::kb::{self, AnalysisOptions, KbError, KbHandle, KnowledgeBase};
+use crate::state::MemoryStore;
+
+/// Loads the knowledge base and the locales and sets up state: everything a
+/// message needs, with no server around it.
+pub fn build_bot(settings: &Settings) -> anyhow::Result<Bot> {
+    let kb = load_kb(settings)?;
+    let localizer = Localizer::load(&settings.locales.dir)
+        .with_context(|| format!("loading locales from {}", settings.locales.dir.display()))?;
+    let store = Arc::new(MemoryStore::new(settings.state.idle_ttl()));
+    Ok(Bot::new(KbHandle::new(kb), store, Arc::new(localizer)))
+}
+
+fn load_kb(settings: &Settings) -> anyhow::Result<KnowledgeBase> {
+    let dir = &settings.kb.dir;
+    match KnowledgeBase::load(dir, AnalysisOptions::default()) {
+        Ok(kb) => {
+            for warning in kb.warnings() {
+                tracing::warn!(%warning, "knowledge base warning");
+            }
+            Ok(kb)
+        }
+        Err(KbError::Invalid(failed)) => {
+            for error in &failed.errors {
+                tracing::error!(%error, "knowledge base error");
+            }
+            Err(anyhow::Error::new(failed).context(format!(
+                "the knowledge base in {} does not load",
+                dir.display()
+            )))
+        }
+        Err(err) => Err(anyhow::Error::new(err).context("building the search index")),
+    }
+}
+
+pub struct Application {
+    port: u16,
+    server: Server,
+    _watcher: Option<kb::watch::KbWatcher>,
+}
+
+impl Application {
+    pub fn build(settings: Settings) -> anyhow::Result<Self> {
+        let started = std::time::Instant::now();
+        let bot = build_bot(&settings)?;
+        let watcher = if settings.kb.watch {
+            Some(
+                kb::watch(
+                    &settings.kb.dir,
+                    bot.kb().clone(),
+                    AnalysisOptions::default(),
+                    settings.kb.reload_debounce(),
+                )
+                .context("watching the knowledge base folder")?,
+            )
+        } else {
+            None
+        };
+        let listener = TcpListener::bind(settings.server.bind)
+            .with_context(|| format!("binding {}", settings.server.bind))?;
+        let address = listener.local_addr()?;
+        let kb = bot.kb().current();
+        tracing::info!(
+            address = %address,
+            knowledge_base = %settings.kb.dir.display(),
+            entries = kb.entries().len(),
+            index_build_ms = kb.build_time().as_secs_f64() * 1000.0,
+            startup_ms = started.elapsed().as_secs_f64() * 1000.0,
+            store = bot.store().kind(),
+            "khidma is listening; conversation state is kept in memory (single process, lost on exit)"
+        );
+        let max_body_bytes = settings.server.max_body_bytes;
+        let data = web::Data::new(bot);
+        let mut server = HttpServer::new(move || {
+            App::new()
+                .wrap(TracingLogger::default())
+                .app_data(data.clone())
+                .configure(crate::http::configure(max_body_bytes))
+        })
+        .listen(listener)?;
+        if settings.server.workers > 0 {
+            server = server.workers(settings.server.workers);
+        }
+        Ok(Self {
+            port: address.port(),
+            server: server.run(),
+            _watcher: watcher,
+        })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}

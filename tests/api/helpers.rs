@@ -1,0 +1,124 @@
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use serde_json::{Value, json};
+
+use khidma::configuration::Settings;
+use khidma::startup::Application;
+
+pub struct TestApp {
+    pub address: String,
+    pub client: reqwest::Client,
+    /// Keeps a temporary knowledge base alive for the test's duration.
+    _kb_dir: Option<tempfile::TempDir>,
+}
+
+pub fn repo_path(relative: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(relative)
+}
+
+fn settings(kb_dir: &Path, watch: bool) -> Settings {
+    let env: HashMap<String, String> = [
+        ("KHIDMA_BIND", "127.0.0.1:0".to_owned()),
+        ("KHIDMA_KB_DIR", kb_dir.display().to_string()),
+        (
+            "KHIDMA_LOCALES_DIR",
+            repo_path("locales").display().to_string(),
+        ),
+        ("KHIDMA_KB__WATCH", watch.to_string()),
+        ("KHIDMA_KB__RELOAD_DEBOUNCE_MS", "100".to_owned()),
+        ("KHIDMA_SERVER__WORKERS", "1".to_owned()),
+    ]
+    .into_iter()
+    .map(|(key, value)| (key.to_owned(), value))
+    .collect();
+    Settings::load(None, &env).expect("test settings are valid")
+}
+
+fn start(settings: Settings, kb_dir: Option<tempfile::TempDir>) -> TestApp {
+    let application = Application::build(settings).expect("the app builds");
+    let address = format!("http://127.0.0.1:{}", application.port());
+    tokio::spawn(application.run_until_stopped());
+    TestApp {
+        address,
+        client: reqwest::Client::new(),
+        _kb_dir: kb_dir,
+    }
+}
+
+/// The app on a random port, on the shipped knowledge base and locales.
+pub async fn spawn_app() -> TestApp {
+    start(settings(&repo_path("knowledge_base"), false), None)
+}
+
+/// Copies `source` (a knowledge base folder) to a temporary folder.
+pub fn copy_kb(source: &Path) -> tempfile::TempDir {
+    let target = tempfile::tempdir().unwrap();
+    copy_dir(source, target.path());
+    target
+}
+
+fn copy_dir(source: &Path, target: &Path) {
+    std::fs::create_dir_all(target).unwrap();
+    for child in std::fs::read_dir(source).unwrap() {
+        let child = child.unwrap();
+        let destination = target.join(child.file_name());
+        if child.file_type().unwrap().is_dir() {
+            copy_dir(&child.path(), &destination);
+        } else {
+            std::fs::copy(child.path(), destination).unwrap();
+        }
+    }
+}
+
+/// The app on a temporary copy of the shipped knowledge base, watched for
+/// changes.
+pub async fn spawn_app_with_watched_kb() -> (TestApp, PathBuf) {
+    let kb = copy_kb(&repo_path("knowledge_base"));
+    let path = kb.path().to_path_buf();
+    (start(settings(&path, true), Some(kb)), path)
+}
+
+impl TestApp {
+    pub async fn post_raw(
+        &self,
+        body: impl Into<reqwest::Body>,
+        content_type: &str,
+    ) -> reqwest::Response {
+        self.client
+            .post(format!("{}/api/v1/messages", self.address))
+            .header("Content-Type", content_type)
+            .body(body)
+            .send()
+            .await
+            .expect("the request reaches the app")
+    }
+
+    pub async fn post_json(&self, body: &Value) -> reqwest::Response {
+        self.post_raw(body.to_string(), "application/json").await
+    }
+
+    /// Sends a message and returns the 200 reply's JSON.
+    pub async fn say(&self, user: &str, text: &str) -> Value {
+        self.say_with(json!({"user_id": user, "text": text})).await
+    }
+
+    pub async fn say_with(&self, body: Value) -> Value {
+        let response = self.post_json(&body).await;
+        assert_eq!(response.status(), 200, "for {body}");
+        response.json().await.unwrap()
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client
+            .get(format!("{}{path}", self.address))
+            .send()
+            .await
+            .unwrap()
+    }
+}
+
+/// A user id no other test uses, so tests can share one app.
+pub fn user(label: &str) -> String {
+    format!("{label}-{}", std::process::id())
+}

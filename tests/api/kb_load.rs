@@ -1,0 +1,286 @@
+//! One test per kind of knowledge-base error: each must name the file, the
+//! key and, where there is one, the line, so an editor can fix it.
+
+use std::fs;
+use std::path::Path;
+
+use khidma::kb::{KbIssue, Severity, load_dir};
+
+const VALID: &str = r#"related = ["water-bill"]
+
+[ar]
+title = "انقطاع المياه"
+questions = ["ما فيه ماء"]
+keywords = ["موية"]
+answer = "نعتذر عن انقطاع المياه."
+
+[en]
+title = "Water outage"
+questions = ["No water at home"]
+answer = "We are sorry the water is off."
+"#;
+
+const RELATED: &str = r#"[ar]
+title = "فاتورة المياه"
+questions = ["كم فاتورة الماء"]
+answer = "ادفع من البوابة."
+
+[en]
+title = "Water bill"
+questions = ["How do I pay my water bill"]
+answer = "Pay on the portal."
+"#;
+
+/// A knowledge base with `water-outage` as given and a valid `water-bill`.
+fn kb_with(entry: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "utilities/water-outage.toml", entry);
+    write(dir.path(), "utilities/water-bill.toml", RELATED);
+    dir
+}
+
+fn write(root: &Path, relative: &str, body: &str) {
+    let path = root.join(relative);
+    fs::create_dir_all(path.parent().unwrap()).unwrap();
+    fs::write(path, body).unwrap();
+}
+
+fn errors(dir: &Path) -> Vec<KbIssue> {
+    match load_dir(dir) {
+        Ok(loaded) => panic!("expected errors, loaded {} entries", loaded.entries.len()),
+        Err(failed) => failed.errors,
+    }
+}
+
+fn the_error(dir: &Path) -> KbIssue {
+    let mut errors = errors(dir);
+    assert_eq!(errors.len(), 1, "{errors:#?}");
+    errors.remove(0)
+}
+
+fn assert_issue(issue: &KbIssue, file: &str, line: Option<usize>, key: &str, says: &str) {
+    assert_eq!(issue.file, Path::new(file), "{issue}");
+    assert_eq!(issue.line, line, "{issue}");
+    assert_eq!(issue.key, key, "{issue}");
+    assert!(issue.message.contains(says), "{issue} should say {says:?}");
+    let shown = issue.to_string();
+    assert!(shown.contains(file) && shown.contains(key), "{shown}");
+}
+
+#[test]
+fn the_valid_fixture_and_the_shipped_knowledge_base_load() {
+    let dir = kb_with(VALID);
+    let loaded = load_dir(dir.path()).unwrap();
+    assert_eq!(loaded.entries.len(), 2);
+    assert!(loaded.warnings.is_empty());
+
+    let shipped = load_dir(&crate::helpers::repo_path("knowledge_base")).unwrap();
+    assert_eq!(shipped.entries.len(), 44);
+    assert!(shipped.warnings.is_empty(), "{:#?}", shipped.warnings);
+}
+
+#[test]
+fn an_unknown_key_is_named_with_its_line() {
+    let dir = kb_with(&VALID.replace("keywords = [\"موية\"]", "keyword = [\"موية\"]"));
+    let issue = the_error(dir.path());
+    assert_issue(
+        &issue,
+        "utilities/water-outage.toml",
+        Some(6),
+        "ar.keyword",
+        "unknown field",
+    );
+}
+
+#[test]
+fn a_wrong_type_is_named_with_its_line() {
+    let dir = kb_with(&VALID.replace("title = \"Water outage\"", "title = 7"));
+    let issue = the_error(dir.path());
+    assert_issue(
+        &issue,
+        "utilities/water-outage.toml",
+        Some(10),
+        "en.title",
+        "invalid type",
+    );
+}
+
+#[test]
+fn a_missing_answer_is_named() {
+    let dir = kb_with(&VALID.replace("answer = \"We are sorry the water is off.\"\n", ""));
+    let issue = the_error(dir.path());
+    assert_eq!(issue.file, Path::new("utilities/water-outage.toml"));
+    assert!(issue.key.starts_with("en"), "{issue}");
+    assert!(issue.message.contains("missing field `answer`"), "{issue}");
+}
+
+#[test]
+fn empty_questions_and_answers_are_errors() {
+    let dir = kb_with(
+        &VALID
+            .replace("questions = [\"No water at home\"]", "questions = []")
+            .replace("answer = \"نعتذر عن انقطاع المياه.\"", "answer = \"  \""),
+    );
+    let found = errors(dir.path());
+    assert_eq!(found.len(), 2, "{found:#?}");
+    assert_issue(
+        &found[0],
+        "utilities/water-outage.toml",
+        Some(7),
+        "ar.answer",
+        "must not be empty",
+    );
+    assert_issue(
+        &found[1],
+        "utilities/water-outage.toml",
+        Some(11),
+        "en.questions",
+        "at least one question",
+    );
+}
+
+#[test]
+fn a_dangling_related_id_is_an_error() {
+    let dir = kb_with(&VALID.replace("related = [\"water-bill\"]", "related = [\"water-bil\"]"));
+    let issue = the_error(dir.path());
+    assert_issue(
+        &issue,
+        "utilities/water-outage.toml",
+        Some(1),
+        "related",
+        "\"water-bil\"",
+    );
+}
+
+#[test]
+fn an_entry_related_to_itself_is_an_error() {
+    let dir = kb_with(&VALID.replace("related = [\"water-bill\"]", "related = [\"water-outage\"]"));
+    let issue = the_error(dir.path());
+    assert_issue(
+        &issue,
+        "utilities/water-outage.toml",
+        Some(1),
+        "related",
+        "itself",
+    );
+}
+
+#[test]
+fn duplicate_ids_across_folders_name_both_files() {
+    let dir = kb_with(VALID);
+    write(dir.path(), "general/water-outage.toml", VALID);
+    let found = errors(dir.path());
+    assert_eq!(found.len(), 2, "{found:#?}");
+    assert_issue(
+        &found[0],
+        "general/water-outage.toml",
+        None,
+        "(file name)",
+        "utilities/water-outage.toml",
+    );
+    assert_issue(
+        &found[1],
+        "utilities/water-outage.toml",
+        None,
+        "(file name)",
+        "general/water-outage.toml",
+    );
+}
+
+#[test]
+fn an_unknown_escalation_is_named() {
+    let dir = kb_with(&format!("escalate = \"urgnt\"\n{VALID}"));
+    let issue = the_error(dir.path());
+    assert_issue(
+        &issue,
+        "utilities/water-outage.toml",
+        Some(1),
+        "escalate",
+        "urgnt",
+    );
+}
+
+#[test]
+fn a_toml_syntax_error_gives_its_line() {
+    let dir = kb_with(&VALID.replace("title = \"Water outage\"", "title = \"Water outage"));
+    let issue = the_error(dir.path());
+    assert_eq!(issue.file, Path::new("utilities/water-outage.toml"));
+    assert_eq!(issue.line, Some(10), "{issue}");
+}
+
+#[test]
+fn a_title_too_long_for_a_button_is_an_error() {
+    let dir = kb_with(&VALID.replace(
+        "title = \"Water outage\"",
+        "title = \"Water outage in the whole district\"",
+    ));
+    let issue = the_error(dir.path());
+    assert_issue(
+        &issue,
+        "utilities/water-outage.toml",
+        Some(10),
+        "en.title",
+        "at most 24",
+    );
+}
+
+#[test]
+fn file_and_folder_names_must_be_kebab_case() {
+    let dir = kb_with(VALID);
+    write(dir.path(), "utilities/Water_Leak.toml", RELATED);
+    write(dir.path(), "Traffic/fines.toml", RELATED);
+    let found = errors(dir.path());
+    assert_eq!(found.len(), 2, "{found:#?}");
+    assert_issue(
+        &found[0],
+        "Traffic",
+        None,
+        "(folder name)",
+        "not a valid category",
+    );
+    assert_issue(
+        &found[1],
+        "utilities/Water_Leak.toml",
+        None,
+        "(file name)",
+        "not a valid id",
+    );
+}
+
+#[test]
+fn an_entry_with_no_language_is_an_error_and_one_language_a_warning() {
+    let dir = kb_with("related = []\n");
+    let issue = the_error(dir.path());
+    assert_issue(
+        &issue,
+        "utilities/water-outage.toml",
+        Some(1),
+        "ar, en",
+        "[ar] or an [en]",
+    );
+
+    let arabic_only = VALID.split("[en]").next().unwrap().to_owned();
+    let dir = kb_with(&arabic_only);
+    let loaded = load_dir(dir.path()).unwrap();
+    assert_eq!(loaded.warnings.len(), 1);
+    assert_eq!(loaded.warnings[0].severity, Severity::Warning);
+    assert_eq!(loaded.warnings[0].key, "en");
+}
+
+#[test]
+fn every_error_is_reported_not_just_the_first() {
+    let dir = kb_with(&VALID.replace("related = [\"water-bill\"]", "related = [\"nowhere\"]"));
+    write(dir.path(), "utilities/gas.toml", "[ar]\ntitle = 3\n");
+    write(dir.path(), "README.md", "editors' notes are ignored");
+    write(dir.path(), "utilities/.draft.toml", "not toml at all");
+    let found = errors(dir.path());
+    let files: Vec<_> = found
+        .iter()
+        .map(|issue| issue.file.display().to_string())
+        .collect();
+    assert_eq!(
+        files,
+        ["utilities/gas.toml", "utilities/water-outage.toml"],
+        "{found:#?}"
+    );
+}

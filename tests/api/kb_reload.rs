@@ -1,0 +1,85 @@
+//! Editors' changes go live without a restart; a broken edit does not.
+
+use std::time::{Duration, Instant};
+
+use crate::helpers::{spawn_app_with_watched_kb, user};
+
+const NEW_ENTRY: &str = r#"[ar]
+title = "تراخيص الصيد"
+questions = ["كيف أستخرج رخصة صيد بحري؟"]
+answer = "رخص الصيد البحري تصدر من البوابة."
+
+[en]
+title = "Fishing licences"
+questions = ["How do I get a sea fishing licence?"]
+keywords = ["fishing", "angling"]
+answer = "Sea fishing licences are issued on the portal."
+"#;
+
+/// Asks until the reply satisfies `done`, for up to ten seconds.
+async fn eventually(
+    app: &crate::helpers::TestApp,
+    text: &str,
+    done: impl Fn(&serde_json::Value) -> bool,
+) -> serde_json::Value {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let reply = app.say(&user("reload"), text).await;
+        if done(&reply) || Instant::now() > deadline {
+            return reply;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+#[tokio::test]
+async fn a_new_entry_goes_live_and_a_broken_edit_keeps_the_last_good_version() {
+    let (app, kb) = spawn_app_with_watched_kb().await;
+    let question = "how can I get a sea fishing licence";
+    let before = app.say(&user("reload"), question).await;
+    assert_ne!(before["entry_id"], "fishing-licence");
+
+    std::fs::write(kb.join("municipal/fishing-licence.toml"), NEW_ENTRY).unwrap();
+    let after = eventually(&app, question, |reply| {
+        reply["entry_id"] == "fishing-licence"
+    })
+    .await;
+    assert_eq!(after["entry_id"], "fishing-licence", "{after}");
+
+    // A typo in another file must not take the new entry (or anything else)
+    // out of service.
+    let bill = kb.join("utilities/water-bill.toml");
+    let text = std::fs::read_to_string(&bill).unwrap();
+    std::fs::write(&bill, text.replacen("[en]", "[en\n", 1)).unwrap();
+    std::fs::write(
+        kb.join("municipal/fishing-licence.toml"),
+        NEW_ENTRY.replace("on the portal", "at the harbour office"),
+    )
+    .unwrap();
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let still = app.say(&user("reload"), question).await;
+    assert_eq!(still["entry_id"], "fishing-licence");
+    assert!(
+        still["messages"][0]["text"]
+            .as_str()
+            .unwrap()
+            .contains("on the portal"),
+        "the rejected version must not be served: {still}"
+    );
+
+    // Once fixed, the pending change goes live.
+    std::fs::write(&bill, text).unwrap();
+    let fixed = eventually(&app, question, |reply| {
+        reply["messages"][0]["text"]
+            .as_str()
+            .is_some_and(|text| text.contains("harbour"))
+    })
+    .await;
+    assert!(
+        fixed["messages"][0]["text"]
+            .as_str()
+            .unwrap()
+            .contains("harbour"),
+        "{fixed}"
+    );
+}

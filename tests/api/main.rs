@@ -1,0 +1,11 @@
+//! One integration-test binary (one link step) for the whole HTTP app.
+
+mod helpers;
+
+mod bad_input;
+mod conversation;
+mod health;
+mod kb_check;
+mod kb_load;
+mod kb_reload;
+mod messages;
