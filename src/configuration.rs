@@ -52,6 +52,9 @@ pub struct LocaleSettings {
 pub struct StateSettings {
     /// Conversations idle this long are forgotten (not those with an agent).
     pub idle_ttl_secs: u64,
+    /// How long a platform message id is remembered to refuse re-deliveries;
+    /// WhatsApp retries for up to seven days.
+    pub dedup_ttl_secs: u64,
 }
 
 impl KbSettings {
@@ -63,6 +66,10 @@ impl KbSettings {
 impl StateSettings {
     pub fn idle_ttl(&self) -> Duration {
         Duration::from_secs(self.idle_ttl_secs)
+    }
+
+    pub fn dedup_ttl(&self) -> Duration {
+        Duration::from_secs(self.dedup_ttl_secs)
     }
 }
 
@@ -82,6 +89,7 @@ dir = "./locales"
 
 [state]
 idle_ttl_secs = 86400
+dedup_ttl_secs = 604800
 "#;
 
 /// Short environment names from the public contract, and the keys they set.

@@ -21,7 +21,10 @@ pub fn build_bot(settings: &Settings) -> anyhow::Result<Bot> {
     let kb = load_kb(settings)?;
     let localizer = Localizer::load(&settings.locales.dir)
         .with_context(|| format!("loading locales from {}", settings.locales.dir.display()))?;
-    let store = Arc::new(MemoryStore::new(settings.state.idle_ttl()));
+    let store = Arc::new(MemoryStore::new(
+        settings.state.idle_ttl(),
+        settings.state.dedup_ttl(),
+    ));
     Ok(Bot::new(KbHandle::new(kb), store, Arc::new(localizer)))
 }
 

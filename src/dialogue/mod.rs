@@ -6,7 +6,7 @@ mod decide;
 pub mod language;
 mod render;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 pub use decide::{ButtonAction, Decision, decide};
 
@@ -15,7 +15,7 @@ use crate::i18n::{Lang, Localizer};
 use crate::kb::{EntryId, KnowledgeBase};
 
 /// A citizen's message as every channel delivers it.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Incoming {
     pub text: String,
     /// The id of a button the citizen pressed, when they pressed one.

@@ -1,34 +1,46 @@
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use async_trait::async_trait;
+use tokio::sync::{Mutex as AsyncMutex, mpsc};
 
-use super::{ConversationStore, Lease, LeaseHold, StoreError};
+use super::{ConversationStore, Enqueued, Envelope, Lease, LeaseHold, StoreError};
 use crate::conversation::{Conversation, ConversationId, now_ms};
 
-/// Every this many commits, idle conversations are swept out.
-const SWEEP_EVERY_COMMITS: u64 = 1024;
+/// Every this many commits or enqueues, expired conversations and message
+/// ids are swept out.
+const SWEEP_EVERY: u64 = 1024;
 
 /// Conversation state in this process's memory: lost on exit, not shared.
 pub struct MemoryStore {
     idle_ttl: Duration,
+    dedup_ttl: Duration,
     inner: Mutex<Inner>,
+    ready_sender: mpsc::UnboundedSender<ConversationId>,
+    ready_receiver: AsyncMutex<mpsc::UnboundedReceiver<ConversationId>>,
 }
 
 #[derive(Default)]
 struct Inner {
     conversations: HashMap<ConversationId, Conversation>,
     // tokio's Mutex queues waiters fairly, which gives arrival order.
-    locks: HashMap<ConversationId, Arc<tokio::sync::Mutex<()>>>,
-    commits: u64,
+    locks: HashMap<ConversationId, Arc<AsyncMutex<()>>>,
+    inboxes: HashMap<ConversationId, VecDeque<Envelope>>,
+    /// Message ids seen, with the time they may be forgotten.
+    seen: HashMap<String, i64>,
+    writes: u64,
 }
 
 impl MemoryStore {
-    pub fn new(idle_ttl: Duration) -> Self {
+    pub fn new(idle_ttl: Duration, dedup_ttl: Duration) -> Self {
+        let (ready_sender, ready_receiver) = mpsc::unbounded_channel();
         Self {
             idle_ttl,
+            dedup_ttl,
             inner: Mutex::new(Inner::default()),
+            ready_sender,
+            ready_receiver: AsyncMutex::new(ready_receiver),
         }
     }
 
@@ -44,6 +56,17 @@ impl MemoryStore {
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
+
+    fn count_write(&self, inner: &mut Inner) {
+        inner.writes += 1;
+        if inner.writes.is_multiple_of(SWEEP_EVERY) {
+            let now = now_ms();
+            inner
+                .conversations
+                .retain(|_, conversation| !self.is_expired(conversation, now));
+            inner.seen.retain(|_, forget_at| *forget_at > now);
+        }
+    }
 }
 
 #[async_trait]
@@ -52,36 +75,46 @@ impl ConversationStore for MemoryStore {
         let lock = self.inner().locks.entry(id.clone()).or_default().clone();
         let guard = lock.lock_owned().await;
         let now = now_ms();
-        let stored = self
-            .inner()
+        let inner = self.inner();
+        let stored = inner
             .conversations
             .get(id)
             .filter(|conversation| !self.is_expired(conversation, now))
             .cloned();
+        let inbox = inner
+            .inboxes
+            .get(id)
+            .map(|queued| queued.iter().cloned().collect())
+            .unwrap_or_default();
         Ok(Lease {
             existed: stored.is_some(),
             conversation: stored.unwrap_or_else(|| Conversation::new(id.clone())),
+            inbox,
+            handled: 0,
             hold: LeaseHold::Local(guard),
         })
     }
 
     async fn commit(&self, lease: Lease) -> Result<(), StoreError> {
         let Lease {
-            conversation, hold, ..
+            conversation,
+            handled,
+            hold,
+            ..
         } = lease;
         let mut inner = self.inner();
         let id = conversation.id.clone();
-        inner.conversations.insert(id.clone(), conversation);
-        inner.commits += 1;
-        if inner.commits.is_multiple_of(SWEEP_EVERY_COMMITS) {
-            let now = now_ms();
-            inner
-                .conversations
-                .retain(|_, conversation| !self.is_expired(conversation, now));
+        if let Some(queued) = inner.inboxes.get_mut(&id) {
+            queued.drain(..handled.min(queued.len()));
+            if queued.is_empty() {
+                inner.inboxes.remove(&id);
+            }
         }
+        inner.conversations.insert(id.clone(), conversation);
+        self.count_write(&mut inner);
         drop(hold);
-        // A lock nobody else holds or waits for can go; the next message
-        // makes a new one.
+        // A lock nobody else holds or waits for can go; the next turn makes
+        // a new one.
         if inner
             .locks
             .get(&id)
@@ -94,6 +127,59 @@ impl ConversationStore for MemoryStore {
 
     async fn get(&self, id: &ConversationId) -> Result<Option<Conversation>, StoreError> {
         Ok(self.inner().conversations.get(id).cloned())
+    }
+
+    async fn enqueue(&self, envelope: &Envelope) -> Result<Enqueued, StoreError> {
+        let now = now_ms();
+        let mut inner = self.inner();
+        if inner
+            .seen
+            .get(&envelope.message_id)
+            .is_some_and(|forget_at| *forget_at > now)
+        {
+            return Ok(Enqueued::Duplicate);
+        }
+        inner.seen.insert(
+            envelope.message_id.clone(),
+            now + self.dedup_ttl.as_millis() as i64,
+        );
+        inner
+            .inboxes
+            .entry(envelope.conversation_id.clone())
+            .or_default()
+            .push_back(envelope.clone());
+        self.count_write(&mut inner);
+        drop(inner);
+        self.ready_sender
+            .send(envelope.conversation_id.clone())
+            .map_err(|_| StoreError::Unavailable("the ready queue is closed".to_owned()))?;
+        Ok(Enqueued::New)
+    }
+
+    async fn next_ready(&self, wait: Duration) -> Result<Option<ConversationId>, StoreError> {
+        let mut receiver = self.ready_receiver.lock().await;
+        match tokio::time::timeout(wait, receiver.recv()).await {
+            Ok(Some(id)) => Ok(Some(id)),
+            Ok(None) => Err(StoreError::Unavailable(
+                "the ready queue is closed".to_owned(),
+            )),
+            // Nothing signalled: hand out a conversation whose messages are
+            // still queued though nobody holds it (its turn failed and gave
+            // the lease up without committing).
+            Err(_elapsed) => {
+                let inner = self.inner();
+                Ok(inner
+                    .inboxes
+                    .keys()
+                    .find(|id| {
+                        inner
+                            .locks
+                            .get(*id)
+                            .is_none_or(|lock| lock.try_lock().is_ok())
+                    })
+                    .cloned())
+            }
+        }
     }
 
     async fn ping(&self) -> Result<(), StoreError> {
@@ -109,14 +195,31 @@ impl ConversationStore for MemoryStore {
 mod tests {
     use super::*;
     use crate::conversation::{EscalationReason, Handoff, Priority};
+    use crate::dialogue::Incoming;
 
     fn id(user: &str) -> ConversationId {
         ConversationId::new("web", user).unwrap()
     }
 
+    fn store() -> MemoryStore {
+        MemoryStore::new(Duration::from_secs(60), Duration::from_secs(60))
+    }
+
+    fn envelope(user: &str, message_id: &str) -> Envelope {
+        Envelope {
+            conversation_id: id(user),
+            message_id: message_id.to_owned(),
+            incoming: Incoming {
+                text: message_id.to_owned(),
+                ..Incoming::default()
+            },
+            received_at_ms: now_ms(),
+        }
+    }
+
     #[tokio::test]
     async fn a_committed_conversation_is_found_again() {
-        let store = MemoryStore::new(Duration::from_secs(60));
+        let store = store();
         let mut lease = store.acquire(&id("a")).await.unwrap();
         assert!(!lease.existed);
         lease.conversation.consecutive_fallbacks = 2;
@@ -127,8 +230,8 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn concurrent_messages_of_one_conversation_run_one_at_a_time() {
-        let store = Arc::new(MemoryStore::new(Duration::from_secs(60)));
+    async fn concurrent_turns_of_one_conversation_run_one_at_a_time() {
+        let store = Arc::new(store());
         let tasks: Vec<_> = (0..50)
             .map(|_| {
                 let store = store.clone();
@@ -151,7 +254,7 @@ mod tests {
 
     #[tokio::test]
     async fn idle_conversations_expire_but_those_with_humans_do_not() {
-        let store = MemoryStore::new(Duration::from_millis(0));
+        let store = MemoryStore::new(Duration::from_millis(0), Duration::from_secs(60));
         let mut lease = store.acquire(&id("idle")).await.unwrap();
         lease.conversation.updated_at_ms -= 10;
         store.commit(lease).await.unwrap();
@@ -168,5 +271,70 @@ mod tests {
         lease.conversation.updated_at_ms -= 10;
         store.commit(lease).await.unwrap();
         assert!(store.acquire(&id("waiting")).await.unwrap().existed);
+    }
+
+    #[tokio::test]
+    async fn a_message_id_is_enqueued_once() {
+        let store = store();
+        assert_eq!(
+            store.enqueue(&envelope("u", "whatsapp:1")).await.unwrap(),
+            Enqueued::New
+        );
+        assert_eq!(
+            store.enqueue(&envelope("u", "whatsapp:1")).await.unwrap(),
+            Enqueued::Duplicate
+        );
+        let lease = store.acquire(&id("u")).await.unwrap();
+        assert_eq!(lease.inbox.len(), 1);
+    }
+
+    #[tokio::test]
+    async fn queued_messages_come_out_in_order_and_go_once_handled() {
+        let store = store();
+        for n in 1..=3 {
+            store
+                .enqueue(&envelope("q", &format!("telegram:{n}")))
+                .await
+                .unwrap();
+        }
+        let ready = store.next_ready(Duration::from_millis(10)).await.unwrap();
+        assert_eq!(ready, Some(id("q")));
+
+        let mut lease = store.acquire(&id("q")).await.unwrap();
+        let texts: Vec<_> = lease
+            .inbox
+            .iter()
+            .map(|e| e.incoming.text.clone())
+            .collect();
+        assert_eq!(texts, ["telegram:1", "telegram:2", "telegram:3"]);
+        lease.handled = 2;
+        store.commit(lease).await.unwrap();
+
+        let lease = store.acquire(&id("q")).await.unwrap();
+        assert_eq!(lease.inbox.len(), 1, "the unhandled message stays queued");
+        assert_eq!(lease.inbox[0].message_id, "telegram:3");
+    }
+
+    #[tokio::test]
+    async fn a_conversation_given_up_without_commit_is_handed_out_again() {
+        let store = store();
+        store
+            .enqueue(&envelope("retry", "messenger:m1"))
+            .await
+            .unwrap();
+        let first = store.next_ready(Duration::from_millis(10)).await.unwrap();
+        let lease = store.acquire(first.as_ref().unwrap()).await.unwrap();
+        drop(lease);
+        let again = store.next_ready(Duration::from_millis(10)).await.unwrap();
+        assert_eq!(again, Some(id("retry")));
+    }
+
+    #[tokio::test]
+    async fn next_ready_returns_none_when_nothing_waits() {
+        let store = store();
+        assert_eq!(
+            store.next_ready(Duration::from_millis(10)).await.unwrap(),
+            None
+        );
     }
 }

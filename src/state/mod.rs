@@ -1,13 +1,22 @@
 //! Conversation state behind one trait: in memory for a single process (the
 //! embedded default), Redis when several instances share the work.
+//!
+//! Besides each conversation's state the store keeps the durable inbox of
+//! messages that arrived through platform webhooks: a webhook is
+//! acknowledged once its messages are enqueued, and a worker handles them
+//! later, in order, under the conversation's lease.
 
 mod memory;
 
+use std::time::Duration;
+
 use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
 
 pub use memory::MemoryStore;
 
 use crate::conversation::{Conversation, ConversationId};
+use crate::dialogue::Incoming;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -17,6 +26,28 @@ pub enum StoreError {
     Corrupt(String),
 }
 
+/// A citizen's message accepted from a platform and waiting to be handled.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Envelope {
+    pub conversation_id: ConversationId,
+    /// The platform's own id for the message, prefixed with the channel so
+    /// that it is unique across platforms (`whatsapp:wamid.HBg...`,
+    /// `telegram:500000001`, `messenger:m_abc`): the de-duplication key.
+    pub message_id: String,
+    pub incoming: Incoming,
+    pub received_at_ms: i64,
+}
+
+/// What [`ConversationStore::enqueue`] did with a message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Enqueued {
+    /// Recorded durably and queued for its conversation.
+    New,
+    /// The same message id was enqueued before (a platform re-delivery):
+    /// nothing was recorded.
+    Duplicate,
+}
+
 /// Exclusive use of one conversation, from [`ConversationStore::acquire`]
 /// until [`ConversationStore::commit`] (or until dropped, which gives it up
 /// without saving).
@@ -24,6 +55,13 @@ pub struct Lease {
     pub conversation: Conversation,
     /// Whether the conversation existed before this lease.
     pub existed: bool,
+    /// The conversation's queued messages at the time of acquiring, oldest
+    /// first.
+    pub inbox: Vec<Envelope>,
+    /// How many of `inbox`, from the front, this turn handled; `commit`
+    /// removes exactly those from the store's inbox. Messages queued while
+    /// the lease was held stay queued.
+    pub handled: usize,
     hold: LeaseHold,
 }
 
@@ -36,17 +74,31 @@ enum LeaseHold {
 
 #[async_trait]
 pub trait ConversationStore: Send + Sync + 'static {
-    /// Waits until no other message of this conversation is being handled,
-    /// then returns its state (a new conversation when there is none).
-    /// Messages of one conversation thus run one at a time, in the order
-    /// they asked.
+    /// Waits until no other turn of this conversation is running, then
+    /// returns its state (a new conversation when there is none) and its
+    /// queued messages. Turns of one conversation thus run one at a time, in
+    /// the order they asked.
     async fn acquire(&self, id: &ConversationId) -> Result<Lease, StoreError>;
 
-    /// Saves the conversation and ends the lease.
+    /// Saves the conversation, removes the handled inbox messages, and ends
+    /// the lease.
     async fn commit(&self, lease: Lease) -> Result<(), StoreError>;
 
     /// A snapshot of a conversation, without taking a lease.
     async fn get(&self, id: &ConversationId) -> Result<Option<Conversation>, StoreError>;
+
+    /// Records a platform message once: a message id seen before (within
+    /// the de-duplication window) is a [`Enqueued::Duplicate`] and changes
+    /// nothing; a new one joins its conversation's inbox, and the
+    /// conversation becomes ready for [`ConversationStore::next_ready`].
+    /// When this returns `Ok`, the message survives a crash of this process.
+    async fn enqueue(&self, envelope: &Envelope) -> Result<Enqueued, StoreError>;
+
+    /// Waits up to `wait` for a conversation with queued messages. The same
+    /// conversation may be handed to two workers; its lease serialises them
+    /// and the second finds an empty inbox. A conversation whose worker died
+    /// before committing is handed out again.
+    async fn next_ready(&self, wait: Duration) -> Result<Option<ConversationId>, StoreError>;
 
     /// Whether the store answers; for `/readyz`.
     async fn ping(&self) -> Result<(), StoreError>;
