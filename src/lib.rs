@@ -11,6 +11,7 @@ pub mod configuration;
 pub mod conversation;
 pub mod dialogue;
 pub mod error;
+pub mod evaluation;
 pub mod http;
 pub mod i18n;
 pub mod kb;

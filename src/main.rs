@@ -8,8 +8,10 @@ use clap::{Parser, Subcommand};
 use khidma::configuration::Settings;
 use khidma::conversation::ConversationId;
 use khidma::dialogue::Incoming;
-use khidma::i18n::Lang;
+use khidma::evaluation;
+use khidma::i18n::{Lang, Localizer};
 use khidma::kb::load_dir;
+use khidma::kb::{KnowledgeBase, RetrievalOptions};
 use khidma::startup::{Application, build_bot};
 use khidma::telemetry;
 
@@ -36,6 +38,18 @@ enum Command {
         /// Defaults to the configured knowledge base folder.
         dir: Option<PathBuf>,
     },
+    /// Score the bot on a JSON-lines file of messages with known answers.
+    Eval {
+        /// One case per line: {"text", "lang", "kind", "entry", "tags"}.
+        cases: PathBuf,
+        /// Retrieval features to use (default: all): normalize, stem,
+        /// lexicon, fuzzy, arabizi, calibrate; "none" for none.
+        #[arg(long, value_delimiter = ',')]
+        features: Option<Vec<String>>,
+        /// List every case that was not strictly right.
+        #[arg(long)]
+        show_failures: bool,
+    },
     /// Print, as JSON, what the bot would do with one message.
     Ask {
         #[arg(long, value_parser = ["ar", "en"])]
@@ -60,6 +74,11 @@ fn main() -> ExitCode {
             Command::Serve => serve(settings),
             Command::Check { dir } => Ok(check(dir.unwrap_or(settings.kb.dir))),
             Command::Ask { lang, text } => ask(&settings, lang.as_deref(), &text.join(" ")),
+            Command::Eval {
+                cases,
+                features,
+                show_failures,
+            } => eval(&settings, &cases, features.as_deref(), show_failures),
         });
     result.unwrap_or_else(|err| {
         eprintln!("khidma: {err:#}");
@@ -120,5 +139,44 @@ fn ask(settings: &Settings, lang: Option<&str>, text: &str) -> anyhow::Result<Ex
     let id = ConversationId::new("cli", "ask").expect("a fixed, valid id");
     let reply = runtime.block_on(bot.handle(&id, &incoming))?;
     println!("{}", serde_json::to_string_pretty(&reply)?);
+    Ok(ExitCode::SUCCESS)
+}
+
+fn retrieval_options(features: Option<&[String]>) -> anyhow::Result<RetrievalOptions> {
+    let Some(features) = features else {
+        return Ok(RetrievalOptions::ALL);
+    };
+    let mut options = RetrievalOptions::NONE;
+    for feature in features {
+        match feature.as_str() {
+            "none" => {}
+            "normalize" => options.normalize = true,
+            "stem" => options.stem = true,
+            "lexicon" => options.lexicon = true,
+            "fuzzy" => options.fuzzy = true,
+            "arabizi" => options.arabizi = true,
+            "calibrate" => options.calibrate = true,
+            other => anyhow::bail!(
+                "unknown feature {other:?}: use normalize, stem, lexicon, fuzzy, arabizi, calibrate or none"
+            ),
+        }
+    }
+    Ok(options)
+}
+
+#[allow(clippy::print_stdout, reason = "eval prints its report")]
+fn eval(
+    settings: &Settings,
+    cases: &std::path::Path,
+    features: Option<&[String]>,
+    show_failures: bool,
+) -> anyhow::Result<ExitCode> {
+    let options = retrieval_options(features)?;
+    let kb = KnowledgeBase::load(&settings.kb.dir, options)
+        .with_context(|| format!("loading {}", settings.kb.dir.display()))?;
+    let localizer = Localizer::load(&settings.locales.dir)?;
+    let cases = evaluation::read_cases(cases)?;
+    let outcomes = evaluation::run(&cases, &kb, &localizer);
+    print!("{}", evaluation::report(&cases, &outcomes, show_failures));
     Ok(ExitCode::SUCCESS)
 }

@@ -12,7 +12,7 @@ use tracing_actix_web::TracingLogger;
 use crate::bot::Bot;
 use crate::configuration::Settings;
 use crate::i18n::Localizer;
-use crate::kb::{self, AnalysisOptions, KbError, KbHandle, KnowledgeBase};
+use crate::kb::{self, KbError, KbHandle, KnowledgeBase, RetrievalOptions};
 use crate::state::MemoryStore;
 
 /// Loads the knowledge base and the locales and sets up state: everything a
@@ -30,7 +30,7 @@ pub fn build_bot(settings: &Settings) -> anyhow::Result<Bot> {
 
 fn load_kb(settings: &Settings) -> anyhow::Result<KnowledgeBase> {
     let dir = &settings.kb.dir;
-    match KnowledgeBase::load(dir, AnalysisOptions::default()) {
+    match KnowledgeBase::load(dir, RetrievalOptions::default()) {
         Ok(kb) => {
             for warning in kb.warnings() {
                 tracing::warn!(%warning, "knowledge base warning");
@@ -65,7 +65,7 @@ impl Application {
                 kb::watch(
                     &settings.kb.dir,
                     bot.kb().clone(),
-                    AnalysisOptions::default(),
+                    RetrievalOptions::default(),
                     settings.kb.reload_debounce(),
                 )
                 .context("watching the knowledge base folder")?,

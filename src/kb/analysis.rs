@@ -15,21 +15,49 @@ use tantivy::tokenizer::{
 };
 use unicode_normalization::UnicodeNormalization;
 
-/// Which steps of the chain run. Everything is on in production; the quality
-/// report switches steps off one by one to show what each is worth.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct AnalysisOptions {
+/// Which steps of retrieval run. Everything is on in production; the
+/// quality report (`scripts/quality-report`) switches steps on one by one to
+/// show what each is worth.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RetrievalOptions {
+    /// Arabic normalisation and stop words; off means the plain tokenizer.
     pub normalize: bool,
     pub stem: bool,
+    /// The editors' lexicon: dialect synonyms, noise words, urgency rules.
+    pub lexicon: bool,
+    /// Typo-tolerant matching of words the knowledge base does not know.
+    pub fuzzy: bool,
+    /// Reading Arabic written in Latin letters.
+    pub arabizi: bool,
+    /// Calibrated decisions; off answers with the best entry whenever any
+    /// entry matches at all.
+    pub calibrate: bool,
 }
 
-impl Default for AnalysisOptions {
+impl Default for RetrievalOptions {
     fn default() -> Self {
-        Self {
-            normalize: true,
-            stem: true,
-        }
+        Self::ALL
     }
+}
+
+impl RetrievalOptions {
+    pub const ALL: Self = Self {
+        normalize: true,
+        stem: true,
+        lexicon: true,
+        fuzzy: true,
+        arabizi: true,
+        calibrate: true,
+    };
+    pub const NONE: Self = Self {
+        normalize: false,
+        stem: false,
+        lexicon: false,
+        fuzzy: false,
+        arabizi: false,
+        calibrate: false,
+    };
 }
 
 /// Function words that say nothing about which service a citizen needs, in
@@ -149,34 +177,6 @@ const ARABIC_STOP_WORDS: &[&str] = &[
     "بعض",
     "اي",
     "اية",
-    // Greetings, thanks and politeness formulas: courteous, never a topic.
-    "السلام",
-    "سلام",
-    "عليكم",
-    "ورحمه",
-    "الله",
-    "وبركاته",
-    "مرحبا",
-    "اهلا",
-    "هلا",
-    "وسهلا",
-    "صباح",
-    "مساء",
-    "الخير",
-    "خير",
-    "شكرا",
-    "مشكور",
-    "مشكورين",
-    "يعطيك",
-    "يعطيكم",
-    "العافيه",
-    "سمحت",
-    "سمحتي",
-    "يخليك",
-    "حياك",
-    "تسلم",
-    "جزيل",
-    "الشكر",
 ];
 
 const ENGLISH_STOP_WORDS: &[&str] = &[
@@ -273,12 +273,12 @@ pub fn light10(word: &str) -> String {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Script {
+pub enum Script {
     Arabic,
     Latin,
 }
 
-fn script_of(c: char) -> Script {
+pub fn script_of(c: char) -> Script {
     if is_arabic_letter(c) || is_arabic_mark(c) || c == TATWEEL || is_presentation_form(c) {
         Script::Arabic
     } else {
@@ -332,14 +332,14 @@ pub fn words(text: &str) -> Vec<&str> {
 /// The analysis chain. Cheap to clone: stop lists are shared.
 #[derive(Clone)]
 pub struct Analyzer {
-    options: AnalysisOptions,
+    options: RetrievalOptions,
     arabic_stop_words: std::sync::Arc<HashSet<String>>,
     english_stop_words: std::sync::Arc<HashSet<&'static str>>,
     english_stemmer: TextAnalyzer,
 }
 
 impl Analyzer {
-    pub fn new(options: AnalysisOptions) -> Self {
+    pub fn new(options: RetrievalOptions) -> Self {
         let arabic_stop_words = ARABIC_STOP_WORDS
             .iter()
             .map(|word| normalize_arabic(word))
@@ -356,7 +356,7 @@ impl Analyzer {
         }
     }
 
-    pub fn options(&self) -> AnalysisOptions {
+    pub fn options(&self) -> RetrievalOptions {
         self.options
     }
 
@@ -364,59 +364,64 @@ impl Analyzer {
     pub fn terms(&mut self, text: &str) -> Vec<String> {
         words(text)
             .into_iter()
-            .filter_map(|word| self.term(word))
+            .filter_map(|word| {
+                let normalized = self.normalize(word);
+                (!self.is_stop_word(&normalized)).then(|| self.stem(&normalized))
+            })
             .collect()
     }
 
-    fn term(&mut self, word: &str) -> Option<String> {
-        if word.chars().any(|c| script_of(c) == Script::Arabic) {
-            self.arabic_term(word)
-        } else if word.chars().any(|c| ascii_digit(c).is_some()) {
-            let ascii: String = word.chars().map(|c| ascii_digit(c).unwrap_or(c)).collect();
-            self.latin_term(&ascii)
+    /// A word in its normalised spelling: Arabic folded as described above,
+    /// Latin lower-cased, Eastern digits made ASCII. Nothing is removed.
+    pub fn normalize(&self, word: &str) -> String {
+        let arabic = word.chars().any(|c| script_of(c) == Script::Arabic);
+        if arabic && self.options.normalize {
+            normalize_arabic(word)
+        } else if arabic {
+            word.to_owned()
         } else {
-            self.latin_term(word)
+            word.chars()
+                .map(|c| ascii_digit(c).unwrap_or(c))
+                .collect::<String>()
+                .to_lowercase()
         }
     }
 
-    fn arabic_term(&self, word: &str) -> Option<String> {
-        if !self.options.normalize {
-            return Some(word.to_owned());
-        }
-        let normalized = normalize_arabic(word);
-        if self.arabic_stop_words.contains(&normalized) {
-            return None;
-        }
-        // كهربا and كهرباء are one word to a citizen; a final hamza after
-        // alef is the part most often dropped.
-        let folded = normalized
-            .strip_suffix("اء")
-            .map(|stem| format!("{stem}ا"))
-            .unwrap_or(normalized);
-        if self.options.stem {
-            Some(light10(&folded))
-        } else {
-            Some(folded)
-        }
+    /// Whether a normalised word is a function word in either language.
+    pub fn is_stop_word(&self, normalized: &str) -> bool {
+        self.options.normalize
+            && (self.arabic_stop_words.contains(normalized)
+                || self.english_stop_words.contains(normalized))
     }
 
-    fn latin_term(&mut self, word: &str) -> Option<String> {
-        let lower = word.to_lowercase();
-        if self.options.normalize && self.english_stop_words.contains(lower.as_str()) {
-            return None;
+    /// The index term of a normalised word.
+    pub fn stem(&mut self, normalized: &str) -> String {
+        if normalized.chars().any(|c| script_of(c) == Script::Arabic) {
+            if !self.options.normalize {
+                return normalized.to_owned();
+            }
+            // كهربا and كهرباء are one word to a citizen; a final hamza after
+            // alef is the part most often dropped. Short words keep it: ماء
+            // (water) must not become ما (not).
+            let folded = match normalized.strip_suffix("اء") {
+                Some(stem) if stem.chars().count() >= 3 => format!("{stem}ا"),
+                _ => normalized.to_owned(),
+            };
+            return if self.options.stem {
+                light10(&folded)
+            } else {
+                folded
+            };
         }
         if !self.options.stem {
-            return Some(lower);
+            return normalized.to_owned();
         }
-        let stemmed = {
-            let mut stream = self.english_stemmer.token_stream(&lower);
-            let mut last = None;
-            while let Some(token) = stream.next() {
-                last = Some(token.text.clone());
-            }
-            last
-        };
-        stemmed.or(Some(lower))
+        let mut stream = self.english_stemmer.token_stream(normalized);
+        let mut stemmed = normalized.to_owned();
+        while let Some(token) = stream.next() {
+            stemmed.clone_from(&token.text);
+        }
+        stemmed
     }
 }
 
@@ -480,7 +485,7 @@ mod tests {
     use super::*;
 
     fn terms(text: &str) -> Vec<String> {
-        Analyzer::new(AnalysisOptions::default()).terms(text)
+        Analyzer::new(RetrievalOptions::default()).terms(text)
     }
 
     #[test]
@@ -532,6 +537,12 @@ mod tests {
     #[test]
     fn a_final_hamza_after_alef_does_not_separate_words() {
         assert_eq!(terms("الكهرباء"), terms("الكهربا"));
+        let mut analyzer = Analyzer::new(RetrievalOptions::default());
+        assert_ne!(
+            analyzer.stem("ماء"),
+            analyzer.stem("ما"),
+            "water is not a negation"
+        );
     }
 
     #[test]
@@ -555,10 +566,7 @@ mod tests {
 
     #[test]
     fn steps_can_be_switched_off_for_the_ablation() {
-        let mut plain = Analyzer::new(AnalysisOptions {
-            normalize: false,
-            stem: false,
-        });
+        let mut plain = Analyzer::new(RetrievalOptions::NONE);
         assert_eq!(plain.terms("الإقامة"), vec!["الإقامة"]);
     }
 }

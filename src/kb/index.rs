@@ -6,12 +6,14 @@
 use std::collections::{HashMap, HashSet};
 
 use tantivy::collector::TopDocs;
-use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery};
+use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query as TantivyQuery, TermQuery};
 use tantivy::schema::{FAST, Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions};
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
 
-use super::analysis::{Analyzer, KhidmaTokenizer};
+use super::analysis::{Analyzer, KhidmaTokenizer, words};
 use super::entry::Entry;
+use super::query::Query;
+use super::vocabulary::Vocabulary;
 
 const TOKENIZER_NAME: &str = "khidma";
 const ORDINAL_FIELD: &str = "ordinal";
@@ -60,6 +62,10 @@ pub struct Hit {
     /// is) that the entry's questions, keywords and title contain: 0..=1,
     /// comparable across queries of any length.
     pub coverage: f32,
+    /// Share of the meaning of the entry's best-matching question, keyword
+    /// or title that the query contains: 0..=1. A message that touches one
+    /// generic word of a long question is not asking it.
+    pub fit: f32,
 }
 
 pub struct SearchIndex {
@@ -68,7 +74,10 @@ pub struct SearchIndex {
     analyzer: Analyzer,
     /// Terms of each entry's title, questions and keywords, by ordinal.
     entry_terms: Vec<HashSet<String>>,
+    /// The same, one set per question, keyword and title.
+    descriptors: Vec<Vec<Vec<String>>>,
     document_frequency: HashMap<String, usize>,
+    vocabulary: Vocabulary,
 }
 
 impl SearchIndex {
@@ -95,27 +104,49 @@ impl SearchIndex {
         let mut analyzer = analyzer.clone();
         let mut entry_terms = Vec::with_capacity(entries.len());
         let mut document_frequency: HashMap<String, usize> = HashMap::new();
+        let mut vocabulary = Vocabulary::default();
+        let mut descriptors = Vec::with_capacity(entries.len());
         for (ordinal, entry) in entries.iter().enumerate() {
             let mut document = TantivyDocument::default();
             document.add_u64(fields.ordinal, ordinal as u64);
             let mut terms = HashSet::new();
+            let mut entry_descriptors = Vec::new();
             for (_, side) in entry.sides() {
                 document.add_text(fields.title, &side.title);
                 document.add_text(fields.answer, &side.answer);
-                terms.extend(analyzer.terms(&side.title));
                 for question in &side.questions {
                     document.add_text(fields.questions, question);
-                    terms.extend(analyzer.terms(question));
                 }
                 for keyword in &side.keywords {
                     document.add_text(fields.keywords, keyword);
-                    terms.extend(analyzer.terms(keyword));
+                }
+                let described = std::iter::once(&side.title)
+                    .chain(&side.questions)
+                    .chain(&side.keywords);
+                for text in described {
+                    let mut descriptor = Vec::new();
+                    for word in words(text) {
+                        let normalized = analyzer.normalize(word);
+                        if analyzer.is_stop_word(&normalized) {
+                            continue;
+                        }
+                        let stem = analyzer.stem(&normalized);
+                        vocabulary.add(&normalized, &stem);
+                        if !descriptor.contains(&stem) {
+                            descriptor.push(stem.clone());
+                        }
+                        terms.insert(stem);
+                    }
+                    if !descriptor.is_empty() {
+                        entry_descriptors.push(descriptor);
+                    }
                 }
             }
             for term in &terms {
                 *document_frequency.entry(term.clone()).or_default() += 1;
             }
             entry_terms.push(terms);
+            descriptors.push(entry_descriptors);
             writer.add_document(document)?;
         }
         writer.commit()?;
@@ -128,7 +159,9 @@ impl SearchIndex {
             fields,
             analyzer,
             entry_terms,
+            descriptors,
             document_frequency,
+            vocabulary,
         })
     }
 
@@ -140,36 +173,63 @@ impl SearchIndex {
         (1.0 + (entries - frequency + 0.5) / (frequency + 0.5)).ln()
     }
 
-    /// The analysed, de-duplicated terms of a query, in order.
-    pub fn query_terms(&self, text: &str) -> Vec<String> {
-        let mut seen = HashSet::new();
-        self.analyzer
-            .clone()
-            .terms(text)
-            .into_iter()
-            .filter(|term| seen.insert(term.clone()))
-            .collect()
+    pub fn analyzer(&self) -> &Analyzer {
+        &self.analyzer
     }
 
-    /// The best `limit` entries for `text`, best first.
-    pub fn search(&self, text: &str, limit: usize) -> Vec<Hit> {
-        let terms = self.query_terms(text);
-        if terms.is_empty() || limit == 0 {
+    pub fn vocabulary(&self) -> &Vocabulary {
+        &self.vocabulary
+    }
+
+    /// Whether any entry's title, questions or keywords hold the term.
+    pub fn knows(&self, term: &str) -> bool {
+        self.document_frequency.contains_key(term)
+    }
+
+    /// How much of the entry's best-matching descriptor the query covers.
+    fn fit(&self, entry: usize, query_terms: &HashMap<&str, f32>) -> f32 {
+        self.descriptors[entry]
+            .iter()
+            .map(|descriptor| {
+                let total: f32 = descriptor.iter().map(|term| self.idf(term)).sum();
+                let matched: f32 = descriptor
+                    .iter()
+                    .filter_map(|term| query_terms.get(term.as_str()).map(|w| w * self.idf(term)))
+                    .sum();
+                if total > 0.0 { matched / total } else { 0.0 }
+            })
+            .fold(0.0, f32::max)
+    }
+
+    /// The best `limit` entries for a query, best first.
+    pub fn search(&self, query: &Query, limit: usize) -> Vec<Hit> {
+        if query.is_empty() || limit == 0 {
             return Vec::new();
         }
-        let clauses: Vec<(Occur, Box<dyn Query>)> = terms
+        let mut weighted_terms: HashMap<&str, f32> = HashMap::new();
+        for word in query.content() {
+            for (term, weight) in &word.terms {
+                let best = weighted_terms.entry(term.as_str()).or_default();
+                *best = best.max(*weight);
+            }
+        }
+        let clauses: Vec<(Occur, Box<dyn TantivyQuery>)> = weighted_terms
             .iter()
-            .flat_map(|term| {
-                self.fields.weighted().into_iter().map(|(field, boost)| {
-                    let query = TermQuery::new(
-                        Term::from_field_text(field, term),
-                        IndexRecordOption::WithFreqs,
-                    );
-                    (
-                        Occur::Should,
-                        Box::new(BoostQuery::new(Box::new(query), boost)) as Box<dyn Query>,
-                    )
-                })
+            .flat_map(|(term, weight)| {
+                self.fields
+                    .weighted()
+                    .into_iter()
+                    .map(move |(field, boost)| {
+                        let query = TermQuery::new(
+                            Term::from_field_text(field, term),
+                            IndexRecordOption::WithFreqs,
+                        );
+                        (
+                            Occur::Should,
+                            Box::new(BoostQuery::new(Box::new(query), boost * weight))
+                                as Box<dyn TantivyQuery>,
+                        )
+                    })
             })
             .collect();
         let searcher = self.reader.searcher();
@@ -183,7 +243,23 @@ impl SearchIndex {
                 return Vec::new();
             }
         };
-        let total_weight: f32 = terms.iter().map(|term| self.idf(term)).sum();
+        // Each content word counts once, with the weight of its most
+        // specific known term (an unknown word counts as fully specific: it
+        // is exactly what the knowledge base cannot explain).
+        let word_weights: Vec<f32> = query
+            .content()
+            .map(|word| {
+                word.terms
+                    .iter()
+                    .filter(|(term, _)| self.knows(term))
+                    .map(|(term, _)| self.idf(term))
+                    .fold(None, |best: Option<f32>, idf| {
+                        Some(best.map_or(idf, |b| b.max(idf)))
+                    })
+                    .unwrap_or_else(|| self.idf(""))
+            })
+            .collect();
+        let total_weight: f32 = word_weights.iter().sum();
         top.into_iter()
             .filter_map(|(score, address)| {
                 let entry = searcher
@@ -192,19 +268,26 @@ impl SearchIndex {
                     .u64(ORDINAL_FIELD)
                     .ok()?
                     .first(address.doc_id)? as usize;
-                let matched: f32 = terms
-                    .iter()
-                    .filter(|term| self.entry_terms[entry].contains(*term))
-                    .map(|term| self.idf(term))
+                let entry_terms = &self.entry_terms[entry];
+                let matched: f32 = query
+                    .content()
+                    .map(|word| {
+                        word.terms
+                            .iter()
+                            .filter(|(term, _)| entry_terms.contains(term))
+                            .map(|(term, weight)| weight * self.idf(term))
+                            .fold(0.0, f32::max)
+                    })
                     .sum();
                 Some(Hit {
                     entry,
                     score,
                     coverage: if total_weight > 0.0 {
-                        matched / total_weight
+                        (matched / total_weight).min(1.0)
                     } else {
                         0.0
                     },
+                    fit: self.fit(entry, &weighted_terms),
                 })
             })
             .collect()

@@ -12,6 +12,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::entry::{Entry, EntryId, Escalation, LocalizedEntry, is_kebab_case};
+use super::lexicon::{self, LexiconSource};
 
 /// Button and list-row titles are cut beyond this on WhatsApp.
 pub const MAX_TITLE_CHARS: usize = 24;
@@ -49,10 +50,12 @@ impl fmt::Display for KbIssue {
     }
 }
 
-/// The entries of a knowledge base that loaded cleanly, with any warnings.
+/// The entries of a knowledge base that loaded cleanly, with its lexicon and
+/// any warnings.
 #[derive(Debug)]
 pub struct Loaded {
     pub entries: Vec<Entry>,
+    pub lexicon: LexiconSource,
     pub warnings: Vec<KbIssue>,
 }
 
@@ -85,14 +88,14 @@ struct RawSide {
 }
 
 /// Collects issues for one file, turning byte spans into line numbers.
-struct FileReport<'a> {
+pub(super) struct FileReport<'a> {
     file: &'a Path,
     source: &'a str,
-    issues: Vec<KbIssue>,
+    pub(super) issues: Vec<KbIssue>,
 }
 
 impl<'a> FileReport<'a> {
-    fn new(file: &'a Path, source: &'a str) -> Self {
+    pub(super) fn new(file: &'a Path, source: &'a str) -> Self {
         Self {
             file,
             source,
@@ -111,16 +114,28 @@ impl<'a> FileReport<'a> {
         });
     }
 
-    fn error(&mut self, span: Range<usize>, key: &str, message: impl Into<String>) {
+    pub(super) fn error(&mut self, span: Range<usize>, key: &str, message: impl Into<String>) {
         self.push(Severity::Error, Some(span), key, message.into());
     }
 
-    fn warning(&mut self, span: Option<Range<usize>>, key: &str, message: impl Into<String>) {
+    /// A TOML syntax or shape error, with the key it concerns.
+    pub(super) fn toml_error(&mut self, err: &toml::de::Error) {
+        let span = err.span().unwrap_or(0..0);
+        let key = key_at(self.source, span.start);
+        self.error(span, &key, err.message().trim().to_owned());
+    }
+
+    pub(super) fn warning(
+        &mut self,
+        span: Option<Range<usize>>,
+        key: &str,
+        message: impl Into<String>,
+    ) {
         self.push(Severity::Warning, span, key, message.into());
     }
 }
 
-fn line_of(source: &str, offset: usize) -> usize {
+pub(super) fn line_of(source: &str, offset: usize) -> usize {
     let offset = offset.min(source.len());
     source.as_bytes()[..offset]
         .iter()
@@ -272,9 +287,7 @@ fn parse_entry(
     let raw: RawEntry = match toml::from_str(&source) {
         Ok(raw) => raw,
         Err(err) => {
-            let span = err.span().unwrap_or(0..0);
-            let key = key_at(&source, span.start);
-            report.error(span, &key, err.message().trim().to_owned());
+            report.toml_error(&err);
             issues.append(&mut report.issues);
             return None;
         }
@@ -451,6 +464,9 @@ pub fn load_dir(dir: &Path) -> Result<Loaded, LoadFailed> {
         related_by_entry.push(related);
     }
 
+    let lexicon = lexicon::read(dir, &mut issues);
+    check_escalation_rules(&lexicon, &parsed, &existing_ids, &mut issues);
+
     let (errors, warnings): (Vec<_>, Vec<_>) = issues
         .into_iter()
         .partition(|issue| issue.severity == Severity::Error);
@@ -480,7 +496,46 @@ pub fn load_dir(dir: &Path) -> Result<Loaded, LoadFailed> {
             ..item.entry
         })
         .collect();
-    Ok(Loaded { entries, warnings })
+    Ok(Loaded {
+        entries,
+        lexicon,
+        warnings,
+    })
+}
+
+/// An escalation rule must point at an entry that exists and escalates: it
+/// is the entry whose answer (safety steps, what happens next) the citizen
+/// receives.
+fn check_escalation_rules(
+    lexicon: &LexiconSource,
+    parsed: &[Parsed],
+    existing_ids: &HashSet<String>,
+    issues: &mut Vec<KbIssue>,
+) {
+    for (rule, &line) in lexicon.escalate.iter().zip(&lexicon.escalate_lines) {
+        let problem = match parsed.iter().find(|item| item.entry.id == rule.entry) {
+            // Its file exists but has errors of its own, reported there.
+            None if existing_ids.contains(rule.entry.as_str()) => None,
+            None => Some(format!(
+                "names {:?}, which is not an entry in this knowledge base",
+                rule.entry.as_str()
+            )),
+            Some(item) if item.entry.escalate.is_none() => Some(format!(
+                "names {:?}, which has no `escalate = \"urgent\"` or `\"agent\"`",
+                rule.entry.as_str()
+            )),
+            Some(_) => None,
+        };
+        if let Some(message) = problem {
+            issues.push(KbIssue {
+                severity: Severity::Error,
+                file: PathBuf::from(lexicon::FILE_NAME),
+                line: Some(line),
+                key: "escalate.entry".to_owned(),
+                message,
+            });
+        }
+    }
 }
 
 fn check_unique_ids(parsed: &[Parsed], issues: &mut Vec<KbIssue>) {

@@ -2,9 +2,13 @@
 //! indexed for retrieval. Nothing outside this module knows about tantivy.
 
 pub mod analysis;
+pub mod arabizi;
 mod entry;
 mod index;
+mod lexicon;
 mod load;
+mod query;
+mod vocabulary;
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -13,14 +17,19 @@ use std::time::{Duration, Instant};
 
 use arc_swap::ArcSwap;
 
-pub use analysis::{AnalysisOptions, Analyzer};
+pub use analysis::{Analyzer, RetrievalOptions};
 pub use entry::{Entry, EntryId, Escalation, LocalizedEntry};
 pub use index::Hit;
 pub use load::{KbIssue, LoadFailed, Loaded, Severity, load_dir};
 pub mod watch;
 pub use watch::watch;
 
+pub use lexicon::LexiconSource;
+pub use query::{Query, QueryWord};
+
 use index::SearchIndex;
+use lexicon::Lexicon;
+use query::QueryContext;
 
 #[derive(Debug, thiserror::Error)]
 pub enum KbError {
@@ -38,23 +47,32 @@ pub struct KnowledgeBase {
     /// Categories in folder order, each with its entries' ordinals.
     categories: Vec<(String, Vec<usize>)>,
     index: SearchIndex,
+    lexicon: Lexicon,
+    options: RetrievalOptions,
     warnings: Vec<KbIssue>,
     build_time: Duration,
 }
 
 impl KnowledgeBase {
-    pub fn load(dir: &Path, options: AnalysisOptions) -> Result<Self, KbError> {
-        let Loaded { entries, warnings } = load_dir(dir)?;
-        Ok(Self::from_entries(entries, warnings, options)?)
+    pub fn load(dir: &Path, options: RetrievalOptions) -> Result<Self, KbError> {
+        let Loaded {
+            entries,
+            lexicon,
+            warnings,
+        } = load_dir(dir)?;
+        Ok(Self::from_entries(entries, &lexicon, warnings, options)?)
     }
 
     pub fn from_entries(
         entries: Vec<Entry>,
+        lexicon: &LexiconSource,
         warnings: Vec<KbIssue>,
-        options: AnalysisOptions,
+        options: RetrievalOptions,
     ) -> tantivy::Result<Self> {
         let started = Instant::now();
-        let index = SearchIndex::build(&entries, &Analyzer::new(options))?;
+        let mut analyzer = Analyzer::new(options);
+        let index = SearchIndex::build(&entries, &analyzer)?;
+        let lexicon = Lexicon::compile(lexicon, &mut analyzer);
         let by_id = entries
             .iter()
             .enumerate()
@@ -75,6 +93,8 @@ impl KnowledgeBase {
             by_id,
             categories,
             index,
+            lexicon,
+            options,
             warnings,
             build_time: started.elapsed(),
         })
@@ -118,13 +138,52 @@ impl KnowledgeBase {
         self.build_time
     }
 
-    pub fn search(&self, text: &str, limit: usize) -> Vec<Hit> {
-        self.index.search(text, limit)
+    pub fn options(&self) -> RetrievalOptions {
+        self.options
     }
 
-    pub fn query_terms(&self, text: &str) -> Vec<String> {
-        self.index.query_terms(text)
+    /// Reads a message for retrieval: noise out, synonyms, corrections and
+    /// Arabizi readings in.
+    pub fn read(&self, text: &str) -> Query {
+        let is_known = |term: &str| self.index.knows(term);
+        QueryContext {
+            options: self.options,
+            analyzer: self.index.analyzer(),
+            lexicon: &self.lexicon,
+            vocabulary: self.index.vocabulary(),
+            is_known: &is_known,
+        }
+        .read(text)
     }
+
+    pub fn search(&self, query: &Query, limit: usize) -> Vec<Hit> {
+        self.index.search(query, limit)
+    }
+
+    /// What the editors' escalation rules make of the message.
+    pub fn escalation(&self, query: &Query) -> RuleVerdict {
+        if !self.options.lexicon {
+            return RuleVerdict::default();
+        }
+        let outcome = self.lexicon.escalation(&query.positions());
+        RuleVerdict {
+            escalate: outcome.escalate.and_then(|id| self.ordinal(id.as_str())),
+            vetoed: outcome
+                .vetoed
+                .iter()
+                .filter_map(|id| self.ordinal(id.as_str()))
+                .collect(),
+        }
+    }
+}
+
+/// The escalation rules' verdict on a message, by entry ordinal.
+#[derive(Debug, Default, PartialEq)]
+pub struct RuleVerdict {
+    /// Escalate to this entry.
+    pub escalate: Option<usize>,
+    /// Never escalate to these: an `unless` word said the message is routine.
+    pub vetoed: Vec<usize>,
 }
 
 /// The knowledge base in service. Readers take a cheap snapshot per message;

@@ -7,7 +7,7 @@ use std::time::Duration;
 use notify_debouncer_mini::notify::{RecommendedWatcher, RecursiveMode};
 use notify_debouncer_mini::{DebounceEventResult, Debouncer, new_debouncer};
 
-use super::{AnalysisOptions, KbError, KbHandle, KnowledgeBase};
+use super::{KbError, KbHandle, KnowledgeBase, RetrievalOptions};
 
 /// Keeps watching while it is alive.
 pub type KbWatcher = Debouncer<RecommendedWatcher>;
@@ -19,7 +19,7 @@ pub type KbWatcher = Debouncer<RecommendedWatcher>;
 pub fn watch(
     dir: &Path,
     handle: KbHandle,
-    options: AnalysisOptions,
+    options: RetrievalOptions,
     debounce: Duration,
 ) -> notify_debouncer_mini::notify::Result<KbWatcher> {
     let reload_dir: PathBuf = dir.to_path_buf();
@@ -32,7 +32,7 @@ pub fn watch(
     Ok(debouncer)
 }
 
-fn reload(dir: &Path, handle: &KbHandle, options: AnalysisOptions) {
+fn reload(dir: &Path, handle: &KbHandle, options: RetrievalOptions) {
     match KnowledgeBase::load(dir, options) {
         Ok(kb) => {
             for warning in kb.warnings() {

@@ -1,0 +1,348 @@
+//! The editors' lexicon (`knowledge_base/lexicon.toml`): how citizens write,
+//! mapped to how the knowledge base writes, plus the words that are only
+//! courtesy and the rules that escalate a message (an outage, a request for
+//! a person) whatever the retrieval says. The format is documented in
+//! `knowledge_base/README.md`.
+
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use super::analysis::{Analyzer, words};
+use super::entry::EntryId;
+use super::load::{FileReport, KbIssue, Severity};
+
+pub const FILE_NAME: &str = "lexicon.toml";
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawLexicon {
+    #[serde(default)]
+    synonyms: HashMap<String, Spanned<String>>,
+    #[serde(default)]
+    noise: RawNoise,
+    #[serde(default)]
+    escalate: Vec<Spanned<RawRule>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawNoise {
+    #[serde(default)]
+    greetings: Vec<Spanned<String>>,
+    #[serde(default)]
+    filler: Vec<Spanned<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRule {
+    entry: Spanned<String>,
+    when: Spanned<Vec<String>>,
+    with: Spanned<Vec<String>>,
+    #[serde(default)]
+    unless: Vec<String>,
+}
+
+/// One escalation rule as written: the message has a word of `when` (the
+/// service: "water") with a word of `with` near it (the problem: "dry"),
+/// and none of `unless` (what makes it a routine question: "bill").
+#[derive(Debug, Clone, PartialEq)]
+pub struct EscalationRule {
+    pub entry: EntryId,
+    pub when: Vec<String>,
+    pub with: Vec<String>,
+    pub unless: Vec<String>,
+}
+
+/// How close (in words) the two halves of a rule must be: "the power is
+/// fine but the fibre is down" is an internet outage, not a power cut.
+const NEAR_WORDS: usize = 5;
+
+/// The lexicon as editors wrote it, checked for shape.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct LexiconSource {
+    /// (variant, replacement), both free text.
+    pub synonyms: Vec<(String, String)>,
+    pub greetings: Vec<String>,
+    pub filler: Vec<String>,
+    pub escalate: Vec<EscalationRule>,
+    /// Line of each rule, for errors found later.
+    pub escalate_lines: Vec<usize>,
+}
+
+/// Reads `dir/lexicon.toml`; a knowledge base without one has an empty
+/// lexicon.
+pub fn read(dir: &Path, issues: &mut Vec<KbIssue>) -> LexiconSource {
+    let path = dir.join(FILE_NAME);
+    let source = match std::fs::read_to_string(&path) {
+        Ok(source) => source,
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => return LexiconSource::default(),
+        Err(err) => {
+            issues.push(KbIssue {
+                severity: Severity::Error,
+                file: FILE_NAME.into(),
+                line: None,
+                key: "(file)".to_owned(),
+                message: format!("cannot be read: {err}"),
+            });
+            return LexiconSource::default();
+        }
+    };
+    let mut report = FileReport::new(Path::new(FILE_NAME), &source);
+    let raw: RawLexicon = match toml::from_str(&source) {
+        Ok(raw) => raw,
+        Err(err) => {
+            report.toml_error(&err);
+            issues.append(&mut report.issues);
+            return LexiconSource::default();
+        }
+    };
+
+    let mut synonyms: Vec<(String, String)> = Vec::new();
+    let mut raw_synonyms: Vec<_> = raw.synonyms.into_iter().collect();
+    raw_synonyms.sort_by_key(|(_, target)| target.span().start);
+    for (variant, target) in raw_synonyms {
+        let key = format!("synonyms.{variant}");
+        if variant.trim().is_empty() {
+            report.error(target.span(), "synonyms", "has an empty variant");
+        } else if target.get_ref().trim().is_empty() {
+            report.error(
+                target.span(),
+                &key,
+                "maps to nothing: write the knowledge base's word",
+            );
+        } else if variant.trim() == target.get_ref().trim() {
+            report.error(target.span(), &key, "maps a word to itself");
+        } else {
+            synonyms.push((
+                variant.trim().to_owned(),
+                target.get_ref().trim().to_owned(),
+            ));
+        }
+    }
+
+    let phrases = |list: Vec<Spanned<String>>, key: &str, report: &mut FileReport<'_>| {
+        list.into_iter()
+            .filter_map(|phrase| {
+                let text = phrase.get_ref().trim().to_owned();
+                if text.is_empty() {
+                    report.error(phrase.span(), key, "holds an empty phrase");
+                    None
+                } else {
+                    Some(text)
+                }
+            })
+            .collect::<Vec<_>>()
+    };
+    let greetings = phrases(raw.noise.greetings, "noise.greetings", &mut report);
+    let filler = phrases(raw.noise.filler, "noise.filler", &mut report);
+
+    let mut escalate = Vec::new();
+    let mut escalate_lines = Vec::new();
+    for rule in raw.escalate {
+        let span = rule.span();
+        let rule = rule.into_inner();
+        let entry = match EntryId::parse(rule.entry.get_ref()) {
+            Ok(entry) => entry,
+            Err(reason) => {
+                report.error(rule.entry.span(), "escalate.entry", reason);
+                continue;
+            }
+        };
+        for (list, key) in [(&rule.when, "escalate.when"), (&rule.with, "escalate.with")] {
+            if list.get_ref().iter().all(|word| word.trim().is_empty()) {
+                report.error(list.span(), key, "needs at least one word");
+            }
+        }
+        escalate_lines.push(super::load::line_of(&source, span.start));
+        escalate.push(EscalationRule {
+            entry,
+            when: rule.when.into_inner(),
+            with: rule.with.into_inner(),
+            unless: rule.unless,
+        });
+    }
+    issues.append(&mut report.issues);
+    LexiconSource {
+        synonyms,
+        greetings,
+        filler,
+        escalate,
+        escalate_lines,
+    }
+}
+
+/// A phrase as a sequence of word forms.
+type Phrase = Vec<String>;
+
+/// The lexicon compiled for matching: every word normalised (and, for the
+/// urgency rules, stemmed) exactly as messages are.
+#[derive(Debug, Default)]
+pub struct Lexicon {
+    synonyms: HashMap<Phrase, Vec<String>>,
+    noise: HashSet<Phrase>,
+    greetings: HashSet<Phrase>,
+    longest_phrase: usize,
+    escalate: Vec<CompiledRule>,
+}
+
+#[derive(Debug)]
+struct CompiledRule {
+    entry: EntryId,
+    when: Vec<Phrase>,
+    with: Vec<Phrase>,
+    unless: Vec<Phrase>,
+}
+
+/// What the lexicon makes of a message's words.
+#[derive(Debug, Default, PartialEq)]
+pub struct Reading {
+    /// The message's words with noise removed and synonyms added next to
+    /// the words they explain, each as (normalised word, synonyms).
+    pub words: Vec<(String, Vec<String>)>,
+    pub greeted: bool,
+}
+
+fn normalized_phrase(analyzer: &Analyzer, text: &str) -> Phrase {
+    words(text)
+        .into_iter()
+        .map(|word| analyzer.normalize(word))
+        .collect()
+}
+
+fn stemmed_phrase(analyzer: &mut Analyzer, text: &str) -> Phrase {
+    normalized_phrase(analyzer, text)
+        .iter()
+        .map(|word| analyzer.stem(word))
+        .collect()
+}
+
+/// Whether `phrase` occurs at `at` in `sequence`, whose positions each hold
+/// the terms a word may stand for.
+fn occurs_at(sequence: &[Vec<String>], at: usize, phrase: &[String]) -> bool {
+    !phrase.is_empty()
+        && phrase.iter().enumerate().all(|(offset, word)| {
+            sequence
+                .get(at + offset)
+                .is_some_and(|terms| terms.contains(word))
+        })
+}
+
+/// Where any of `phrases` starts in `sequence`.
+fn positions_of(sequence: &[Vec<String>], phrases: &[Phrase]) -> Vec<usize> {
+    (0..sequence.len())
+        .filter(|&at| phrases.iter().any(|phrase| occurs_at(sequence, at, phrase)))
+        .collect()
+}
+
+impl Lexicon {
+    pub fn compile(source: &LexiconSource, analyzer: &mut Analyzer) -> Self {
+        let mut lexicon = Lexicon::default();
+        for (variant, target) in &source.synonyms {
+            let variant = normalized_phrase(analyzer, variant);
+            let target = normalized_phrase(analyzer, target);
+            lexicon.synonyms.entry(variant).or_default().extend(target);
+        }
+        for phrase in &source.filler {
+            lexicon.noise.insert(normalized_phrase(analyzer, phrase));
+        }
+        for phrase in &source.greetings {
+            let phrase = normalized_phrase(analyzer, phrase);
+            lexicon.noise.insert(phrase.clone());
+            lexicon.greetings.insert(phrase);
+        }
+        lexicon.longest_phrase = lexicon
+            .synonyms
+            .keys()
+            .chain(&lexicon.noise)
+            .map(Vec::len)
+            .max()
+            .unwrap_or(1);
+        for rule in &source.escalate {
+            let mut stem_all = |list: &[String]| -> Vec<Phrase> {
+                list.iter()
+                    .map(|text| stemmed_phrase(analyzer, text))
+                    .filter(|phrase| !phrase.is_empty())
+                    .collect()
+            };
+            lexicon.escalate.push(CompiledRule {
+                entry: rule.entry.clone(),
+                when: stem_all(&rule.when),
+                with: stem_all(&rule.with),
+                unless: stem_all(&rule.unless),
+            });
+        }
+        lexicon
+    }
+
+    /// Drops noise phrases and attaches synonyms, longest phrase first.
+    pub fn read(&self, analyzer: &Analyzer, text: &str) -> Reading {
+        let normalized = normalized_phrase(analyzer, text);
+        let mut reading = Reading::default();
+        let mut at = 0;
+        'words: while at < normalized.len() {
+            for length in (1..=self.longest_phrase.min(normalized.len() - at)).rev() {
+                let phrase = &normalized[at..at + length];
+                if self.noise.contains(phrase) {
+                    reading.greeted |= self.greetings.contains(phrase);
+                    at += length;
+                    continue 'words;
+                }
+                if let Some(target) = self.synonyms.get(phrase) {
+                    // The phrase's own words stay: the knowledge base may
+                    // use them too.
+                    for (offset, word) in phrase.iter().enumerate() {
+                        let synonyms = if offset == 0 {
+                            target.clone()
+                        } else {
+                            Vec::new()
+                        };
+                        reading.words.push((word.clone(), synonyms));
+                    }
+                    at += length;
+                    continue 'words;
+                }
+            }
+            reading.words.push((normalized[at].clone(), Vec::new()));
+            at += 1;
+        }
+        reading
+    }
+
+    /// What the escalation rules make of a message. `stems` holds, word by
+    /// word, the terms each word may stand for, stop words included ("ما
+    /// فيه مويه").
+    pub fn escalation(&self, stems: &[Vec<String>]) -> RuleOutcome<'_> {
+        let mut outcome = RuleOutcome::default();
+        for rule in &self.escalate {
+            let when = positions_of(stems, &rule.when);
+            let with = positions_of(stems, &rule.with);
+            let near = when
+                .iter()
+                .any(|a| with.iter().any(|b| a != b && a.abs_diff(*b) <= NEAR_WORDS));
+            if !near {
+                continue;
+            }
+            if positions_of(stems, &rule.unless).is_empty() {
+                outcome.escalate.get_or_insert(&rule.entry);
+            } else {
+                outcome.vetoed.push(&rule.entry);
+            }
+        }
+        outcome
+    }
+}
+
+/// The escalation rules' verdict on one message.
+#[derive(Debug, Default, PartialEq)]
+pub struct RuleOutcome<'a> {
+    /// The entry of the first rule met in full.
+    pub escalate: Option<&'a EntryId>,
+    /// Entries whose rule was met but overruled by an `unless` word: the
+    /// message is explicitly about something routine ("the bill", "the
+    /// street lights"), so retrieval must not escalate to them either.
+    pub vetoed: Vec<&'a EntryId>,
+}

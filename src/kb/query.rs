@@ -1,0 +1,122 @@
+//! A citizen's message, read for retrieval: noise dropped, each remaining
+//! word with the index terms it may stand for (itself, the lexicon's
+//! synonyms, a typo's correction, an Arabizi word's Arabic spellings).
+
+use super::analysis::{Analyzer, RetrievalOptions, Script, script_of};
+use super::arabizi;
+use super::lexicon::Lexicon;
+use super::vocabulary::Vocabulary;
+
+/// How much a guessed term counts against one the citizen wrote. A typo
+/// correction or an Arabizi reading may be wrong, so it weighs less; a
+/// synonym the editors wrote down is as good as the word itself.
+const SYNONYM_WEIGHT: f32 = 1.0;
+const FUZZY_WEIGHT: f32 = 0.7;
+const ARABIZI_WEIGHT: f32 = 0.8;
+
+/// One word of the message.
+#[derive(Debug, Clone, PartialEq)]
+pub struct QueryWord {
+    /// Index terms with their weights; the first is the word's own.
+    pub terms: Vec<(String, f32)>,
+    /// A function word: no topic of its own, but part of phrases such as
+    /// "ما فيه" that the urgency rules read.
+    pub stop: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Query {
+    pub words: Vec<QueryWord>,
+    /// The message held a greeting or thanks.
+    pub greeted: bool,
+}
+
+impl Query {
+    /// The words that can point at a topic.
+    pub fn content(&self) -> impl Iterator<Item = &QueryWord> {
+        self.words.iter().filter(|word| !word.stop)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.content().next().is_none()
+    }
+
+    /// Every word's terms, stop words included, position by position.
+    pub fn positions(&self) -> Vec<Vec<String>> {
+        self.words
+            .iter()
+            .map(|word| word.terms.iter().map(|(term, _)| term.clone()).collect())
+            .collect()
+    }
+}
+
+pub struct QueryContext<'a> {
+    pub options: RetrievalOptions,
+    pub analyzer: &'a Analyzer,
+    pub lexicon: &'a Lexicon,
+    pub vocabulary: &'a Vocabulary,
+    pub is_known: &'a dyn Fn(&str) -> bool,
+}
+
+fn is_latin(word: &str) -> bool {
+    word.chars().all(|c| script_of(c) == Script::Latin)
+}
+
+impl QueryContext<'_> {
+    pub fn read(&self, text: &str) -> Query {
+        let mut analyzer = self.analyzer.clone();
+        let arabizi = self.options.arabizi && arabizi::is_arabizi(text);
+        let reading = if self.options.lexicon {
+            self.lexicon.read(&analyzer, text)
+        } else {
+            super::lexicon::Reading {
+                words: super::analysis::words(text)
+                    .into_iter()
+                    .map(|word| (analyzer.normalize(word), Vec::new()))
+                    .collect(),
+                greeted: false,
+            }
+        };
+        let words = reading
+            .words
+            .into_iter()
+            .map(|(word, synonyms)| self.read_word(&mut analyzer, &word, &synonyms, arabizi))
+            .collect();
+        Query {
+            words,
+            greeted: reading.greeted,
+        }
+    }
+
+    fn read_word(
+        &self,
+        analyzer: &mut Analyzer,
+        word: &str,
+        synonyms: &[String],
+        arabizi: bool,
+    ) -> QueryWord {
+        let latin = is_latin(word);
+        let stop = synonyms.is_empty()
+            && (analyzer.is_stop_word(word)
+                || (arabizi && latin && arabizi::is_function_word(word)));
+        let mut terms = vec![(analyzer.stem(word), 1.0)];
+        for synonym in synonyms {
+            if !analyzer.is_stop_word(synonym) {
+                terms.push((analyzer.stem(synonym), SYNONYM_WEIGHT));
+            }
+        }
+        let known = terms.iter().any(|(term, _)| (self.is_known)(term));
+        if !stop && !known {
+            let (guesses, weight) = if arabizi && latin {
+                (self.vocabulary.arabizi_matches(word), ARABIZI_WEIGHT)
+            } else if self.options.fuzzy {
+                (self.vocabulary.corrections(word), FUZZY_WEIGHT)
+            } else {
+                (Vec::new(), 0.0)
+            };
+            terms.extend(guesses.into_iter().map(|term| (term, weight)));
+        }
+        terms.dedup_by(|a, b| a.0 == b.0);
+        QueryWord { terms, stop }
+    }
+}
