@@ -319,17 +319,21 @@ impl Lexicon {
         let mut outcome = RuleOutcome::default();
         for rule in &self.escalate {
             let when = positions_of(stems, &rule.when);
+            if when.is_empty() {
+                continue;
+            }
+            // "the internet bill", "a new gas cylinder": the service with a
+            // routine word is never urgent, with or without a problem word.
+            if !positions_of(stems, &rule.unless).is_empty() {
+                outcome.vetoed.push(&rule.entry);
+                continue;
+            }
             let with = positions_of(stems, &rule.with);
             let near = when
                 .iter()
                 .any(|a| with.iter().any(|b| a != b && a.abs_diff(*b) <= NEAR_WORDS));
-            if !near {
-                continue;
-            }
-            if positions_of(stems, &rule.unless).is_empty() {
+            if near {
                 outcome.escalate.get_or_insert(&rule.entry);
-            } else {
-                outcome.vetoed.push(&rule.entry);
             }
         }
         outcome
@@ -341,8 +345,8 @@ impl Lexicon {
 pub struct RuleOutcome<'a> {
     /// The entry of the first rule met in full.
     pub escalate: Option<&'a EntryId>,
-    /// Entries whose rule was met but overruled by an `unless` word: the
-    /// message is explicitly about something routine ("the bill", "the
+    /// Entries whose service the message names together with an `unless`
+    /// word: it is explicitly about something routine ("the bill", "the
     /// street lights"), so retrieval must not escalate to them either.
     pub vetoed: Vec<&'a EntryId>,
 }

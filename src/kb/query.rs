@@ -11,8 +11,21 @@ use super::vocabulary::Vocabulary;
 /// correction or an Arabizi reading may be wrong, so it weighs less; a
 /// synonym the editors wrote down is as good as the word itself.
 const SYNONYM_WEIGHT: f32 = 1.0;
+const CLITIC_WEIGHT: f32 = 0.9;
 const FUZZY_WEIGHT: f32 = 0.7;
 const ARABIZI_WEIGHT: f32 = 0.8;
+
+/// Prepositions, conjunctions and the dialects' verb markers that attach to
+/// the front of a word (بتجديد، لابني، وجوازي، بيجدد، حيجدد), and pronouns
+/// that attach to its end (اجددها، جوازاتهم). light10 leaves most of them
+/// alone because stripping them blindly breaks words (بطاقة is not ب+طاقة);
+/// here a stripped form is only used when the knowledge base knows it.
+const PROCLITICS: &[&str] = &[
+    "و", "ف", "ب", "ل", "ك", "وب", "ول", "فب", "بي", "بت", "بن", "ح", "ه", "ي", "ت", "ن", "ا",
+];
+const ENCLITICS: &[&str] = &[
+    "ها", "هم", "هن", "كم", "كن", "نا", "ني", "ه", "ك", "و", "وا", "ي",
+];
 
 /// One word of the message.
 #[derive(Debug, Clone, PartialEq)]
@@ -105,7 +118,12 @@ impl QueryContext<'_> {
                 terms.push((analyzer.stem(synonym), SYNONYM_WEIGHT));
             }
         }
-        let known = terms.iter().any(|(term, _)| (self.is_known)(term));
+        let mut known = terms.iter().any(|(term, _)| (self.is_known)(term));
+        if !stop && !known && !latin && self.options.stem {
+            let stripped = self.known_without_clitics(analyzer, word);
+            known = !stripped.is_empty();
+            terms.extend(stripped.into_iter().map(|term| (term, CLITIC_WEIGHT)));
+        }
         if !stop && !known {
             let (guesses, weight) = if arabizi && latin {
                 (self.vocabulary.arabizi_matches(word), ARABIZI_WEIGHT)
@@ -118,5 +136,31 @@ impl QueryContext<'_> {
         }
         terms.dedup_by(|a, b| a.0 == b.0);
         QueryWord { terms, stop }
+    }
+
+    /// Index terms the knowledge base knows that `word` becomes once one
+    /// attached particle is taken off its front, its end, or both.
+    fn known_without_clitics(&self, analyzer: &mut Analyzer, word: &str) -> Vec<String> {
+        let fronts = std::iter::once("").chain(PROCLITICS.iter().copied());
+        let mut found = Vec::new();
+        for front in fronts {
+            let Some(rest) = word.strip_prefix(front) else {
+                continue;
+            };
+            let ends = std::iter::once("").chain(ENCLITICS.iter().copied());
+            for end in ends {
+                let Some(core) = rest.strip_suffix(end) else {
+                    continue;
+                };
+                if (front.is_empty() && end.is_empty()) || core.chars().count() < 3 {
+                    continue;
+                }
+                let term = analyzer.stem(core);
+                if (self.is_known)(&term) && !found.contains(&term) {
+                    found.push(term);
+                }
+            }
+        }
+        found
     }
 }

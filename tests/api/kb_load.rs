@@ -284,3 +284,106 @@ fn every_error_is_reported_not_just_the_first() {
         "{found:#?}"
     );
 }
+
+mod lexicon {
+    use super::*;
+
+    const URGENT: &str = r#"escalate = "urgent"
+
+[ar]
+title = "انقطاع المياه"
+questions = ["ما فيه ماء"]
+answer = "نعتذر عن انقطاع المياه."
+"#;
+
+    fn kb_with_lexicon(lexicon: &str) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), "utilities/water-outage.toml", URGENT);
+        write(dir.path(), "utilities/water-bill.toml", RELATED);
+        write(dir.path(), "lexicon.toml", lexicon);
+        dir
+    }
+
+    #[test]
+    fn a_valid_lexicon_loads_with_the_entries() {
+        let dir = kb_with_lexicon(
+            "[synonyms]\n\"موية\" = \"مياه\"\n\n[noise]\ngreetings = [\"هلا\"]\n\n[[escalate]]\nentry = \"water-outage\"\nwhen = [\"موية\"]\nwith = [\"مقطوعة\"]\n",
+        );
+        let loaded = load_dir(dir.path()).unwrap();
+        assert_eq!(loaded.lexicon.synonyms.len(), 1);
+        assert_eq!(loaded.lexicon.escalate.len(), 1);
+    }
+
+    #[test]
+    fn an_unknown_section_or_key_is_named_with_its_line() {
+        let dir =
+            kb_with_lexicon("[noise]\ngreetings = [\"هلا\"]\nfiller = []\nthanks = [\"شكرا\"]\n");
+        let issue = the_error(dir.path());
+        assert_issue(
+            &issue,
+            "lexicon.toml",
+            Some(4),
+            "noise.thanks",
+            "unknown field",
+        );
+    }
+
+    #[test]
+    fn a_rule_for_a_missing_or_calm_entry_is_an_error() {
+        let dir = kb_with_lexicon(
+            "[[escalate]]\nentry = \"gas-leak\"\nwhen = [\"غاز\"]\nwith = [\"ريحة\"]\n\n[[escalate]]\nentry = \"water-bill\"\nwhen = [\"فاتورة\"]\nwith = [\"غالية\"]\n",
+        );
+        let found = errors(dir.path());
+        assert_eq!(found.len(), 2, "{found:#?}");
+        assert_issue(
+            &found[0],
+            "lexicon.toml",
+            Some(1),
+            "escalate.entry",
+            "not an entry",
+        );
+        assert_issue(
+            &found[1],
+            "lexicon.toml",
+            Some(6),
+            "escalate.entry",
+            "escalate",
+        );
+    }
+
+    #[test]
+    fn a_rule_without_words_is_an_error() {
+        let dir = kb_with_lexicon(
+            "[[escalate]]\nentry = \"water-outage\"\nwhen = []\nwith = [\"dry\"]\n",
+        );
+        let issue = the_error(dir.path());
+        assert_issue(
+            &issue,
+            "lexicon.toml",
+            Some(3),
+            "escalate.when",
+            "at least one word",
+        );
+    }
+
+    #[test]
+    fn a_synonym_that_maps_a_word_to_itself_or_to_nothing_is_an_error() {
+        let dir = kb_with_lexicon("[synonyms]\n\"موية\" = \"موية\"\n\"ماي\" = \" \"\n");
+        let found = errors(dir.path());
+        assert_eq!(found.len(), 2, "{found:#?}");
+        assert_issue(
+            &found[0],
+            "lexicon.toml",
+            Some(2),
+            "synonyms.موية",
+            "itself",
+        );
+        assert_issue(
+            &found[1],
+            "lexicon.toml",
+            Some(3),
+            "synonyms.ماي",
+            "maps to nothing",
+        );
+    }
+}

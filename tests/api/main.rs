@@ -9,3 +9,4 @@ mod kb_check;
 mod kb_load;
 mod kb_reload;
 mod messages;
+mod quality;

@@ -1,0 +1,135 @@
+//! Answer quality, through the library: the editors' rules escalate outages
+//! and only outages, noise does not steer, and the repository's own case set
+//! stays above its floor.
+
+use std::path::Path;
+
+use khidma::conversation::{Action, Conversation, ConversationId};
+use khidma::dialogue::{self, Incoming};
+use khidma::evaluation;
+use khidma::i18n::Localizer;
+use khidma::kb::{KnowledgeBase, RetrievalOptions};
+
+use crate::helpers::repo_path;
+
+fn shipped() -> (KnowledgeBase, Localizer) {
+    let kb = KnowledgeBase::load(&repo_path("knowledge_base"), RetrievalOptions::default())
+        .expect("the shipped knowledge base loads");
+    let localizer = Localizer::load(&repo_path("locales")).expect("the shipped locales load");
+    (kb, localizer)
+}
+
+fn reply(kb: &KnowledgeBase, localizer: &Localizer, text: &str) -> dialogue::Reply {
+    let mut conversation = Conversation::new(ConversationId::new("test", "quality").unwrap());
+    let incoming = Incoming {
+        text: text.to_owned(),
+        ..Incoming::default()
+    };
+    dialogue::respond(&incoming, &mut conversation, kb, localizer)
+}
+
+#[test]
+fn outages_in_any_dialect_escalate_to_their_urgent_entry() {
+    let (kb, localizer) = shipped();
+    let cases = [
+        ("الكهرباء طافية عندنا من العصر", "electricity-outage"),
+        ("الضو مقطوع بالبيت", "electricity-outage"),
+        (
+            "the lights went off in the whole flat and won't come back",
+            "electricity-outage",
+        ),
+        ("الموية مقطوعة من الفجر", "water-outage"),
+        ("مفيش مية في الحنفية خالص", "water-outage"),
+        ("the taps have been dry all day", "water-outage"),
+        ("النت فاصل عندنا من امس", "internet-outage"),
+        ("wifi is dead since the storm", "internet-outage"),
+        ("ريحة غاز قوية طالعة من المطبخ", "gas-leak"),
+        ("البلاعة طافحة والريحة بكل الشارع", "sewage-overflow"),
+        ("ماسورة مكسورة والمية بتنزل من السقف", "water-leak"),
+        ("kahraba ma2tou3a 3anna", "electricity-outage"),
+    ];
+    let mut wrong = Vec::new();
+    for (text, entry) in cases {
+        let reply = reply(&kb, &localizer, text);
+        let got = reply.entry_id.as_ref().map(|id| id.to_string());
+        if reply.action != Action::Escalate || got.as_deref() != Some(entry) {
+            wrong.push(format!(
+                "{text:?}: expected escalate {entry}, got {:?} {got:?}",
+                reply.action
+            ));
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+#[test]
+fn questions_about_the_same_services_do_not_escalate() {
+    let (kb, localizer) = shipped();
+    let cases = [
+        "how do I pay my electricity bill",
+        "كم رسوم توصيل الكهرباء",
+        "فاتورة الموية غالية هالشهر",
+        "I want to pay the water bill before the supply is cut",
+        "ابي اعرف كم باقي على فاتورة النت",
+        "the street lights on our road are out",
+        "how much is a new gas cylinder",
+        "ابي انقل عداد الكهربا باسمي",
+    ];
+    let escalated: Vec<_> = cases
+        .iter()
+        .filter(|text| reply(&kb, &localizer, text).action == Action::Escalate)
+        .collect();
+    assert!(escalated.is_empty(), "escalated: {escalated:?}");
+}
+
+#[test]
+fn greetings_and_courtesy_do_not_steer_the_answer() {
+    let (kb, localizer) = shipped();
+    let plain = reply(&kb, &localizer, "ابي اجدد جواز السفر");
+    let polite = reply(
+        &kb,
+        &localizer,
+        "السلام عليكم ورحمة الله، الله يعطيك العافية، لو سمحت ابي اجدد جواز السفر، وشكرا",
+    );
+    assert_eq!(plain.entry_id, polite.entry_id);
+    assert_eq!(polite.action, Action::Answer);
+
+    let thanks = reply(&kb, &localizer, "thank you so much, have a nice day");
+    assert_eq!(thanks.action, Action::Answer);
+    assert_eq!(thanks.entry_id, None, "courtesy alone is not a topic");
+}
+
+#[test]
+fn out_of_scope_questions_fall_back_instead_of_guessing() {
+    let (kb, localizer) = shipped();
+    for text in [
+        "what's the weather like tomorrow",
+        "اكتب لي قصيدة عن البحر",
+        "who scored in the football match yesterday",
+        "كم سعر الدولار اليوم",
+    ] {
+        let reply = reply(&kb, &localizer, text);
+        assert_eq!(
+            reply.action,
+            Action::Fallback,
+            "{text:?} got {:?} {:?}",
+            reply.action,
+            reply.entry_id
+        );
+    }
+}
+
+#[test]
+fn the_repository_case_set_stays_above_its_floor() {
+    let (kb, localizer) = shipped();
+    let cases = evaluation::read_cases(Path::new(&repo_path("tests/fixtures/quality-cases.jsonl")))
+        .expect("the case file parses");
+    let outcomes = evaluation::run(&cases, &kb, &localizer);
+    let score = evaluation::score(&cases, &outcomes);
+    assert!(
+        score.strict >= 0.9 && score.urgent_recall == 1.0 && score.false_escalation == 0.0,
+        "{}",
+        evaluation::report(&cases, &outcomes, true)
+    );
+    assert!(score.language >= 0.98, "{score:?}");
+}
