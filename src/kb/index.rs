@@ -17,8 +17,10 @@ use super::vocabulary::Vocabulary;
 
 const TOKENIZER_NAME: &str = "khidma";
 const ORDINAL_FIELD: &str = "ordinal";
-/// tantivy's smallest allowed per-thread arena.
-const WRITER_MEMORY_BYTES: usize = 20_000_000;
+/// Large enough that a knowledge base of tens of thousands of entries is
+/// written as one segment (search then visits one set of posting lists);
+/// the arena is freed once the index is committed.
+const WRITER_MEMORY_BYTES: usize = 200_000_000;
 
 /// How much a match in each field counts. Citizens' questions and the
 /// editors' keywords describe what an entry is for; answer text mentions
@@ -29,6 +31,11 @@ const QUESTION_BOOST: f32 = 2.0;
 const KEYWORD_BOOST: f32 = 2.0;
 const TITLE_BOOST: f32 = 1.5;
 const ANSWER_BOOST: f32 = 0.4;
+/// Entries ranked by tantivy on questions, keywords and titles before the
+/// answer text re-ranks them. Answer text is long and mentions neighbouring
+/// topics, so it only reorders entries that already match; keeping it out of
+/// tantivy's disjunction halves search time on a large knowledge base.
+const CANDIDATE_POOL: usize = 10;
 
 #[derive(Clone, Copy)]
 struct Fields {
@@ -36,16 +43,14 @@ struct Fields {
     title: Field,
     questions: Field,
     keywords: Field,
-    answer: Field,
 }
 
 impl Fields {
-    fn weighted(&self) -> [(Field, f32); 4] {
+    fn weighted(&self) -> [(Field, f32); 3] {
         [
             (self.questions, QUESTION_BOOST),
             (self.keywords, KEYWORD_BOOST),
             (self.title, TITLE_BOOST),
-            (self.answer, ANSWER_BOOST),
         ]
     }
 }
@@ -55,8 +60,8 @@ impl Fields {
 pub struct Hit {
     /// Position of the entry in [`super::KnowledgeBase::entries`].
     pub entry: usize,
-    /// tantivy's BM25 score with field boosts; comparable only within one
-    /// query.
+    /// tantivy's BM25 score with field boosts, plus the answer text's share;
+    /// comparable only within one query.
     pub score: f32,
     /// Share of the query's meaning (its terms, weighted by how specific each
     /// is) that the entry's questions, keywords and title contain: 0..=1,
@@ -76,6 +81,10 @@ pub struct SearchIndex {
     entry_terms: Vec<HashSet<String>>,
     /// The same, one set per question, keyword and title.
     descriptors: Vec<Vec<Vec<String>>>,
+    /// Terms of each entry's answers, by ordinal, and in how many answers
+    /// each term occurs.
+    answer_terms: Vec<HashSet<String>>,
+    answer_frequency: HashMap<String, usize>,
     document_frequency: HashMap<String, usize>,
     vocabulary: Vocabulary,
 }
@@ -92,8 +101,7 @@ impl SearchIndex {
             ordinal: schema_builder.add_u64_field(ORDINAL_FIELD, FAST),
             title: schema_builder.add_text_field("title", text.clone()),
             questions: schema_builder.add_text_field("questions", text.clone()),
-            keywords: schema_builder.add_text_field("keywords", text.clone()),
-            answer: schema_builder.add_text_field("answer", text),
+            keywords: schema_builder.add_text_field("keywords", text),
         };
         let index = Index::create_in_ram(schema_builder.build());
         index
@@ -106,14 +114,17 @@ impl SearchIndex {
         let mut document_frequency: HashMap<String, usize> = HashMap::new();
         let mut vocabulary = Vocabulary::default();
         let mut descriptors = Vec::with_capacity(entries.len());
+        let mut answer_terms = Vec::with_capacity(entries.len());
+        let mut answer_frequency: HashMap<String, usize> = HashMap::new();
         for (ordinal, entry) in entries.iter().enumerate() {
             let mut document = TantivyDocument::default();
             document.add_u64(fields.ordinal, ordinal as u64);
             let mut terms = HashSet::new();
             let mut entry_descriptors = Vec::new();
+            let mut answer = HashSet::new();
             for (_, side) in entry.sides() {
                 document.add_text(fields.title, &side.title);
-                document.add_text(fields.answer, &side.answer);
+                answer.extend(analyzer.terms(&side.answer));
                 for question in &side.questions {
                     document.add_text(fields.questions, question);
                 }
@@ -147,6 +158,10 @@ impl SearchIndex {
             }
             entry_terms.push(terms);
             descriptors.push(entry_descriptors);
+            for term in &answer {
+                *answer_frequency.entry(term.clone()).or_default() += 1;
+            }
+            answer_terms.push(answer);
             writer.add_document(document)?;
         }
         writer.commit()?;
@@ -160,6 +175,8 @@ impl SearchIndex {
             analyzer,
             entry_terms,
             descriptors,
+            answer_terms,
+            answer_frequency,
             document_frequency,
             vocabulary,
         })
@@ -168,9 +185,24 @@ impl SearchIndex {
     /// Lucene's BM25 idf; a term no entry uses gets the highest weight, so an
     /// out-of-scope word lowers the coverage of every entry.
     fn idf(&self, term: &str) -> f32 {
+        self.idf_in(&self.document_frequency, term)
+    }
+
+    fn idf_in(&self, frequencies: &HashMap<String, usize>, term: &str) -> f32 {
         let entries = self.entry_terms.len() as f32;
-        let frequency = self.document_frequency.get(term).copied().unwrap_or(0) as f32;
+        let frequency = frequencies.get(term).copied().unwrap_or(0) as f32;
         (1.0 + (entries - frequency + 0.5) / (frequency + 0.5)).ln()
+    }
+
+    /// What an entry's answer text adds to its score for the query.
+    fn answer_score(&self, entry: usize, query_terms: &HashMap<&str, f32>) -> f32 {
+        let answer = &self.answer_terms[entry];
+        ANSWER_BOOST
+            * query_terms
+                .iter()
+                .filter(|(term, _)| answer.contains(**term))
+                .map(|(term, weight)| weight * self.idf_in(&self.answer_frequency, term))
+                .sum::<f32>()
     }
 
     pub fn analyzer(&self) -> &Analyzer {
@@ -235,7 +267,7 @@ impl SearchIndex {
         let searcher = self.reader.searcher();
         let top = match searcher.search(
             &BooleanQuery::new(clauses),
-            &TopDocs::with_limit(limit).order_by_score(),
+            &TopDocs::with_limit(limit.max(CANDIDATE_POOL)).order_by_score(),
         ) {
             Ok(top) => top,
             Err(err) => {
@@ -260,14 +292,26 @@ impl SearchIndex {
             })
             .collect();
         let total_weight: f32 = word_weights.iter().sum();
-        top.into_iter()
-            .filter_map(|(score, address)| {
-                let entry = searcher
-                    .segment_reader(address.segment_ord)
-                    .fast_fields()
-                    .u64(ORDINAL_FIELD)
-                    .ok()?
-                    .first(address.doc_id)? as usize;
+        let mut ranked: Vec<(usize, f32)> = Vec::with_capacity(top.len());
+        for (score, address) in top {
+            let ordinals = searcher
+                .segment_reader(address.segment_ord)
+                .fast_fields()
+                .u64(ORDINAL_FIELD);
+            let Some(entry) = ordinals
+                .ok()
+                .and_then(|column| column.first(address.doc_id))
+            else {
+                continue;
+            };
+            let entry = entry as usize;
+            ranked.push((entry, score + self.answer_score(entry, &weighted_terms)));
+        }
+        ranked.sort_by(|a, b| b.1.total_cmp(&a.1));
+        ranked.truncate(limit);
+        ranked
+            .into_iter()
+            .map(|(entry, score)| {
                 let entry_terms = &self.entry_terms[entry];
                 let matched: f32 = query
                     .content()
@@ -279,7 +323,7 @@ impl SearchIndex {
                             .fold(0.0, f32::max)
                     })
                     .sum();
-                Some(Hit {
+                Hit {
                     entry,
                     score,
                     coverage: if total_weight > 0.0 {
@@ -288,7 +332,7 @@ impl SearchIndex {
                         0.0
                     },
                     fit: self.fit(entry, &weighted_terms),
-                })
+                }
             })
             .collect()
     }
