@@ -9,3 +9,5 @@ mod kb_check;
 mod kb_load;
 mod kb_reload;
 mod messages;
+mod redis;
+mod redis_helpers;
