@@ -6,7 +6,6 @@
 //! deadline, and every failure is [`StoreError::Unavailable`].
 
 use std::collections::hash_map::RandomState;
-use std::fmt;
 use std::hash::BuildHasher;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, LazyLock};
@@ -608,15 +607,6 @@ impl ConversationStore for RedisStore {
 
     fn kind(&self) -> &'static str {
         "redis"
-    }
-}
-
-impl fmt::Debug for RedisStore {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("RedisStore")
-            .field("address", &self.address())
-            .field("options", &self.shared.options)
-            .finish()
     }
 }
 
