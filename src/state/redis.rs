@@ -94,39 +94,54 @@ struct Shared {
 /// A held Redis lease: renewed in the background until committed or
 /// dropped; dropping it releases the lease without saving.
 pub(super) struct RedisHold {
-    shared: Arc<Shared>,
-    id: ConversationId,
-    token: String,
+    claim: Claim,
     renewal: tokio::task::JoinHandle<()>,
-    released: bool,
 }
 
 impl Drop for RedisHold {
     fn drop(&mut self) {
         self.renewal.abort();
-        if self.released {
+    }
+}
+
+/// A turn's place in a conversation's lease queue, then its lease. Dropped
+/// before it is settled (the request was cancelled while waiting, or the
+/// turn failed before committing), it gives both up at once, so the turns
+/// behind it need not wait for a waiter deadline or the lease to run out;
+/// if that fails too, they do.
+struct Claim {
+    shared: Arc<Shared>,
+    id: ConversationId,
+    token: String,
+    settled: bool,
+}
+
+impl Drop for Claim {
+    fn drop(&mut self) {
+        if self.settled {
             return;
         }
-        // A turn that failed gives the conversation up at once rather than
-        // after the lease runs out; if this fails too, the lease expires.
-        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
-            let shared = self.shared.clone();
-            let id = self.id.clone();
-            let token = std::mem::take(&mut self.token);
-            runtime.spawn(async move {
-                let keys = ConversationKeys::new(&shared.options.key_prefix, &id);
-                let mut release = RELEASE.prepare_invoke();
-                release
-                    .key(&keys.lease)
-                    .key(&keys.inbox)
-                    .key(ready_key(&shared.options.key_prefix))
-                    .arg(&token)
-                    .arg(id.as_str());
-                if let Err(err) = shared.run::<i64>(&release).await {
-                    tracing::warn!(error = %err, conversation = %id, "could not release a lease");
-                }
-            });
-        }
+        let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+            return;
+        };
+        let shared = self.shared.clone();
+        let id = self.id.clone();
+        let token = std::mem::take(&mut self.token);
+        runtime.spawn(async move {
+            let keys = ConversationKeys::new(&shared.options.key_prefix, &id);
+            let mut abandon = ABANDON.prepare_invoke();
+            abandon
+                .key(&keys.lease)
+                .key(&keys.lease_queue)
+                .key(&keys.lease_waiters)
+                .key(&keys.inbox)
+                .key(ready_key(&shared.options.key_prefix))
+                .arg(&token)
+                .arg(id.as_str());
+            if let Err(err) = shared.run::<i64>(&abandon).await {
+                tracing::warn!(error = %err, conversation = %id, "could not give a lease up");
+            }
+        });
     }
 }
 
@@ -215,17 +230,6 @@ return {0, false, {}, redis.call('LPOS', KEYS[2], ARGV[1])}
     )
 });
 
-/// Leaves the queue after waiting too long.
-/// KEYS: lease-queue, lease-waiters. ARGV: token.
-static LEAVE_QUEUE: LazyLock<Script> = LazyLock::new(|| {
-    script(
-        r"
-redis.call('LREM', KEYS[1], 0, ARGV[1])
-return redis.call('HDEL', KEYS[2], ARGV[1])
-",
-    )
-});
-
 /// Extends the lease if this token still holds it.
 /// KEYS: lease. ARGV: token, lease ms.
 static RENEW: LazyLock<Script> = LazyLock::new(|| {
@@ -264,15 +268,18 @@ return 1
     )
 });
 
-/// Gives a lease up without saving; queued messages make the conversation
-/// ready again at once.
-/// KEYS: lease, inbox, ready. ARGV: token, conversation id.
-static RELEASE: LazyLock<Script> = LazyLock::new(|| {
+/// Leaves the lease queue and gives the lease up if this token holds it,
+/// without saving; queued messages make the conversation ready again.
+/// KEYS: lease, lease-queue, lease-waiters, inbox, ready. ARGV: token,
+/// conversation id.
+static ABANDON: LazyLock<Script> = LazyLock::new(|| {
     script(
         r"
+redis.call('LREM', KEYS[2], 0, ARGV[1])
+redis.call('HDEL', KEYS[3], ARGV[1])
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
 redis.call('DEL', KEYS[1])
-if redis.call('LLEN', KEYS[2]) > 0 then redis.call('ZADD', KEYS[3], now, ARGV[2]) end
+if redis.call('LLEN', KEYS[4]) > 0 then redis.call('ZADD', KEYS[5], now, ARGV[2]) end
 return 1
 ",
     )
@@ -444,7 +451,13 @@ impl ConversationStore for RedisStore {
     async fn acquire(&self, id: &ConversationId) -> Result<Lease, StoreError> {
         let options = &self.shared.options;
         let keys = ConversationKeys::new(&options.key_prefix, id);
-        let token = self.new_token();
+        let claim = Claim {
+            shared: self.shared.clone(),
+            id: id.clone(),
+            token: self.new_token(),
+            settled: false,
+        };
+        let token = &claim.token;
         let mut acquire = ACQUIRE.prepare_invoke();
         acquire
             .key(&keys.lease)
@@ -452,7 +465,7 @@ impl ConversationStore for RedisStore {
             .key(&keys.lease_waiters)
             .key(&keys.conversation)
             .key(&keys.inbox)
-            .arg(&token)
+            .arg(token)
             .arg(millis(options.lease))
             .arg(millis(options.waiter_ttl()));
         let give_up_at = Instant::now() + options.lock_wait;
@@ -463,13 +476,6 @@ impl ConversationStore for RedisStore {
                 break (found, inbox);
             }
             if Instant::now() >= give_up_at {
-                let mut leave = LEAVE_QUEUE.prepare_invoke();
-                leave
-                    .key(&keys.lease_queue)
-                    .key(&keys.lease_waiters)
-                    .arg(&token);
-                // Failing to leave only costs the queue a waiter TTL.
-                let _ = self.shared.run::<i64>(&leave).await;
                 return Err(StoreError::Unavailable(format!(
                     "conversation {id} stayed busy for {} ms",
                     options.lock_wait.as_millis()
@@ -480,11 +486,8 @@ impl ConversationStore for RedisStore {
             tokio::time::sleep(pause).await;
         };
         let hold = RedisHold {
-            shared: self.shared.clone(),
-            id: id.clone(),
-            renewal: self.keep_renewed(id, &token),
-            token,
-            released: false,
+            renewal: self.keep_renewed(id, token),
+            claim,
         };
         let conversation = stored
             .as_deref()
@@ -523,13 +526,15 @@ impl ConversationStore for RedisStore {
             .key(&keys.conversation)
             .key(&keys.inbox)
             .key(ready_key(&options.key_prefix))
-            .arg(&hold.token)
+            .arg(&hold.claim.token)
             .arg(to_json(&conversation)?)
             .arg(handled)
             .arg(ttl_ms)
             .arg(conversation.id.as_str());
+        // On failure the claim stays unsettled, and dropping it releases the
+        // lease if the commit did not.
         let saved: i64 = self.shared.run(&commit).await?;
-        hold.released = true;
+        hold.claim.settled = true;
         if saved == 1 {
             Ok(())
         } else {

@@ -287,6 +287,25 @@ async fn a_lease_is_renewed_while_its_turn_runs_and_runs_out_when_its_holder_die
 }
 
 #[tokio::test]
+async fn a_request_cancelled_while_waiting_leaves_the_queue_at_once() {
+    let namespace = Namespace::new();
+    let store = namespace.store();
+    let holder = store.acquire(&web("cancel")).await.unwrap();
+    let cancelled =
+        tokio::time::timeout(Duration::from_millis(100), store.acquire(&web("cancel"))).await;
+    assert!(cancelled.is_err(), "the second turn was still waiting");
+    store.commit(holder).await.unwrap();
+
+    let started = Instant::now();
+    let next = store.acquire(&web("cancel")).await.unwrap();
+    assert!(
+        started.elapsed() < Duration::from_millis(500),
+        "the cancelled turn does not hold up the next one for a waiter deadline"
+    );
+    store.commit(next).await.unwrap();
+}
+
+#[tokio::test]
 async fn idle_conversations_expire_but_those_waiting_for_an_agent_do_not() {
     let namespace = Namespace::new();
     let store = namespace.store_with(RedisOptions {
@@ -331,6 +350,21 @@ async fn a_message_costs_two_round_trips_to_redis() {
         bot.handle(&web("counted"), &incoming).await.unwrap();
         assert_eq!(store.round_trips() - before, 2, "turn {turn}");
     }
+}
+
+#[tokio::test]
+async fn an_instance_starts_while_redis_is_down_and_reports_itself_unready() {
+    let namespace = Namespace::on(&format!("redis://127.0.0.1:{}", free_port()));
+    let app = namespace.spawn_app();
+
+    let readyz = app.get("/readyz").await;
+    assert_eq!(readyz.status(), 503);
+    let body: serde_json::Value = readyz.json().await.unwrap();
+    assert_eq!(body["store"]["kind"], "redis");
+    let response = app
+        .post_json(&json!({"user_id": user("down"), "text": line(1)}))
+        .await;
+    assert_eq!(response.status(), 503);
 }
 
 #[tokio::test]
