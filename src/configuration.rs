@@ -5,12 +5,16 @@
 //! process's own.
 
 use std::collections::HashMap;
+use std::fmt;
 use std::net::SocketAddr;
+use std::num::NonZeroU64;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use config::{Config, Environment, File, FileFormat};
 use serde::Deserialize;
+
+use crate::state::{KeyPrefix, RedisOptions};
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
@@ -55,6 +59,50 @@ pub struct StateSettings {
     /// How long a platform message id is remembered to refuse re-deliveries;
     /// WhatsApp retries for up to seven days.
     pub dedup_ttl_secs: u64,
+    /// Prepended to every Redis key, so deployments can share one Redis.
+    pub key_prefix: KeyPrefix,
+    /// The longest any Redis call may take before the request fails with
+    /// 503 (or the webhook asks the platform to retry).
+    pub redis_timeout_ms: NonZeroU64,
+    /// A turn's lease on its conversation lasts this long unless renewed;
+    /// it bounds how long a crashed instance blocks a conversation.
+    pub lease_ms: NonZeroU64,
+    /// How long a message waits behind earlier turns of its conversation.
+    pub lock_wait_ms: NonZeroU64,
+    /// `REDIS_URL`, from the environment only: unset keeps state in memory.
+    #[serde(skip)]
+    pub redis_url: Option<RedisUrl>,
+}
+
+/// A Redis connection URL; it may carry a password, so `Debug` hides it.
+#[derive(Clone, PartialEq)]
+pub struct RedisUrl(String);
+
+impl RedisUrl {
+    /// The scheme is checked here; `RedisStore::new` checks the rest.
+    pub fn parse(raw: String) -> Result<Self, String> {
+        // TLS (`rediss://`) would need one of the redis crate's TLS features.
+        const SCHEMES: &[&str] = &["redis://", "redis+unix://", "unix://"];
+        if SCHEMES.iter().any(|scheme| raw.starts_with(scheme)) {
+            Ok(Self(raw))
+        } else {
+            // Not the URL itself: it may hold a password.
+            Err(format!(
+                "REDIS_URL must start with one of {}",
+                SCHEMES.join(", ")
+            ))
+        }
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for RedisUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("RedisUrl(<redacted>)")
+    }
 }
 
 impl KbSettings {
@@ -70,6 +118,17 @@ impl StateSettings {
 
     pub fn dedup_ttl(&self) -> Duration {
         Duration::from_secs(self.dedup_ttl_secs)
+    }
+
+    pub fn redis_options(&self) -> RedisOptions {
+        RedisOptions {
+            key_prefix: self.key_prefix.clone(),
+            timeout: Duration::from_millis(self.redis_timeout_ms.get()),
+            lease: Duration::from_millis(self.lease_ms.get()),
+            lock_wait: Duration::from_millis(self.lock_wait_ms.get()),
+            idle_ttl: self.idle_ttl(),
+            dedup_ttl: self.dedup_ttl(),
+        }
     }
 }
 
@@ -90,6 +149,10 @@ dir = "./locales"
 [state]
 idle_ttl_secs = 86400
 dedup_ttl_secs = 604800
+key_prefix = "khidma:"
+redis_timeout_ms = 500
+lease_ms = 5000
+lock_wait_ms = 5000
 "#;
 
 /// Short environment names from the public contract, and the keys they set.
@@ -133,7 +196,14 @@ impl Settings {
                 builder = builder.set_override(*key, value.as_str())?;
             }
         }
-        Ok(builder.build()?.try_deserialize()?)
+        let mut settings: Settings = builder.build()?.try_deserialize()?;
+        settings.state.redis_url = env
+            .get("REDIS_URL")
+            .filter(|url| !url.is_empty())
+            .map(|url| RedisUrl::parse(url.clone()))
+            .transpose()
+            .map_err(config::ConfigError::Message)?;
+        Ok(settings)
     }
 }
 
@@ -155,6 +225,30 @@ mod tests {
         assert_eq!(settings.kb.dir, PathBuf::from("./knowledge_base"));
         assert_eq!(settings.locales.dir, PathBuf::from("./locales"));
         assert!(settings.kb.watch);
+        assert_eq!(settings.state.redis_url, None, "state stays in memory");
+    }
+
+    #[test]
+    fn redis_comes_from_the_environment_and_its_url_is_never_printed() {
+        let settings = Settings::load(
+            None,
+            &env(&[
+                ("REDIS_URL", "redis://:hunter2@redis.internal:6379/0"),
+                ("KHIDMA_STATE__KEY_PREFIX", "staging:"),
+            ]),
+        )
+        .unwrap();
+        let url = settings.state.redis_url.as_ref().unwrap();
+        assert_eq!(url.expose(), "redis://:hunter2@redis.internal:6379/0");
+        assert!(!format!("{settings:?}").contains("hunter2"));
+        assert_eq!(settings.state.key_prefix.as_str(), "staging:");
+
+        let err = Settings::load(None, &env(&[("REDIS_URL", "http://:hunter2@x")])).unwrap_err();
+        assert!(!err.to_string().contains("hunter2"), "{err}");
+        let err = Settings::load(None, &env(&[("KHIDMA_STATE__KEY_PREFIX", "a{b}")])).unwrap_err();
+        assert!(err.to_string().contains("braces"), "{err}");
+        let err = Settings::load(None, &env(&[("KHIDMA_STATE__LEASE_MS", "0")])).unwrap_err();
+        assert!(err.to_string().contains("lease_ms"), "{err}");
     }
 
     #[test]

@@ -127,7 +127,11 @@ fn check(dir: PathBuf) -> ExitCode {
 
 #[allow(clippy::print_stdout, reason = "ask prints its JSON answer")]
 fn ask(settings: &Settings, lang: Option<&str>, text: &str) -> anyhow::Result<ExitCode> {
-    let bot = build_bot(settings)?;
+    // One message against the knowledge base, never a live conversation: a
+    // REDIS_URL in the editor's environment is ignored.
+    let mut settings = settings.clone();
+    settings.state.redis_url = None;
+    let bot = build_bot(&settings)?;
     let incoming = Incoming {
         text: text.to_owned(),
         forced_language: lang.map(|code| code.parse::<Lang>()).transpose()?,

@@ -13,7 +13,7 @@ use crate::bot::Bot;
 use crate::configuration::Settings;
 use crate::i18n::Localizer;
 use crate::kb::{self, KbError, KbHandle, KnowledgeBase, RetrievalOptions};
-use crate::state::MemoryStore;
+use crate::state::{ConversationStore, MemoryStore, RedisStore};
 
 /// Loads the knowledge base and the locales and sets up state: everything a
 /// message needs, with no server around it.
@@ -21,11 +21,32 @@ pub fn build_bot(settings: &Settings) -> anyhow::Result<Bot> {
     let kb = load_kb(settings)?;
     let localizer = Localizer::load(&settings.locales.dir)
         .with_context(|| format!("loading locales from {}", settings.locales.dir.display()))?;
-    let store = Arc::new(MemoryStore::new(
-        settings.state.idle_ttl(),
-        settings.state.dedup_ttl(),
-    ));
-    Ok(Bot::new(KbHandle::new(kb), store, Arc::new(localizer)))
+    Ok(Bot::new(
+        KbHandle::new(kb),
+        build_store(settings)?,
+        Arc::new(localizer),
+    ))
+}
+
+/// Redis when `REDIS_URL` is set, this process's memory otherwise.
+fn build_store(settings: &Settings) -> anyhow::Result<Arc<dyn ConversationStore>> {
+    let state = &settings.state;
+    match &state.redis_url {
+        Some(url) => {
+            let store = RedisStore::new(url.expose(), state.redis_options())
+                .context("setting up the redis state store")?;
+            tracing::info!(
+                redis = %store.address(),
+                key_prefix = state.key_prefix.as_str(),
+                "using redis for conversation state"
+            );
+            Ok(Arc::new(store))
+        }
+        None => Ok(Arc::new(MemoryStore::new(
+            state.idle_ttl(),
+            state.dedup_ttl(),
+        ))),
+    }
 }
 
 fn load_kb(settings: &Settings) -> anyhow::Result<KnowledgeBase> {
@@ -84,7 +105,11 @@ impl Application {
             index_build_ms = kb.build_time().as_secs_f64() * 1000.0,
             startup_ms = started.elapsed().as_secs_f64() * 1000.0,
             store = bot.store().kind(),
-            "khidma is listening; conversation state is kept in memory (single process, lost on exit)"
+            "khidma is listening; conversation state is kept {}",
+            match bot.store().kind() {
+                "redis" => "in redis (shared by every instance)",
+                _ => "in memory (single process, lost on exit)",
+            }
         );
         let max_body_bytes = settings.server.max_body_bytes;
         let data = web::Data::new(bot);

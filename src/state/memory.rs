@@ -86,13 +86,7 @@ impl ConversationStore for MemoryStore {
             .get(id)
             .map(|queued| queued.iter().cloned().collect())
             .unwrap_or_default();
-        Ok(Lease {
-            existed: stored.is_some(),
-            conversation: stored.unwrap_or_else(|| Conversation::new(id.clone())),
-            inbox,
-            handled: 0,
-            hold: LeaseHold::Local(guard),
-        })
+        Ok(Lease::new(id, stored, inbox, LeaseHold::Local(guard)))
     }
 
     async fn commit(&self, lease: Lease) -> Result<(), StoreError> {

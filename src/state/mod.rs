@@ -7,12 +7,14 @@
 //! later, in order, under the conversation's lease.
 
 mod memory;
+mod redis;
 
 use std::time::Duration;
 
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
+pub use self::redis::{KeyPrefix, RedisOptions, RedisStore};
 pub use memory::MemoryStore;
 
 use crate::conversation::{Conversation, ConversationId};
@@ -65,11 +67,30 @@ pub struct Lease {
     hold: LeaseHold,
 }
 
+impl Lease {
+    /// A fresh lease: the stored conversation, or a new one when there is none.
+    fn new(
+        id: &ConversationId,
+        stored: Option<Conversation>,
+        inbox: Vec<Envelope>,
+        hold: LeaseHold,
+    ) -> Self {
+        Self {
+            existed: stored.is_some(),
+            conversation: stored.unwrap_or_else(|| Conversation::new(id.clone())),
+            inbox,
+            handled: 0,
+            hold,
+        }
+    }
+}
+
 enum LeaseHold {
     Local(
         #[allow(dead_code, reason = "held for its Drop, which releases the lock")]
         tokio::sync::OwnedMutexGuard<()>,
     ),
+    Redis(self::redis::RedisHold),
 }
 
 #[async_trait]

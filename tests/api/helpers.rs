@@ -17,7 +17,7 @@ pub fn repo_path(relative: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(relative)
 }
 
-fn settings(kb_dir: &Path, watch: bool) -> Settings {
+pub fn settings(kb_dir: &Path, watch: bool) -> Settings {
     let env: HashMap<String, String> = [
         ("KHIDMA_BIND", "127.0.0.1:0".to_owned()),
         ("KHIDMA_KB_DIR", kb_dir.display().to_string()),
@@ -35,7 +35,7 @@ fn settings(kb_dir: &Path, watch: bool) -> Settings {
     Settings::load(None, &env).expect("test settings are valid")
 }
 
-fn start(settings: Settings, kb_dir: Option<tempfile::TempDir>) -> TestApp {
+pub fn start(settings: Settings, kb_dir: Option<tempfile::TempDir>) -> TestApp {
     let application = Application::build(settings).expect("the app builds");
     let address = format!("http://127.0.0.1:{}", application.port());
     tokio::spawn(application.run_until_stopped());

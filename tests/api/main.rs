@@ -10,3 +10,5 @@ mod kb_load;
 mod kb_reload;
 mod messages;
 mod quality;
+mod redis;
+mod redis_helpers;

@@ -1,0 +1,195 @@
+//! Tests against a real Redis: the shared one on 127.0.0.1:6379 (started by
+//! `scripts/test`), each test under a key prefix of its own, or a private
+//! `redis-server` that a test may stop and start.
+
+use std::net::TcpListener;
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::{Duration, Instant};
+
+use khidma::configuration::{RedisUrl, Settings};
+use khidma::state::{KeyPrefix, RedisOptions, RedisStore};
+
+use crate::helpers::{TestApp, repo_path, settings, start};
+
+pub const SHARED_REDIS: &str = "redis://127.0.0.1:6379";
+
+/// A key prefix no other test uses; its keys are deleted when dropped.
+pub struct Namespace {
+    pub url: String,
+    pub prefix: KeyPrefix,
+}
+
+impl Namespace {
+    pub fn new() -> Self {
+        Self::on(SHARED_REDIS)
+    }
+
+    pub fn on(url: &str) -> Self {
+        static SERIAL: AtomicU32 = AtomicU32::new(0);
+        let prefix = format!(
+            "khidma-test:{}-{}-{}:",
+            std::process::id(),
+            SERIAL.fetch_add(1, Ordering::Relaxed),
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap()
+                .subsec_nanos()
+        );
+        Self {
+            url: url.to_owned(),
+            prefix: KeyPrefix::try_from(prefix).unwrap(),
+        }
+    }
+
+    /// Short lease and wait times keep the tests fast.
+    pub fn options(&self) -> RedisOptions {
+        RedisOptions {
+            key_prefix: self.prefix.clone(),
+            timeout: Duration::from_millis(300),
+            lease: Duration::from_millis(1000),
+            lock_wait: Duration::from_secs(20),
+            idle_ttl: Duration::from_secs(600),
+            dedup_ttl: Duration::from_secs(600),
+        }
+    }
+
+    pub fn store(&self) -> RedisStore {
+        self.store_with(self.options())
+    }
+
+    pub fn store_with(&self, options: RedisOptions) -> RedisStore {
+        RedisStore::new(&self.url, options).unwrap()
+    }
+
+    pub fn settings(&self) -> Settings {
+        let mut settings = settings(&repo_path("knowledge_base"), false);
+        settings.state.redis_url = Some(RedisUrl::parse(self.url.clone()).unwrap());
+        settings.state.key_prefix = self.prefix.clone();
+        settings.state.redis_timeout_ms = 300.try_into().unwrap();
+        settings
+    }
+
+    /// One more instance of the app on this namespace.
+    pub fn spawn_app(&self) -> TestApp {
+        start(self.settings(), None)
+    }
+
+    /// The environment that makes a `khidma serve` process use this
+    /// namespace.
+    pub fn process_env(&self, port: u16) -> Vec<(&'static str, String)> {
+        vec![
+            ("REDIS_URL", self.url.clone()),
+            ("KHIDMA_STATE__KEY_PREFIX", self.prefix.as_str().to_owned()),
+            ("KHIDMA_BIND", format!("127.0.0.1:{port}")),
+            (
+                "KHIDMA_KB_DIR",
+                repo_path("knowledge_base").display().to_string(),
+            ),
+            (
+                "KHIDMA_LOCALES_DIR",
+                repo_path("locales").display().to_string(),
+            ),
+            ("KHIDMA_KB__WATCH", "false".to_owned()),
+            ("KHIDMA_SERVER__WORKERS", "1".to_owned()),
+        ]
+    }
+}
+
+impl Drop for Namespace {
+    fn drop(&mut self) {
+        // Conversations waiting for an agent never expire: clean up.
+        let Ok(client) = redis::Client::open(self.url.as_str()) else {
+            return;
+        };
+        let Ok(mut connection) = client.get_connection_with_timeout(Duration::from_secs(1)) else {
+            return;
+        };
+        let pattern = format!("{}*", self.prefix.as_str());
+        let Ok(keys) = redis::cmd("KEYS")
+            .arg(pattern)
+            .query::<Vec<String>>(&mut connection)
+        else {
+            return;
+        };
+        if !keys.is_empty() {
+            let _: Result<(), _> = redis::cmd("DEL").arg(keys).query(&mut connection);
+        }
+    }
+}
+
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// Polls `check` every 20 ms until it holds, for at most `limit`.
+pub async fn eventually<F, Fut>(limit: Duration, mut check: F) -> bool
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = bool>,
+{
+    let give_up_at = Instant::now() + limit;
+    while Instant::now() < give_up_at {
+        if check().await {
+            return true;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    false
+}
+
+/// A `redis-server` of the test's own, on its own port, without
+/// persistence; killed when dropped.
+pub struct PrivateRedis {
+    pub port: u16,
+    process: Option<Child>,
+}
+
+impl PrivateRedis {
+    pub async fn start() -> Self {
+        let mut redis = Self {
+            port: free_port(),
+            process: None,
+        };
+        redis.restart().await;
+        redis
+    }
+
+    pub fn url(&self) -> String {
+        format!("redis://127.0.0.1:{}", self.port)
+    }
+
+    pub async fn restart(&mut self) {
+        let process = Command::new("redis-server")
+            .args(["--port", &self.port.to_string()])
+            .args(["--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("redis-server is installed (scripts/test installs it)");
+        self.process = Some(process);
+        let address = format!("127.0.0.1:{}", self.port);
+        let up = eventually(Duration::from_secs(5), || async {
+            tokio::net::TcpStream::connect(&address).await.is_ok()
+        })
+        .await;
+        assert!(up, "redis-server came up on {address}");
+    }
+
+    pub fn stop(&mut self) {
+        if let Some(mut process) = self.process.take() {
+            let _ = process.kill();
+            let _ = process.wait();
+        }
+    }
+}
+
+impl Drop for PrivateRedis {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
