@@ -1,5 +1,6 @@
 //! One integration-test binary (one link step) for the whole HTTP app.
 
+mod channel_helpers;
 mod helpers;
 
 mod bad_input;
@@ -9,3 +10,6 @@ mod kb_check;
 mod kb_load;
 mod kb_reload;
 mod messages;
+mod webhook_messenger;
+mod webhook_telegram;
+mod webhook_whatsapp;
