@@ -178,7 +178,7 @@ idle_ttl_secs = 86400
 dedup_ttl_secs = 604800
 
 [outbound]
-timeout_ms = 10000
+timeout_ms = 5000
 max_attempts = 5
 backoff_base_ms = 500
 max_backoff_ms = 20000

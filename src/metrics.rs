@@ -8,7 +8,7 @@ use std::sync::Mutex;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Counter {
-    /// Messages and statuses accepted from a platform's webhook.
+    /// Messages and failed statuses accepted from a platform's webhook.
     WebhookEvents,
     /// Messages a platform delivered again; not handled twice.
     WebhookDuplicates,
@@ -49,7 +49,9 @@ impl Counter {
 
     fn help(self) -> &'static str {
         match self {
-            Counter::WebhookEvents => "Messages and statuses accepted from platform webhooks.",
+            Counter::WebhookEvents => {
+                "Messages and failed statuses accepted from platform webhooks."
+            }
             Counter::WebhookDuplicates => "Platform re-deliveries of messages already accepted.",
             Counter::WebhookRejected => "Webhook requests refused (verification or body).",
             Counter::Sends => "Successful platform API calls.",

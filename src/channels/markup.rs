@@ -239,12 +239,7 @@ fn sentences(text: &str) -> Vec<&str> {
 /// `markdown` rendered for `markup`, in pieces of at most `limit`
 /// characters, the last of them at most `last_limit` (a platform's shorter
 /// limit for a message that carries buttons).
-fn render_split(
-    markdown: &str,
-    markup: Markup,
-    limit: usize,
-    last_limit: usize,
-) -> Vec<String> {
+fn render_split(markdown: &str, markup: Markup, limit: usize, last_limit: usize) -> Vec<String> {
     let mut pieces = render_pieces(markdown, markup, limit);
     if let Some(last) = pieces.pop() {
         if last.chars().count() <= last_limit {

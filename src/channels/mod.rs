@@ -262,3 +262,38 @@ impl SendError {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &[(&str, &str)]) -> ChannelEnv {
+        ChannelEnv::from_env(
+            &pairs
+                .iter()
+                .map(|(name, value)| (name.to_string(), value.to_string()))
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn a_channel_is_on_with_all_its_settings_off_with_none_and_refused_with_some() {
+        let names = ["TELEGRAM_BOT_TOKEN", "TELEGRAM_SECRET_TOKEN"];
+        assert!(required(&env(&[]), names).unwrap().is_none());
+        let [token, secret] = required(
+            &env(&[
+                ("TELEGRAM_BOT_TOKEN", "1:a"),
+                ("TELEGRAM_SECRET_TOKEN", "s"),
+            ]),
+            names,
+        )
+        .unwrap()
+        .unwrap();
+        assert_eq!((token.expose(), secret.expose()), ("1:a", "s"));
+        let err = required(&env(&[("TELEGRAM_BOT_TOKEN", "1:a")]), names).unwrap_err();
+        assert!(
+            err.to_string().contains("TELEGRAM_SECRET_TOKEN missing"),
+            "{err}"
+        );
+    }
+}

@@ -67,6 +67,16 @@ impl Telegram {
         else {
             return Ok(None);
         };
+        let valid_secret = (1..=256).contains(&secret_token.expose().len())
+            && secret_token
+                .expose()
+                .bytes()
+                .all(|byte| byte.is_ascii_alphanumeric() || byte == b'_' || byte == b'-');
+        if !valid_secret {
+            // Telegram's setWebhook refuses any other secret, so no update
+            // would ever carry it.
+            anyhow::bail!("TELEGRAM_SECRET_TOKEN must be 1 to 256 of A-Z, a-z, 0-9, _ and -");
+        }
         let base = api_base(env, "TELEGRAM_API_BASE", API_BASE);
         Ok(Some(Self {
             secret_token,
