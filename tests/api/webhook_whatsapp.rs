@@ -1,3 +1,5 @@
+use std::time::{Duration, Instant};
+
 use serde_json::Value;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, ResponseTemplate};
@@ -82,6 +84,33 @@ async fn an_english_message_is_answered_in_english() {
     assert_eq!(sent[0]["to"], "+966500000004");
     let text = body_text(&sent[0]);
     assert!(!text.is_empty() && !is_arabic(&text), "{}", sent[0]);
+}
+
+#[tokio::test]
+async fn the_webhook_is_acknowledged_once_stored_without_waiting_for_the_reply() {
+    let channel = spawn_channel_app().await;
+    Mock::given(method("POST"))
+        .and(path(WA_SEND_PATH))
+        .respond_with(ResponseTemplate::new(200).set_delay(Duration::from_secs(1)))
+        .mount(&channel.platform)
+        .await;
+    let started = Instant::now();
+
+    let response = channel.whatsapp(fixture("whatsapp_text_en.json")).await;
+
+    assert_eq!(response.status(), 200);
+    assert!(
+        started.elapsed() < Duration::from_secs(1),
+        "{:?}",
+        started.elapsed()
+    );
+    channel.sent(WA_SEND_PATH, 1).await;
+    let conversation = channel.settled("whatsapp", "966500000004").await;
+    assert!(
+        started.elapsed() >= Duration::from_secs(1),
+        "the reply was awaited"
+    );
+    assert!(conversation.failed_deliveries.is_empty());
 }
 
 #[tokio::test]
