@@ -349,9 +349,13 @@ fn inbound(message: Message, contacts: &[Contact]) -> Option<InboundMessage> {
             ..Incoming::default()
         },
         "interactive" => {
-            let choice = message
+            let Some(choice) = message
                 .interactive
-                .and_then(|interactive| interactive.button_reply.or(interactive.list_reply))?;
+                .and_then(|interactive| interactive.button_reply.or(interactive.list_reply))
+            else {
+                tracing::info!(message_id = %message.id, "a WhatsApp interactive reply of another kind was skipped");
+                return None;
+            };
             Incoming {
                 text: choice.title,
                 button: Some(choice.id),
