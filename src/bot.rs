@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use crate::conversation::ConversationId;
+use crate::conversation::{Conversation, ConversationId};
 use crate::dialogue::{self, Incoming, Reply};
 use crate::i18n::Localizer;
 use crate::kb::KbHandle;
@@ -34,6 +34,24 @@ impl Bot {
         &self.store
     }
 
+    /// Lets the dialogue answer `incoming` in a conversation the caller
+    /// holds the lease of.
+    pub fn respond(&self, incoming: &Incoming, conversation: &mut Conversation) -> Reply {
+        let kb = self.kb.current();
+        let reply = dialogue::respond(incoming, conversation, &kb, &self.localizer);
+        tracing::info!(
+            action = ?reply.action,
+            language = %reply.language,
+            entry = reply.entry_id.as_ref().map(|id| id.as_str()),
+            "message handled"
+        );
+        reply
+    }
+
+    pub fn localizer(&self) -> &Arc<Localizer> {
+        &self.localizer
+    }
+
     #[tracing::instrument(name = "turn", skip_all, fields(conversation = %conversation_id, action))]
     pub async fn handle(
         &self,
@@ -41,15 +59,9 @@ impl Bot {
         incoming: &Incoming,
     ) -> Result<Reply, StoreError> {
         let mut lease = self.store.acquire(conversation_id).await?;
-        let kb = self.kb.current();
-        let reply = dialogue::respond(incoming, &mut lease.conversation, &kb, &self.localizer);
+        let reply = self.respond(incoming, &mut lease.conversation);
         self.store.commit(lease).await?;
         tracing::Span::current().record("action", tracing::field::debug(reply.action));
-        tracing::info!(
-            language = %reply.language,
-            entry = reply.entry_id.as_ref().map(|id| id.as_str()),
-            "message handled"
-        );
         Ok(reply)
     }
 }

@@ -23,6 +23,11 @@ pub struct Settings {
     pub kb: KbSettings,
     pub locales: LocaleSettings,
     pub state: StateSettings,
+    pub outbound: OutboundSettings,
+    /// The messaging platforms' settings, from the environment only: they
+    /// hold secrets, which never belong in a file.
+    #[serde(skip)]
+    pub channels: ChannelEnv,
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
@@ -105,6 +110,87 @@ impl fmt::Debug for RedisUrl {
     }
 }
 
+/// How replies reach the messaging platforms.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct OutboundSettings {
+    /// Longest wait for one platform API call, connection included.
+    pub timeout_ms: u64,
+    /// Tries per message before it is recorded as failed.
+    pub max_attempts: u32,
+    /// First retry delay; each further one doubles, with jitter.
+    pub backoff_base_ms: u64,
+    /// Longest single wait between tries: the worker holds the
+    /// conversation's lease while it waits, so a platform asking for more
+    /// (Telegram's `retry_after`) makes the send fail instead.
+    pub max_backoff_ms: u64,
+    /// Conversations the webhook worker handles at once.
+    pub worker_concurrency: usize,
+}
+
+impl OutboundSettings {
+    pub fn timeout(&self) -> Duration {
+        Duration::from_millis(self.timeout_ms)
+    }
+
+    pub fn backoff_base(&self) -> Duration {
+        Duration::from_millis(self.backoff_base_ms)
+    }
+
+    pub fn max_backoff(&self) -> Duration {
+        Duration::from_millis(self.max_backoff_ms)
+    }
+}
+
+/// A value that must not reach logs: `Debug` prints `[redacted]`.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("[redacted]")
+    }
+}
+
+/// Environment prefixes of the messaging platforms; a new platform adds its
+/// own here.
+pub const CHANNEL_ENV_PREFIXES: &[&str] = &["WHATSAPP_", "TELEGRAM_", "MESSENGER_"];
+
+/// The platforms' environment variables (`WHATSAPP_APP_SECRET`, ...), kept
+/// as given; each channel reads and validates its own.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ChannelEnv(std::collections::BTreeMap<String, Secret>);
+
+impl ChannelEnv {
+    pub fn from_env(env: &HashMap<String, String>) -> Self {
+        Self(
+            env.iter()
+                .filter(|(name, value)| {
+                    !value.is_empty()
+                        && CHANNEL_ENV_PREFIXES
+                            .iter()
+                            .any(|prefix| name.starts_with(prefix))
+                })
+                .map(|(name, value)| (name.clone(), Secret::new(value.as_str())))
+                .collect(),
+        )
+    }
+
+    pub fn get(&self, name: &str) -> Option<&Secret> {
+        self.0.get(name)
+    }
+}
+
 impl KbSettings {
     pub fn reload_debounce(&self) -> Duration {
         Duration::from_millis(self.reload_debounce_ms)
@@ -153,6 +239,13 @@ key_prefix = "khidma:"
 redis_timeout_ms = 500
 lease_ms = 5000
 lock_wait_ms = 5000
+
+[outbound]
+timeout_ms = 5000
+max_attempts = 5
+backoff_base_ms = 500
+max_backoff_ms = 20000
+worker_concurrency = 32
 "#;
 
 /// Short environment names from the public contract, and the keys they set.
@@ -203,6 +296,7 @@ impl Settings {
             .map(|url| RedisUrl::parse(url.clone()))
             .transpose()
             .map_err(config::ConfigError::Message)?;
+        settings.channels = ChannelEnv::from_env(env);
         Ok(settings)
     }
 }
@@ -299,5 +393,26 @@ mod tests {
 
         let err = Settings::load(None, &env(&[("KHIDMA_BIND", "not an address")])).unwrap_err();
         assert!(err.to_string().contains("bind"), "{err}");
+    }
+
+    #[test]
+    fn channel_secrets_come_from_the_environment_and_never_show_in_debug() {
+        let settings = Settings::load(
+            None,
+            &env(&[
+                ("WHATSAPP_APP_SECRET", "s3cr3t-value"),
+                ("TELEGRAM_BOT_TOKEN", ""),
+                ("HOME", "/root"),
+            ]),
+        )
+        .unwrap();
+        let secret = settings.channels.get("WHATSAPP_APP_SECRET").unwrap();
+        assert_eq!(secret.expose(), "s3cr3t-value");
+        assert!(
+            settings.channels.get("TELEGRAM_BOT_TOKEN").is_none(),
+            "empty is unset"
+        );
+        assert!(settings.channels.get("HOME").is_none());
+        assert!(!format!("{settings:?}").contains("s3cr3t"));
     }
 }

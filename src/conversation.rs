@@ -51,6 +51,11 @@ impl ConversationId {
     pub fn channel(&self) -> &str {
         self.0.split_once(':').map_or("", |(channel, _)| channel)
     }
+
+    /// The platform's id of the user: what a channel sends replies to.
+    pub fn user(&self) -> &str {
+        self.0.split_once(':').map_or("", |(_, user)| user)
+    }
 }
 
 impl TryFrom<String> for ConversationId {
@@ -147,6 +152,35 @@ pub struct Turn {
     pub entry_id: Option<EntryId>,
 }
 
+/// Failed deliveries kept with the conversation: enough for an agent to see
+/// that the citizen did not get recent replies, and why.
+pub const MAX_FAILED_DELIVERIES: usize = 20;
+
+/// Why a reply did not reach the citizen's app.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DeliveryFailure {
+    /// WhatsApp 131047 (and Messenger's equivalent): the citizen last wrote
+    /// more than 24 hours ago, so only an approved template can reach them.
+    OutsideWindow,
+    /// The platform refused the message for good (a 4xx that retrying
+    /// cannot fix).
+    Rejected,
+    /// The platform stayed unreachable, overloaded or rate-limited through
+    /// every retry.
+    Unreachable,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FailedDelivery {
+    pub at_ms: i64,
+    pub failure: DeliveryFailure,
+    /// The platform's error, for the agent and the logs.
+    pub detail: String,
+    /// The text that did not arrive.
+    pub text: String,
+}
+
 /// Everything the bot remembers between two messages of one citizen.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Conversation {
@@ -166,6 +200,9 @@ pub struct Conversation {
     pub last_entry: Option<EntryId>,
     #[serde(default)]
     pub turns: VecDeque<Turn>,
+    /// Replies that never reached the citizen, oldest first.
+    #[serde(default, skip_serializing_if = "VecDeque::is_empty")]
+    pub failed_deliveries: VecDeque<FailedDelivery>,
     pub created_at_ms: i64,
     pub updated_at_ms: i64,
 }
@@ -181,6 +218,7 @@ impl Conversation {
             handoff: Handoff::Bot,
             last_entry: None,
             turns: VecDeque::new(),
+            failed_deliveries: VecDeque::new(),
             created_at_ms: now,
             updated_at_ms: now,
         }
@@ -191,6 +229,13 @@ impl Conversation {
         self.turns.push_back(turn);
         while self.turns.len() > MAX_TURNS {
             self.turns.pop_front();
+        }
+    }
+
+    pub fn record_failed_delivery(&mut self, failed: FailedDelivery) {
+        self.failed_deliveries.push_back(failed);
+        while self.failed_deliveries.len() > MAX_FAILED_DELIVERIES {
+            self.failed_deliveries.pop_front();
         }
     }
 }
@@ -204,6 +249,7 @@ mod tests {
         let id = ConversationId::new("web", "citizen-42").unwrap();
         assert_eq!(id.as_str(), "web:citizen-42");
         assert_eq!(id.channel(), "web");
+        assert_eq!(id.user(), "citizen-42");
         assert!(ConversationId::new("web", "").is_err());
         assert!(ConversationId::new("web", "two words").is_err());
         assert!(ConversationId::new("web", &"x".repeat(MAX_USER_ID_LEN + 1)).is_err());

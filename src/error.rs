@@ -5,6 +5,7 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, ResponseError};
 use serde::Serialize;
 
+use crate::channels::ChannelError;
 use crate::state::StoreError;
 
 #[derive(Debug, thiserror::Error)]
@@ -12,7 +13,15 @@ pub enum ApiError {
     #[error("{message}")]
     BadRequest { code: &'static str, message: String },
     #[error("{0}")]
+    Unauthorized(String),
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("{0}")]
     NotFound(String),
+    #[error("{0}")]
+    MethodNotAllowed(String),
+    #[error("{0}")]
+    PayloadTooLarge(String),
     #[error("conversation state is temporarily unavailable; retry shortly")]
     StoreUnavailable(#[source] StoreError),
     #[error("internal error")]
@@ -30,7 +39,11 @@ impl ApiError {
     pub fn code(&self) -> &'static str {
         match self {
             ApiError::BadRequest { code, .. } => code,
+            ApiError::Unauthorized(_) => "unauthorized",
+            ApiError::Forbidden(_) => "forbidden",
             ApiError::NotFound(_) => "not_found",
+            ApiError::MethodNotAllowed(_) => "method_not_allowed",
+            ApiError::PayloadTooLarge(_) => "payload_too_large",
             ApiError::StoreUnavailable(_) => "store_unavailable",
             ApiError::Internal(_) => "internal",
         }
@@ -42,6 +55,20 @@ impl From<StoreError> for ApiError {
         match err {
             StoreError::Unavailable(_) => ApiError::StoreUnavailable(err),
             StoreError::Corrupt(_) => ApiError::Internal(err.into()),
+        }
+    }
+}
+
+impl From<ChannelError> for ApiError {
+    fn from(err: ChannelError) -> Self {
+        let message = err.to_string();
+        match err {
+            ChannelError::Disabled(_) | ChannelError::Unknown(_) => ApiError::NotFound(message),
+            ChannelError::NoHandshake(_) => ApiError::MethodNotAllowed(message),
+            ChannelError::MissingCredential(_) => ApiError::Unauthorized(message),
+            ChannelError::BadCredential(_) => ApiError::Forbidden(message),
+            ChannelError::BadHandshake(_) => ApiError::bad_request("invalid_handshake", message),
+            ChannelError::Malformed { .. } => ApiError::bad_request("invalid_webhook", message),
         }
     }
 }
@@ -61,7 +88,11 @@ impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
         match self {
             ApiError::BadRequest { .. } => StatusCode::BAD_REQUEST,
+            ApiError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
+            ApiError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
+            ApiError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::StoreUnavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }

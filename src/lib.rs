@@ -7,6 +7,7 @@
 //! `ARCHITECTURE.md` at the repository root is the map.
 
 pub mod bot;
+pub mod channels;
 pub mod configuration;
 pub mod conversation;
 pub mod dialogue;
@@ -15,6 +16,8 @@ pub mod evaluation;
 pub mod http;
 pub mod i18n;
 pub mod kb;
+pub mod metrics;
 pub mod startup;
 pub mod state;
 pub mod telemetry;
+pub mod worker;

@@ -10,10 +10,13 @@ use anyhow::Context;
 use tracing_actix_web::TracingLogger;
 
 use crate::bot::Bot;
+use crate::channels::{Channels, Outbound};
 use crate::configuration::Settings;
 use crate::i18n::Localizer;
 use crate::kb::{self, KbError, KbHandle, KnowledgeBase, RetrievalOptions};
+use crate::metrics::Metrics;
 use crate::state::{ConversationStore, MemoryStore, RedisStore};
+use crate::worker::{Worker, WorkerHandle};
 
 /// Loads the knowledge base and the locales and sets up state: everything a
 /// message needs, with no server around it.
@@ -74,6 +77,8 @@ fn load_kb(settings: &Settings) -> anyhow::Result<KnowledgeBase> {
 pub struct Application {
     port: u16,
     server: Server,
+    worker: WorkerHandle,
+    store: Arc<dyn ConversationStore>,
     _watcher: Option<kb::watch::KbWatcher>,
 }
 
@@ -94,6 +99,13 @@ impl Application {
         } else {
             None
         };
+        let metrics = Arc::new(Metrics::default());
+        let outbound = Arc::new(
+            Outbound::new(&settings.outbound, metrics.clone())
+                .context("building the HTTP client for the platforms")?,
+        );
+        let channels = Channels::from_settings(&settings, outbound, bot.localizer().clone())
+            .context("configuring the messaging channels")?;
         let listener = TcpListener::bind(settings.server.bind)
             .with_context(|| format!("binding {}", settings.server.bind))?;
         let address = listener.local_addr()?;
@@ -111,12 +123,20 @@ impl Application {
                 _ => "in memory (single process, lost on exit)",
             }
         );
+        tracing::info!(channels = ?channels.names(), "messaging channels on");
+        let worker = Worker::new(bot.clone(), channels.clone(), metrics.clone())
+            .spawn(settings.outbound.worker_concurrency);
         let max_body_bytes = settings.server.max_body_bytes;
+        let store = bot.store().clone();
         let data = web::Data::new(bot);
+        let channels = web::Data::new(channels);
+        let metrics = web::Data::from(metrics);
         let mut server = HttpServer::new(move || {
             App::new()
                 .wrap(TracingLogger::default())
                 .app_data(data.clone())
+                .app_data(channels.clone())
+                .app_data(metrics.clone())
                 .configure(crate::http::configure(max_body_bytes))
         })
         .listen(listener)?;
@@ -126,6 +146,8 @@ impl Application {
         Ok(Self {
             port: address.port(),
             server: server.run(),
+            worker,
+            store,
             _watcher: watcher,
         })
     }
@@ -134,7 +156,16 @@ impl Application {
         self.port
     }
 
+    /// The conversation store, for tests that check what was recorded.
+    pub fn store(&self) -> Arc<dyn ConversationStore> {
+        self.store.clone()
+    }
+
+    /// Serves until the server stops (on a signal), then lets the webhook
+    /// worker finish the turns it has started.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        let served = self.server.await;
+        self.worker.stop().await;
+        served
     }
 }

@@ -23,6 +23,11 @@ answer-in-other-language = This answer is only available in Arabic for now:
 
 button-talk-to-agent = Talk to a person
 button-main-topics = Main topics
+# Opens a WhatsApp list of more than three choices; at most 20 characters.
+button-choices = See the options
+
+attachment-not-read = Thank you for sending this. For now I can only read written messages, so I wasn't able to open it. Please type your question in a few words, or ask to talk to a person.
+attachment-for-agent = Thank you. For now our team can only see written messages in this chat, so please describe in a few words what you wanted to send.
 
 error-internal = We're sorry, something went wrong on our side. Please send your message again in a moment; if your case is urgent, call 19900.
 

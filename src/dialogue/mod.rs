@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 pub use decide::{ButtonAction, Decision, decide};
 
 use crate::conversation::{Action, Conversation, Handoff, Speaker, Turn, now_ms};
-use crate::i18n::{Lang, Localizer};
+use crate::i18n::{Lang, Localizer, Msg};
 use crate::kb::{EntryId, KnowledgeBase};
 
 /// A citizen's message as every channel delivers it.
@@ -24,6 +24,40 @@ pub struct Incoming {
     pub forced_language: Option<Lang>,
     /// A platform's profile language (Telegram's `language_code`).
     pub language_hint: Option<Lang>,
+    /// Something other than text the citizen sent (a photo, a voice note);
+    /// `text` then holds its caption, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attachment: Option<Attachment>,
+}
+
+/// Kinds of non-text messages, as every platform has them. The bot reads
+/// only text for now; it says so kindly and records what arrived.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Attachment {
+    Image,
+    Audio,
+    Video,
+    Document,
+    Sticker,
+    Location,
+    Contact,
+    Other,
+}
+
+impl Attachment {
+    pub fn name(self) -> &'static str {
+        match self {
+            Attachment::Image => "image",
+            Attachment::Audio => "audio",
+            Attachment::Video => "video",
+            Attachment::Document => "document",
+            Attachment::Sticker => "sticker",
+            Attachment::Location => "location",
+            Attachment::Contact => "contact",
+            Attachment::Other => "other",
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -66,6 +100,9 @@ pub fn respond(
         language::detect(&incoming.text),
     );
     conversation.language = Some(lang);
+    if let Some(attachment) = incoming.attachment {
+        return respond_to_attachment(attachment, incoming, lang, conversation, localizer);
+    }
     let button = incoming.button.as_deref().and_then(ButtonAction::parse);
     let decision = decide(&incoming.text, button.as_ref(), conversation, kb);
     let rendered = render::render(&decision, lang, kb, localizer);
@@ -100,6 +137,72 @@ pub fn respond(
         entry_id: rendered.entry_id,
         candidates: rendered.candidates,
         messages: rendered.messages,
+    }
+}
+
+/// A photo, voice note or the like: recorded for agents, answered with a
+/// kind word that only text is read for now, and no decision taken.
+fn respond_to_attachment(
+    attachment: Attachment,
+    incoming: &Incoming,
+    lang: Lang,
+    conversation: &mut Conversation,
+    localizer: &Localizer,
+) -> Reply {
+    let now = now_ms();
+    let caption = incoming.text.trim();
+    conversation.record(Turn {
+        at_ms: now,
+        speaker: Speaker::Citizen,
+        text: if caption.is_empty() {
+            format!("[{}]", attachment.name())
+        } else {
+            format!("[{}] {caption}", attachment.name())
+        },
+        action: None,
+        entry_id: None,
+    });
+    let with_humans = conversation.handoff.is_with_humans();
+    let (action, message) = if with_humans {
+        (
+            Action::Agent,
+            OutgoingMessage {
+                text: localizer.text(lang, Msg::AttachmentForAgent),
+                buttons: Vec::new(),
+            },
+        )
+    } else {
+        (
+            Action::Fallback,
+            OutgoingMessage {
+                text: localizer.text(lang, Msg::AttachmentNotRead),
+                buttons: vec![
+                    Button {
+                        id: ButtonAction::TalkToAgent.id(),
+                        title: localizer.text(lang, Msg::ButtonTalkToAgent),
+                    },
+                    Button {
+                        id: ButtonAction::MainTopics.id(),
+                        title: localizer.text(lang, Msg::ButtonMainTopics),
+                    },
+                ],
+            },
+        )
+    };
+    conversation.record(Turn {
+        at_ms: now,
+        speaker: Speaker::Bot,
+        text: message.text.clone(),
+        action: Some(action),
+        entry_id: None,
+    });
+    Reply {
+        conversation_id: conversation.id.to_string(),
+        language: lang,
+        action,
+        entry_id: None,
+        candidates: Vec::new(),
+        messages: vec![message],
     }
 }
 

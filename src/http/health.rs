@@ -2,6 +2,7 @@ use actix_web::{HttpResponse, web};
 use serde_json::json;
 
 use crate::bot::Bot;
+use crate::metrics::Metrics;
 
 /// The process is up.
 pub async fn healthz() -> HttpResponse {
@@ -25,4 +26,11 @@ pub async fn readyz(bot: web::Data<Bot>) -> HttpResponse {
             "store": {"kind": store.kind(), "status": "unavailable", "error": err.to_string()},
         })),
     }
+}
+
+/// Counters in the Prometheus text format.
+pub async fn metrics(metrics: web::Data<Metrics>) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/plain; version=0.0.4; charset=utf-8")
+        .body(metrics.render())
 }

@@ -61,6 +61,7 @@ impl MessageRequest {
                 button: self.button.filter(|button| !button.is_empty()),
                 forced_language,
                 language_hint: None,
+                attachment: None,
             },
         ))
     }

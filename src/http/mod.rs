@@ -3,6 +3,7 @@
 
 mod health;
 mod messages;
+mod webhooks;
 
 use actix_web::error::JsonPayloadError;
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -19,6 +20,9 @@ pub fn configure(max_body_bytes: usize) -> impl FnOnce(&mut web::ServiceConfig) 
         )
         .route("/healthz", web::get().to(health::healthz))
         .route("/readyz", web::get().to(health::readyz))
+        .route("/metrics", web::get().to(health::metrics))
+        .route("/webhooks/{channel}", web::get().to(webhooks::subscribe))
+        .route("/webhooks/{channel}", web::post().to(webhooks::receive))
         .route("/api/v1/messages", web::post().to(messages::post_message))
         .default_service(web::to(not_found));
     }

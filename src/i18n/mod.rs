@@ -33,10 +33,13 @@ pub enum Msg {
     ButtonTalkToAgent,
     ButtonMainTopics,
     ErrorInternal,
+    AttachmentNotRead,
+    AttachmentForAgent,
+    ButtonChoices,
 }
 
 impl Msg {
-    pub const ALL: [Msg; 14] = [
+    pub const ALL: [Msg; 17] = [
         Msg::Greeting,
         Msg::GreetingReplyToSalam,
         Msg::Fallback,
@@ -51,6 +54,9 @@ impl Msg {
         Msg::ButtonTalkToAgent,
         Msg::ButtonMainTopics,
         Msg::ErrorInternal,
+        Msg::AttachmentNotRead,
+        Msg::AttachmentForAgent,
+        Msg::ButtonChoices,
     ];
 
     pub fn id(self) -> &'static str {
@@ -69,6 +75,9 @@ impl Msg {
             Msg::ButtonTalkToAgent => "button-talk-to-agent",
             Msg::ButtonMainTopics => "button-main-topics",
             Msg::ErrorInternal => "error-internal",
+            Msg::AttachmentNotRead => "attachment-not-read",
+            Msg::AttachmentForAgent => "attachment-for-agent",
+            Msg::ButtonChoices => "button-choices",
         }
     }
 }

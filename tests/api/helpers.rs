@@ -122,3 +122,25 @@ impl TestApp {
 pub fn user(label: &str) -> String {
     format!("{label}-{}", std::process::id())
 }
+
+/// The app on the shipped knowledge base with `adjust` applied to its
+/// settings, and its conversation store, for checks the API cannot make.
+pub fn spawn_app_with(
+    adjust: impl FnOnce(&mut Settings),
+) -> (
+    TestApp,
+    std::sync::Arc<dyn khidma::state::ConversationStore>,
+) {
+    let mut settings = settings(&repo_path("knowledge_base"), false);
+    adjust(&mut settings);
+    let application = Application::build(settings).expect("the app builds");
+    let store = application.store();
+    let address = format!("http://127.0.0.1:{}", application.port());
+    tokio::spawn(application.run_until_stopped());
+    let app = TestApp {
+        address,
+        client: reqwest::Client::new(),
+        _kb_dir: None,
+    };
+    (app, store)
+}

@@ -1,5 +1,6 @@
 //! One integration-test binary (one link step) for the whole HTTP app.
 
+mod channel_helpers;
 mod helpers;
 
 mod bad_input;
@@ -12,3 +13,6 @@ mod messages;
 mod quality;
 mod redis;
 mod redis_helpers;
+mod webhook_messenger;
+mod webhook_telegram;
+mod webhook_whatsapp;

@@ -1,0 +1,79 @@
+//! Platform webhooks, `/webhooks/{channel}`: thin. The channel verifies and
+//! parses; the messages are made durable; only then does the platform get
+//! its `200` (ARCHITECTURE.md, "Platform messages").
+
+use std::collections::HashMap;
+
+use actix_web::http::header::CONTENT_LENGTH;
+use actix_web::{HttpRequest, HttpResponse, web};
+use futures_util::StreamExt;
+
+use crate::bot::Bot;
+use crate::channels::{self, Channel, Channels};
+use crate::error::ApiError;
+use crate::metrics::{Counter, Metrics};
+
+/// The `hub.challenge` handshake of Meta platforms.
+pub async fn subscribe(
+    channel: web::Path<String>,
+    query: web::Query<HashMap<String, String>>,
+    channels: web::Data<Channels>,
+) -> Result<HttpResponse, ApiError> {
+    let channel = channels.get(&channel)?;
+    let challenge = channel.handshake(&query)?;
+    Ok(HttpResponse::Ok()
+        .content_type("text/plain; charset=utf-8")
+        .body(challenge))
+}
+
+pub async fn receive(
+    channel: web::Path<String>,
+    request: HttpRequest,
+    payload: web::Payload,
+    channels: web::Data<Channels>,
+    bot: web::Data<Bot>,
+    metrics: web::Data<Metrics>,
+) -> Result<HttpResponse, ApiError> {
+    let channel = channels.get(&channel)?;
+    let events = match read_verified(channel.as_ref(), &request, payload).await {
+        Ok(events) => events,
+        Err(err) => {
+            metrics.increment(Counter::WebhookRejected, channel.name());
+            tracing::warn!(channel = channel.name(), error = %err, "webhook refused");
+            return Err(err);
+        }
+    };
+    channels::accept(channel, events, bot.store().as_ref(), &metrics).await?;
+    Ok(HttpResponse::Ok().json(serde_json::json!({"status": "accepted"})))
+}
+
+async fn read_verified(
+    channel: &dyn Channel,
+    request: &HttpRequest,
+    mut payload: web::Payload,
+) -> Result<Vec<channels::Event>, ApiError> {
+    let limit = channel.max_body_bytes();
+    let too_large = || ApiError::PayloadTooLarge(format!("the body is larger than {limit} bytes"));
+    let declared = request
+        .headers()
+        .get(CONTENT_LENGTH)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.parse::<usize>().ok());
+    if declared.is_some_and(|length| length > limit) {
+        return Err(too_large());
+    }
+    let mut body = web::BytesMut::with_capacity(declared.unwrap_or(4096).min(limit));
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk.map_err(|err| ApiError::bad_request("invalid_body", err.to_string()))?;
+        if body.len() + chunk.len() > limit {
+            return Err(too_large());
+        }
+        body.extend_from_slice(&chunk);
+    }
+    let credential = request
+        .headers()
+        .get(channel.credential_header())
+        .and_then(|value| value.to_str().ok());
+    channel.verify(credential, &body)?;
+    Ok(channel.parse(&body)?)
+}
