@@ -13,16 +13,17 @@ pub async fn healthz() -> HttpResponse {
 /// answers.
 pub async fn readyz(bot: web::Data<Bot>) -> HttpResponse {
     let entries = bot.kb().current().entries().len();
+    let generation = bot.kb().generation();
     let store = bot.store();
     match store.ping().await {
         Ok(()) => HttpResponse::Ok().json(json!({
             "status": "ready",
-            "knowledge_base": {"entries": entries},
+            "knowledge_base": {"entries": entries, "generation": generation},
             "store": {"kind": store.kind(), "status": "ok"},
         })),
         Err(err) => HttpResponse::ServiceUnavailable().json(json!({
             "status": "unavailable",
-            "knowledge_base": {"entries": entries},
+            "knowledge_base": {"entries": entries, "generation": generation},
             "store": {"kind": store.kind(), "status": "unavailable", "error": err.to_string()},
         })),
     }

@@ -13,6 +13,7 @@ mod vocabulary;
 use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use arc_swap::ArcSwap;
@@ -190,18 +191,31 @@ pub struct RuleVerdict {
 /// a reload replaces it atomically, so a message is never answered from half
 /// of one version and half of another.
 #[derive(Clone)]
-pub struct KbHandle(Arc<ArcSwap<KnowledgeBase>>);
+pub struct KbHandle {
+    current: Arc<ArcSwap<KnowledgeBase>>,
+    generation: Arc<AtomicU64>,
+}
 
 impl KbHandle {
     pub fn new(kb: KnowledgeBase) -> Self {
-        Self(Arc::new(ArcSwap::from_pointee(kb)))
+        Self {
+            current: Arc::new(ArcSwap::from_pointee(kb)),
+            generation: Arc::new(AtomicU64::new(1)),
+        }
     }
 
     pub fn current(&self) -> Arc<KnowledgeBase> {
-        self.0.load_full()
+        self.current.load_full()
     }
 
     pub fn replace(&self, kb: KnowledgeBase) {
-        self.0.store(Arc::new(kb));
+        self.current.store(Arc::new(kb));
+        self.generation.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// How many knowledge bases have been in service: 1 at start, one more
+    /// per successful reload.
+    pub fn generation(&self) -> u64 {
+        self.generation.load(Ordering::Relaxed)
     }
 }

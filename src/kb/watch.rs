@@ -4,13 +4,13 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use notify_debouncer_mini::notify::{RecommendedWatcher, RecursiveMode};
-use notify_debouncer_mini::{DebounceEventResult, Debouncer, new_debouncer};
+use notify_debouncer_full::notify::{EventKind, RecommendedWatcher, RecursiveMode};
+use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, new_debouncer};
 
 use super::{KbError, KbHandle, KnowledgeBase, RetrievalOptions};
 
 /// Keeps watching while it is alive.
-pub type KbWatcher = Debouncer<RecommendedWatcher>;
+pub type KbWatcher = Debouncer<RecommendedWatcher, RecommendedCache>;
 
 /// Watches `dir` and swaps a freshly built knowledge base into `handle` once
 /// the files have been quiet for `debounce` (an editor's save or a `git pull`
@@ -21,14 +21,29 @@ pub fn watch(
     handle: KbHandle,
     options: RetrievalOptions,
     debounce: Duration,
-) -> notify_debouncer_mini::notify::Result<KbWatcher> {
+) -> notify_debouncer_full::notify::Result<KbWatcher> {
     let reload_dir: PathBuf = dir.to_path_buf();
-    let mut debouncer = new_debouncer(debounce, move |result: DebounceEventResult| match result {
-        Ok(events) if events.is_empty() => {}
-        Ok(_) => reload(&reload_dir, &handle, options),
-        Err(err) => tracing::warn!(error = %err, "watching the knowledge base failed"),
+    let mut debouncer = new_debouncer(debounce, None, move |result: DebounceEventResult| {
+        match result {
+            // Reading the files to reload them opens them, and inotify
+            // reports opens: only changes may trigger a reload, or every
+            // reload would trigger the next.
+            Ok(events) => {
+                if events
+                    .iter()
+                    .any(|event| !matches!(event.kind, EventKind::Access(_)))
+                {
+                    reload(&reload_dir, &handle, options);
+                }
+            }
+            Err(errors) => {
+                for error in errors {
+                    tracing::warn!(%error, "watching the knowledge base failed");
+                }
+            }
+        }
     })?;
-    debouncer.watcher().watch(dir, RecursiveMode::Recursive)?;
+    debouncer.watch(dir, RecursiveMode::Recursive)?;
     Ok(debouncer)
 }
 

@@ -83,3 +83,27 @@ async fn a_new_entry_goes_live_and_a_broken_edit_keeps_the_last_good_version() {
         "{fixed}"
     );
 }
+
+async fn generation(app: &crate::helpers::TestApp) -> u64 {
+    let ready: serde_json::Value = app.get("/readyz").await.json().await.unwrap();
+    ready["knowledge_base"]["generation"].as_u64().unwrap()
+}
+
+#[tokio::test]
+async fn one_change_reloads_once_and_reading_the_files_does_not_reload_again() {
+    let (app, kb) = spawn_app_with_watched_kb().await;
+    assert_eq!(generation(&app).await, 1);
+    let bill = kb.join("utilities/water-bill.toml");
+    let text = std::fs::read_to_string(&bill).unwrap();
+    std::fs::write(&bill, text.replacen("Water bill", "Water bills", 1)).unwrap();
+
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while generation(&app).await < 2 && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(generation(&app).await, 2, "the change was picked up");
+    // A reload opens every file; were opens taken for changes, the watcher
+    // would reload forever.
+    tokio::time::sleep(Duration::from_millis(1000)).await;
+    assert_eq!(generation(&app).await, 2, "nothing changed since");
+}
