@@ -242,11 +242,12 @@ return redis.call('PEXPIRE', KEYS[1], ARGV[2])
 });
 
 /// Saves the conversation, drops the handled inbox messages, keeps the
-/// conversation ready while messages remain, and releases the lease: only
-/// if this token still holds it, so a turn whose lease ran out saves
-/// nothing (no lost update).
+/// conversation in the ready set while messages remain, and releases the
+/// lease: only if this token still holds it, so a turn whose lease ran out
+/// saves nothing (no lost update).
 /// KEYS: lease, conversation, inbox, ready. ARGV: token, conversation
-/// JSON, handled count, idle ttl ms (0: never expires), conversation id.
+/// JSON, handled count, idle ttl ms (0: never expires), conversation id,
+/// lease ms.
 static COMMIT: LazyLock<Script> = LazyLock::new(|| {
     script(
         r"
@@ -257,8 +258,11 @@ else
   redis.call('SET', KEYS[2], ARGV[2])
 end
 if tonumber(ARGV[3]) > 0 then redis.call('LTRIM', KEYS[3], ARGV[3], -1) end
+-- The worker that committed goes on with the remaining messages itself, so
+-- the conversation stays hidden from other workers for one lease; if that
+-- worker dies, it is handed out again then.
 if redis.call('LLEN', KEYS[3]) > 0 then
-  redis.call('ZADD', KEYS[4], now, ARGV[5])
+  redis.call('ZADD', KEYS[4], now + tonumber(ARGV[6]), ARGV[5])
 else
   redis.call('ZREM', KEYS[4], ARGV[5])
 end
@@ -293,7 +297,10 @@ static ENQUEUE: LazyLock<Script> = LazyLock::new(|| {
         r"
 if not redis.call('SET', KEYS[1], '1', 'NX', 'PX', ARGV[2]) then return 0 end
 redis.call('RPUSH', KEYS[2], ARGV[1])
-redis.call('ZADD', KEYS[3], now, ARGV[3])
+-- NX: a conversation a worker holds is hidden until its lease runs out;
+-- un-hiding it would send a second worker to wait on the same lease. Its
+-- commit makes it ready again while messages remain.
+redis.call('ZADD', KEYS[3], 'NX', now, ARGV[3])
 return 1
 ",
     )
@@ -530,7 +537,8 @@ impl ConversationStore for RedisStore {
             .arg(to_json(&conversation)?)
             .arg(handled)
             .arg(ttl_ms)
-            .arg(conversation.id.as_str());
+            .arg(conversation.id.as_str())
+            .arg(millis(options.lease));
         // On failure the claim stays unsettled, and dropping it releases the
         // lease if the commit did not.
         let saved: i64 = self.shared.run(&commit).await?;
