@@ -141,7 +141,15 @@ async fn two_instances_on_one_redis_share_each_conversation() {
 #[tokio::test]
 async fn fifty_concurrent_messages_through_two_instances_are_all_recorded_in_arrival_order() {
     let namespace = Namespace::new();
-    let instances = Arc::new([namespace.spawn_app(), namespace.spawn_app()]);
+    // This test is about order, not time limits: on a busy CI machine,
+    // queueing 50 requests one by one can outlast the default waits.
+    let patient = || {
+        let mut settings = namespace.settings();
+        settings.state.lock_wait_ms = 120_000.try_into().unwrap();
+        settings.state.redis_timeout_ms = 5_000.try_into().unwrap();
+        crate::helpers::start(settings, None)
+    };
+    let instances = Arc::new([patient(), patient()]);
     let citizen = user("fifty");
     let id = web(&citizen);
     // Waiting for an agent, the bot stays silent after one acknowledgement,
@@ -161,7 +169,7 @@ async fn fifty_concurrent_messages_through_two_instances_are_all_recorded_in_arr
                 .post_json(&json!({"user_id": citizen, "text": line(n)}))
                 .await
         }));
-        let queued = eventually(Duration::from_secs(10), || async {
+        let queued = eventually(Duration::from_secs(60), || async {
             store.waiting(&id).await.unwrap() == n
         })
         .await;

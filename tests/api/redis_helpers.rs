@@ -43,10 +43,12 @@ impl Namespace {
     }
 
     /// Short lease and wait times keep the tests fast.
+    /// Timeouts are generous: CI machines are busy, and only the tests of
+    /// failure behaviour (which set their own) are about time limits.
     pub fn options(&self) -> RedisOptions {
         RedisOptions {
             key_prefix: self.prefix.clone(),
-            timeout: Duration::from_millis(300),
+            timeout: Duration::from_millis(2000),
             lease: Duration::from_millis(1000),
             lock_wait: Duration::from_secs(20),
             idle_ttl: Duration::from_secs(600),
@@ -66,7 +68,7 @@ impl Namespace {
         let mut settings = settings(&repo_path("knowledge_base"), false);
         settings.state.redis_url = Some(RedisUrl::parse(self.url.clone()).unwrap());
         settings.state.key_prefix = self.prefix.clone();
-        settings.state.redis_timeout_ms = 300.try_into().unwrap();
+        settings.state.redis_timeout_ms = 2000.try_into().unwrap();
         settings
     }
 
