@@ -41,3 +41,17 @@ topic-residency = Residency and visas
 topic-social = Social support
 topic-traffic = Traffic
 topic-utilities = Power, water and internet
+
+handoff-after-fallbacks = I'm sorry I couldn't help with that. I've passed your conversation to a member of our team, who will read what you wrote and join you here, so you won't need to explain it again.
+# After a handoff: the citizen's place in line and an estimate from how
+# quickly agents picked up recent cases.
+handoff-queued = You are number { $position } in line. Cases like yours are usually picked up within about { $minutes ->
+        [one] a minute
+       *[other] { $minutes } minutes
+    }. You can keep writing here in the meantime; nothing you send will be lost.
+handoff-queued-no-estimate = You are number { $position } in line. We can't give you a reliable waiting time yet, but an agent will join you as soon as one is free. You can keep writing here in the meantime; nothing you send will be lost.
+
+rating-request = Thank you for your patience. Your case with our team is closed, and I'm here again if you need anything else. How would you rate the help you received, from 1 (poor) to 5 (excellent)?
+rating-thanks = Thank you for your rating; it helps us serve you better. Is there anything else I can help you with?
+# A rating button; Telegram and WhatsApp show it as is.
+button-rate = { $score } ★

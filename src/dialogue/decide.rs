@@ -35,7 +35,12 @@ pub enum ButtonAction {
     Topic(String),
     MainTopics,
     TalkToAgent,
+    /// A 1-5 rating after an agent resolved the case.
+    Rate(u8),
 }
+
+/// Ratings run from 1 to 5.
+pub const RATING_SCORES: std::ops::RangeInclusive<u8> = 1..=5;
 
 impl ButtonAction {
     pub fn id(&self) -> String {
@@ -44,6 +49,7 @@ impl ButtonAction {
             ButtonAction::Topic(category) => format!("topic:{category}"),
             ButtonAction::MainTopics => "topics".to_owned(),
             ButtonAction::TalkToAgent => "agent".to_owned(),
+            ButtonAction::Rate(score) => format!("rate:{score}"),
         }
     }
 
@@ -51,6 +57,11 @@ impl ButtonAction {
         match raw.split_once(':') {
             Some(("entry", id)) => Some(ButtonAction::Entry(id.to_owned())),
             Some(("topic", category)) => Some(ButtonAction::Topic(category.to_owned())),
+            Some(("rate", score)) => score
+                .parse()
+                .ok()
+                .filter(|score| RATING_SCORES.contains(score))
+                .map(ButtonAction::Rate),
             None if raw == "topics" => Some(ButtonAction::MainTopics),
             None if raw == "agent" => Some(ButtonAction::TalkToAgent),
             _ => None,
@@ -84,6 +95,10 @@ pub enum Decision {
     /// A person owns the conversation: the bot passes the message on.
     RelayToAgent {
         first: bool,
+    },
+    /// The citizen rated the agent who resolved their case.
+    Rated {
+        score: u8,
     },
 }
 
@@ -123,7 +138,20 @@ fn decide_button(button: &ButtonAction, kb: &KnowledgeBase) -> Option<Decision> 
             reason: EscalationReason::CitizenAsked,
             priority: Priority::Normal,
         }),
+        // A rating button outside a rating request is stale: read the text.
+        ButtonAction::Rate(_) => None,
     }
+}
+
+/// A rating as a button or a bare digit ("4", "٤"), when one was asked for.
+fn rating(text: &str, button: Option<&ButtonAction>) -> Option<u8> {
+    if let Some(ButtonAction::Rate(score)) = button {
+        return Some(*score);
+    }
+    crate::kb::analysis::normalize_arabic(text.trim())
+        .parse()
+        .ok()
+        .filter(|score| RATING_SCORES.contains(score))
 }
 
 /// A reply to offered choices by their title or position ("2", "٢").
@@ -212,10 +240,17 @@ pub fn decide(
     conversation: &Conversation,
     kb: &KnowledgeBase,
 ) -> Decision {
-    if let Handoff::Waiting { acknowledged, .. } = conversation.handoff {
+    if let Handoff::Waiting { acknowledged, .. } | Handoff::WithAgent { acknowledged, .. } =
+        conversation.handoff
+    {
         return Decision::RelayToAgent {
             first: !acknowledged,
         };
+    }
+    if conversation.rating_request.is_some()
+        && let Some(score) = rating(text, button)
+    {
+        return Decision::Rated { score };
     }
     if let Some(decision) = button.and_then(|button| decide_button(button, kb)) {
         return decision;
@@ -228,7 +263,16 @@ pub fn decide(
     if let Some(entry) = picked_by_text(text, &offered, kb) {
         return for_entry(kb, entry);
     }
-    decide_question(text, &offered, kb)
+    match decide_question(text, &offered, kb) {
+        // A second miss in a row: a person serves the citizen better than
+        // a third "I could not find it".
+        Decision::Fallback if conversation.consecutive_fallbacks >= 1 => Decision::Escalate {
+            entry: None,
+            reason: EscalationReason::RepeatedFallback,
+            priority: Priority::Normal,
+        },
+        decision => decision,
+    }
 }
 
 #[cfg(test)]
@@ -242,10 +286,22 @@ mod tests {
             ButtonAction::Topic("traffic".into()),
             ButtonAction::MainTopics,
             ButtonAction::TalkToAgent,
+            ButtonAction::Rate(5),
         ] {
             assert_eq!(ButtonAction::parse(&button.id()), Some(button));
         }
         assert_eq!(ButtonAction::parse("nonsense"), None);
+        assert_eq!(ButtonAction::parse("rate:6"), None);
+        assert_eq!(ButtonAction::parse("rate:0"), None);
+    }
+
+    #[test]
+    fn ratings_are_read_from_buttons_and_digits_in_range() {
+        assert_eq!(rating("", Some(&ButtonAction::Rate(3))), Some(3));
+        assert_eq!(rating(" ٤ ", None), Some(4));
+        assert_eq!(rating("5", None), Some(5));
+        assert_eq!(rating("9", None), None);
+        assert_eq!(rating("thanks", None), None);
     }
 
     #[test]

@@ -8,9 +8,10 @@ mod render;
 
 use serde::{Deserialize, Serialize};
 
-pub use decide::{ButtonAction, Decision, decide};
+pub use decide::{ButtonAction, Decision, RATING_SCORES, decide};
+pub use render::rating_request;
 
-use crate::conversation::{Action, Conversation, Handoff, Speaker, Turn, now_ms};
+use crate::conversation::{Action, Conversation, Handoff, Rating, Speaker, Turn, now_ms};
 use crate::i18n::{Lang, Localizer, Msg};
 use crate::kb::{EntryId, KnowledgeBase};
 
@@ -60,7 +61,7 @@ impl Attachment {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Button {
     pub id: String,
     pub title: String,
@@ -220,25 +221,52 @@ fn apply(
             _ => 0,
         };
     }
+    // A rating is asked for once: any other reply starts a fresh bot turn.
+    let rating_request = conversation.rating_request.take();
     match decision {
         Decision::Answer { entry } => conversation.last_entry = Some(kb.entry(*entry).id.clone()),
+        Decision::Rated { score } => {
+            if let Some(request) = rating_request {
+                conversation.record_rating(Rating {
+                    agent: request.agent,
+                    team: request.team,
+                    score: *score,
+                    at_ms: now_ms(),
+                });
+            }
+        }
         Decision::Escalate {
             entry,
             reason,
             priority,
         } => {
             let entry_id = entry.map(|entry| kb.entry(entry).id.clone());
-            conversation.last_entry = entry_id.clone();
+            // The matched entry routes the case; without one, what the
+            // citizen asked about last.
+            let category = entry
+                .or_else(|| {
+                    conversation
+                        .last_entry
+                        .as_ref()
+                        .and_then(|id| kb.ordinal(id.as_str()))
+                })
+                .map(|entry| kb.entry(entry).category.clone());
+            if entry_id.is_some() {
+                conversation.last_entry = entry_id.clone();
+            }
             conversation.handoff = Handoff::Waiting {
                 reason: *reason,
                 priority: *priority,
                 entry_id,
                 since_ms: now_ms(),
                 acknowledged: false,
+                category,
             };
         }
         Decision::RelayToAgent { .. } => {
-            if let Handoff::Waiting { acknowledged, .. } = &mut conversation.handoff {
+            if let Handoff::Waiting { acknowledged, .. } | Handoff::WithAgent { acknowledged, .. } =
+                &mut conversation.handoff
+            {
                 *acknowledged = true;
             }
         }

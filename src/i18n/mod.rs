@@ -36,10 +36,16 @@ pub enum Msg {
     AttachmentNotRead,
     AttachmentForAgent,
     ButtonChoices,
+    HandoffAfterFallbacks,
+    HandoffQueued,
+    HandoffQueuedNoEstimate,
+    RatingRequest,
+    RatingThanks,
+    ButtonRate,
 }
 
 impl Msg {
-    pub const ALL: [Msg; 17] = [
+    pub const ALL: [Msg; 23] = [
         Msg::Greeting,
         Msg::GreetingReplyToSalam,
         Msg::Fallback,
@@ -57,6 +63,12 @@ impl Msg {
         Msg::AttachmentNotRead,
         Msg::AttachmentForAgent,
         Msg::ButtonChoices,
+        Msg::HandoffAfterFallbacks,
+        Msg::HandoffQueued,
+        Msg::HandoffQueuedNoEstimate,
+        Msg::RatingRequest,
+        Msg::RatingThanks,
+        Msg::ButtonRate,
     ];
 
     pub fn id(self) -> &'static str {
@@ -78,6 +90,12 @@ impl Msg {
             Msg::AttachmentNotRead => "attachment-not-read",
             Msg::AttachmentForAgent => "attachment-for-agent",
             Msg::ButtonChoices => "button-choices",
+            Msg::HandoffAfterFallbacks => "handoff-after-fallbacks",
+            Msg::HandoffQueued => "handoff-queued",
+            Msg::HandoffQueuedNoEstimate => "handoff-queued-no-estimate",
+            Msg::RatingRequest => "rating-request",
+            Msg::RatingThanks => "rating-thanks",
+            Msg::ButtonRate => "button-rate",
         }
     }
 }

@@ -261,6 +261,7 @@ mod tests {
             entry_id: None,
             since_ms: 0,
             acknowledged: false,
+            category: None,
         };
         lease.conversation.updated_at_ms -= 10;
         store.commit(lease).await.unwrap();
