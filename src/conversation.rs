@@ -103,6 +103,10 @@ pub enum EscalationReason {
     CitizenAsked,
     /// Two messages in a row that the knowledge base could not answer.
     RepeatedFallback,
+    /// Insults or "this is useless": the citizen is fed up with the bot.
+    Frustration,
+    /// The same question a third time: the answers did not help.
+    RepeatedQuestion,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]

@@ -1,7 +1,7 @@
 //! The decision for one message: answer, clarify, escalate or fall back.
 //! Pure: no I/O, the same inputs always give the same decision.
 
-use crate::conversation::{Conversation, EscalationReason, Handoff, Priority};
+use crate::conversation::{Conversation, EscalationReason, Handoff, Priority, Speaker};
 use crate::kb::{Escalation, Hit, KnowledgeBase};
 
 /// How many ranked entries the decision looks at.
@@ -263,16 +263,48 @@ pub fn decide(
     if let Some(entry) = picked_by_text(text, &offered, kb) {
         return for_entry(kb, entry);
     }
+    let to_person = |reason| Decision::Escalate {
+        entry: None,
+        reason,
+        priority: Priority::Normal,
+    };
     match decide_question(text, &offered, kb) {
+        // An outage stays urgent however the citizen words it.
+        urgent @ Decision::Escalate {
+            priority: Priority::Urgent,
+            ..
+        } => urgent,
+        _ if kb.frustrated(text) => to_person(EscalationReason::Frustration),
+        Decision::Answer { .. } | Decision::Clarify { .. } | Decision::Fallback
+            if asked_before(text, conversation, 2) =>
+        {
+            to_person(EscalationReason::RepeatedQuestion)
+        }
         // A second miss in a row: a person serves the citizen better than
         // a third "I could not find it".
-        Decision::Fallback if conversation.consecutive_fallbacks >= 1 => Decision::Escalate {
-            entry: None,
-            reason: EscalationReason::RepeatedFallback,
-            priority: Priority::Normal,
-        },
+        Decision::Fallback if conversation.consecutive_fallbacks >= 1 => {
+            to_person(EscalationReason::RepeatedFallback)
+        }
         decision => decision,
     }
+}
+
+/// Whether the citizen's last `times` messages were this same question.
+fn asked_before(text: &str, conversation: &Conversation, times: usize) -> bool {
+    let same = |other: &str| {
+        let normalize =
+            |text: &str| crate::kb::analysis::normalize_arabic(&text.trim().to_lowercase());
+        normalize(other) == normalize(text)
+    };
+    let earlier: Vec<&str> = conversation
+        .turns
+        .iter()
+        .rev()
+        .filter(|turn| turn.speaker == Speaker::Citizen)
+        .take(times)
+        .map(|turn| turn.text.as_str())
+        .collect();
+    earlier.len() == times && earlier.into_iter().all(same)
 }
 
 #[cfg(test)]

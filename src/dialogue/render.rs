@@ -154,7 +154,9 @@ pub fn render(
             let handoff = match reason {
                 EscalationReason::Urgent => Some(Msg::HandoffUrgent),
                 EscalationReason::CitizenAsked => Some(Msg::HandoffRequested),
-                EscalationReason::RepeatedFallback => Some(Msg::HandoffAfterFallbacks),
+                EscalationReason::RepeatedFallback
+                | EscalationReason::Frustration
+                | EscalationReason::RepeatedQuestion => Some(Msg::HandoffAfterFallbacks),
                 // An agent entry's answer already explains the handoff.
                 EscalationReason::AgentEntry if entry.is_some() => None,
                 EscalationReason::AgentEntry => Some(Msg::HandoffAgent),

@@ -182,3 +182,38 @@ async fn two_misses_in_a_row_bring_in_a_person() {
         .find(|item| item["conversation_id"] == format!("web:{citizen}").as_str());
     assert_eq!(queued.unwrap()["reason"], "repeated_fallback");
 }
+
+#[tokio::test]
+async fn frustration_and_a_thrice_asked_question_bring_in_a_person() {
+    let (app, _) = spawn_app_with(with_agents);
+    let omar = AgentClient {
+        app: &app,
+        token: "tok-omar",
+    };
+    let reason_of = |queue: Vec<Value>, id: String| {
+        queue
+            .into_iter()
+            .find(|item| item["conversation_id"] == id.as_str())
+            .map(|item| item["reason"].clone())
+    };
+
+    let angry = user("handoff-angry");
+    let reply = app.say(&angry, "this bot is useless").await;
+    assert_eq!(reply["action"], "escalate");
+    assert_eq!(
+        reason_of(omar.queue().await, format!("web:{angry}")),
+        Some(json!("frustration"))
+    );
+
+    let patient = user("handoff-repeat");
+    for _ in 0..2 {
+        let reply = app.say(&patient, "how do I renew my passport").await;
+        assert_ne!(reply["action"], "escalate");
+    }
+    let third = app.say(&patient, "How do I renew my passport").await;
+    assert_eq!(third["action"], "escalate");
+    assert_eq!(
+        reason_of(omar.queue().await, format!("web:{patient}")),
+        Some(json!("repeated_question"))
+    );
+}
