@@ -158,6 +158,15 @@ pub struct HandoffSettings {
     /// How long a history, a web-chat outbox and a team's pickup times
     /// outlive their last write.
     pub history_ttl_secs: u64,
+    /// The time zone of opening hours (IANA name), unless a team has its own.
+    pub time_zone: String,
+    /// Where urgent cases go while their own team is closed; without one,
+    /// they wait in their team's queue like the others.
+    #[serde(default)]
+    pub on_call_team: Option<String>,
+    /// A citizen nobody has picked up for this long gets an update, and
+    /// again after each further period; 0 turns updates off.
+    pub unclaimed_update_secs: u64,
     /// `KHIDMA_AGENT_TOKENS`, from the environment only.
     #[serde(skip)]
     pub agent_tokens: AgentTokens,
@@ -166,6 +175,10 @@ pub struct HandoffSettings {
 impl HandoffSettings {
     pub fn history_ttl(&self) -> Duration {
         Duration::from_secs(self.history_ttl_secs)
+    }
+
+    pub fn unclaimed_update(&self) -> Option<Duration> {
+        (self.unclaimed_update_secs > 0).then(|| Duration::from_secs(self.unclaimed_update_secs))
     }
 }
 
@@ -179,6 +192,12 @@ pub struct TeamSettings {
     /// Agent names, as in `KHIDMA_AGENT_TOKENS`.
     #[serde(default)]
     pub agents: Vec<String>,
+    /// `mon`..`sun` = `"HH:MM-HH:MM"`; none: always open.
+    #[serde(default)]
+    pub hours: std::collections::BTreeMap<String, String>,
+    /// Overrides `handoff.time_zone` for this team's hours.
+    #[serde(default)]
+    pub time_zone: Option<String>,
 }
 
 /// `name:token,name:token`: who may use the agent API. `Debug` shows the
@@ -331,6 +350,8 @@ default_team = "general"
 teams = []
 history_limit = 5000
 history_ttl_secs = 2592000
+time_zone = "UTC"
+unclaimed_update_secs = 300
 "#;
 
 /// Short environment names from the public contract, and the keys they set.

@@ -135,6 +135,10 @@ pub enum Handoff {
         /// to a team; stored before teams existed, hence the default.
         #[serde(default)]
         category: Option<String>,
+        /// The team whose queue holds it, once queued (an urgent case may
+        /// go to the on-call team rather than its category's).
+        #[serde(default)]
+        team: Option<String>,
     },
     /// An agent claimed it: citizen messages go to them, the bot is silent.
     WithAgent {

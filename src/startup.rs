@@ -3,6 +3,7 @@
 
 use std::net::TcpListener;
 use std::sync::Arc;
+use std::time::Duration;
 
 use actix_web::dev::Server;
 use actix_web::{App, HttpServer, web};
@@ -84,10 +85,32 @@ fn load_kb(settings: &Settings) -> anyhow::Result<KnowledgeBase> {
     }
 }
 
+/// Looks for citizens waiting too long a few times per `every` (at least
+/// every 30 s); which instance sends an update does not matter.
+fn spawn_waiting_updates(
+    agents: Arc<AgentService>,
+    every: Duration,
+) -> tokio::task::JoinHandle<()> {
+    let period = (every / 4).clamp(Duration::from_millis(100), Duration::from_secs(30));
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(period);
+        loop {
+            tick.tick().await;
+            match agents.update_unclaimed(every).await {
+                Ok(0) => {}
+                Ok(sent) => tracing::info!(sent, "waiting citizens were updated"),
+                Err(err) => tracing::warn!(error = %err, "waiting updates failed"),
+            }
+        }
+    })
+}
+
 pub struct Application {
     port: u16,
     server: Server,
     worker: WorkerHandle,
+    /// Sends waiting citizens their updates; stopped with the server.
+    updates: Option<tokio::task::JoinHandle<()>>,
     store: Arc<dyn ConversationStore>,
     _watcher: Option<kb::watch::KbWatcher>,
 }
@@ -146,6 +169,10 @@ impl Application {
             channels.clone(),
             bot.localizer().clone(),
         ));
+        let updates = settings
+            .handoff
+            .unclaimed_update()
+            .map(|every| spawn_waiting_updates(agents.clone().into_inner(), every));
         let data = web::Data::new(bot);
         let channels = web::Data::new(channels);
         let metrics = web::Data::from(metrics);
@@ -166,6 +193,7 @@ impl Application {
             port: address.port(),
             server: server.run(),
             worker,
+            updates,
             store,
             _watcher: watcher,
         })
@@ -184,6 +212,9 @@ impl Application {
     /// worker finish the turns it has started.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let served = self.server.await;
+        if let Some(updates) = self.updates {
+            updates.abort();
+        }
         self.worker.stop().await;
         served
     }

@@ -55,3 +55,16 @@ rating-request = Thank you for your patience. Your case with our team is closed,
 rating-thanks = Thank you for your rating; it helps us serve you better. Is there anything else I can help you with?
 # A rating button; Telegram and WhatsApp show it as is.
 button-rate = { $score } ★
+
+# Outside the team's opening hours; $day is mon..sun, $time is HH:MM.
+handoff-closed = Our team isn't available right now; they'll be back on { $day ->
+        [mon] Monday
+        [tue] Tuesday
+        [wed] Wednesday
+        [thu] Thursday
+        [fri] Friday
+        [sat] Saturday
+       *[sun] Sunday
+    } at { $time }. Your message is saved, and an agent will reply to you right here as soon as they're back.
+# Sent when nobody has picked the case up for a while.
+handoff-still-waiting = Thank you for waiting, we haven't forgotten you. You are number { $position } in line, and an agent will join you here as soon as one is free.

@@ -261,6 +261,7 @@ fn apply(
                 since_ms: now_ms(),
                 acknowledged: false,
                 category,
+                team: None,
             };
         }
         Decision::RelayToAgent { .. } => {

@@ -7,11 +7,16 @@ use std::sync::Arc;
 
 use fluent_bundle::FluentValue;
 
-use super::{Event, HandoffStore, HistoryItem, Record, StoredRating, Teams};
-use crate::conversation::Action;
-use crate::conversation::{Conversation, ConversationId, Handoff, Speaker, Turn, now_ms};
+use jiff::Timestamp;
+
+use super::{Event, HandoffStore, HistoryItem, Placement, Record, StoredRating, Teams};
+use crate::conversation::{
+    Action, Conversation, ConversationId, EscalationReason, Handoff, Priority, Speaker, Turn,
+    now_ms,
+};
 use crate::dialogue::{OutgoingMessage, Reply};
 use crate::i18n::{Lang, Localizer, Msg};
+use crate::kb::EntryId;
 use crate::state::StoreError;
 
 pub struct Desk {
@@ -80,9 +85,10 @@ impl Desk {
     pub fn team_of(&self, handoff: &Handoff) -> Option<String> {
         match handoff {
             Handoff::Bot => None,
-            Handoff::Waiting { category, .. } => {
-                Some(self.teams.route(category.as_deref()).to_owned())
-            }
+            Handoff::Waiting { team, category, .. } => Some(
+                team.clone()
+                    .unwrap_or_else(|| self.teams.route(category.as_deref()).to_owned()),
+            ),
             Handoff::WithAgent { team, .. } => Some(team.clone()),
         }
     }
@@ -104,82 +110,50 @@ impl Desk {
     pub async fn after_turn(
         &self,
         start: &TurnStart,
-        conversation: &Conversation,
+        conversation: &mut Conversation,
         reply: &mut Reply,
     ) -> Result<(), StoreError> {
-        let id = &conversation.id;
-        match (&conversation.handoff, reply.action) {
-            (
-                Handoff::Waiting {
-                    reason,
-                    priority,
-                    entry_id,
-                    since_ms,
-                    category,
-                    ..
-                },
-                Action::Escalate,
-            ) => {
-                let team = self.teams.route(category.as_deref());
-                self.catch_up(team, conversation).await?;
-                let position = self.store.enqueue(team, id, *priority, *since_ms).await?;
-                let item = HistoryItem {
-                    at_ms: now_ms(),
-                    record: Record::Escalated {
-                        reason: *reason,
-                        priority: *priority,
-                        team: team.to_owned(),
-                        entry_id: entry_id.clone(),
-                        language: conversation.language,
-                    },
-                };
-                self.publish(id, item).await?;
-                tracing::info!(conversation = %id, team, ?reason, position, "escalated");
-                // The place in line completes the handoff message rather
-                // than adding a bubble.
-                let wait = self.queue_text(reply.language, team, position).await?;
-                match reply.messages.last_mut() {
-                    Some(last) => last.text = format!("{}\n\n{wait}", last.text),
-                    None => reply.messages.push(OutgoingMessage {
-                        text: wait,
-                        buttons: Vec::new(),
-                    }),
-                }
+        if let (
+            Handoff::Waiting {
+                reason,
+                priority,
+                entry_id,
+                since_ms,
+                category,
+                team,
+                ..
+            },
+            Action::Escalate,
+        ) = (&mut conversation.handoff, reply.action)
+        {
+            let placement = self
+                .teams
+                .place(category.as_deref(), *priority, Timestamp::now());
+            *team = Some(placement.team.clone());
+            let escalated = (*reason, *priority, entry_id.clone(), *since_ms);
+            let wait = self
+                .queue(conversation, escalated, &placement, reply.language)
+                .await?;
+            // The place in line completes the handoff message rather than
+            // adding a bubble.
+            match reply.messages.last_mut() {
+                Some(last) => last.text = format!("{}\n\n{wait}", last.text),
+                None => reply.messages.push(OutgoingMessage {
+                    text: wait,
+                    buttons: Vec::new(),
+                }),
             }
-            (handoff @ (Handoff::Waiting { .. } | Handoff::WithAgent { .. }), Action::Agent) => {
-                let team = self.team_of(handoff).unwrap_or_default();
-                let items: Vec<HistoryItem> = conversation
-                    .turns
-                    .iter()
-                    .filter(|turn| turn.at_ms >= start.at_ms)
-                    .map(|turn| turn_item(&team, turn))
-                    .collect();
-                self.store.append(id, &items).await?;
-                for item in items.into_iter().filter(|item| {
-                    matches!(
-                        &item.record,
-                        Record::Message {
-                            speaker: Speaker::Citizen,
-                            ..
-                        }
-                    )
-                }) {
-                    self.store
-                        .publish(&Event {
-                            conversation_id: id.clone(),
-                            item,
-                        })
-                        .await?;
-                }
-            }
-            _ => {}
+        } else if reply.action == Action::Agent
+            && let Some(team) = self.team_of(&conversation.handoff)
+        {
+            self.relay(start, &team, conversation).await?;
         }
         if conversation.ratings.len() != start.ratings
             && let Some(rating) = conversation.ratings.back()
         {
             self.store
                 .add_rating(&StoredRating {
-                    conversation_id: id.clone(),
+                    conversation_id: conversation.id.clone(),
                     rating: rating.clone(),
                 })
                 .await?;
@@ -191,8 +165,85 @@ impl Desk {
                     score: rating.score,
                 },
             };
-            self.publish(id, item).await?;
-            tracing::info!(conversation = %id, agent = rating.agent, score = rating.score, "rated");
+            self.publish(&conversation.id, item).await?;
+            tracing::info!(conversation = %conversation.id, agent = rating.agent, score = rating.score, "rated");
+        }
+        Ok(())
+    }
+
+    /// Queues a conversation the turn escalated and tells the agents;
+    /// returns what to tell the citizen: their place in line, or when the
+    /// team is back.
+    async fn queue(
+        &self,
+        conversation: &Conversation,
+        (reason, priority, entry_id, since_ms): (EscalationReason, Priority, Option<EntryId>, i64),
+        placement: &Placement,
+        lang: Lang,
+    ) -> Result<String, StoreError> {
+        let id = &conversation.id;
+        let team = placement.team.as_str();
+        self.catch_up(team, conversation).await?;
+        let position = self.store.enqueue(team, id, priority, since_ms).await?;
+        let item = HistoryItem {
+            at_ms: now_ms(),
+            record: Record::Escalated {
+                reason,
+                priority,
+                team: team.to_owned(),
+                entry_id,
+                language: conversation.language,
+            },
+        };
+        self.publish(id, item).await?;
+        tracing::info!(conversation = %id, team, ?reason, position, "escalated");
+        match placement.closed_until {
+            Some(opening) => Ok(self.localizer.text_with(
+                lang,
+                Msg::HandoffClosed,
+                &[
+                    ("day", FluentValue::from(opening.day)),
+                    (
+                        "time",
+                        FluentValue::from(opening.time.strftime("%H:%M").to_string()),
+                    ),
+                ],
+            )),
+            None => self.queue_text(lang, team, position).await,
+        }
+    }
+
+    /// Writes this turn's messages to the history and tells the team of the
+    /// citizen's.
+    async fn relay(
+        &self,
+        start: &TurnStart,
+        team: &str,
+        conversation: &Conversation,
+    ) -> Result<(), StoreError> {
+        let id = &conversation.id;
+        let items: Vec<HistoryItem> = conversation
+            .turns
+            .iter()
+            .filter(|turn| turn.at_ms >= start.at_ms)
+            .map(|turn| turn_item(team, turn))
+            .collect();
+        self.store.append(id, &items).await?;
+        for item in items {
+            if matches!(
+                &item.record,
+                Record::Message {
+                    speaker: Speaker::Citizen,
+                    ..
+                }
+            ) {
+                self.store
+                    .publish(&Event {
+                        conversation_id: id.clone(),
+                        item,
+                    })
+                    .await?;
+            }
         }
         Ok(())
     }

@@ -8,7 +8,7 @@ use super::{
     EVENT_BUFFER, Event, HandoffStore, HistoryItem, MAX_STORED_RATINGS, OutboxMessage,
     PICKUPS_KEPT, StoredRating, queue_score,
 };
-use crate::conversation::{ConversationId, Priority};
+use crate::conversation::{ConversationId, Priority, now_ms};
 use crate::state::StoreError;
 
 /// Handoff state in this process's memory, beside `state::MemoryStore`.
@@ -26,6 +26,8 @@ struct Inner {
     histories: HashMap<ConversationId, VecDeque<HistoryItem>>,
     outboxes: HashMap<ConversationId, Vec<OutboxMessage>>,
     ratings: VecDeque<StoredRating>,
+    /// Conversation -> when its next waiting update may go (ms).
+    updates: HashMap<ConversationId, i64>,
 }
 
 impl MemoryHandoffStore {
@@ -168,6 +170,23 @@ impl HandoffStore for MemoryHandoffStore {
 
     async fn subscribe(&self) -> Result<broadcast::Receiver<Event>, StoreError> {
         Ok(self.events.subscribe())
+    }
+
+    async fn take_update_turn(
+        &self,
+        id: &ConversationId,
+        every: std::time::Duration,
+    ) -> Result<bool, StoreError> {
+        let now = now_ms();
+        let mut inner = self.inner();
+        inner.updates.retain(|_, due| *due > now);
+        if inner.updates.contains_key(id) {
+            return Ok(false);
+        }
+        inner
+            .updates
+            .insert(id.clone(), now + every.as_millis() as i64);
+        Ok(true)
     }
 }
 

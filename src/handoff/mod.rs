@@ -9,6 +9,7 @@
 //! instances: of two agents claiming at once, exactly one wins.
 
 mod desk;
+mod hours;
 mod memory;
 mod redis;
 mod service;
@@ -19,10 +20,11 @@ use serde::{Deserialize, Serialize};
 use tokio::sync::broadcast;
 
 pub use desk::{Desk, TurnStart};
+pub use hours::Opening;
 pub use memory::MemoryHandoffStore;
 pub use redis::RedisHandoffStore;
 pub use service::{AgentService, Delivery, HandoffError, QueueItem, View};
-pub use teams::{Agent, Teams};
+pub use teams::{Agent, Placement, Teams};
 
 use crate::conversation::{
     ConversationId, DeliveryFailure, EscalationReason, Priority, Rating, Speaker,
@@ -188,6 +190,14 @@ pub trait HandoffStore: Send + Sync + 'static {
 
     /// Events from every instance, from now on.
     async fn subscribe(&self) -> Result<broadcast::Receiver<Event>, StoreError>;
+
+    /// Whether this caller may send the citizen a waiting update now: true
+    /// for one caller, across instances, per `every`.
+    async fn take_update_turn(
+        &self,
+        id: &ConversationId,
+        every: std::time::Duration,
+    ) -> Result<bool, StoreError>;
 }
 
 /// Queue order as one number: urgent cases before normal ones, then

@@ -262,6 +262,26 @@ impl HandoffStore for RedisHandoffStore {
             .await
     }
 
+    async fn take_update_turn(
+        &self,
+        id: &ConversationId,
+        every: Duration,
+    ) -> Result<bool, StoreError> {
+        let (taken,): (Option<String>,) = self
+            .store
+            .query(
+                ::redis::pipe()
+                    .cmd("SET")
+                    .arg(self.store.conversation_key(id, "waiting-update"))
+                    .arg(1)
+                    .arg("NX")
+                    .arg("PX")
+                    .arg((every.as_millis() as u64).max(1)),
+            )
+            .await?;
+        Ok(taken.is_some())
+    }
+
     async fn subscribe(&self) -> Result<broadcast::Receiver<Event>, StoreError> {
         let mut relay = self.relay.lock().await;
         if let Some(running) = relay.as_ref().filter(|r| r.alive.load(Ordering::Relaxed)) {

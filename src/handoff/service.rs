@@ -4,6 +4,7 @@
 //! conversation's lease, so it is exclusive across instances.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use serde::Serialize;
 
@@ -14,7 +15,7 @@ use crate::conversation::{
     Handoff, Priority, RatingRequest, Speaker, Turn, now_ms,
 };
 use crate::dialogue::{self, OutgoingMessage, Reply};
-use crate::i18n::{Lang, Localizer};
+use crate::i18n::{Lang, Localizer, Msg};
 use crate::kb::EntryId;
 use crate::state::{ConversationStore, StoreError};
 
@@ -311,6 +312,65 @@ impl AgentService {
         self.desk.publish(id, item).await?;
         tracing::info!(conversation = %id, agent = agent.name, team, "resolved");
         Ok(delivery)
+    }
+
+    /// Sends one update to each citizen who has waited longer than `every`
+    /// since their escalation or their last update, whichever instance
+    /// runs it: the store hands each update turn to one caller. Returns
+    /// how many were sent.
+    pub async fn update_unclaimed(&self, every: Duration) -> Result<usize, HandoffError> {
+        let store = self.desk.store();
+        let mut sent = 0;
+        for team in self.desk.teams().names() {
+            for (position, id) in store.queue(team).await?.into_iter().enumerate() {
+                let waited_long = self
+                    .conversations
+                    .get(&id)
+                    .await?
+                    .is_some_and(|conversation| {
+                        matches!(conversation.handoff, Handoff::Waiting { since_ms, .. }
+                        if now_ms() - since_ms >= every.as_millis() as i64)
+                    });
+                if !waited_long || !store.take_update_turn(&id, every).await? {
+                    continue;
+                }
+                let mut lease = self.conversations.acquire(&id).await?;
+                // Claimed meanwhile: no update.
+                let Handoff::Waiting { team, category, .. } = &lease.conversation.handoff else {
+                    continue;
+                };
+                let team = team
+                    .clone()
+                    .unwrap_or_else(|| self.desk.teams().route(category.as_deref()).to_owned());
+                let lang = lease.conversation.language.unwrap_or_default();
+                let text = self.localizer.text_with(
+                    lang,
+                    Msg::HandoffStillWaiting,
+                    &[("position", (position + 1).into())],
+                );
+                let message = OutgoingMessage {
+                    text: text.clone(),
+                    buttons: Vec::new(),
+                };
+                let delivery = self
+                    .deliver(&mut lease.conversation, message, Speaker::Bot)
+                    .await?;
+                self.conversations.commit(lease).await?;
+                let item = HistoryItem {
+                    at_ms: now_ms(),
+                    record: Record::Message {
+                        team,
+                        speaker: Speaker::Bot,
+                        text,
+                        agent: None,
+                        failure: delivery.failure,
+                    },
+                };
+                store.append(&id, &[item]).await?;
+                sent += 1;
+            }
+        }
+        Ok(sent)
     }
 
     /// The ratings of the agent's teams, newest first.

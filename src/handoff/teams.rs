@@ -3,9 +3,12 @@
 
 use std::collections::BTreeSet;
 
+use jiff::Timestamp;
 use subtle::ConstantTimeEq;
 
+use super::hours::{Hours, Opening};
 use crate::configuration::HandoffSettings;
+use crate::conversation::Priority;
 
 /// An authenticated agent and the teams they serve.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,6 +30,17 @@ pub struct Teams {
     /// (agent, token) as configured.
     tokens: Vec<(String, Vec<u8>)>,
     memberships: Vec<(String, String)>,
+    /// Teams with opening hours; the others are always open.
+    hours: Vec<(String, Hours)>,
+    on_call: Option<String>,
+}
+
+/// Where an escalated case goes, and whether its team is there now.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Placement {
+    pub team: String,
+    /// Set when the team is closed: when it opens again.
+    pub closed_until: Option<Opening>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -41,6 +55,7 @@ impl Teams {
         let mut names = BTreeSet::new();
         let mut routes = Vec::new();
         let mut memberships = Vec::new();
+        let mut hours = Vec::new();
         for team in &settings.teams {
             if !names.insert(team.name.as_str()) {
                 return Err(TeamsError(format!("team {:?} is listed twice", team.name)));
@@ -56,6 +71,12 @@ impl Teams {
             }
             for agent in &team.agents {
                 memberships.push((agent.clone(), team.name.clone()));
+            }
+            if !team.hours.is_empty() {
+                let zone = team.time_zone.as_deref().unwrap_or(&settings.time_zone);
+                let team_hours = Hours::parse(zone, &team.hours)
+                    .map_err(|reason| TeamsError(format!("team {:?}: {reason}", team.name)))?;
+                hours.push((team.name.clone(), team_hours));
             }
         }
         let tokens = settings
@@ -73,7 +94,39 @@ impl Teams {
             routes,
             tokens,
             memberships,
+            hours,
+            on_call: settings.on_call_team.clone(),
         })
+    }
+
+    /// Every team cases can be queued for.
+    pub fn names(&self) -> BTreeSet<&str> {
+        let mut names: BTreeSet<&str> = self.routes.iter().map(|(_, team)| team.as_str()).collect();
+        names.extend(self.memberships.iter().map(|(_, team)| team.as_str()));
+        names.insert(&self.default_team);
+        names.extend(self.on_call.as_deref());
+        names
+    }
+
+    /// The team for a case of `category` at `now`: its own, or the on-call
+    /// team for an urgent case while its own is closed.
+    pub fn place(&self, category: Option<&str>, priority: Priority, now: Timestamp) -> Placement {
+        let team = self.route(category);
+        let closed_until = self
+            .hours
+            .iter()
+            .find(|(name, _)| name == team)
+            .and_then(|(_, hours)| hours.closed_until(now));
+        match (&self.on_call, closed_until) {
+            (Some(on_call), Some(_)) if priority == Priority::Urgent => Placement {
+                team: on_call.clone(),
+                closed_until: None,
+            },
+            _ => Placement {
+                team: team.to_owned(),
+                closed_until,
+            },
+        }
     }
 
     /// The team that takes cases of `category`.
@@ -130,6 +183,9 @@ mod tests {
             teams,
             history_limit: 10,
             history_ttl_secs: 60,
+            time_zone: "UTC".to_owned(),
+            on_call_team: Some("on-call".to_owned()),
+            unclaimed_update_secs: 0,
             agent_tokens: AgentTokens::parse("sara:tok-sara,omar:tok-omar").unwrap(),
         }
     }
@@ -139,7 +195,25 @@ mod tests {
             name: name.to_owned(),
             categories: categories.iter().map(|c| c.to_string()).collect(),
             agents: agents.iter().map(|a| a.to_string()).collect(),
+            hours: Default::default(),
+            time_zone: None,
         }
+    }
+
+    #[test]
+    fn urgent_cases_go_on_call_while_their_team_is_closed() {
+        let mut utilities = team("utilities", &["utilities"], &["sara"]);
+        utilities.hours = [("sun".to_owned(), "08:00-16:00".to_owned())].into();
+        let teams = Teams::from_settings(&settings(vec![utilities])).unwrap();
+        // Sunday 2026-11-22, 10:00 and 20:00 UTC.
+        let open: Timestamp = "2026-11-22T10:00:00Z".parse().unwrap();
+        let closed: Timestamp = "2026-11-22T20:00:00Z".parse().unwrap();
+        let place = |priority, now| teams.place(Some("utilities"), priority, now);
+        assert_eq!(place(Priority::Urgent, open).team, "utilities");
+        assert_eq!(place(Priority::Urgent, closed).team, "on-call");
+        let normal = place(Priority::Normal, closed);
+        assert_eq!(normal.team, "utilities");
+        assert_eq!(normal.closed_until.unwrap().day, "sun");
     }
 
     #[test]

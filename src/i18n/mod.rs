@@ -42,10 +42,12 @@ pub enum Msg {
     RatingRequest,
     RatingThanks,
     ButtonRate,
+    HandoffClosed,
+    HandoffStillWaiting,
 }
 
 impl Msg {
-    pub const ALL: [Msg; 23] = [
+    pub const ALL: [Msg; 25] = [
         Msg::Greeting,
         Msg::GreetingReplyToSalam,
         Msg::Fallback,
@@ -69,6 +71,8 @@ impl Msg {
         Msg::RatingRequest,
         Msg::RatingThanks,
         Msg::ButtonRate,
+        Msg::HandoffClosed,
+        Msg::HandoffStillWaiting,
     ];
 
     pub fn id(self) -> &'static str {
@@ -96,6 +100,8 @@ impl Msg {
             Msg::RatingRequest => "rating-request",
             Msg::RatingThanks => "rating-thanks",
             Msg::ButtonRate => "button-rate",
+            Msg::HandoffClosed => "handoff-closed",
+            Msg::HandoffStillWaiting => "handoff-still-waiting",
         }
     }
 }

@@ -262,6 +262,7 @@ mod tests {
             since_ms: 0,
             acknowledged: false,
             category: None,
+            team: None,
         };
         lease.conversation.updated_at_ms -= 10;
         store.commit(lease).await.unwrap();

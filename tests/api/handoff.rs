@@ -217,3 +217,50 @@ async fn frustration_and_a_thrice_asked_question_bring_in_a_person() {
         Some(json!("repeated_question"))
     );
 }
+
+#[tokio::test]
+async fn after_hours_urgent_cases_go_on_call_and_others_hear_when_agents_are_back() {
+    let (app, _) = spawn_app_with(crate::handoff_helpers::with_agents_after_hours);
+    let omar = AgentClient {
+        app: &app,
+        token: "tok-omar",
+    };
+    let salem = AgentClient {
+        app: &app,
+        token: "tok-salem",
+    };
+
+    let urgent = user("after-hours-urgent");
+    let reply = app
+        .say(
+            &urgent,
+            "the electricity has been cut in my house since morning",
+        )
+        .await;
+    assert_eq!(reply["action"], "escalate");
+    assert!(reply["messages"].to_string().contains("number 1 in line"));
+    let on_call = omar.queue().await;
+    let queued = on_call
+        .iter()
+        .find(|item| item["conversation_id"] == format!("web:{urgent}").as_str());
+    assert_eq!(queued.unwrap()["team"], "on-call", "{on_call:?}");
+
+    let routine = user("after-hours-routine");
+    let reply = app
+        .say_with(json!({"user_id": routine, "text": "my internet bill is wrong, I want to talk to someone", "language": "en"}))
+        .await;
+    assert_eq!(reply["action"], "escalate", "{reply}");
+    let said = reply["messages"].to_string();
+    assert!(
+        said.contains("back on") && said.contains("is saved"),
+        "{said}"
+    );
+    assert!(
+        salem
+            .queue()
+            .await
+            .iter()
+            .any(|item| item["conversation_id"] == format!("web:{routine}").as_str()),
+        "kept in the team's queue for when it opens"
+    );
+}

@@ -17,6 +17,8 @@ pub fn with_agents(settings: &mut Settings) {
         name: "utilities".to_owned(),
         categories: vec!["utilities".to_owned()],
         agents: vec!["sara".to_owned(), "salem".to_owned()],
+        hours: Default::default(),
+        time_zone: None,
     }];
 }
 
@@ -104,4 +106,40 @@ impl EventStream {
             }
         }
     }
+}
+
+/// Opening hours for every day that exclude the present hour (the team is
+/// open twelve hours from now), in UTC.
+pub fn hours_closed_now() -> std::collections::BTreeMap<String, String> {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    let hour = (now / 3600 + 12) % 24;
+    ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+        .into_iter()
+        .map(|day| (day.to_owned(), format!("{hour:02}:00-{hour:02}:59")))
+        .collect()
+}
+
+/// The utilities and the default team closed now (`salem` serves both),
+/// with an on-call team of `omar`.
+pub fn with_agents_after_hours(settings: &mut Settings) {
+    with_agents(settings);
+    settings.handoff.teams[0].hours = hours_closed_now();
+    settings.handoff.teams.push(TeamSettings {
+        name: "general".to_owned(),
+        categories: Vec::new(),
+        agents: vec!["salem".to_owned()],
+        hours: hours_closed_now(),
+        time_zone: None,
+    });
+    settings.handoff.teams.push(TeamSettings {
+        name: "on-call".to_owned(),
+        categories: Vec::new(),
+        agents: vec!["omar".to_owned()],
+        hours: Default::default(),
+        time_zone: None,
+    });
+    settings.handoff.on_call_team = Some("on-call".to_owned());
 }

@@ -77,9 +77,19 @@ async fn an_urgent_whatsapp_outage_goes_to_an_agent_and_back_with_a_rating() {
     assert_eq!(escalated["priority"], "urgent");
     assert_eq!(escalated["entry_id"], "electricity-outage");
     assert_eq!(escalated["language"], "ar");
-    let told = channel.sent(WA_SEND_PATH, 1).await;
-    let told = told.iter().map(sent_text).collect::<String>();
-    assert!(told.contains("ترتيبك في قائمة الانتظار: 1"), "{told}");
+    // The reply may be split into several sends.
+    let told = || async {
+        let sent = channel.sent_now(WA_SEND_PATH).await;
+        sent.iter().map(sent_text).collect::<String>()
+    };
+    assert!(
+        crate::redis_helpers::eventually(Duration::from_secs(5), || async {
+            told().await.contains("ترتيبك في قائمة الانتظار: 1")
+        })
+        .await,
+        "{}",
+        told().await
+    );
 
     let queue = sara.queue().await;
     assert_eq!(queue[0]["conversation_id"], id.as_str(), "urgent first");
@@ -237,4 +247,59 @@ async fn an_agent_on_another_instance_hears_of_an_urgent_case_at_once() {
     let event = other_team.next().await;
     assert_eq!(event["conversation_id"], "web:sse-general");
     assert_eq!(event["team"], "general");
+}
+
+#[tokio::test]
+async fn a_citizen_nobody_picks_up_gets_one_update_per_interval_across_instances() {
+    let namespace = Namespace::new();
+    let app = |namespace: &Namespace| {
+        let mut settings = namespace.settings();
+        with_agents(&mut settings);
+        settings.handoff.unclaimed_update_secs = 1;
+        start(settings, None)
+    };
+    let (first, _second) = (app(&namespace), app(&namespace));
+    let citizen = "waiting-updates";
+    let escalated_at = Instant::now();
+    let reply = first
+        .say_with(json!({"user_id": citizen, "text": "the electricity has been cut in my house since morning"}))
+        .await;
+    assert_eq!(reply["action"], "escalate");
+
+    let updates = || async {
+        let outbox: Value = first
+            .get(&format!(
+                "/api/v1/conversations/web:{citizen}/messages?after=0"
+            ))
+            .await
+            .json()
+            .await
+            .unwrap();
+        outbox["messages"].as_array().unwrap().len()
+    };
+    assert!(
+        crate::redis_helpers::eventually(Duration::from_secs(5), || async { updates().await >= 1 })
+            .await,
+        "an update within 5 s"
+    );
+    tokio::time::sleep(Duration::from_millis(2500).saturating_sub(escalated_at.elapsed())).await;
+    let sent = updates().await;
+    assert!(
+        (1..=2).contains(&sent),
+        "{sent} updates in 2.5 s from two instances: one per second at most"
+    );
+    let outbox: Value = first
+        .get(&format!(
+            "/api/v1/conversations/web:{citizen}/messages?after=0"
+        ))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        outbox["messages"][0]["text"]
+            .as_str()
+            .unwrap()
+            .contains("number 1 in line")
+    );
 }

@@ -324,6 +324,7 @@ async fn idle_conversations_expire_but_those_waiting_for_an_agent_do_not() {
         since_ms: now_ms(),
         acknowledged: false,
         category: None,
+        team: None,
     };
     store.commit(lease).await.unwrap();
 
