@@ -1,5 +1,7 @@
-//! Human handoff with state in the real Redis: the WhatsApp path end to
-//! end, claim races between instances, and live events across instances.
+//! Human handoff through the WhatsApp stand-in and the real Redis: the
+//! path end to end, claim races and live events across instances, updates
+//! for citizens nobody picks up, and WhatsApp's 24-hour window (this one in
+//! memory).
 
 use std::time::{Duration, Instant};
 
@@ -302,4 +304,63 @@ async fn a_citizen_nobody_picks_up_gets_one_update_per_interval_across_instances
             .unwrap()
             .contains("number 1 in line")
     );
+}
+
+#[tokio::test]
+async fn an_agent_learns_when_whatsapp_refuses_a_message_outside_the_24_hour_window() {
+    use wiremock::matchers::{method, path};
+    use wiremock::{Mock, ResponseTemplate};
+
+    let channel = spawn_channel_app_with(None, with_agents).await;
+    channel.accept_sends().await;
+    let wa_id = "966500000778";
+    let id = format!("whatsapp:{wa_id}");
+    let asked = whatsapp_body(
+        wa_id,
+        "wamid.WINDOW1",
+        text("I want to speak to a human please"),
+    );
+    assert_eq!(channel.whatsapp(asked).await.status(), 200);
+    channel.settled("whatsapp", wa_id).await;
+    let omar = AgentClient {
+        app: &channel.app,
+        token: "tok-omar",
+    };
+    assert_eq!(
+        omar.post(&format!("conversations/{id}/claim"), None)
+            .await
+            .status(),
+        200
+    );
+
+    Mock::given(method("POST"))
+        .and(path(WA_SEND_PATH))
+        .respond_with(ResponseTemplate::new(400).set_body_json(json!({
+            "error": {"message": "(#131047) Re-engagement message", "code": 131047}
+        })))
+        .with_priority(1)
+        .mount(&channel.platform)
+        .await;
+    let response = omar
+        .post(
+            &format!("conversations/{id}/messages"),
+            Some(json!({"text": "Hello again, are you still there?"})),
+        )
+        .await;
+    assert_eq!(response.status(), 200);
+    let delivery: Value = response.json().await.unwrap();
+    assert_eq!(delivery["delivered"], false);
+    assert_eq!(delivery["failure"], "outside_window");
+
+    let view: Value = omar
+        .get(&format!("conversations/{id}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        view["conversation"]["failed_deliveries"][0]["failure"],
+        "outside_window"
+    );
+    assert!(view["history"].to_string().contains("outside_window"));
 }
