@@ -173,6 +173,9 @@ pub struct Rating {
     pub team: String,
     pub score: u8,
     pub at_ms: i64,
+    /// What the citizen added after rating, when they chose to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
 }
 
 /// Ratings kept with the conversation (one per resolved case).
@@ -253,6 +256,9 @@ pub struct Conversation {
     pub rating_request: Option<RatingRequest>,
     #[serde(default, skip_serializing_if = "VecDeque::is_empty")]
     pub ratings: VecDeque<Rating>,
+    /// The citizen pressed "add a comment": their next message is it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub awaiting_comment: bool,
     pub created_at_ms: i64,
     pub updated_at_ms: i64,
 }
@@ -271,6 +277,7 @@ impl Conversation {
             failed_deliveries: VecDeque::new(),
             rating_request: None,
             ratings: VecDeque::new(),
+            awaiting_comment: false,
             created_at_ms: now,
             updated_at_ms: now,
         }

@@ -37,6 +37,8 @@ pub enum ButtonAction {
     TalkToAgent,
     /// A 1-5 rating after an agent resolved the case.
     Rate(u8),
+    /// The citizen wants to add a comment to their rating.
+    Comment,
 }
 
 /// Ratings run from 1 to 5.
@@ -50,6 +52,7 @@ impl ButtonAction {
             ButtonAction::MainTopics => "topics".to_owned(),
             ButtonAction::TalkToAgent => "agent".to_owned(),
             ButtonAction::Rate(score) => format!("rate:{score}"),
+            ButtonAction::Comment => "comment".to_owned(),
         }
     }
 
@@ -64,6 +67,7 @@ impl ButtonAction {
                 .map(ButtonAction::Rate),
             None if raw == "topics" => Some(ButtonAction::MainTopics),
             None if raw == "agent" => Some(ButtonAction::TalkToAgent),
+            None if raw == "comment" => Some(ButtonAction::Comment),
             _ => None,
         }
     }
@@ -100,6 +104,10 @@ pub enum Decision {
     Rated {
         score: u8,
     },
+    /// The citizen wants to comment on their rating: ask for it.
+    AskComment,
+    /// The message is the comment on the last rating.
+    Commented,
 }
 
 /// Whether a greeting deserves "wa alaikum assalam": the reply to salam is
@@ -140,6 +148,7 @@ fn decide_button(button: &ButtonAction, kb: &KnowledgeBase) -> Option<Decision> 
         }),
         // A rating button outside a rating request is stale: read the text.
         ButtonAction::Rate(_) => None,
+        ButtonAction::Comment => Some(Decision::AskComment),
     }
 }
 
@@ -252,6 +261,9 @@ pub fn decide(
     {
         return Decision::Rated { score };
     }
+    if conversation.awaiting_comment && button.is_none() && !text.trim().is_empty() {
+        return Decision::Commented;
+    }
     if let Some(decision) = button.and_then(|button| decide_button(button, kb)) {
         return decision;
     }
@@ -319,6 +331,7 @@ mod tests {
             ButtonAction::MainTopics,
             ButtonAction::TalkToAgent,
             ButtonAction::Rate(5),
+            ButtonAction::Comment,
         ] {
             assert_eq!(ButtonAction::parse(&button.id()), Some(button));
         }

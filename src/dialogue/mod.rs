@@ -107,7 +107,7 @@ pub fn respond(
     let button = incoming.button.as_deref().and_then(ButtonAction::parse);
     let decision = decide(&incoming.text, button.as_ref(), conversation, kb);
     let rendered = render::render(&decision, lang, kb, localizer);
-    apply(&decision, &rendered, conversation, kb);
+    apply(&decision, &incoming.text, &rendered, conversation, kb);
 
     let now = now_ms();
     conversation.record(Turn {
@@ -210,6 +210,7 @@ fn respond_to_attachment(
 /// What the decision changes in the conversation.
 fn apply(
     decision: &Decision,
+    text: &str,
     rendered: &render::Rendered,
     conversation: &mut Conversation,
     kb: &KnowledgeBase,
@@ -221,9 +222,20 @@ fn apply(
             _ => 0,
         };
     }
-    // A rating is asked for once: any other reply starts a fresh bot turn.
+    // A rating (or a comment) is asked for once: any other reply starts a
+    // fresh bot turn.
     let rating_request = conversation.rating_request.take();
+    conversation.awaiting_comment = matches!(decision, Decision::AskComment)
+        && conversation
+            .ratings
+            .back()
+            .is_some_and(|rating| rating.comment.is_none());
     match decision {
+        Decision::Commented => {
+            if let Some(rating) = conversation.ratings.back_mut() {
+                rating.comment = Some(text.trim().to_owned());
+            }
+        }
         Decision::Answer { entry } => conversation.last_entry = Some(kb.entry(*entry).id.clone()),
         Decision::Rated { score } => {
             if let Some(request) = rating_request {
@@ -232,6 +244,7 @@ fn apply(
                     team: request.team,
                     score: *score,
                     at_ms: now_ms(),
+                    comment: None,
                 });
             }
         }

@@ -186,7 +186,25 @@ pub fn render(
             action: Action::Answer,
             entry_id: None,
             candidates: Vec::new(),
-            messages: vec![text_only(localizer.text(lang, Msg::RatingThanks))],
+            messages: vec![OutgoingMessage {
+                text: localizer.text(lang, Msg::RatingThanks),
+                buttons: vec![Button {
+                    id: ButtonAction::Comment.id(),
+                    title: localizer.text(lang, Msg::ButtonComment),
+                }],
+            }],
+        },
+        Decision::AskComment => Rendered {
+            action: Action::Answer,
+            entry_id: None,
+            candidates: Vec::new(),
+            messages: vec![text_only(localizer.text(lang, Msg::CommentPrompt))],
+        },
+        Decision::Commented => Rendered {
+            action: Action::Answer,
+            entry_id: None,
+            candidates: Vec::new(),
+            messages: vec![text_only(localizer.text(lang, Msg::CommentThanks))],
         },
         Decision::RelayToAgent { first } => Rendered {
             action: Action::Agent,

@@ -28,14 +28,15 @@ pub struct Desk {
 /// The conversation as a turn found it, to tell what the turn changed.
 pub struct TurnStart {
     at_ms: i64,
-    ratings: usize,
+    /// The last rating as it was, to tell a new one or a new comment.
+    last_rating: Option<crate::conversation::Rating>,
 }
 
 impl TurnStart {
     pub fn of(conversation: &Conversation) -> Self {
         Self {
             at_ms: now_ms(),
-            ratings: conversation.ratings.len(),
+            last_rating: conversation.ratings.back().cloned(),
         }
     }
 }
@@ -148,9 +149,10 @@ impl Desk {
         {
             self.relay(start, &team, conversation).await?;
         }
-        if conversation.ratings.len() != start.ratings
-            && let Some(rating) = conversation.ratings.back()
+        if let Some(rating) = conversation.ratings.back()
+            && start.last_rating.as_ref() != Some(rating)
         {
+            // A comment stores the rating again; readers keep the latest.
             self.store
                 .add_rating(&StoredRating {
                     conversation_id: conversation.id.clone(),
@@ -163,6 +165,7 @@ impl Desk {
                     agent: rating.agent.clone(),
                     team: rating.team.clone(),
                     score: rating.score,
+                    comment: rating.comment.clone(),
                 },
             };
             self.publish(&conversation.id, item).await?;

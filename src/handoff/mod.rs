@@ -70,6 +70,9 @@ pub enum Record {
         agent: String,
         team: String,
         score: u8,
+        /// Set when the citizen added a comment (a second `rated` record).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        comment: Option<String>,
     },
 }
 

@@ -377,6 +377,9 @@ impl AgentService {
     pub async fn ratings(&self, agent: &Agent) -> Result<Vec<StoredRating>, HandoffError> {
         let mut ratings = self.desk.store().ratings().await?;
         ratings.retain(|stored| agent.serves(&stored.rating.team));
+        // A comment stores its rating again: keep the newest of each.
+        let mut seen = std::collections::HashSet::new();
+        ratings.retain(|stored| seen.insert((stored.conversation_id.clone(), stored.rating.at_ms)));
         Ok(ratings)
     }
 

@@ -44,10 +44,13 @@ pub enum Msg {
     ButtonRate,
     HandoffClosed,
     HandoffStillWaiting,
+    ButtonComment,
+    CommentPrompt,
+    CommentThanks,
 }
 
 impl Msg {
-    pub const ALL: [Msg; 25] = [
+    pub const ALL: [Msg; 28] = [
         Msg::Greeting,
         Msg::GreetingReplyToSalam,
         Msg::Fallback,
@@ -73,6 +76,9 @@ impl Msg {
         Msg::ButtonRate,
         Msg::HandoffClosed,
         Msg::HandoffStillWaiting,
+        Msg::ButtonComment,
+        Msg::CommentPrompt,
+        Msg::CommentThanks,
     ];
 
     pub fn id(self) -> &'static str {
@@ -102,6 +108,9 @@ impl Msg {
             Msg::ButtonRate => "button-rate",
             Msg::HandoffClosed => "handoff-closed",
             Msg::HandoffStillWaiting => "handoff-still-waiting",
+            Msg::ButtonComment => "button-comment",
+            Msg::CommentPrompt => "comment-prompt",
+            Msg::CommentThanks => "comment-thanks",
         }
     }
 }

@@ -154,6 +154,25 @@ async fn a_web_chat_citizen_reaches_an_agent_and_rates_them_after_resolve() {
     assert_eq!(rating["score"], 5);
     assert_eq!(rating["agent"], "omar");
     assert_eq!(rating["team"], "general");
+    assert!(
+        rated["messages"].to_string().contains("\"comment\""),
+        "{rated}"
+    );
+
+    let asked = app
+        .say_with(json!({"user_id": citizen, "text": "Add a comment", "button": "comment"}))
+        .await;
+    assert_eq!(asked["action"], "answer");
+    app.say(&citizen, "Omar was quick and kind").await;
+    let ratings: Value = omar.get("ratings").await.json().await.unwrap();
+    let mine: Vec<&Value> = ratings["ratings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|rating| rating["conversation_id"] == id.as_str())
+        .collect();
+    assert_eq!(mine.len(), 1, "{mine:?}");
+    assert_eq!(mine[0]["comment"], "Omar was quick and kind");
 
     let fresh = app.say(&citizen, "how do I renew my passport").await;
     assert_ne!(
