@@ -322,6 +322,16 @@ impl AgentService {
         let store = self.desk.store();
         let mut sent = 0;
         for team in self.desk.teams().names() {
+            // Outside its hours the citizen was told when the team is back;
+            // updates until then would only be noise.
+            if self
+                .desk
+                .teams()
+                .closed_until(team, jiff::Timestamp::now())
+                .is_some()
+            {
+                continue;
+            }
             for (position, id) in store.queue(team).await?.into_iter().enumerate() {
                 let waited_long = self
                     .conversations

@@ -108,15 +108,19 @@ impl Teams {
         names
     }
 
+    /// When `team` opens again, if it is closed at `now`.
+    pub fn closed_until(&self, team: &str, now: Timestamp) -> Option<Opening> {
+        self.hours
+            .iter()
+            .find(|(name, _)| name == team)
+            .and_then(|(_, hours)| hours.closed_until(now))
+    }
+
     /// The team for a case of `category` at `now`: its own, or the on-call
     /// team for an urgent case while its own is closed.
     pub fn place(&self, category: Option<&str>, priority: Priority, now: Timestamp) -> Placement {
         let team = self.route(category);
-        let closed_until = self
-            .hours
-            .iter()
-            .find(|(name, _)| name == team)
-            .and_then(|(_, hours)| hours.closed_until(now));
+        let closed_until = self.closed_until(team, now);
         match (&self.on_call, closed_until) {
             (Some(on_call), Some(_)) if priority == Priority::Urgent => Placement {
                 team: on_call.clone(),

@@ -239,7 +239,10 @@ async fn frustration_and_a_thrice_asked_question_bring_in_a_person() {
 
 #[tokio::test]
 async fn after_hours_urgent_cases_go_on_call_and_others_hear_when_agents_are_back() {
-    let (app, _) = spawn_app_with(crate::handoff_helpers::with_agents_after_hours);
+    let (app, _) = spawn_app_with(|settings| {
+        crate::handoff_helpers::with_agents_after_hours(settings);
+        settings.handoff.unclaimed_update_secs = 1;
+    });
     let omar = AgentClient {
         app: &app,
         token: "tok-omar",
@@ -282,4 +285,12 @@ async fn after_hours_urgent_cases_go_on_call_and_others_hear_when_agents_are_bac
             .any(|item| item["conversation_id"] == format!("web:{routine}").as_str()),
         "kept in the team's queue for when it opens"
     );
+
+    // Waiting updates go to the on-call case, not to the one that was told
+    // when its team is back.
+    tokio::time::sleep(std::time::Duration::from_millis(1800)).await;
+    let urgent_updates = outbox(&app, &format!("web:{urgent}"), 0).await;
+    assert!(!urgent_updates["messages"].as_array().unwrap().is_empty());
+    let routine_updates = outbox(&app, &format!("web:{routine}"), 0).await;
+    assert_eq!(routine_updates["messages"], json!([]));
 }
