@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use crate::conversation::{Conversation, ConversationId};
 use crate::dialogue::{self, Incoming, Reply};
+use crate::handoff::{Desk, TurnStart};
 use crate::i18n::Localizer;
 use crate::kb::KbHandle;
 use crate::state::{ConversationStore, StoreError};
@@ -15,6 +16,8 @@ pub struct Bot {
     kb: KbHandle,
     store: Arc<dyn ConversationStore>,
     localizer: Arc<Localizer>,
+    /// Queues escalations and relays to agents; `khidma ask` has none.
+    desk: Option<Arc<Desk>>,
 }
 
 impl Bot {
@@ -23,7 +26,33 @@ impl Bot {
             kb,
             store,
             localizer,
+            desk: None,
         }
+    }
+
+    pub fn with_desk(mut self, desk: Arc<Desk>) -> Self {
+        self.desk = Some(desk);
+        self
+    }
+
+    pub fn desk(&self) -> Option<&Arc<Desk>> {
+        self.desk.as_ref()
+    }
+
+    /// Answers `incoming` in a conversation the caller holds the lease of,
+    /// and does what the answer means for the agents (queueing, relaying,
+    /// ratings), before the caller commits.
+    pub async fn turn(
+        &self,
+        incoming: &Incoming,
+        conversation: &mut Conversation,
+    ) -> Result<Reply, StoreError> {
+        let start = TurnStart::of(conversation);
+        let mut reply = self.respond(incoming, conversation);
+        if let Some(desk) = &self.desk {
+            desk.after_turn(&start, conversation, &mut reply).await?;
+        }
+        Ok(reply)
     }
 
     pub fn kb(&self) -> &KbHandle {
@@ -59,7 +88,7 @@ impl Bot {
         incoming: &Incoming,
     ) -> Result<Reply, StoreError> {
         let mut lease = self.store.acquire(conversation_id).await?;
-        let reply = self.respond(incoming, &mut lease.conversation);
+        let reply = self.turn(incoming, &mut lease.conversation).await?;
         self.store.commit(lease).await?;
         tracing::Span::current().record("action", tracing::field::debug(reply.action));
         Ok(reply)

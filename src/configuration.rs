@@ -24,6 +24,7 @@ pub struct Settings {
     pub locales: LocaleSettings,
     pub state: StateSettings,
     pub outbound: OutboundSettings,
+    pub handoff: HandoffSettings,
     /// The messaging platforms' settings, from the environment only: they
     /// hold secrets, which never belong in a file.
     #[serde(skip)]
@@ -142,6 +143,103 @@ impl OutboundSettings {
     }
 }
 
+/// Human handoff: teams, and how long things are kept.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct HandoffSettings {
+    /// The team of cases whose category no team lists, and of agents that
+    /// no team lists.
+    pub default_team: String,
+    #[serde(default)]
+    pub teams: Vec<TeamSettings>,
+    /// Events kept in a conversation's full history (the transcript agents
+    /// read); the oldest go first.
+    pub history_limit: usize,
+    /// How long a history, a web-chat outbox and a team's pickup times
+    /// outlive their last write.
+    pub history_ttl_secs: u64,
+    /// The time zone of opening hours (IANA name), unless a team has its own.
+    pub time_zone: String,
+    /// Where urgent cases go while their own team is closed; without one,
+    /// they wait in their team's queue like the others.
+    #[serde(default)]
+    pub on_call_team: Option<String>,
+    /// A citizen nobody has picked up for this long gets an update, and
+    /// again after each further period; 0 turns updates off.
+    pub unclaimed_update_secs: u64,
+    /// `KHIDMA_AGENT_TOKENS`, from the environment only.
+    #[serde(skip)]
+    pub agent_tokens: AgentTokens,
+}
+
+impl HandoffSettings {
+    pub fn history_ttl(&self) -> Duration {
+        Duration::from_secs(self.history_ttl_secs)
+    }
+
+    pub fn unclaimed_update(&self) -> Option<Duration> {
+        (self.unclaimed_update_secs > 0).then(|| Duration::from_secs(self.unclaimed_update_secs))
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct TeamSettings {
+    pub name: String,
+    /// Knowledge-base categories (folder names) whose cases the team takes.
+    #[serde(default)]
+    pub categories: Vec<String>,
+    /// Agent names, as in `KHIDMA_AGENT_TOKENS`.
+    #[serde(default)]
+    pub agents: Vec<String>,
+    /// `mon`..`sun` = `"HH:MM-HH:MM"`; none: always open.
+    #[serde(default)]
+    pub hours: std::collections::BTreeMap<String, String>,
+    /// Overrides `handoff.time_zone` for this team's hours.
+    #[serde(default)]
+    pub time_zone: Option<String>,
+}
+
+/// `name:token,name:token`: who may use the agent API. `Debug` shows the
+/// names only.
+#[derive(Clone, Default, PartialEq)]
+pub struct AgentTokens(Vec<(String, Secret)>);
+
+impl AgentTokens {
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        let mut agents: Vec<(String, Secret)> = Vec::new();
+        for pair in raw
+            .split(',')
+            .map(str::trim)
+            .filter(|pair| !pair.is_empty())
+        {
+            let (name, token) = pair
+                .split_once(':')
+                .map(|(name, token)| (name.trim(), token.trim()))
+                .filter(|(name, token)| !name.is_empty() && !token.is_empty())
+                // Not the pair itself: it holds a token.
+                .ok_or("KHIDMA_AGENT_TOKENS must be name:token pairs separated by commas")?;
+            if agents.iter().any(|(known, _)| known == name) {
+                return Err(format!("KHIDMA_AGENT_TOKENS names agent {name:?} twice"));
+            }
+            agents.push((name.to_owned(), Secret::new(token)));
+        }
+        Ok(Self(agents))
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &Secret)> {
+        self.0.iter().map(|(name, token)| (name.as_str(), token))
+    }
+}
+
+impl fmt::Debug for AgentTokens {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list()
+            .entries(self.0.iter().map(|(name, _)| name))
+            .finish()
+    }
+}
+
 /// A value that must not reach logs: `Debug` prints `[redacted]`.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Secret(String);
@@ -246,6 +344,14 @@ max_attempts = 5
 backoff_base_ms = 500
 max_backoff_ms = 20000
 worker_concurrency = 32
+
+[handoff]
+default_team = "general"
+teams = []
+history_limit = 5000
+history_ttl_secs = 2592000
+time_zone = "UTC"
+unclaimed_update_secs = 300
 "#;
 
 /// Short environment names from the public contract, and the keys they set.
@@ -297,6 +403,12 @@ impl Settings {
             .transpose()
             .map_err(config::ConfigError::Message)?;
         settings.channels = ChannelEnv::from_env(env);
+        settings.handoff.agent_tokens = env
+            .get("KHIDMA_AGENT_TOKENS")
+            .map(|raw| AgentTokens::parse(raw))
+            .transpose()
+            .map_err(config::ConfigError::Message)?
+            .unwrap_or_default();
         Ok(settings)
     }
 }
@@ -393,6 +505,24 @@ mod tests {
 
         let err = Settings::load(None, &env(&[("KHIDMA_BIND", "not an address")])).unwrap_err();
         assert!(err.to_string().contains("bind"), "{err}");
+    }
+
+    #[test]
+    fn agent_tokens_come_from_the_environment_and_never_show_in_debug() {
+        let settings = Settings::load(
+            None,
+            &env(&[("KHIDMA_AGENT_TOKENS", "sara:t0k3n-a, omar:t0k3n-b")]),
+        )
+        .unwrap();
+        let agents: Vec<_> = settings.handoff.agent_tokens.iter().collect();
+        assert_eq!(agents[0].0, "sara");
+        assert_eq!(agents[1].1.expose(), "t0k3n-b");
+        assert!(!format!("{settings:?}").contains("t0k3n"));
+
+        for bad in ["sara", "sara:", ":x", "a:1,a:2"] {
+            let err = Settings::load(None, &env(&[("KHIDMA_AGENT_TOKENS", bad)])).unwrap_err();
+            assert!(!err.to_string().contains(":1"), "{err}");
+        }
     }
 
     #[test]

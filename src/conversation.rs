@@ -101,6 +101,12 @@ pub enum EscalationReason {
     AgentEntry,
     /// The citizen asked for a person.
     CitizenAsked,
+    /// Two messages in a row that the knowledge base could not answer.
+    RepeatedFallback,
+    /// Insults or "this is useless": the citizen is fed up with the bot.
+    Frustration,
+    /// The same question a third time: the answers did not help.
+    RepeatedQuestion,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -125,6 +131,25 @@ pub enum Handoff {
         /// Whether the citizen has been told that their later messages reach
         /// the agent (said once, not after every message).
         acknowledged: bool,
+        /// The knowledge-base category the case is about, which routes it
+        /// to a team; stored before teams existed, hence the default.
+        #[serde(default)]
+        category: Option<String>,
+        /// The team whose queue holds it, once queued (an urgent case may
+        /// go to the on-call team rather than its category's).
+        #[serde(default)]
+        team: Option<String>,
+    },
+    /// An agent claimed it: citizen messages go to them, the bot is silent.
+    WithAgent {
+        agent: String,
+        team: String,
+        reason: EscalationReason,
+        priority: Priority,
+        entry_id: Option<EntryId>,
+        /// When the case was escalated (not when it was claimed).
+        since_ms: i64,
+        acknowledged: bool,
     },
 }
 
@@ -134,11 +159,34 @@ impl Handoff {
     }
 }
 
+/// The agent and team a citizen is asked to rate after a resolve.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RatingRequest {
+    pub agent: String,
+    pub team: String,
+}
+
+/// A citizen's 1-5 rating of how an agent handled their case.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Rating {
+    pub agent: String,
+    pub team: String,
+    pub score: u8,
+    pub at_ms: i64,
+    /// What the citizen added after rating, when they chose to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+}
+
+/// Ratings kept with the conversation (one per resolved case).
+pub const MAX_RATINGS: usize = 20;
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Speaker {
     Citizen,
     Bot,
+    Agent,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -203,6 +251,14 @@ pub struct Conversation {
     /// Replies that never reached the citizen, oldest first.
     #[serde(default, skip_serializing_if = "VecDeque::is_empty")]
     pub failed_deliveries: VecDeque<FailedDelivery>,
+    /// Set by a resolve: the next message may be the citizen's rating.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rating_request: Option<RatingRequest>,
+    #[serde(default, skip_serializing_if = "VecDeque::is_empty")]
+    pub ratings: VecDeque<Rating>,
+    /// The citizen pressed "add a comment": their next message is it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub awaiting_comment: bool,
     pub created_at_ms: i64,
     pub updated_at_ms: i64,
 }
@@ -219,6 +275,9 @@ impl Conversation {
             last_entry: None,
             turns: VecDeque::new(),
             failed_deliveries: VecDeque::new(),
+            rating_request: None,
+            ratings: VecDeque::new(),
+            awaiting_comment: false,
             created_at_ms: now,
             updated_at_ms: now,
         }
@@ -229,6 +288,13 @@ impl Conversation {
         self.turns.push_back(turn);
         while self.turns.len() > MAX_TURNS {
             self.turns.pop_front();
+        }
+    }
+
+    pub fn record_rating(&mut self, rating: Rating) {
+        self.ratings.push_back(rating);
+        while self.ratings.len() > MAX_RATINGS {
+            self.ratings.pop_front();
         }
     }
 

@@ -6,6 +6,7 @@ use actix_web::{HttpResponse, ResponseError};
 use serde::Serialize;
 
 use crate::channels::ChannelError;
+use crate::handoff::HandoffError;
 use crate::state::StoreError;
 
 #[derive(Debug, thiserror::Error)]
@@ -20,6 +21,8 @@ pub enum ApiError {
     NotFound(String),
     #[error("{0}")]
     MethodNotAllowed(String),
+    #[error("{message}")]
+    Conflict { code: &'static str, message: String },
     #[error("{0}")]
     PayloadTooLarge(String),
     #[error("conversation state is temporarily unavailable; retry shortly")]
@@ -43,6 +46,7 @@ impl ApiError {
             ApiError::Forbidden(_) => "forbidden",
             ApiError::NotFound(_) => "not_found",
             ApiError::MethodNotAllowed(_) => "method_not_allowed",
+            ApiError::Conflict { code, .. } => code,
             ApiError::PayloadTooLarge(_) => "payload_too_large",
             ApiError::StoreUnavailable(_) => "store_unavailable",
             ApiError::Internal(_) => "internal",
@@ -55,6 +59,17 @@ impl From<StoreError> for ApiError {
         match err {
             StoreError::Unavailable(_) => ApiError::StoreUnavailable(err),
             StoreError::Corrupt(_) => ApiError::Internal(err.into()),
+        }
+    }
+}
+
+impl From<HandoffError> for ApiError {
+    fn from(err: HandoffError) -> Self {
+        match err {
+            HandoffError::NotFound(message) => ApiError::NotFound(message),
+            HandoffError::Forbidden(message) => ApiError::Forbidden(message),
+            HandoffError::Conflict { code, message } => ApiError::Conflict { code, message },
+            HandoffError::Store(err) => err.into(),
         }
     }
 }
@@ -92,6 +107,7 @@ impl ResponseError for ApiError {
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
+            ApiError::Conflict { .. } => StatusCode::CONFLICT,
             ApiError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::StoreUnavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,

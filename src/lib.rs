@@ -13,6 +13,7 @@ pub mod conversation;
 pub mod dialogue;
 pub mod error;
 pub mod evaluation;
+pub mod handoff;
 pub mod http;
 pub mod i18n;
 pub mod kb;

@@ -3,6 +3,7 @@
 
 use std::net::TcpListener;
 use std::sync::Arc;
+use std::time::Duration;
 
 use actix_web::dev::Server;
 use actix_web::{App, HttpServer, web};
@@ -12,6 +13,9 @@ use tracing_actix_web::TracingLogger;
 use crate::bot::Bot;
 use crate::channels::{Channels, Outbound};
 use crate::configuration::Settings;
+use crate::handoff::{
+    AgentService, Desk, HandoffStore, MemoryHandoffStore, RedisHandoffStore, Teams,
+};
 use crate::i18n::Localizer;
 use crate::kb::{self, KbError, KbHandle, KnowledgeBase, RetrievalOptions};
 use crate::metrics::Metrics;
@@ -22,18 +26,23 @@ use crate::worker::{Worker, WorkerHandle};
 /// message needs, with no server around it.
 pub fn build_bot(settings: &Settings) -> anyhow::Result<Bot> {
     let kb = load_kb(settings)?;
-    let localizer = Localizer::load(&settings.locales.dir)
-        .with_context(|| format!("loading locales from {}", settings.locales.dir.display()))?;
-    Ok(Bot::new(
-        KbHandle::new(kb),
-        build_store(settings)?,
-        Arc::new(localizer),
-    ))
+    let localizer = Arc::new(
+        Localizer::load(&settings.locales.dir)
+            .with_context(|| format!("loading locales from {}", settings.locales.dir.display()))?,
+    );
+    let (store, handoff_store) = build_stores(settings)?;
+    let teams = Teams::from_settings(&settings.handoff)?;
+    let desk = Desk::new(handoff_store, teams, localizer.clone());
+    Ok(Bot::new(KbHandle::new(kb), store, localizer).with_desk(Arc::new(desk)))
 }
 
-/// Redis when `REDIS_URL` is set, this process's memory otherwise.
-fn build_store(settings: &Settings) -> anyhow::Result<Arc<dyn ConversationStore>> {
+/// Redis when `REDIS_URL` is set, this process's memory otherwise: the
+/// conversations, and the handoff state beside them.
+fn build_stores(
+    settings: &Settings,
+) -> anyhow::Result<(Arc<dyn ConversationStore>, Arc<dyn HandoffStore>)> {
     let state = &settings.state;
+    let handoff = &settings.handoff;
     match &state.redis_url {
         Some(url) => {
             let store = RedisStore::new(url.expose(), state.redis_options())
@@ -43,12 +52,14 @@ fn build_store(settings: &Settings) -> anyhow::Result<Arc<dyn ConversationStore>
                 key_prefix = state.key_prefix.as_str(),
                 "using redis for conversation state"
             );
-            Ok(Arc::new(store))
+            let handoff_store =
+                RedisHandoffStore::new(store.clone(), handoff.history_limit, handoff.history_ttl());
+            Ok((Arc::new(store), Arc::new(handoff_store)))
         }
-        None => Ok(Arc::new(MemoryStore::new(
-            state.idle_ttl(),
-            state.dedup_ttl(),
-        ))),
+        None => Ok((
+            Arc::new(MemoryStore::new(state.idle_ttl(), state.dedup_ttl())),
+            Arc::new(MemoryHandoffStore::new(handoff.history_limit)),
+        )),
     }
 }
 
@@ -74,10 +85,32 @@ fn load_kb(settings: &Settings) -> anyhow::Result<KnowledgeBase> {
     }
 }
 
+/// Looks for citizens waiting too long a few times per `every` (at least
+/// every 30 s); which instance sends an update does not matter.
+fn spawn_waiting_updates(
+    agents: Arc<AgentService>,
+    every: Duration,
+) -> tokio::task::JoinHandle<()> {
+    let period = (every / 4).clamp(Duration::from_millis(100), Duration::from_secs(30));
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(period);
+        loop {
+            tick.tick().await;
+            match agents.update_unclaimed(every).await {
+                Ok(0) => {}
+                Ok(sent) => tracing::info!(sent, "waiting citizens were updated"),
+                Err(err) => tracing::warn!(error = %err, "waiting updates failed"),
+            }
+        }
+    })
+}
+
 pub struct Application {
     port: u16,
     server: Server,
     worker: WorkerHandle,
+    /// Sends waiting citizens their updates; stopped with the server.
+    updates: Option<tokio::task::JoinHandle<()>>,
     store: Arc<dyn ConversationStore>,
     _watcher: Option<kb::watch::KbWatcher>,
 }
@@ -128,6 +161,18 @@ impl Application {
             .spawn(settings.outbound.worker_concurrency);
         let max_body_bytes = settings.server.max_body_bytes;
         let store = bot.store().clone();
+        let agents = web::Data::new(AgentService::new(
+            bot.desk()
+                .context("build_bot gives the bot a desk")?
+                .clone(),
+            store.clone(),
+            channels.clone(),
+            bot.localizer().clone(),
+        ));
+        let updates = settings
+            .handoff
+            .unclaimed_update()
+            .map(|every| spawn_waiting_updates(agents.clone().into_inner(), every));
         let data = web::Data::new(bot);
         let channels = web::Data::new(channels);
         let metrics = web::Data::from(metrics);
@@ -137,6 +182,7 @@ impl Application {
                 .app_data(data.clone())
                 .app_data(channels.clone())
                 .app_data(metrics.clone())
+                .app_data(agents.clone())
                 .configure(crate::http::configure(max_body_bytes))
         })
         .listen(listener)?;
@@ -147,6 +193,7 @@ impl Application {
             port: address.port(),
             server: server.run(),
             worker,
+            updates,
             store,
             _watcher: watcher,
         })
@@ -165,6 +212,9 @@ impl Application {
     /// worker finish the turns it has started.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let served = self.server.await;
+        if let Some(updates) = self.updates {
+            updates.abort();
+        }
         self.worker.stop().await;
         served
     }

@@ -122,7 +122,8 @@ impl Worker {
         };
         let reply = self
             .bot
-            .respond(&envelope.incoming, &mut lease.conversation);
+            .turn(&envelope.incoming, &mut lease.conversation)
+            .await?;
         match self.channels.get(conversation_id.channel()) {
             Err(err) => {
                 tracing::error!(error = %err, "a queued message's channel is off; it was dropped unanswered");

@@ -41,3 +41,33 @@ topic-residency = Residency and visas
 topic-social = Social support
 topic-traffic = Traffic
 topic-utilities = Power, water and internet
+
+handoff-after-fallbacks = I'm sorry I couldn't help with that. I've passed your conversation to a member of our team, who will read what you wrote and join you here, so you won't need to explain it again.
+# After a handoff: the citizen's place in line and an estimate from how
+# quickly agents picked up recent cases.
+handoff-queued = You are number { $position } in line. Cases like yours are usually picked up within about { $minutes ->
+        [one] a minute
+       *[other] { $minutes } minutes
+    }. You can keep writing here in the meantime; nothing you send will be lost.
+handoff-queued-no-estimate = You are number { $position } in line. We can't give you a reliable waiting time yet, but an agent will join you as soon as one is free. You can keep writing here in the meantime; nothing you send will be lost.
+
+rating-request = Thank you for your patience. Your case with our team is closed, and I'm here again if you need anything else. How would you rate the help you received, from 1 (poor) to 5 (excellent)?
+rating-thanks = Thank you for your rating; it helps us serve you better. If you'd like to tell us more, tap the button below. Is there anything else I can help you with?
+# A rating button; Telegram and WhatsApp show it as is.
+button-rate = { $score } ★
+
+# Outside the team's opening hours; $day is mon..sun, $time is HH:MM.
+handoff-closed = Our team isn't available right now; they'll be back on { $day ->
+        [mon] Monday
+        [tue] Tuesday
+        [wed] Wednesday
+        [thu] Thursday
+        [fri] Friday
+        [sat] Saturday
+       *[sun] Sunday
+    } at { $time }. Your message is saved, and an agent will reply to you right here as soon as they're back.
+# Sent when nobody has picked the case up for a while.
+handoff-still-waiting = Thank you for waiting, we haven't forgotten you. You are number { $position } in line, and an agent will join you here as soon as one is free.
+button-comment = Add a comment
+comment-prompt = Please write your comment in one message; our team will read it.
+comment-thanks = Thank you, we've passed your comment to the team. Is there anything else I can help you with?

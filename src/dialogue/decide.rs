@@ -1,7 +1,7 @@
 //! The decision for one message: answer, clarify, escalate or fall back.
 //! Pure: no I/O, the same inputs always give the same decision.
 
-use crate::conversation::{Conversation, EscalationReason, Handoff, Priority};
+use crate::conversation::{Conversation, EscalationReason, Handoff, Priority, Speaker};
 use crate::kb::{Escalation, Hit, KnowledgeBase};
 
 /// How many ranked entries the decision looks at.
@@ -35,7 +35,14 @@ pub enum ButtonAction {
     Topic(String),
     MainTopics,
     TalkToAgent,
+    /// A 1-5 rating after an agent resolved the case.
+    Rate(u8),
+    /// The citizen wants to add a comment to their rating.
+    Comment,
 }
+
+/// Ratings run from 1 to 5.
+pub const RATING_SCORES: std::ops::RangeInclusive<u8> = 1..=5;
 
 impl ButtonAction {
     pub fn id(&self) -> String {
@@ -44,6 +51,8 @@ impl ButtonAction {
             ButtonAction::Topic(category) => format!("topic:{category}"),
             ButtonAction::MainTopics => "topics".to_owned(),
             ButtonAction::TalkToAgent => "agent".to_owned(),
+            ButtonAction::Rate(score) => format!("rate:{score}"),
+            ButtonAction::Comment => "comment".to_owned(),
         }
     }
 
@@ -51,8 +60,14 @@ impl ButtonAction {
         match raw.split_once(':') {
             Some(("entry", id)) => Some(ButtonAction::Entry(id.to_owned())),
             Some(("topic", category)) => Some(ButtonAction::Topic(category.to_owned())),
+            Some(("rate", score)) => score
+                .parse()
+                .ok()
+                .filter(|score| RATING_SCORES.contains(score))
+                .map(ButtonAction::Rate),
             None if raw == "topics" => Some(ButtonAction::MainTopics),
             None if raw == "agent" => Some(ButtonAction::TalkToAgent),
+            None if raw == "comment" => Some(ButtonAction::Comment),
             _ => None,
         }
     }
@@ -85,6 +100,14 @@ pub enum Decision {
     RelayToAgent {
         first: bool,
     },
+    /// The citizen rated the agent who resolved their case.
+    Rated {
+        score: u8,
+    },
+    /// The citizen wants to comment on their rating: ask for it.
+    AskComment,
+    /// The message is the comment on the last rating.
+    Commented,
 }
 
 /// Whether a greeting deserves "wa alaikum assalam": the reply to salam is
@@ -123,7 +146,21 @@ fn decide_button(button: &ButtonAction, kb: &KnowledgeBase) -> Option<Decision> 
             reason: EscalationReason::CitizenAsked,
             priority: Priority::Normal,
         }),
+        // A rating button outside a rating request is stale: read the text.
+        ButtonAction::Rate(_) => None,
+        ButtonAction::Comment => Some(Decision::AskComment),
     }
+}
+
+/// A rating as a button or a bare digit ("4", "٤"), when one was asked for.
+fn rating(text: &str, button: Option<&ButtonAction>) -> Option<u8> {
+    if let Some(ButtonAction::Rate(score)) = button {
+        return Some(*score);
+    }
+    crate::kb::analysis::normalize_arabic(text.trim())
+        .parse()
+        .ok()
+        .filter(|score| RATING_SCORES.contains(score))
 }
 
 /// A reply to offered choices by their title or position ("2", "٢").
@@ -212,10 +249,20 @@ pub fn decide(
     conversation: &Conversation,
     kb: &KnowledgeBase,
 ) -> Decision {
-    if let Handoff::Waiting { acknowledged, .. } = conversation.handoff {
+    if let Handoff::Waiting { acknowledged, .. } | Handoff::WithAgent { acknowledged, .. } =
+        conversation.handoff
+    {
         return Decision::RelayToAgent {
             first: !acknowledged,
         };
+    }
+    if conversation.rating_request.is_some()
+        && let Some(score) = rating(text, button)
+    {
+        return Decision::Rated { score };
+    }
+    if conversation.awaiting_comment && button.is_none() && !text.trim().is_empty() {
+        return Decision::Commented;
     }
     if let Some(decision) = button.and_then(|button| decide_button(button, kb)) {
         return decision;
@@ -228,7 +275,48 @@ pub fn decide(
     if let Some(entry) = picked_by_text(text, &offered, kb) {
         return for_entry(kb, entry);
     }
-    decide_question(text, &offered, kb)
+    let to_person = |reason| Decision::Escalate {
+        entry: None,
+        reason,
+        priority: Priority::Normal,
+    };
+    match decide_question(text, &offered, kb) {
+        // An outage stays urgent however the citizen words it.
+        urgent @ Decision::Escalate {
+            priority: Priority::Urgent,
+            ..
+        } => urgent,
+        _ if kb.frustrated(text) => to_person(EscalationReason::Frustration),
+        Decision::Answer { .. } | Decision::Clarify { .. } | Decision::Fallback
+            if asked_before(text, conversation, 2) =>
+        {
+            to_person(EscalationReason::RepeatedQuestion)
+        }
+        // A second miss in a row: a person serves the citizen better than
+        // a third "I could not find it".
+        Decision::Fallback if conversation.consecutive_fallbacks >= 1 => {
+            to_person(EscalationReason::RepeatedFallback)
+        }
+        decision => decision,
+    }
+}
+
+/// Whether the citizen's last `times` messages were this same question.
+fn asked_before(text: &str, conversation: &Conversation, times: usize) -> bool {
+    let same = |other: &str| {
+        let normalize =
+            |text: &str| crate::kb::analysis::normalize_arabic(&text.trim().to_lowercase());
+        normalize(other) == normalize(text)
+    };
+    let earlier: Vec<&str> = conversation
+        .turns
+        .iter()
+        .rev()
+        .filter(|turn| turn.speaker == Speaker::Citizen)
+        .take(times)
+        .map(|turn| turn.text.as_str())
+        .collect();
+    earlier.len() == times && earlier.into_iter().all(same)
 }
 
 #[cfg(test)]
@@ -242,10 +330,23 @@ mod tests {
             ButtonAction::Topic("traffic".into()),
             ButtonAction::MainTopics,
             ButtonAction::TalkToAgent,
+            ButtonAction::Rate(5),
+            ButtonAction::Comment,
         ] {
             assert_eq!(ButtonAction::parse(&button.id()), Some(button));
         }
         assert_eq!(ButtonAction::parse("nonsense"), None);
+        assert_eq!(ButtonAction::parse("rate:6"), None);
+        assert_eq!(ButtonAction::parse("rate:0"), None);
+    }
+
+    #[test]
+    fn ratings_are_read_from_buttons_and_digits_in_range() {
+        assert_eq!(rating("", Some(&ButtonAction::Rate(3))), Some(3));
+        assert_eq!(rating(" ٤ ", None), Some(4));
+        assert_eq!(rating("5", None), Some(5));
+        assert_eq!(rating("9", None), None);
+        assert_eq!(rating("thanks", None), None);
     }
 
     #[test]

@@ -8,9 +8,10 @@ mod render;
 
 use serde::{Deserialize, Serialize};
 
-pub use decide::{ButtonAction, Decision, decide};
+pub use decide::{ButtonAction, Decision, RATING_SCORES, decide};
+pub use render::rating_request;
 
-use crate::conversation::{Action, Conversation, Handoff, Speaker, Turn, now_ms};
+use crate::conversation::{Action, Conversation, Handoff, Rating, Speaker, Turn, now_ms};
 use crate::i18n::{Lang, Localizer, Msg};
 use crate::kb::{EntryId, KnowledgeBase};
 
@@ -60,7 +61,7 @@ impl Attachment {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Button {
     pub id: String,
     pub title: String,
@@ -106,7 +107,7 @@ pub fn respond(
     let button = incoming.button.as_deref().and_then(ButtonAction::parse);
     let decision = decide(&incoming.text, button.as_ref(), conversation, kb);
     let rendered = render::render(&decision, lang, kb, localizer);
-    apply(&decision, &rendered, conversation, kb);
+    apply(&decision, &incoming.text, &rendered, conversation, kb);
 
     let now = now_ms();
     conversation.record(Turn {
@@ -209,6 +210,7 @@ fn respond_to_attachment(
 /// What the decision changes in the conversation.
 fn apply(
     decision: &Decision,
+    text: &str,
     rendered: &render::Rendered,
     conversation: &mut Conversation,
     kb: &KnowledgeBase,
@@ -220,25 +222,65 @@ fn apply(
             _ => 0,
         };
     }
+    // A rating (or a comment) is asked for once: any other reply starts a
+    // fresh bot turn.
+    let rating_request = conversation.rating_request.take();
+    conversation.awaiting_comment = matches!(decision, Decision::AskComment)
+        && conversation
+            .ratings
+            .back()
+            .is_some_and(|rating| rating.comment.is_none());
     match decision {
+        Decision::Commented => {
+            if let Some(rating) = conversation.ratings.back_mut() {
+                rating.comment = Some(text.trim().to_owned());
+            }
+        }
         Decision::Answer { entry } => conversation.last_entry = Some(kb.entry(*entry).id.clone()),
+        Decision::Rated { score } => {
+            if let Some(request) = rating_request {
+                conversation.record_rating(Rating {
+                    agent: request.agent,
+                    team: request.team,
+                    score: *score,
+                    at_ms: now_ms(),
+                    comment: None,
+                });
+            }
+        }
         Decision::Escalate {
             entry,
             reason,
             priority,
         } => {
             let entry_id = entry.map(|entry| kb.entry(entry).id.clone());
-            conversation.last_entry = entry_id.clone();
+            // The matched entry routes the case; without one, what the
+            // citizen asked about last.
+            let category = entry
+                .or_else(|| {
+                    conversation
+                        .last_entry
+                        .as_ref()
+                        .and_then(|id| kb.ordinal(id.as_str()))
+                })
+                .map(|entry| kb.entry(entry).category.clone());
+            if entry_id.is_some() {
+                conversation.last_entry = entry_id.clone();
+            }
             conversation.handoff = Handoff::Waiting {
                 reason: *reason,
                 priority: *priority,
                 entry_id,
                 since_ms: now_ms(),
                 acknowledged: false,
+                category,
+                team: None,
             };
         }
         Decision::RelayToAgent { .. } => {
-            if let Handoff::Waiting { acknowledged, .. } = &mut conversation.handoff {
+            if let Handoff::Waiting { acknowledged, .. } | Handoff::WithAgent { acknowledged, .. } =
+                &mut conversation.handoff
+            {
                 *acknowledged = true;
             }
         }

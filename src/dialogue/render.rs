@@ -154,6 +154,9 @@ pub fn render(
             let handoff = match reason {
                 EscalationReason::Urgent => Some(Msg::HandoffUrgent),
                 EscalationReason::CitizenAsked => Some(Msg::HandoffRequested),
+                EscalationReason::RepeatedFallback
+                | EscalationReason::Frustration
+                | EscalationReason::RepeatedQuestion => Some(Msg::HandoffAfterFallbacks),
                 // An agent entry's answer already explains the handoff.
                 EscalationReason::AgentEntry if entry.is_some() => None,
                 EscalationReason::AgentEntry => Some(Msg::HandoffAgent),
@@ -179,6 +182,30 @@ pub fn render(
                 }],
             }
         }
+        Decision::Rated { .. } => Rendered {
+            action: Action::Answer,
+            entry_id: None,
+            candidates: Vec::new(),
+            messages: vec![OutgoingMessage {
+                text: localizer.text(lang, Msg::RatingThanks),
+                buttons: vec![Button {
+                    id: ButtonAction::Comment.id(),
+                    title: localizer.text(lang, Msg::ButtonComment),
+                }],
+            }],
+        },
+        Decision::AskComment => Rendered {
+            action: Action::Answer,
+            entry_id: None,
+            candidates: Vec::new(),
+            messages: vec![text_only(localizer.text(lang, Msg::CommentPrompt))],
+        },
+        Decision::Commented => Rendered {
+            action: Action::Answer,
+            entry_id: None,
+            candidates: Vec::new(),
+            messages: vec![text_only(localizer.text(lang, Msg::CommentThanks))],
+        },
         Decision::RelayToAgent { first } => Rendered {
             action: Action::Agent,
             entry_id: None,
@@ -189,5 +216,18 @@ pub fn render(
                 Vec::new()
             },
         },
+    }
+}
+
+/// The message a resolve sends: thanks, and the 1-5 rating buttons.
+pub fn rating_request(lang: Lang, localizer: &Localizer) -> OutgoingMessage {
+    OutgoingMessage {
+        text: localizer.text(lang, Msg::RatingRequest),
+        buttons: super::RATING_SCORES
+            .map(|score| Button {
+                id: ButtonAction::Rate(score).id(),
+                title: localizer.text_with(lang, Msg::ButtonRate, &[("score", score.into())]),
+            })
+            .collect(),
     }
 }

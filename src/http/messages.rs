@@ -7,6 +7,7 @@ use crate::bot::Bot;
 use crate::conversation::ConversationId;
 use crate::dialogue::Incoming;
 use crate::error::ApiError;
+use crate::handoff::AgentService;
 use crate::i18n::Lang;
 
 /// Longest message accepted, in characters; WhatsApp's own limit.
@@ -74,4 +75,35 @@ pub async fn post_message(
     let (conversation_id, incoming) = request.into_inner().validate()?;
     let reply = bot.handle(&conversation_id, &incoming).await?;
     Ok(HttpResponse::Ok().json(reply))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AfterCursor {
+    #[serde(default)]
+    after: u64,
+}
+
+/// What agents sent a web-chat citizen after `after` (a cursor from an
+/// earlier answer; 0 or absent for all).
+pub async fn agent_messages(
+    id: web::Path<String>,
+    query: web::Query<AfterCursor>,
+    agents: web::Data<AgentService>,
+) -> Result<HttpResponse, ApiError> {
+    let conversation_id = ConversationId::try_from(id.into_inner())
+        .map_err(|reason| ApiError::bad_request("invalid_conversation_id", reason))?;
+    let messages = agents
+        .desk()
+        .store()
+        .outbox(&conversation_id, query.after)
+        .await?;
+    let cursor = messages
+        .last()
+        .map_or(query.after, |message| message.cursor);
+    Ok(HttpResponse::Ok().json(serde_json::json!({
+        "conversation_id": conversation_id,
+        "messages": messages,
+        "cursor": cursor,
+    })))
 }

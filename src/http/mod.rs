@@ -1,6 +1,7 @@
 //! The HTTP surface. Only this module knows actix-web; handlers turn requests
 //! into calls on [`crate::bot::Bot`] and results into the JSON contract.
 
+mod agent;
 mod health;
 mod messages;
 mod webhooks;
@@ -24,6 +25,23 @@ pub fn configure(max_body_bytes: usize) -> impl FnOnce(&mut web::ServiceConfig) 
         .route("/webhooks/{channel}", web::get().to(webhooks::subscribe))
         .route("/webhooks/{channel}", web::post().to(webhooks::receive))
         .route("/api/v1/messages", web::post().to(messages::post_message))
+        .route(
+            "/api/v1/conversations/{id}/messages",
+            web::get().to(messages::agent_messages),
+        )
+        .service(
+            web::scope("/api/v1/agent")
+                .route("/queue", web::get().to(agent::queue))
+                .route("/events", web::get().to(agent::events))
+                .route("/ratings", web::get().to(agent::ratings))
+                .route("/conversations/{id}", web::get().to(agent::conversation))
+                .route("/conversations/{id}/claim", web::post().to(agent::claim))
+                .route("/conversations/{id}/messages", web::post().to(agent::send))
+                .route(
+                    "/conversations/{id}/resolve",
+                    web::post().to(agent::resolve),
+                ),
+        )
         .default_service(web::to(not_found));
     }
 }

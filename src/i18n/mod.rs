@@ -36,10 +36,21 @@ pub enum Msg {
     AttachmentNotRead,
     AttachmentForAgent,
     ButtonChoices,
+    HandoffAfterFallbacks,
+    HandoffQueued,
+    HandoffQueuedNoEstimate,
+    RatingRequest,
+    RatingThanks,
+    ButtonRate,
+    HandoffClosed,
+    HandoffStillWaiting,
+    ButtonComment,
+    CommentPrompt,
+    CommentThanks,
 }
 
 impl Msg {
-    pub const ALL: [Msg; 17] = [
+    pub const ALL: [Msg; 28] = [
         Msg::Greeting,
         Msg::GreetingReplyToSalam,
         Msg::Fallback,
@@ -57,6 +68,17 @@ impl Msg {
         Msg::AttachmentNotRead,
         Msg::AttachmentForAgent,
         Msg::ButtonChoices,
+        Msg::HandoffAfterFallbacks,
+        Msg::HandoffQueued,
+        Msg::HandoffQueuedNoEstimate,
+        Msg::RatingRequest,
+        Msg::RatingThanks,
+        Msg::ButtonRate,
+        Msg::HandoffClosed,
+        Msg::HandoffStillWaiting,
+        Msg::ButtonComment,
+        Msg::CommentPrompt,
+        Msg::CommentThanks,
     ];
 
     pub fn id(self) -> &'static str {
@@ -78,6 +100,17 @@ impl Msg {
             Msg::AttachmentNotRead => "attachment-not-read",
             Msg::AttachmentForAgent => "attachment-for-agent",
             Msg::ButtonChoices => "button-choices",
+            Msg::HandoffAfterFallbacks => "handoff-after-fallbacks",
+            Msg::HandoffQueued => "handoff-queued",
+            Msg::HandoffQueuedNoEstimate => "handoff-queued-no-estimate",
+            Msg::RatingRequest => "rating-request",
+            Msg::RatingThanks => "rating-thanks",
+            Msg::ButtonRate => "button-rate",
+            Msg::HandoffClosed => "handoff-closed",
+            Msg::HandoffStillWaiting => "handoff-still-waiting",
+            Msg::ButtonComment => "button-comment",
+            Msg::CommentPrompt => "comment-prompt",
+            Msg::CommentThanks => "comment-thanks",
         }
     }
 }

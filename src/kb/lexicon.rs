@@ -25,6 +25,15 @@ struct RawLexicon {
     noise: RawNoise,
     #[serde(default)]
     escalate: Vec<Spanned<RawRule>>,
+    #[serde(default)]
+    frustration: RawFrustration,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawFrustration {
+    #[serde(default)]
+    phrases: Vec<Spanned<String>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -71,6 +80,9 @@ pub struct LexiconSource {
     pub escalate: Vec<EscalationRule>,
     /// Line of each rule, for errors found later.
     pub escalate_lines: Vec<usize>,
+    /// Phrases of an angry or fed-up citizen (insults, "this is useless"):
+    /// a person takes over.
+    pub frustration: Vec<String>,
 }
 
 /// Reads `dir/lexicon.toml`; a knowledge base without one has an empty
@@ -139,6 +151,7 @@ pub fn read(dir: &Path, issues: &mut Vec<KbIssue>) -> LexiconSource {
     };
     let greetings = phrases(raw.noise.greetings, "noise.greetings", &mut report);
     let filler = phrases(raw.noise.filler, "noise.filler", &mut report);
+    let frustration = phrases(raw.frustration.phrases, "frustration.phrases", &mut report);
 
     let mut escalate = Vec::new();
     let mut escalate_lines = Vec::new();
@@ -172,6 +185,7 @@ pub fn read(dir: &Path, issues: &mut Vec<KbIssue>) -> LexiconSource {
         filler,
         escalate,
         escalate_lines,
+        frustration,
     }
 }
 
@@ -187,6 +201,7 @@ pub struct Lexicon {
     greetings: HashSet<Phrase>,
     longest_phrase: usize,
     escalate: Vec<CompiledRule>,
+    frustration: Vec<Phrase>,
 }
 
 #[derive(Debug)]
@@ -261,6 +276,12 @@ impl Lexicon {
             .map(Vec::len)
             .max()
             .unwrap_or(1);
+        lexicon.frustration = source
+            .frustration
+            .iter()
+            .map(|phrase| normalized_phrase(analyzer, phrase))
+            .filter(|phrase| !phrase.is_empty())
+            .collect();
         for rule in &source.escalate {
             let mut stem_all = |list: &[String]| -> Vec<Phrase> {
                 list.iter()
@@ -310,6 +331,16 @@ impl Lexicon {
             at += 1;
         }
         reading
+    }
+
+    /// Whether the message has a phrase of frustration, word for word
+    /// (normalised, not stemmed: "useless" is not "use").
+    pub fn frustrated(&self, analyzer: &Analyzer, text: &str) -> bool {
+        let sequence: Vec<Vec<String>> = normalized_phrase(analyzer, text)
+            .into_iter()
+            .map(|word| vec![word])
+            .collect();
+        !positions_of(&sequence, &self.frustration).is_empty()
     }
 
     /// What the escalation rules make of a message. `stems` holds, word by

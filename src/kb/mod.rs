@@ -161,6 +161,11 @@ impl KnowledgeBase {
         self.index.search(query, limit)
     }
 
+    /// Whether the message has one of the editors' phrases of frustration.
+    pub fn frustrated(&self, text: &str) -> bool {
+        self.options.lexicon && self.lexicon.frustrated(self.index.analyzer(), text)
+    }
+
     /// What the editors' escalation rules make of the message.
     pub fn escalation(&self, query: &Query) -> RuleVerdict {
         if !self.options.lexicon {

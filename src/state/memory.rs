@@ -261,6 +261,8 @@ mod tests {
             entry_id: None,
             since_ms: 0,
             acknowledged: false,
+            category: None,
+            team: None,
         };
         lease.conversation.updated_at_ms -= 10;
         store.commit(lease).await.unwrap();

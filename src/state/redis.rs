@@ -367,6 +367,38 @@ impl RedisStore {
             .await
     }
 
+    /// `P{C}:<name>`: a key in the conversation's slot, for the handoff
+    /// store (`handoff/redis.rs`), which keeps its keys beside these.
+    pub(crate) fn conversation_key(&self, id: &ConversationId, name: &str) -> String {
+        format!(
+            "{}{name}",
+            ConversationKeys::new(&self.shared.options.key_prefix, id).base
+        )
+    }
+
+    /// `P<name>`: a key outside any conversation.
+    pub(crate) fn global_key(&self, name: &str) -> String {
+        format!("{}{name}", self.shared.options.key_prefix.as_str())
+    }
+
+    /// Runs commands in one round trip, under the store's deadline.
+    pub(crate) async fn query<T: FromRedisValue>(
+        &self,
+        pipeline: &::redis::Pipeline,
+    ) -> Result<T, StoreError> {
+        let mut connection = self.shared.connection().await?;
+        self.shared
+            .timed(pipeline.query_async(&mut connection))
+            .await
+    }
+
+    /// A dedicated subscriber connection (pub/sub cannot share one).
+    pub(crate) async fn pubsub(&self) -> Result<::redis::aio::PubSub, StoreError> {
+        self.shared
+            .timed(self.shared.client.get_async_pubsub())
+            .await
+    }
+
     fn new_token(&self) -> String {
         let serial = self.shared.next_token.fetch_add(1, Ordering::Relaxed);
         format!("{:016x}-{serial}", self.shared.instance)

@@ -49,6 +49,14 @@ pub async fn spawn_channel_app() -> ChannelApp {
 
 /// As [`spawn_channel_app`], on a knowledge base of the test's own.
 pub async fn spawn_channel_app_on(kb_dir: Option<tempfile::TempDir>) -> ChannelApp {
+    spawn_channel_app_with(kb_dir, |_| {}).await
+}
+
+/// As [`spawn_channel_app_on`], with `adjust` applied to the settings last.
+pub async fn spawn_channel_app_with(
+    kb_dir: Option<tempfile::TempDir>,
+    adjust: impl FnOnce(&mut khidma::configuration::Settings),
+) -> ChannelApp {
     let platform = MockServer::start().await;
     let graph = format!("{}/v23.0", platform.uri());
     let env: HashMap<String, String> = [
@@ -77,6 +85,7 @@ pub async fn spawn_channel_app_on(kb_dir: Option<tempfile::TempDir>) -> ChannelA
         if let Some(path) = kb_path {
             settings.kb.dir = path;
         }
+        adjust(settings);
     });
     ChannelApp {
         app,

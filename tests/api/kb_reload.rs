@@ -23,8 +23,12 @@ async fn eventually(
     done: impl Fn(&serde_json::Value) -> bool,
 ) -> serde_json::Value {
     let deadline = Instant::now() + Duration::from_secs(10);
+    // A new citizen per try: one citizen asking again and again would be
+    // handed to a person (two misses, or the same question thrice).
+    let mut attempt = 0;
     loop {
-        let reply = app.say(&user("reload"), text).await;
+        attempt += 1;
+        let reply = app.say(&user(&format!("reload-{attempt}")), text).await;
         if done(&reply) || Instant::now() > deadline {
             return reply;
         }

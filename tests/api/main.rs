@@ -5,6 +5,9 @@ mod helpers;
 
 mod bad_input;
 mod conversation;
+mod handoff;
+mod handoff_helpers;
+mod handoff_redis;
 mod health;
 mod kb_check;
 mod kb_load;

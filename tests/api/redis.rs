@@ -340,6 +340,8 @@ async fn idle_conversations_expire_but_those_waiting_for_an_agent_do_not() {
         entry_id: None,
         since_ms: now_ms(),
         acknowledged: false,
+        category: None,
+        team: None,
     };
     store.commit(lease).await.unwrap();
 

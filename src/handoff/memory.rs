@@ -1,0 +1,232 @@
+use std::collections::{HashMap, VecDeque};
+use std::sync::Mutex;
+
+use async_trait::async_trait;
+use tokio::sync::broadcast;
+
+use super::{
+    EVENT_BUFFER, Event, HandoffStore, HistoryItem, MAX_STORED_RATINGS, OutboxMessage,
+    PICKUPS_KEPT, StoredRating, queue_score,
+};
+use crate::conversation::{ConversationId, Priority, now_ms};
+use crate::state::StoreError;
+
+/// Handoff state in this process's memory, beside `state::MemoryStore`.
+pub struct MemoryHandoffStore {
+    history_limit: usize,
+    inner: Mutex<Inner>,
+    events: broadcast::Sender<Event>,
+}
+
+#[derive(Default)]
+struct Inner {
+    /// team -> (score, conversation), kept sorted.
+    queues: HashMap<String, Vec<(f64, ConversationId)>>,
+    pickups: HashMap<String, VecDeque<i64>>,
+    histories: HashMap<ConversationId, VecDeque<HistoryItem>>,
+    outboxes: HashMap<ConversationId, Vec<OutboxMessage>>,
+    ratings: VecDeque<StoredRating>,
+    /// Conversation -> when its next waiting update may go (ms).
+    updates: HashMap<ConversationId, i64>,
+}
+
+impl MemoryHandoffStore {
+    pub fn new(history_limit: usize) -> Self {
+        Self {
+            history_limit,
+            inner: Mutex::new(Inner::default()),
+            events: broadcast::channel(EVENT_BUFFER).0,
+        }
+    }
+
+    // The std Mutex is never held across an await.
+    fn inner(&self) -> std::sync::MutexGuard<'_, Inner> {
+        self.inner
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+#[async_trait]
+impl HandoffStore for MemoryHandoffStore {
+    async fn enqueue(
+        &self,
+        team: &str,
+        id: &ConversationId,
+        priority: Priority,
+        since_ms: i64,
+    ) -> Result<usize, StoreError> {
+        let mut inner = self.inner();
+        let queue = inner.queues.entry(team.to_owned()).or_default();
+        queue.retain(|(_, queued)| queued != id);
+        let score = queue_score(priority, since_ms);
+        let position = queue.partition_point(|(other, _)| *other <= score);
+        queue.insert(position, (score, id.clone()));
+        Ok(position + 1)
+    }
+
+    async fn dequeue(&self, team: &str, id: &ConversationId) -> Result<(), StoreError> {
+        if let Some(queue) = self.inner().queues.get_mut(team) {
+            queue.retain(|(_, queued)| queued != id);
+        }
+        Ok(())
+    }
+
+    async fn queue(&self, team: &str) -> Result<Vec<ConversationId>, StoreError> {
+        Ok(self
+            .inner()
+            .queues
+            .get(team)
+            .map(|queue| queue.iter().map(|(_, id)| id.clone()).collect())
+            .unwrap_or_default())
+    }
+
+    async fn record_pickup(&self, team: &str, waited_ms: i64) -> Result<(), StoreError> {
+        let mut inner = self.inner();
+        let pickups = inner.pickups.entry(team.to_owned()).or_default();
+        pickups.push_front(waited_ms);
+        pickups.truncate(PICKUPS_KEPT);
+        Ok(())
+    }
+
+    async fn pickups(&self, team: &str) -> Result<Vec<i64>, StoreError> {
+        Ok(self
+            .inner()
+            .pickups
+            .get(team)
+            .map(|pickups| pickups.iter().copied().collect())
+            .unwrap_or_default())
+    }
+
+    async fn append(&self, id: &ConversationId, items: &[HistoryItem]) -> Result<(), StoreError> {
+        let mut inner = self.inner();
+        let history = inner.histories.entry(id.clone()).or_default();
+        history.extend(items.iter().cloned());
+        while history.len() > self.history_limit {
+            history.pop_front();
+        }
+        Ok(())
+    }
+
+    async fn history(&self, id: &ConversationId) -> Result<Vec<HistoryItem>, StoreError> {
+        Ok(self
+            .inner()
+            .histories
+            .get(id)
+            .map(|history| history.iter().cloned().collect())
+            .unwrap_or_default())
+    }
+
+    async fn push_outbox(
+        &self,
+        id: &ConversationId,
+        message: &OutboxMessage,
+    ) -> Result<u64, StoreError> {
+        let mut inner = self.inner();
+        let outbox = inner.outboxes.entry(id.clone()).or_default();
+        let cursor = outbox.len() as u64 + 1;
+        outbox.push(OutboxMessage {
+            cursor,
+            ..message.clone()
+        });
+        Ok(cursor)
+    }
+
+    async fn outbox(
+        &self,
+        id: &ConversationId,
+        after: u64,
+    ) -> Result<Vec<OutboxMessage>, StoreError> {
+        Ok(self
+            .inner()
+            .outboxes
+            .get(id)
+            .map(|outbox| {
+                outbox
+                    .iter()
+                    .filter(|message| message.cursor > after)
+                    .cloned()
+                    .collect()
+            })
+            .unwrap_or_default())
+    }
+
+    async fn add_rating(&self, rating: &StoredRating) -> Result<(), StoreError> {
+        let mut inner = self.inner();
+        inner.ratings.push_front(rating.clone());
+        inner.ratings.truncate(MAX_STORED_RATINGS);
+        Ok(())
+    }
+
+    async fn ratings(&self) -> Result<Vec<StoredRating>, StoreError> {
+        Ok(self.inner().ratings.iter().cloned().collect())
+    }
+
+    async fn publish(&self, event: &Event) -> Result<(), StoreError> {
+        // No subscriber is not an error: nobody is watching right now.
+        let _ = self.events.send(event.clone());
+        Ok(())
+    }
+
+    async fn subscribe(&self) -> Result<broadcast::Receiver<Event>, StoreError> {
+        Ok(self.events.subscribe())
+    }
+
+    async fn take_update_turn(
+        &self,
+        id: &ConversationId,
+        every: std::time::Duration,
+    ) -> Result<bool, StoreError> {
+        let now = now_ms();
+        let mut inner = self.inner();
+        inner.updates.retain(|_, due| *due > now);
+        if inner.updates.contains_key(id) {
+            return Ok(false);
+        }
+        inner
+            .updates
+            .insert(id.clone(), now + every.as_millis() as i64);
+        Ok(true)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn id(user: &str) -> ConversationId {
+        ConversationId::new("web", user).unwrap()
+    }
+
+    #[tokio::test]
+    async fn urgent_cases_come_first_then_the_longest_waiting() {
+        let store = MemoryHandoffStore::new(10);
+        assert_eq!(
+            store
+                .enqueue("t", &id("a"), Priority::Normal, 10)
+                .await
+                .unwrap(),
+            1
+        );
+        assert_eq!(
+            store
+                .enqueue("t", &id("b"), Priority::Normal, 5)
+                .await
+                .unwrap(),
+            1
+        );
+        assert_eq!(
+            store
+                .enqueue("t", &id("c"), Priority::Urgent, 20)
+                .await
+                .unwrap(),
+            1
+        );
+        assert_eq!(
+            store.queue("t").await.unwrap(),
+            vec![id("c"), id("b"), id("a")]
+        );
+        store.dequeue("t", &id("b")).await.unwrap();
+        assert_eq!(store.queue("t").await.unwrap(), vec![id("c"), id("a")]);
+    }
+}

@@ -1,0 +1,220 @@
+//! Human handoff: the queue of escalated conversations per team, agents
+//! claiming, answering and resolving them, the full history agents read,
+//! the web-chat outbox, ratings, and live events for agents' consoles.
+//!
+//! State lives behind [`HandoffStore`], in memory (one process, the
+//! default) or in Redis (`REDIS_URL`), beside the conversations of
+//! `state/`. A conversation's own state changes (claim, resolve) still go
+//! through the conversation's lease, which makes them exclusive across
+//! instances: of two agents claiming at once, exactly one wins.
+
+mod desk;
+mod hours;
+mod memory;
+mod redis;
+mod service;
+mod teams;
+
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
+use tokio::sync::broadcast;
+
+pub use desk::{Desk, TurnStart};
+pub use hours::Opening;
+pub use memory::MemoryHandoffStore;
+pub use redis::RedisHandoffStore;
+pub use service::{AgentService, Delivery, HandoffError, QueueItem, View};
+pub use teams::{Agent, Placement, Teams};
+
+use crate::conversation::{
+    ConversationId, DeliveryFailure, EscalationReason, Priority, Rating, Speaker,
+};
+use crate::dialogue::Button;
+use crate::i18n::Lang;
+use crate::kb::EntryId;
+use crate::state::StoreError;
+
+/// Something that happened in a conversation: a line of the history agents
+/// read, and (some of them) a live event. Each names the team that had the
+/// conversation then.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Record {
+    Escalated {
+        reason: EscalationReason,
+        priority: Priority,
+        team: String,
+        entry_id: Option<EntryId>,
+        language: Option<Lang>,
+    },
+    Message {
+        team: String,
+        speaker: Speaker,
+        text: String,
+        /// Who wrote it, for agents' messages.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        agent: Option<String>,
+        /// Why it did not reach the citizen, when it did not.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        failure: Option<DeliveryFailure>,
+    },
+    Claimed {
+        agent: String,
+        team: String,
+    },
+    Resolved {
+        agent: String,
+        team: String,
+    },
+    Rated {
+        agent: String,
+        team: String,
+        score: u8,
+        /// Set when the citizen added a comment (a second `rated` record).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        comment: Option<String>,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HistoryItem {
+    pub at_ms: i64,
+    #[serde(flatten)]
+    pub record: Record,
+}
+
+/// A live event for the agents of the record's team, on whichever instance
+/// they are connected to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Event {
+    pub conversation_id: ConversationId,
+    #[serde(flatten)]
+    pub item: HistoryItem,
+}
+
+impl Event {
+    pub fn team(&self) -> &str {
+        match &self.item.record {
+            Record::Escalated { team, .. }
+            | Record::Message { team, .. }
+            | Record::Claimed { team, .. }
+            | Record::Resolved { team, .. }
+            | Record::Rated { team, .. } => team,
+        }
+    }
+
+    /// The SSE `event:` name: the record's type.
+    pub fn kind(&self) -> &'static str {
+        match self.item.record {
+            Record::Escalated { .. } => "escalated",
+            Record::Message { .. } => "message",
+            Record::Claimed { .. } => "claimed",
+            Record::Resolved { .. } => "resolved",
+            Record::Rated { .. } => "rated",
+        }
+    }
+}
+
+/// A message an agent (or the bot, on resolve) sent to a web-chat citizen,
+/// for `GET /api/v1/conversations/{id}/messages?after=<cursor>`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutboxMessage {
+    /// Position in the outbox, from 1: the next `after`.
+    #[serde(default)]
+    pub cursor: u64,
+    pub at_ms: i64,
+    pub speaker: Speaker,
+    pub text: String,
+    #[serde(default)]
+    pub buttons: Vec<Button>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoredRating {
+    pub conversation_id: ConversationId,
+    #[serde(flatten)]
+    pub rating: Rating,
+}
+
+/// Ratings kept for the agent API, newest first.
+pub const MAX_STORED_RATINGS: usize = 10_000;
+/// Pickup times (queued to claimed) kept per team for the wait estimate.
+pub const PICKUPS_KEPT: usize = 20;
+
+#[async_trait]
+pub trait HandoffStore: Send + Sync + 'static {
+    /// Puts the conversation in its team's queue (again: its place is
+    /// updated) and returns its position there, from 1.
+    async fn enqueue(
+        &self,
+        team: &str,
+        id: &ConversationId,
+        priority: Priority,
+        since_ms: i64,
+    ) -> Result<usize, StoreError>;
+
+    async fn dequeue(&self, team: &str, id: &ConversationId) -> Result<(), StoreError>;
+
+    /// The team's waiting conversations: urgent first, then longest waiting.
+    async fn queue(&self, team: &str) -> Result<Vec<ConversationId>, StoreError>;
+
+    /// Remembers how long a case waited before an agent claimed it.
+    async fn record_pickup(&self, team: &str, waited_ms: i64) -> Result<(), StoreError>;
+
+    /// The team's latest pickup times, newest first.
+    async fn pickups(&self, team: &str) -> Result<Vec<i64>, StoreError>;
+
+    async fn append(&self, id: &ConversationId, items: &[HistoryItem]) -> Result<(), StoreError>;
+
+    /// The conversation's full history, oldest first.
+    async fn history(&self, id: &ConversationId) -> Result<Vec<HistoryItem>, StoreError>;
+
+    /// Adds a message to a web-chat citizen's outbox; returns its cursor.
+    async fn push_outbox(
+        &self,
+        id: &ConversationId,
+        message: &OutboxMessage,
+    ) -> Result<u64, StoreError>;
+
+    /// The outbox messages after `cursor`, oldest first.
+    async fn outbox(
+        &self,
+        id: &ConversationId,
+        after: u64,
+    ) -> Result<Vec<OutboxMessage>, StoreError>;
+
+    async fn add_rating(&self, rating: &StoredRating) -> Result<(), StoreError>;
+
+    /// Ratings, newest first.
+    async fn ratings(&self) -> Result<Vec<StoredRating>, StoreError>;
+
+    /// Sends an event to every instance's subscribers.
+    async fn publish(&self, event: &Event) -> Result<(), StoreError>;
+
+    /// Events from every instance, from now on.
+    async fn subscribe(&self) -> Result<broadcast::Receiver<Event>, StoreError>;
+
+    /// Whether this caller may send the citizen a waiting update now: true
+    /// for one caller, across instances, per `every`.
+    async fn take_update_turn(
+        &self,
+        id: &ConversationId,
+        every: std::time::Duration,
+    ) -> Result<bool, StoreError>;
+}
+
+/// Queue order as one number: urgent cases before normal ones, then
+/// earliest escalation first. Milliseconds since 1970 stay below 2^53, so
+/// the score is exact in a Redis sorted set's double.
+fn queue_score(priority: Priority, since_ms: i64) -> f64 {
+    const NORMAL_OFFSET: i64 = 1 << 50;
+    let offset = match priority {
+        Priority::Urgent => 0,
+        Priority::Normal => NORMAL_OFFSET,
+    };
+    (offset + since_ms) as f64
+}
+
+/// Events buffered per subscriber; a console that falls further behind
+/// misses events and reloads the queue.
+const EVENT_BUFFER: usize = 1024;

@@ -1,0 +1,295 @@
+//! Handoff state in Redis, beside the conversations of `state/redis.rs`
+//! and over its connection. With that file, the only one that knows Redis
+//! keys; ARCHITECTURE.md lists them.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use async_trait::async_trait;
+use futures_util::StreamExt;
+use tokio::sync::{Mutex, broadcast};
+
+use super::{
+    EVENT_BUFFER, Event, HandoffStore, HistoryItem, MAX_STORED_RATINGS, OutboxMessage,
+    PICKUPS_KEPT, StoredRating, queue_score,
+};
+use crate::conversation::{ConversationId, Priority};
+use crate::state::{RedisStore, StoreError};
+
+pub struct RedisHandoffStore {
+    store: RedisStore,
+    history_limit: usize,
+    ttl_ms: u64,
+    /// This instance's relay of the events channel, started by the first
+    /// subscriber and restarted when its connection dropped.
+    relay: Mutex<Option<Relay>>,
+}
+
+struct Relay {
+    sender: broadcast::Sender<Event>,
+    alive: Arc<AtomicBool>,
+}
+
+fn json(value: &impl serde::Serialize) -> Result<String, StoreError> {
+    serde_json::to_string(value).map_err(|err| StoreError::Corrupt(err.to_string()))
+}
+
+fn parse<T: serde::de::DeserializeOwned>(what: &str, raw: &str) -> Result<T, StoreError> {
+    serde_json::from_str(raw).map_err(|err| StoreError::Corrupt(format!("{what}: {err}")))
+}
+
+impl RedisHandoffStore {
+    pub fn new(store: RedisStore, history_limit: usize, ttl: Duration) -> Self {
+        Self {
+            store,
+            history_limit: history_limit.max(1),
+            ttl_ms: (ttl.as_millis() as u64).max(1),
+            relay: Mutex::new(None),
+        }
+    }
+
+    fn queue_key(&self, team: &str) -> String {
+        self.store.global_key(&format!("team:{team}:queue"))
+    }
+
+    fn pickups_key(&self, team: &str) -> String {
+        self.store.global_key(&format!("team:{team}:pickups"))
+    }
+
+    fn events_channel(&self) -> String {
+        self.store.global_key("events")
+    }
+
+    async fn start_relay(&self) -> Result<Relay, StoreError> {
+        let mut pubsub = self.store.pubsub().await?;
+        pubsub
+            .subscribe(self.events_channel())
+            .await
+            .map_err(|err| StoreError::Unavailable(format!("redis: {err}")))?;
+        let sender = broadcast::channel(EVENT_BUFFER).0;
+        let alive = Arc::new(AtomicBool::new(true));
+        let (relay_sender, relay_alive) = (sender.clone(), alive.clone());
+        tokio::spawn(async move {
+            let mut messages = pubsub.into_on_message();
+            while let Some(message) = messages.next().await {
+                let event = message
+                    .get_payload::<String>()
+                    .map_err(|err| StoreError::Corrupt(err.to_string()))
+                    .and_then(|raw| parse::<Event>("event", &raw));
+                match event {
+                    Ok(event) => {
+                        let _ = relay_sender.send(event);
+                    }
+                    Err(err) => tracing::warn!(error = %err, "an event could not be read"),
+                }
+            }
+            tracing::warn!("the events subscription ended; the next subscriber renews it");
+            relay_alive.store(false, Ordering::Relaxed);
+        });
+        Ok(Relay { sender, alive })
+    }
+}
+
+#[async_trait]
+impl HandoffStore for RedisHandoffStore {
+    async fn enqueue(
+        &self,
+        team: &str,
+        id: &ConversationId,
+        priority: Priority,
+        since_ms: i64,
+    ) -> Result<usize, StoreError> {
+        let key = self.queue_key(team);
+        let (rank,): (Option<usize>,) = self
+            .store
+            .query(
+                ::redis::pipe()
+                    .atomic()
+                    .zadd(&key, id.as_str(), queue_score(priority, since_ms))
+                    .ignore()
+                    .zrank(&key, id.as_str()),
+            )
+            .await?;
+        Ok(rank.unwrap_or_default() + 1)
+    }
+
+    async fn dequeue(&self, team: &str, id: &ConversationId) -> Result<(), StoreError> {
+        self.store
+            .query::<()>(
+                ::redis::pipe()
+                    .zrem(self.queue_key(team), id.as_str())
+                    .ignore(),
+            )
+            .await
+    }
+
+    async fn queue(&self, team: &str) -> Result<Vec<ConversationId>, StoreError> {
+        let (members,): (Vec<String>,) = self
+            .store
+            .query(::redis::pipe().zrange(self.queue_key(team), 0, -1))
+            .await?;
+        members
+            .into_iter()
+            .map(|member| {
+                ConversationId::try_from(member).map_err(|err| StoreError::Corrupt(err.to_string()))
+            })
+            .collect()
+    }
+
+    async fn record_pickup(&self, team: &str, waited_ms: i64) -> Result<(), StoreError> {
+        let key = self.pickups_key(team);
+        self.store
+            .query::<()>(
+                ::redis::pipe()
+                    .atomic()
+                    .lpush(&key, waited_ms)
+                    .ignore()
+                    .ltrim(&key, 0, PICKUPS_KEPT as isize - 1)
+                    .ignore()
+                    .pexpire(&key, self.ttl_ms as i64)
+                    .ignore(),
+            )
+            .await
+    }
+
+    async fn pickups(&self, team: &str) -> Result<Vec<i64>, StoreError> {
+        let (pickups,): (Vec<i64>,) = self
+            .store
+            .query(::redis::pipe().lrange(self.pickups_key(team), 0, -1))
+            .await?;
+        Ok(pickups)
+    }
+
+    async fn append(&self, id: &ConversationId, items: &[HistoryItem]) -> Result<(), StoreError> {
+        if items.is_empty() {
+            return Ok(());
+        }
+        let key = self.store.conversation_key(id, "history");
+        let lines = items.iter().map(json).collect::<Result<Vec<_>, _>>()?;
+        self.store
+            .query::<()>(
+                ::redis::pipe()
+                    .atomic()
+                    .rpush(&key, lines)
+                    .ignore()
+                    .ltrim(&key, -(self.history_limit as isize), -1)
+                    .ignore()
+                    .pexpire(&key, self.ttl_ms as i64)
+                    .ignore(),
+            )
+            .await
+    }
+
+    async fn history(&self, id: &ConversationId) -> Result<Vec<HistoryItem>, StoreError> {
+        let (lines,): (Vec<String>,) = self
+            .store
+            .query(::redis::pipe().lrange(self.store.conversation_key(id, "history"), 0, -1))
+            .await?;
+        lines.iter().map(|line| parse("history", line)).collect()
+    }
+
+    async fn push_outbox(
+        &self,
+        id: &ConversationId,
+        message: &OutboxMessage,
+    ) -> Result<u64, StoreError> {
+        let key = self.store.conversation_key(id, "outbox");
+        // Never trimmed (the TTL bounds it), so a message's cursor is its
+        // position in the list.
+        let (cursor,): (u64,) = self
+            .store
+            .query(
+                ::redis::pipe()
+                    .atomic()
+                    .rpush(&key, json(message)?)
+                    .pexpire(&key, self.ttl_ms as i64)
+                    .ignore(),
+            )
+            .await?;
+        Ok(cursor)
+    }
+
+    async fn outbox(
+        &self,
+        id: &ConversationId,
+        after: u64,
+    ) -> Result<Vec<OutboxMessage>, StoreError> {
+        let start = isize::try_from(after).unwrap_or(isize::MAX);
+        let (lines,): (Vec<String>,) = self
+            .store
+            .query(::redis::pipe().lrange(self.store.conversation_key(id, "outbox"), start, -1))
+            .await?;
+        lines
+            .iter()
+            .zip(after + 1..)
+            .map(|(line, cursor)| {
+                parse::<OutboxMessage>("outbox", line)
+                    .map(|message| OutboxMessage { cursor, ..message })
+            })
+            .collect()
+    }
+
+    async fn add_rating(&self, rating: &StoredRating) -> Result<(), StoreError> {
+        let key = self.store.global_key("ratings");
+        self.store
+            .query::<()>(
+                ::redis::pipe()
+                    .atomic()
+                    .lpush(&key, json(rating)?)
+                    .ignore()
+                    .ltrim(&key, 0, MAX_STORED_RATINGS as isize - 1)
+                    .ignore(),
+            )
+            .await
+    }
+
+    async fn ratings(&self) -> Result<Vec<StoredRating>, StoreError> {
+        let (lines,): (Vec<String>,) = self
+            .store
+            .query(::redis::pipe().lrange(self.store.global_key("ratings"), 0, -1))
+            .await?;
+        lines.iter().map(|line| parse("rating", line)).collect()
+    }
+
+    async fn publish(&self, event: &Event) -> Result<(), StoreError> {
+        self.store
+            .query::<()>(
+                ::redis::pipe()
+                    .publish(self.events_channel(), json(event)?)
+                    .ignore(),
+            )
+            .await
+    }
+
+    async fn take_update_turn(
+        &self,
+        id: &ConversationId,
+        every: Duration,
+    ) -> Result<bool, StoreError> {
+        let (taken,): (Option<String>,) = self
+            .store
+            .query(
+                ::redis::pipe()
+                    .cmd("SET")
+                    .arg(self.store.conversation_key(id, "waiting-update"))
+                    .arg(1)
+                    .arg("NX")
+                    .arg("PX")
+                    .arg((every.as_millis() as u64).max(1)),
+            )
+            .await?;
+        Ok(taken.is_some())
+    }
+
+    async fn subscribe(&self) -> Result<broadcast::Receiver<Event>, StoreError> {
+        let mut relay = self.relay.lock().await;
+        if let Some(running) = relay.as_ref().filter(|r| r.alive.load(Ordering::Relaxed)) {
+            return Ok(running.sender.subscribe());
+        }
+        let started = self.start_relay().await?;
+        let receiver = started.sender.subscribe();
+        *relay = Some(started);
+        Ok(receiver)
+    }
+}

@@ -1,0 +1,265 @@
+//! Teams and agents from configuration: who may use the agent API, which
+//! team takes a knowledge-base category, which teams an agent serves.
+
+use std::collections::BTreeSet;
+
+use jiff::Timestamp;
+use subtle::ConstantTimeEq;
+
+use super::hours::{Hours, Opening};
+use crate::configuration::HandoffSettings;
+use crate::conversation::Priority;
+
+/// An authenticated agent and the teams they serve.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Agent {
+    pub name: String,
+    pub teams: BTreeSet<String>,
+}
+
+impl Agent {
+    pub fn serves(&self, team: &str) -> bool {
+        self.teams.contains(team)
+    }
+}
+
+pub struct Teams {
+    default_team: String,
+    /// (category, team), in configuration order.
+    routes: Vec<(String, String)>,
+    /// (agent, token) as configured.
+    tokens: Vec<(String, Vec<u8>)>,
+    memberships: Vec<(String, String)>,
+    /// Teams with opening hours; the others are always open.
+    hours: Vec<(String, Hours)>,
+    on_call: Option<String>,
+}
+
+/// Where an escalated case goes, and whether its team is there now.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Placement {
+    pub team: String,
+    /// Set when the team is closed: when it opens again.
+    pub closed_until: Option<Opening>,
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("handoff settings: {0}")]
+pub struct TeamsError(String);
+
+impl Teams {
+    pub fn from_settings(settings: &HandoffSettings) -> Result<Self, TeamsError> {
+        if settings.default_team.trim().is_empty() {
+            return Err(TeamsError("default_team must not be empty".to_owned()));
+        }
+        let mut names = BTreeSet::new();
+        let mut routes = Vec::new();
+        let mut memberships = Vec::new();
+        let mut hours = Vec::new();
+        for team in &settings.teams {
+            if !names.insert(team.name.as_str()) {
+                return Err(TeamsError(format!("team {:?} is listed twice", team.name)));
+            }
+            for category in &team.categories {
+                if let Some((_, other)) = routes.iter().find(|(known, _)| known == category) {
+                    return Err(TeamsError(format!(
+                        "category {category:?} is routed to both {other:?} and {:?}",
+                        team.name
+                    )));
+                }
+                routes.push((category.clone(), team.name.clone()));
+            }
+            for agent in &team.agents {
+                memberships.push((agent.clone(), team.name.clone()));
+            }
+            if !team.hours.is_empty() {
+                let zone = team.time_zone.as_deref().unwrap_or(&settings.time_zone);
+                let team_hours = Hours::parse(zone, &team.hours)
+                    .map_err(|reason| TeamsError(format!("team {:?}: {reason}", team.name)))?;
+                hours.push((team.name.clone(), team_hours));
+            }
+        }
+        let tokens = settings
+            .agent_tokens
+            .iter()
+            .map(|(name, token)| (name.to_owned(), token.expose().as_bytes().to_vec()))
+            .collect::<Vec<_>>();
+        for (agent, team) in &memberships {
+            if !tokens.iter().any(|(name, _)| name == agent) {
+                tracing::warn!(agent, team, "a team lists an agent without a token");
+            }
+        }
+        Ok(Self {
+            default_team: settings.default_team.clone(),
+            routes,
+            tokens,
+            memberships,
+            hours,
+            on_call: settings.on_call_team.clone(),
+        })
+    }
+
+    /// Every team cases can be queued for.
+    pub fn names(&self) -> BTreeSet<&str> {
+        let mut names: BTreeSet<&str> = self.routes.iter().map(|(_, team)| team.as_str()).collect();
+        names.extend(self.memberships.iter().map(|(_, team)| team.as_str()));
+        names.insert(&self.default_team);
+        names.extend(self.on_call.as_deref());
+        names
+    }
+
+    /// When `team` opens again, if it is closed at `now`.
+    pub fn closed_until(&self, team: &str, now: Timestamp) -> Option<Opening> {
+        self.hours
+            .iter()
+            .find(|(name, _)| name == team)
+            .and_then(|(_, hours)| hours.closed_until(now))
+    }
+
+    /// The team for a case of `category` at `now`: its own, or the on-call
+    /// team for an urgent case while its own is closed.
+    pub fn place(&self, category: Option<&str>, priority: Priority, now: Timestamp) -> Placement {
+        let team = self.route(category);
+        let closed_until = self.closed_until(team, now);
+        match (&self.on_call, closed_until) {
+            (Some(on_call), Some(_)) if priority == Priority::Urgent => Placement {
+                team: on_call.clone(),
+                closed_until: None,
+            },
+            _ => Placement {
+                team: team.to_owned(),
+                closed_until,
+            },
+        }
+    }
+
+    /// The team that takes cases of `category`.
+    pub fn route(&self, category: Option<&str>) -> &str {
+        category
+            .and_then(|category| {
+                self.routes
+                    .iter()
+                    .find(|(known, _)| known == category)
+                    .map(|(_, team)| team.as_str())
+            })
+            .unwrap_or(&self.default_team)
+    }
+
+    /// The agent holding `token`. Every configured token is compared, in
+    /// constant time, so timing tells nothing about which one nearly
+    /// matched.
+    pub fn authenticate(&self, token: &str) -> Option<Agent> {
+        let mut found = None;
+        for (name, expected) in &self.tokens {
+            if bool::from(expected.as_slice().ct_eq(token.as_bytes())) {
+                found = Some(name);
+            }
+        }
+        found.map(|name| self.agent(name))
+    }
+
+    fn agent(&self, name: &str) -> Agent {
+        let mut teams: BTreeSet<String> = self
+            .memberships
+            .iter()
+            .filter(|(agent, _)| agent == name)
+            .map(|(_, team)| team.clone())
+            .collect();
+        // An agent no team lists serves the default team.
+        if teams.is_empty() {
+            teams.insert(self.default_team.clone());
+        }
+        Agent {
+            name: name.to_owned(),
+            teams,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::configuration::{AgentTokens, TeamSettings};
+
+    fn settings(teams: Vec<TeamSettings>) -> HandoffSettings {
+        HandoffSettings {
+            default_team: "general".to_owned(),
+            teams,
+            history_limit: 10,
+            history_ttl_secs: 60,
+            time_zone: "UTC".to_owned(),
+            on_call_team: Some("on-call".to_owned()),
+            unclaimed_update_secs: 0,
+            agent_tokens: AgentTokens::parse("sara:tok-sara,omar:tok-omar").unwrap(),
+        }
+    }
+
+    fn team(name: &str, categories: &[&str], agents: &[&str]) -> TeamSettings {
+        TeamSettings {
+            name: name.to_owned(),
+            categories: categories.iter().map(|c| c.to_string()).collect(),
+            agents: agents.iter().map(|a| a.to_string()).collect(),
+            hours: Default::default(),
+            time_zone: None,
+        }
+    }
+
+    #[test]
+    fn urgent_cases_go_on_call_while_their_team_is_closed() {
+        let mut utilities = team("utilities", &["utilities"], &["sara"]);
+        utilities.hours = [("sun".to_owned(), "08:00-16:00".to_owned())].into();
+        let teams = Teams::from_settings(&settings(vec![utilities])).unwrap();
+        // Sunday 2026-11-22, 10:00 and 20:00 UTC.
+        let open: Timestamp = "2026-11-22T10:00:00Z".parse().unwrap();
+        let closed: Timestamp = "2026-11-22T20:00:00Z".parse().unwrap();
+        let place = |priority, now| teams.place(Some("utilities"), priority, now);
+        assert_eq!(place(Priority::Urgent, open).team, "utilities");
+        assert_eq!(place(Priority::Urgent, closed).team, "on-call");
+        let normal = place(Priority::Normal, closed);
+        assert_eq!(normal.team, "utilities");
+        assert_eq!(normal.closed_until.unwrap().day, "sun");
+    }
+
+    #[test]
+    fn categories_route_to_their_team_and_the_rest_to_the_default() {
+        let teams = Teams::from_settings(&settings(vec![team(
+            "utilities",
+            &["utilities"],
+            &["sara"],
+        )]))
+        .unwrap();
+        assert_eq!(teams.route(Some("utilities")), "utilities");
+        assert_eq!(teams.route(Some("traffic")), "general");
+        assert_eq!(teams.route(None), "general");
+    }
+
+    #[test]
+    fn tokens_identify_agents_and_their_teams() {
+        let teams = Teams::from_settings(&settings(vec![team(
+            "utilities",
+            &["utilities"],
+            &["sara"],
+        )]))
+        .unwrap();
+        let sara = teams.authenticate("tok-sara").unwrap();
+        assert!(sara.serves("utilities") && !sara.serves("general"));
+        let omar = teams.authenticate("tok-omar").unwrap();
+        assert!(
+            omar.serves("general"),
+            "unlisted agents serve the default team"
+        );
+        assert_eq!(teams.authenticate("tok-sar"), None);
+        assert_eq!(teams.authenticate(""), None);
+    }
+
+    #[test]
+    fn a_category_routed_twice_is_refused() {
+        let err = Teams::from_settings(&settings(vec![
+            team("a", &["utilities"], &[]),
+            team("b", &["utilities"], &[]),
+        ]))
+        .err()
+        .unwrap();
+        assert!(err.to_string().contains("utilities"), "{err}");
+    }
+}

@@ -1,0 +1,157 @@
+//! The agent API, `/api/v1/agent/...`, for the agents' console: every call
+//! needs `Authorization: Bearer <token>` (`KHIDMA_AGENT_TOKENS`).
+
+use std::convert::Infallible;
+use std::time::Duration;
+
+use actix_web::http::header::{AUTHORIZATION, CACHE_CONTROL};
+use actix_web::{HttpRequest, HttpResponse, web};
+use serde::Deserialize;
+use serde_json::json;
+use tokio::sync::broadcast::error::RecvError;
+
+use super::messages::MAX_TEXT_CHARS;
+use crate::conversation::ConversationId;
+use crate::error::ApiError;
+use crate::handoff::{Agent, AgentService};
+
+/// A comment line this often keeps proxies from closing an idle stream.
+const KEEP_ALIVE: Duration = Duration::from_secs(15);
+
+fn authenticate(request: &HttpRequest, agents: &AgentService) -> Result<Agent, ApiError> {
+    let token = request
+        .headers()
+        .get(AUTHORIZATION)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.strip_prefix("Bearer "))
+        .ok_or_else(|| ApiError::Unauthorized("send Authorization: Bearer <agent token>".into()))?;
+    agents
+        .desk()
+        .teams()
+        .authenticate(token.trim())
+        .ok_or_else(|| ApiError::Unauthorized("the agent token is not valid".into()))
+}
+
+fn conversation_id(raw: &str) -> Result<ConversationId, ApiError> {
+    ConversationId::try_from(raw.to_owned())
+        .map_err(|reason| ApiError::NotFound(format!("no conversation {raw:?}: {reason}")))
+}
+
+pub async fn queue(
+    request: HttpRequest,
+    agents: web::Data<AgentService>,
+) -> Result<HttpResponse, ApiError> {
+    let agent = authenticate(&request, &agents)?;
+    let queue = agents.queue(&agent).await?;
+    Ok(HttpResponse::Ok().json(json!({ "conversations": queue })))
+}
+
+pub async fn conversation(
+    request: HttpRequest,
+    id: web::Path<String>,
+    agents: web::Data<AgentService>,
+) -> Result<HttpResponse, ApiError> {
+    let agent = authenticate(&request, &agents)?;
+    let view = agents.view(&agent, &conversation_id(&id)?).await?;
+    Ok(HttpResponse::Ok().json(view))
+}
+
+pub async fn claim(
+    request: HttpRequest,
+    id: web::Path<String>,
+    agents: web::Data<AgentService>,
+) -> Result<HttpResponse, ApiError> {
+    let agent = authenticate(&request, &agents)?;
+    let handoff = agents.claim(&agent, &conversation_id(&id)?).await?;
+    Ok(HttpResponse::Ok().json(json!({ "handoff": handoff })))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AgentMessage {
+    text: String,
+}
+
+pub async fn send(
+    request: HttpRequest,
+    id: web::Path<String>,
+    body: web::Json<AgentMessage>,
+    agents: web::Data<AgentService>,
+) -> Result<HttpResponse, ApiError> {
+    let agent = authenticate(&request, &agents)?;
+    let text = body.into_inner().text;
+    if text.trim().is_empty() {
+        return Err(ApiError::bad_request(
+            "empty_text",
+            "text must not be empty",
+        ));
+    }
+    let length = text.chars().count();
+    if length > MAX_TEXT_CHARS {
+        return Err(ApiError::bad_request(
+            "text_too_long",
+            format!("text is {length} characters; the limit is {MAX_TEXT_CHARS}"),
+        ));
+    }
+    let delivery = agents.send(&agent, &conversation_id(&id)?, &text).await?;
+    Ok(HttpResponse::Ok().json(delivery))
+}
+
+pub async fn resolve(
+    request: HttpRequest,
+    id: web::Path<String>,
+    agents: web::Data<AgentService>,
+) -> Result<HttpResponse, ApiError> {
+    let agent = authenticate(&request, &agents)?;
+    let delivery = agents.resolve(&agent, &conversation_id(&id)?).await?;
+    Ok(HttpResponse::Ok().json(delivery))
+}
+
+pub async fn ratings(
+    request: HttpRequest,
+    agents: web::Data<AgentService>,
+) -> Result<HttpResponse, ApiError> {
+    let agent = authenticate(&request, &agents)?;
+    let ratings = agents.ratings(&agent).await?;
+    Ok(HttpResponse::Ok().json(json!({ "ratings": ratings })))
+}
+
+/// Server-sent events for the agent's teams, from every instance. The
+/// first line is a comment, sent at once: the subscription is live.
+pub async fn events(
+    request: HttpRequest,
+    agents: web::Data<AgentService>,
+) -> Result<HttpResponse, ApiError> {
+    let agent = authenticate(&request, &agents)?;
+    let receiver = agents.desk().store().subscribe().await?;
+    let keep_alive = tokio::time::interval(KEEP_ALIVE);
+    let stream = futures_util::stream::unfold(
+        (receiver, keep_alive, agent),
+        |(mut receiver, mut keep_alive, agent)| async move {
+            let chunk = loop {
+                tokio::select! {
+                    event = receiver.recv() => match event {
+                        Ok(event) if agent.serves(event.team()) => {
+                            match serde_json::to_string(&event) {
+                                Ok(data) => break format!("event: {}\ndata: {data}\n\n", event.kind()),
+                                Err(err) => tracing::error!(error = %err, "an event could not be written"),
+                            }
+                        }
+                        Ok(_) => {}
+                        Err(RecvError::Lagged(missed)) => break format!(": {missed} events missed; reload the queue\n\n"),
+                        Err(RecvError::Closed) => return None,
+                    },
+                    _ = keep_alive.tick() => break ": keep-alive\n\n".to_owned(),
+                }
+            };
+            Some((
+                Ok::<_, Infallible>(web::Bytes::from(chunk)),
+                (receiver, keep_alive, agent),
+            ))
+        },
+    );
+    Ok(HttpResponse::Ok()
+        .content_type("text/event-stream")
+        .insert_header((CACHE_CONTROL, "no-cache"))
+        .streaming(stream))
+}
