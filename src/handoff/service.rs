@@ -99,29 +99,41 @@ impl AgentService {
         let mut items = Vec::new();
         for team in &agent.teams {
             let queued = self.desk.store().queue(team).await?;
-            for (position, id) in queued.into_iter().enumerate() {
-                let Some(conversation) = self.conversations.get(&id).await? else {
+            let mut position = 0;
+            for id in queued {
+                let waiting =
+                    self.conversations
+                        .get(&id)
+                        .await?
+                        .and_then(|conversation| match conversation.handoff {
+                            Handoff::Waiting {
+                                reason,
+                                priority,
+                                entry_id,
+                                since_ms,
+                                ..
+                            } => {
+                                Some((conversation.language, reason, priority, entry_id, since_ms))
+                            }
+                            _ => None,
+                        });
+                let Some((language, reason, priority, entry_id, since_ms)) = waiting else {
+                    // Expired, or no longer waiting: it must neither show
+                    // nor push the citizens behind it down the line.
+                    self.desk.store().dequeue(team, &id).await?;
                     continue;
                 };
-                if let Handoff::Waiting {
-                    reason,
+                position += 1;
+                items.push(QueueItem {
+                    conversation_id: id,
+                    team: team.clone(),
+                    position,
                     priority,
+                    reason,
                     entry_id,
+                    language,
                     since_ms,
-                    ..
-                } = conversation.handoff
-                {
-                    items.push(QueueItem {
-                        conversation_id: id,
-                        team: team.clone(),
-                        position: position + 1,
-                        priority,
-                        reason,
-                        entry_id,
-                        language: conversation.language,
-                        since_ms,
-                    });
-                }
+                });
             }
         }
         // Across the agent's teams too: urgent first, then longest waiting.

@@ -294,3 +294,38 @@ async fn after_hours_urgent_cases_go_on_call_and_others_hear_when_agents_are_bac
     let routine_updates = outbox(&app, &format!("web:{routine}"), 0).await;
     assert_eq!(routine_updates["messages"], json!([]));
 }
+
+#[tokio::test]
+async fn a_conversation_no_longer_waiting_leaves_the_queue_and_its_place() {
+    let (app, store) = spawn_app_with(with_agents);
+    let omar = AgentClient {
+        app: &app,
+        token: "tok-omar",
+    };
+    let (first, second) = (user("stale-first"), user("stale-second"));
+    for citizen in [&first, &second] {
+        let asked = app
+            .say_with(json!({"user_id": citizen, "text": "I want to speak to a human please", "language": "en"}))
+            .await;
+        assert_eq!(asked["action"], "escalate");
+    }
+    let position_of = |queue: &[Value], citizen: &str| {
+        queue
+            .iter()
+            .find(|item| item["conversation_id"] == format!("web:{citizen}").as_str())
+            .map(|item| item["position"].as_u64().unwrap())
+    };
+    let queue = omar.queue().await;
+    assert_eq!(position_of(&queue, &second), Some(2), "{queue:?}");
+
+    // The first conversation leaves the waiting state behind the queue's back
+    // (as when a claim's queue update was lost to a store blip).
+    let id = khidma::conversation::ConversationId::new("web", &first).unwrap();
+    let mut lease = store.acquire(&id).await.unwrap();
+    lease.conversation.handoff = khidma::conversation::Handoff::Bot;
+    store.commit(lease).await.unwrap();
+
+    let queue = omar.queue().await;
+    assert_eq!(position_of(&queue, &first), None, "{queue:?}");
+    assert_eq!(position_of(&queue, &second), Some(1), "{queue:?}");
+}
