@@ -203,6 +203,8 @@ impl AgentService {
                 entry_id,
                 since_ms,
                 acknowledged,
+                area,
+                incident_id,
                 ..
             } => {
                 let claimed = Handoff::WithAgent {
@@ -213,6 +215,8 @@ impl AgentService {
                     entry_id,
                     since_ms,
                     acknowledged,
+                    area,
+                    incident_id,
                 };
                 lease.conversation.handoff = claimed.clone();
                 self.conversations.commit(lease).await?;

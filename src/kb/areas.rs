@@ -22,6 +22,7 @@ const ARABIC_PROCLITICS: [char; 4] = ['و', 'ب', 'ل', 'ف'];
 
 /// A point a citizen shared, in degrees.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct GeoPoint {
     pub latitude: f64,
     pub longitude: f64,
@@ -172,7 +173,11 @@ pub fn read(dir: &Path, issues: &mut Vec<KbIssue>) -> Vec<AreaSource> {
             (None, None, None) => None,
             (Some(latitude), Some(longitude), Some(radius)) => {
                 if !(-90.0..=90.0).contains(latitude.get_ref()) {
-                    report.error(latitude.span(), "area.latitude", "must be between -90 and 90");
+                    report.error(
+                        latitude.span(),
+                        "area.latitude",
+                        "must be between -90 and 90",
+                    );
                     valid = false;
                 }
                 if !(-180.0..=180.0).contains(longitude.get_ref()) {
@@ -301,7 +306,13 @@ mod tests {
     use super::*;
     use crate::kb::RetrievalOptions;
 
-    fn area(id: &str, ar: &str, en: &str, names: &[&str], circle: Option<(f64, f64, f64)>) -> AreaSource {
+    fn area(
+        id: &str,
+        ar: &str,
+        en: &str,
+        names: &[&str],
+        circle: Option<(f64, f64, f64)>,
+    ) -> AreaSource {
         AreaSource {
             area: Area {
                 id: id.to_owned(),
@@ -329,7 +340,13 @@ mod tests {
         let analyzer = Analyzer::new(RetrievalOptions::default());
         let areas = Areas::compile(
             vec![
-                area("al-nuzha", "النزهة", "Al Nuzha", &["nuzha"], Some((24.75, 46.71, 3.0))),
+                area(
+                    "al-nuzha",
+                    "النزهة",
+                    "Al Nuzha",
+                    &["nuzha"],
+                    Some((24.75, 46.71, 3.0)),
+                ),
                 area(
                     "al-nuzha-north",
                     "شمال النزهة",
@@ -337,7 +354,13 @@ mod tests {
                     &["nuzha north"],
                     Some((24.80, 46.71, 3.0)),
                 ),
-                area("al-rawda", "الروضة", "Al Rawda", &[], Some((24.76, 46.73, 3.0))),
+                area(
+                    "al-rawda",
+                    "الروضة",
+                    "Al Rawda",
+                    &[],
+                    Some((24.76, 46.73, 3.0)),
+                ),
             ],
             &analyzer,
         );
@@ -350,9 +373,18 @@ mod tests {
         let id = |text: &str| areas.named_in(&analyzer, text).map(|area| area.id.clone());
         assert_eq!(id("الماء مقطوع في النزهه").as_deref(), Some("al-nuzha"));
         assert_eq!(id("ما فيه ماء بالنزهة").as_deref(), Some("al-nuzha"));
-        assert_eq!(id("no water in AL NUZHA since morning").as_deref(), Some("al-nuzha"));
-        assert_eq!(id("no water in nuzha north").as_deref(), Some("al-nuzha-north"));
-        assert_eq!(id("الماء مقطوع في شمال النزهة").as_deref(), Some("al-nuzha-north"));
+        assert_eq!(
+            id("no water in AL NUZHA since morning").as_deref(),
+            Some("al-nuzha")
+        );
+        assert_eq!(
+            id("no water in nuzha north").as_deref(),
+            Some("al-nuzha-north")
+        );
+        assert_eq!(
+            id("الماء مقطوع في شمال النزهة").as_deref(),
+            Some("al-nuzha-north")
+        );
         assert_eq!(id("no water in nuzhat").as_deref(), None);
         assert_eq!(id("no water at all"), None);
     }

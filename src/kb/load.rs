@@ -11,8 +11,8 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use toml::Spanned;
 
-use super::entry::{Entry, EntryId, Escalation, LocalizedEntry, is_kebab_case};
 use super::areas::{self, AreaSource};
+use super::entry::{Entry, EntryId, Escalation, LocalizedEntry, is_kebab_case};
 use super::lexicon::{self, LexiconSource};
 
 /// Button and list-row titles are cut beyond this on WhatsApp.

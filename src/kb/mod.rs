@@ -2,8 +2,8 @@
 //! indexed for retrieval. Nothing outside this module knows about tantivy.
 
 pub mod analysis;
-mod areas;
 pub mod arabizi;
+mod areas;
 mod entry;
 mod index;
 mod lexicon;
