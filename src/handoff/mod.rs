@@ -20,7 +20,7 @@ use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 use tokio::sync::broadcast;
 
-pub use desk::{Desk, TurnStart};
+pub use desk::{Desk, EntryTitle, TurnStart};
 pub use hours::Opening;
 pub use incidents::{
     Incident, IncidentChange, IncidentEvent, IncidentKey, IncidentStatus, IncidentUpdate,
@@ -28,7 +28,10 @@ pub use incidents::{
 };
 pub use memory::MemoryHandoffStore;
 pub use redis::RedisHandoffStore;
-pub use service::{AgentService, Delivery, HandoffError, QueueItem, View};
+pub use service::{
+    AgentService, Broadcast, Delivery, HandoffError, IncidentMember, IncidentView, MemberDelivery,
+    QueueItem, View,
+};
 pub use teams::{Agent, Placement, Teams};
 
 use crate::conversation::{
