@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use toml::Spanned;
 
+use super::areas::{self, AreaSource};
 use super::entry::{Entry, EntryId, Escalation, LocalizedEntry, is_kebab_case};
 use super::lexicon::{self, LexiconSource};
 
@@ -56,6 +57,7 @@ impl fmt::Display for KbIssue {
 pub struct Loaded {
     pub entries: Vec<Entry>,
     pub lexicon: LexiconSource,
+    pub areas: Vec<AreaSource>,
     pub warnings: Vec<KbIssue>,
 }
 
@@ -158,7 +160,9 @@ fn key_at(source: &str, offset: usize) -> String {
     let lines = source[..current_line_end].lines().rev();
     for line in lines {
         let trimmed = line.trim_start();
+        // `[table]` or `[[array of tables]]`
         if let Some(header) = trimmed.strip_prefix('[') {
+            let header = header.trim_start_matches('[');
             table = header.split(']').next().map(|t| t.trim().to_owned());
             break;
         }
@@ -465,6 +469,7 @@ pub fn load_dir(dir: &Path) -> Result<Loaded, LoadFailed> {
     }
 
     let lexicon = lexicon::read(dir, &mut issues);
+    let areas = areas::read(dir, &mut issues);
     check_escalation_rules(&lexicon, &parsed, &existing_ids, &mut issues);
 
     let (errors, warnings): (Vec<_>, Vec<_>) = issues
@@ -499,6 +504,7 @@ pub fn load_dir(dir: &Path) -> Result<Loaded, LoadFailed> {
     Ok(Loaded {
         entries,
         lexicon,
+        areas,
         warnings,
     })
 }
