@@ -5,7 +5,7 @@
 
 mod lang;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::Path;
 
@@ -128,6 +128,8 @@ pub struct I18nError {
 pub struct Localizer {
     arabic: FluentBundle<FluentResource>,
     english: FluentBundle<FluentResource>,
+    /// Every message id (the same in both languages, by `load`'s check).
+    ids: BTreeSet<String>,
 }
 
 fn load_bundle(
@@ -207,7 +209,11 @@ impl Localizer {
             }
         }
         if problems.is_empty() {
-            Ok(Self { arabic, english })
+            Ok(Self {
+                arabic,
+                english,
+                ids: arabic_ids,
+            })
         } else {
             Err(I18nError { problems })
         }
@@ -251,6 +257,25 @@ impl Localizer {
     pub fn topic(&self, lang: Lang, category: &str) -> String {
         self.format(lang, &format!("{TOPIC_PREFIX}{category}"), None)
             .unwrap_or_else(|| category.replace('-', " "))
+    }
+
+    /// Every message whose id starts with `prefix`, formatted without
+    /// arguments: a variable shows as `{$name}`, for a client (the agents'
+    /// console) to fill in.
+    pub fn messages_with_prefix(&self, lang: Lang, prefix: &str) -> BTreeMap<String, String> {
+        let bundle = self.bundle(lang);
+        self.ids
+            .iter()
+            .filter(|id| id.starts_with(prefix))
+            .filter_map(|id| {
+                let pattern = bundle.get_message(id)?.value()?;
+                // Missing arguments are expected here; they come out as
+                // `{$name}`.
+                let mut errors = Vec::new();
+                let text = bundle.format_pattern(pattern, None, &mut errors);
+                Some((id.clone(), text.into_owned()))
+            })
+            .collect()
     }
 }
 
