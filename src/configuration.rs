@@ -167,6 +167,10 @@ pub struct HandoffSettings {
     /// A citizen nobody has picked up for this long gets an update, and
     /// again after each further period; 0 turns updates off.
     pub unclaimed_update_secs: u64,
+    /// Urgent reports of the same entry (and area) that arrive within this
+    /// many seconds of an open incident's last report or status update
+    /// join it, so agents see one incident rather than many cases.
+    pub incident_window_secs: u64,
     /// `KHIDMA_AGENT_TOKENS`, from the environment only.
     #[serde(skip)]
     pub agent_tokens: AgentTokens,
@@ -175,6 +179,10 @@ pub struct HandoffSettings {
 impl HandoffSettings {
     pub fn history_ttl(&self) -> Duration {
         Duration::from_secs(self.history_ttl_secs)
+    }
+
+    pub fn incident_window(&self) -> Duration {
+        Duration::from_secs(self.incident_window_secs)
     }
 
     pub fn unclaimed_update(&self) -> Option<Duration> {
@@ -352,6 +360,7 @@ history_limit = 5000
 history_ttl_secs = 2592000
 time_zone = "UTC"
 unclaimed_update_secs = 300
+incident_window_secs = 1800
 "#;
 
 /// Short environment names from the public contract, and the keys they set.

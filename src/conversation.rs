@@ -8,7 +8,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use serde::{Deserialize, Serialize};
 
 use crate::i18n::Lang;
-use crate::kb::EntryId;
+use crate::kb::{Area, EntryId};
 
 /// Turns kept with the conversation for context; the bot needs few, and
 /// agents get the full history from the transcript.
@@ -139,6 +139,12 @@ pub enum Handoff {
         /// go to the on-call team rather than its category's).
         #[serde(default)]
         team: Option<String>,
+        /// The district the citizen named or shared, when they did.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        area: Option<Area>,
+        /// The outage incident the report was grouped into.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        incident_id: Option<String>,
     },
     /// An agent claimed it: citizen messages go to them, the bot is silent.
     WithAgent {
@@ -150,12 +156,32 @@ pub enum Handoff {
         /// When the case was escalated (not when it was claimed).
         since_ms: i64,
         acknowledged: bool,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        area: Option<Area>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        incident_id: Option<String>,
     },
 }
 
 impl Handoff {
     pub fn is_with_humans(&self) -> bool {
         !matches!(self, Handoff::Bot)
+    }
+
+    pub fn incident_id(&self) -> Option<&str> {
+        match self {
+            Handoff::Bot => None,
+            Handoff::Waiting { incident_id, .. } | Handoff::WithAgent { incident_id, .. } => {
+                incident_id.as_deref()
+            }
+        }
+    }
+
+    pub fn area(&self) -> Option<&Area> {
+        match self {
+            Handoff::Bot => None,
+            Handoff::Waiting { area, .. } | Handoff::WithAgent { area, .. } => area.as_ref(),
+        }
     }
 }
 
@@ -259,6 +285,10 @@ pub struct Conversation {
     /// The citizen pressed "add a comment": their next message is it.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub awaiting_comment: bool,
+    /// The area of the last location the citizen shared: an outage they
+    /// report afterwards is grouped there.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shared_area: Option<Area>,
     pub created_at_ms: i64,
     pub updated_at_ms: i64,
 }
@@ -278,6 +308,7 @@ impl Conversation {
             rating_request: None,
             ratings: VecDeque::new(),
             awaiting_comment: false,
+            shared_area: None,
             created_at_ms: now,
             updated_at_ms: now,
         }

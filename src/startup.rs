@@ -32,8 +32,15 @@ pub fn build_bot(settings: &Settings) -> anyhow::Result<Bot> {
     );
     let (store, handoff_store) = build_stores(settings)?;
     let teams = Teams::from_settings(&settings.handoff)?;
-    let desk = Desk::new(handoff_store, teams, localizer.clone());
-    Ok(Bot::new(KbHandle::new(kb), store, localizer).with_desk(Arc::new(desk)))
+    let kb = KbHandle::new(kb);
+    let desk = Desk::new(
+        handoff_store,
+        teams,
+        localizer.clone(),
+        kb.clone(),
+        settings.handoff.incident_window(),
+    );
+    Ok(Bot::new(kb, store, localizer).with_desk(Arc::new(desk)))
 }
 
 /// Redis when `REDIS_URL` is set, this process's memory otherwise: the

@@ -71,3 +71,25 @@ handoff-still-waiting = Thank you for waiting, we haven't forgotten you. You are
 button-comment = Add a comment
 comment-prompt = Please write your comment in one message; our team will read it.
 comment-thanks = Thank you, we've passed your comment to the team. Is there anything else I can help you with?
+
+# Outage incidents: many citizens reporting one problem. $title is the
+# problem (the knowledge-base entry's title), $area the district when
+# $has_area is "yes".
+# Instead of the place in line, for a report of a problem already known;
+# $count is how many have reported it, this citizen included.
+incident-known = Thank you for letting us know. We're already aware of this problem ({ $title }{ $has_area ->
+        [yes] {", "}{ $area }
+       *[no] {""}
+    }) and our team is working on it. { $count } people, including you, have reported it, so there's no need to explain it again.
+# What was last said about the incident; $time is HH:MM.
+incident-latest-update = Our latest update, at { $time }: { $text }
+incident-no-update-yet = There's no news to share yet, but we'll send you every update right here, so you won't need to ask again.
+# Heads an agent's status update; their words follow on the next line.
+incident-update-heading = Update on “{ $title }”{ $has_area ->
+        [yes] {" "}in { $area }
+       *[no] {""}
+    }:
+incident-resolved = Good news: the problem “{ $title }”{ $has_area ->
+        [yes] {" "}in { $area }
+       *[no] {""}
+    } has been fixed. Thank you for your patience. If it isn't fixed for you, write to us here and we'll look into it straight away.

@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 
 use super::markup::{Markup, bubbles, shorten};
 use super::outbound::{Outbound, SendError};
-use super::{Channel, ChannelError, Event, InboundMessage, api_base, meta, required};
+use super::{Channel, ChannelError, Event, InboundMessage, api_base, geo_point, meta, required};
 use crate::configuration::{ChannelEnv, Secret};
 use crate::dialogue::{Attachment, Incoming, Reply};
 
@@ -163,6 +163,8 @@ struct QuickReply {
 struct AttachmentBody {
     #[serde(rename = "type")]
     kind: String,
+    #[serde(default)]
+    payload: Option<Value>,
 }
 
 #[derive(Deserialize)]
@@ -214,6 +216,10 @@ fn parse(body: &[u8]) -> Result<Vec<Event>, ChannelError> {
                     attachment: Some(
                         found.map_or(Attachment::Other, |body| attachment(&body.kind)),
                     ),
+                    location: found.and_then(|body| {
+                        let coordinates = body.payload.as_ref()?.get("coordinates");
+                        geo_point(coordinates, "lat", "long")
+                    }),
                     ..Incoming::default()
                 },
             };
@@ -265,5 +271,23 @@ mod tests {
         assert_eq!(message.message_id, "m_2");
         assert_eq!(message.incoming.attachment, Some(Attachment::Image));
         assert!(parse(br#"{"object":"whatsapp_business_account","entry":[]}"#).is_err());
+    }
+
+    #[test]
+    fn a_shared_location_carries_its_coordinates() {
+        let body = br#"{"object":"page","entry":[{"id":"3","time":1,"messaging":[
+            {"sender":{"id":"61"},"recipient":{"id":"3"},"timestamp":2,"message":{"mid":"m_3","attachments":[{"type":"location","payload":{"coordinates":{"lat":24.75,"long":46.71}}}]}}
+        ]}]}"#;
+        let Event::Message(message) = &parse(body).unwrap()[0] else {
+            panic!()
+        };
+        assert_eq!(message.incoming.attachment, Some(Attachment::Location));
+        assert_eq!(
+            message.incoming.location,
+            Some(crate::kb::GeoPoint {
+                latitude: 24.75,
+                longitude: 46.71
+            })
+        );
     }
 }

@@ -22,8 +22,20 @@ use crate::configuration::{ChannelEnv, Secret, Settings};
 use crate::conversation::{ConversationId, DeliveryFailure, now_ms};
 use crate::dialogue::{Incoming, Reply};
 use crate::i18n::Localizer;
+use crate::kb::GeoPoint;
 use crate::metrics::{Counter, Metrics};
 use crate::state::{ConversationStore, Enqueued, Envelope, StoreError};
+
+/// The coordinates in a platform's location object, named `lat_key` and
+/// `lon_key`; none when absent or out of range (the message is still read).
+fn geo_point(value: Option<&serde_json::Value>, lat_key: &str, lon_key: &str) -> Option<GeoPoint> {
+    let value = value?;
+    let point = GeoPoint {
+        latitude: value.get(lat_key)?.as_f64()?,
+        longitude: value.get(lon_key)?.as_f64()?,
+    };
+    point.is_valid().then_some(point)
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum ChannelError {

@@ -12,7 +12,7 @@ use subtle::ConstantTimeEq;
 
 use super::markup::{Markup, bubbles};
 use super::outbound::{Outbound, SendError, Verdict, by_status};
-use super::{Channel, ChannelError, Event, InboundMessage, api_base, required};
+use super::{Channel, ChannelError, Event, InboundMessage, api_base, geo_point, required};
 use crate::configuration::{ChannelEnv, Secret};
 use crate::dialogue::{Attachment, Button, Incoming, Reply};
 use crate::i18n::Lang;
@@ -259,6 +259,7 @@ fn parse(body: &[u8]) -> Result<Vec<Event>, ChannelError> {
     if let Some(message) = update.message {
         let language_hint = hint(message.from.as_ref());
         let found = attachment(&message);
+        let location = geo_point(message.location.as_ref(), "latitude", "longitude");
         let incoming = match (message.text, found) {
             (Some(text), _) => Incoming {
                 text,
@@ -269,6 +270,7 @@ fn parse(body: &[u8]) -> Result<Vec<Event>, ChannelError> {
                 text: message.caption.unwrap_or_default(),
                 language_hint,
                 attachment: Some(found.unwrap_or(Attachment::Other)),
+                location,
                 ..Incoming::default()
             },
         };
@@ -303,6 +305,22 @@ fn parse(body: &[u8]) -> Result<Vec<Event>, ChannelError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_shared_location_carries_its_coordinates() {
+        let body = br#"{"update_id":9,"message":{"message_id":1,"chat":{"id":42},"location":{"latitude":24.75,"longitude":46.71}}}"#;
+        let Event::Message(message) = &parse(body).unwrap()[0] else {
+            panic!()
+        };
+        assert_eq!(message.incoming.attachment, Some(Attachment::Location));
+        assert_eq!(
+            message.incoming.location,
+            Some(crate::kb::GeoPoint {
+                latitude: 24.75,
+                longitude: 46.71
+            })
+        );
+    }
 
     #[test]
     fn callback_data_is_short_ascii() {

@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 
 use super::markup::{Markup, bubbles, shorten};
 use super::outbound::{Outbound, SendError};
-use super::{Channel, ChannelError, Event, InboundMessage, api_base, meta, required};
+use super::{Channel, ChannelError, Event, InboundMessage, api_base, geo_point, meta, required};
 use crate::configuration::{ChannelEnv, Secret};
 use crate::dialogue::{Attachment, Button, Incoming, Reply};
 use crate::i18n::{Localizer, Msg};
@@ -218,6 +218,8 @@ struct Message {
     video: Option<Media>,
     #[serde(default)]
     document: Option<Media>,
+    #[serde(default)]
+    location: Option<Value>,
 }
 
 #[derive(Deserialize)]
@@ -386,6 +388,7 @@ fn inbound(message: Message, contacts: &[Contact]) -> Option<InboundMessage> {
             Incoming {
                 text,
                 attachment: Some(attachment),
+                location: geo_point(message.location.as_ref(), "latitude", "longitude"),
                 ..Incoming::default()
             }
         }
@@ -454,6 +457,14 @@ mod tests {
         assert_eq!(incoming[0].attachment, Some(Attachment::Image));
         assert_eq!(incoming[0].text, "receipt");
         assert_eq!(incoming[1].attachment, Some(Attachment::Location));
+        assert_eq!(
+            incoming[1].location,
+            Some(crate::kb::GeoPoint {
+                latitude: 1.0,
+                longitude: 2.0
+            })
+        );
+        assert_eq!(incoming[0].location, None);
         assert_eq!(incoming[2].button.as_deref(), Some("topic:traffic"));
     }
 

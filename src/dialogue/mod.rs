@@ -13,10 +13,10 @@ pub use render::rating_request;
 
 use crate::conversation::{Action, Conversation, Handoff, Rating, Speaker, Turn, now_ms};
 use crate::i18n::{Lang, Localizer, Msg};
-use crate::kb::{EntryId, KnowledgeBase};
+use crate::kb::{EntryId, GeoPoint, KnowledgeBase};
 
 /// A citizen's message as every channel delivers it.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Incoming {
     pub text: String,
     /// The id of a button the citizen pressed, when they pressed one.
@@ -29,6 +29,9 @@ pub struct Incoming {
     /// `text` then holds its caption, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attachment: Option<Attachment>,
+    /// Where the citizen is, when they shared a location.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location: Option<GeoPoint>,
 }
 
 /// Kinds of non-text messages, as every platform has them. The bot reads
@@ -101,6 +104,7 @@ pub fn respond(
         language::detect(&incoming.text),
     );
     conversation.language = Some(lang);
+    note_area(incoming, conversation, kb);
     if let Some(attachment) = incoming.attachment {
         return respond_to_attachment(attachment, incoming, lang, conversation, localizer);
     }
@@ -207,6 +211,25 @@ fn respond_to_attachment(
     }
 }
 
+/// Remembers where a citizen shared their location from, and completes a
+/// waiting case that did not say where it is when the citizen now does
+/// (the desk then moves it to that area's incident).
+fn note_area(incoming: &Incoming, conversation: &mut Conversation, kb: &KnowledgeBase) {
+    let shared = incoming
+        .location
+        .filter(GeoPoint::is_valid)
+        .map(|point| kb.area_at(point));
+    if shared.is_some() {
+        conversation.shared_area = shared.clone();
+    }
+    if let Handoff::Waiting {
+        area: area @ None, ..
+    } = &mut conversation.handoff
+    {
+        *area = kb.area_named_in(&incoming.text).cloned().or(shared);
+    }
+}
+
 /// What the decision changes in the conversation.
 fn apply(
     decision: &Decision,
@@ -267,6 +290,10 @@ fn apply(
             if entry_id.is_some() {
                 conversation.last_entry = entry_id.clone();
             }
+            let area = kb
+                .area_named_in(text)
+                .cloned()
+                .or_else(|| conversation.shared_area.clone());
             conversation.handoff = Handoff::Waiting {
                 reason: *reason,
                 priority: *priority,
@@ -275,6 +302,8 @@ fn apply(
                 acknowledged: false,
                 category,
                 team: None,
+                area,
+                incident_id: None,
             };
         }
         Decision::RelayToAgent { .. } => {

@@ -4,25 +4,35 @@
 //! decides; this writes it down and tells the agents.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use fluent_bundle::FluentValue;
 
 use jiff::Timestamp;
+use serde::Serialize;
 
-use super::{Event, HandoffStore, HistoryItem, Placement, Record, StoredRating, Teams};
+use super::{
+    Event, HandoffStore, HistoryItem, Incident, IncidentChange, IncidentEvent, IncidentKey,
+    IncidentUpdate, Placement, Record, Report, StoredRating, Teams,
+};
 use crate::conversation::{
     Action, Conversation, ConversationId, EscalationReason, Handoff, Priority, Speaker, Turn,
     now_ms,
 };
 use crate::dialogue::{OutgoingMessage, Reply};
 use crate::i18n::{Lang, Localizer, Msg};
-use crate::kb::EntryId;
+use crate::kb::{Area, EntryId, KbHandle};
 use crate::state::StoreError;
 
 pub struct Desk {
     store: Arc<dyn HandoffStore>,
     teams: Teams,
     localizer: Arc<Localizer>,
+    /// For entry titles and area names in what citizens and agents read.
+    kb: KbHandle,
+    /// Urgent reports of one entry and area this close together are one
+    /// incident.
+    incident_window: Duration,
 }
 
 /// The conversation as a turn found it, to tell what the turn changed.
@@ -30,6 +40,8 @@ pub struct TurnStart {
     at_ms: i64,
     /// The last rating as it was, to tell a new one or a new comment.
     last_rating: Option<crate::conversation::Rating>,
+    /// Whether the case already knew its area, to tell when it learns it.
+    had_area: bool,
 }
 
 impl TurnStart {
@@ -37,8 +49,25 @@ impl TurnStart {
         Self {
             at_ms: now_ms(),
             last_rating: conversation.ratings.back().cloned(),
+            had_area: conversation.handoff.area().is_some(),
         }
     }
+}
+
+/// An entry's titles, for agents' displays.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EntryTitle {
+    pub ar: String,
+    pub en: String,
+}
+
+/// What a turn's escalation was, copied out of the handoff.
+struct Escalation {
+    reason: EscalationReason,
+    priority: Priority,
+    entry_id: Option<EntryId>,
+    since_ms: i64,
+    area: Option<Area>,
 }
 
 fn turn_item(team: &str, turn: &Turn) -> HistoryItem {
@@ -66,11 +95,19 @@ fn estimate_minutes(mut pickups: Vec<i64>) -> Option<i64> {
 }
 
 impl Desk {
-    pub fn new(store: Arc<dyn HandoffStore>, teams: Teams, localizer: Arc<Localizer>) -> Self {
+    pub fn new(
+        store: Arc<dyn HandoffStore>,
+        teams: Teams,
+        localizer: Arc<Localizer>,
+        kb: KbHandle,
+        incident_window: Duration,
+    ) -> Self {
         Self {
             store,
             teams,
             localizer,
+            kb,
+            incident_window,
         }
     }
 
@@ -98,11 +135,189 @@ impl Desk {
     pub async fn publish(&self, id: &ConversationId, item: HistoryItem) -> Result<(), StoreError> {
         self.store.append(id, std::slice::from_ref(&item)).await?;
         self.store
-            .publish(&Event {
-                conversation_id: id.clone(),
-                item,
-            })
+            .publish(&Event::conversation(id.clone(), item))
             .await
+    }
+
+    /// Tells the incident's team that it changed.
+    pub async fn publish_incident(
+        &self,
+        incident: &Incident,
+        change: IncidentChange,
+    ) -> Result<(), StoreError> {
+        self.store
+            .publish(&Event::incident(IncidentEvent {
+                incident_id: incident.id.clone(),
+                team: incident.team.clone(),
+                change,
+                count: incident.members.len(),
+                at_ms: now_ms(),
+            }))
+            .await
+    }
+
+    /// The entry's titles in both languages (one side stands in for a
+    /// missing other); none for an entry no longer in the knowledge base.
+    pub fn entry_title(&self, entry_id: &EntryId) -> Option<EntryTitle> {
+        let kb = self.kb.current();
+        let entry = kb.get(entry_id.as_str())?;
+        let title = |lang| entry.localized_or_other(lang).0.title.clone();
+        Some(EntryTitle {
+            ar: title(Lang::Ar),
+            en: title(Lang::En),
+        })
+    }
+
+    /// What the incident is about, in `lang`: the entry's title and the
+    /// area's name.
+    fn subject(
+        &self,
+        lang: Lang,
+        incident: &Incident,
+    ) -> Vec<(&'static str, FluentValue<'static>)> {
+        let title = self.entry_title(&incident.entry_id).map_or_else(
+            || incident.entry_id.as_str().to_owned(),
+            |title| match lang {
+                Lang::Ar => title.ar,
+                Lang::En => title.en,
+            },
+        );
+        vec![
+            ("title", FluentValue::from(title)),
+            (
+                "area",
+                FluentValue::from(
+                    incident
+                        .area
+                        .as_ref()
+                        .map_or_else(|| "none".to_owned(), |area| area.name(lang).to_owned()),
+                ),
+            ),
+            (
+                "has_area",
+                FluentValue::from(if incident.area.is_some() { "yes" } else { "no" }),
+            ),
+        ]
+    }
+
+    /// A status update as a citizen of `lang` reads it: a heading naming
+    /// the problem, then the agent's words.
+    pub fn update_text(&self, lang: Lang, incident: &Incident, update: &IncidentUpdate) -> String {
+        let heading = self.localizer.text_with(
+            lang,
+            Msg::IncidentUpdateHeading,
+            &self.subject(lang, incident),
+        );
+        format!("{heading}\n{}", update.text(lang))
+    }
+
+    /// The message that the incident is over.
+    pub fn closing_text(&self, lang: Lang, incident: &Incident) -> String {
+        self.localizer
+            .text_with(lang, Msg::IncidentResolved, &self.subject(lang, incident))
+    }
+
+    /// For a citizen whose report joined a known incident: that it is
+    /// known, how many reported it, and what was last said about it.
+    fn known_text(&self, lang: Lang, incident: &Incident) -> String {
+        let mut args = self.subject(lang, incident);
+        args.push(("count", FluentValue::from(incident.members.len())));
+        let known = self.localizer.text_with(lang, Msg::IncidentKnown, &args);
+        let latest = match incident.updates.last() {
+            Some(update) => self.localizer.text_with(
+                lang,
+                Msg::IncidentLatestUpdate,
+                &[
+                    (
+                        "time",
+                        FluentValue::from(self.teams.local_time(&incident.team, update.at_ms)),
+                    ),
+                    ("text", FluentValue::from(update.text(lang).to_owned())),
+                ],
+            ),
+            None => self.localizer.text(lang, Msg::IncidentNoUpdateYet),
+        };
+        format!("{known}\n\n{latest}")
+    }
+
+    /// Groups an urgent report of an entry into its incident.
+    async fn report(
+        &self,
+        team: &str,
+        escalation: &Escalation,
+        id: &ConversationId,
+    ) -> Result<Option<Report>, StoreError> {
+        let (Some(entry_id), Priority::Urgent) = (&escalation.entry_id, escalation.priority) else {
+            return Ok(None);
+        };
+        let key = IncidentKey {
+            team: team.to_owned(),
+            entry_id: entry_id.clone(),
+            area: escalation.area.clone(),
+        };
+        let window_ms = i64::try_from(self.incident_window.as_millis()).unwrap_or(i64::MAX);
+        let report = self
+            .store
+            .report_incident(&key, id, window_ms, now_ms())
+            .await?;
+        Ok(Some(report))
+    }
+
+    /// A waiting member of an incident without an area said where it is:
+    /// it moves to that area's incident, and hears the latest update there.
+    async fn move_to_area(
+        &self,
+        conversation: &mut Conversation,
+        reply: &mut Reply,
+    ) -> Result<(), StoreError> {
+        let Handoff::Waiting {
+            area: Some(area),
+            incident_id: Some(incident_id),
+            ..
+        } = &conversation.handoff
+        else {
+            return Ok(());
+        };
+        let (area, incident_id) = (area.clone(), incident_id.clone());
+        let Some(old) = self.store.incident(&incident_id).await? else {
+            return Ok(());
+        };
+        if old.area.is_some() || !old.is_open() {
+            return Ok(());
+        }
+        let id = conversation.id.clone();
+        if let Some(remaining) = self.store.leave_incident(&old.id, &id).await? {
+            self.publish_incident(&remaining, IncidentChange::Updated)
+                .await?;
+        }
+        let key = IncidentKey {
+            team: old.team.clone(),
+            entry_id: old.entry_id.clone(),
+            area: Some(area),
+        };
+        let window_ms = i64::try_from(self.incident_window.as_millis()).unwrap_or(i64::MAX);
+        let report = self
+            .store
+            .report_incident(&key, &id, window_ms, now_ms())
+            .await?;
+        if let Handoff::Waiting { incident_id, .. } = &mut conversation.handoff {
+            *incident_id = Some(report.incident.id.clone());
+        }
+        let change = if report.opened {
+            IncidentChange::Opened
+        } else {
+            IncidentChange::Joined
+        };
+        self.publish_incident(&report.incident, change).await?;
+        tracing::info!(conversation = %id, from = old.id, to = report.incident.id, "moved to the incident of its area");
+        if let Some(update) = report.incident.updates.last() {
+            let lang = reply.language;
+            reply.messages.push(OutgoingMessage {
+                text: self.update_text(lang, &report.incident, update),
+                buttons: Vec::new(),
+            });
+        }
+        Ok(())
     }
 
     /// Runs after the dialogue answered and before the conversation is
@@ -114,26 +329,45 @@ impl Desk {
         conversation: &mut Conversation,
         reply: &mut Reply,
     ) -> Result<(), StoreError> {
-        if let (
-            Handoff::Waiting {
+        if reply.action == Action::Escalate
+            && let Handoff::Waiting {
                 reason,
                 priority,
                 entry_id,
                 since_ms,
                 category,
-                team,
+                area,
                 ..
-            },
-            Action::Escalate,
-        ) = (&mut conversation.handoff, reply.action)
+            } = &conversation.handoff
         {
             let placement = self
                 .teams
                 .place(category.as_deref(), *priority, Timestamp::now());
-            *team = Some(placement.team.clone());
-            let escalated = (*reason, *priority, entry_id.clone(), *since_ms);
+            let escalation = Escalation {
+                reason: *reason,
+                priority: *priority,
+                entry_id: entry_id.clone(),
+                since_ms: *since_ms,
+                area: area.clone(),
+            };
+            let report = self
+                .report(&placement.team, &escalation, &conversation.id)
+                .await?;
+            if let Handoff::Waiting {
+                team, incident_id, ..
+            } = &mut conversation.handoff
+            {
+                *team = Some(placement.team.clone());
+                *incident_id = report.as_ref().map(|report| report.incident.id.clone());
+            }
             let wait = self
-                .queue(conversation, escalated, &placement, reply.language)
+                .queue(
+                    conversation,
+                    escalation,
+                    &placement,
+                    report.as_ref(),
+                    reply.language,
+                )
                 .await?;
             // The place in line completes the handoff message rather than
             // adding a bubble.
@@ -148,6 +382,9 @@ impl Desk {
             && let Some(team) = self.team_of(&conversation.handoff)
         {
             self.relay(start, &team, conversation).await?;
+            if !start.had_area {
+                self.move_to_area(conversation, reply).await?;
+            }
         }
         if let Some(rating) = conversation.ratings.back()
             && start.last_rating.as_ref() != Some(rating)
@@ -175,31 +412,46 @@ impl Desk {
     }
 
     /// Queues a conversation the turn escalated and tells the agents;
-    /// returns what to tell the citizen: their place in line, or when the
-    /// team is back.
+    /// returns what to tell the citizen: their place in line, that the
+    /// problem is already known, or when the team is back.
     async fn queue(
         &self,
         conversation: &Conversation,
-        (reason, priority, entry_id, since_ms): (EscalationReason, Priority, Option<EntryId>, i64),
+        escalation: Escalation,
         placement: &Placement,
+        report: Option<&Report>,
         lang: Lang,
     ) -> Result<String, StoreError> {
         let id = &conversation.id;
         let team = placement.team.as_str();
         self.catch_up(team, conversation).await?;
-        let position = self.store.enqueue(team, id, priority, since_ms).await?;
+        let position = self
+            .store
+            .enqueue(team, id, escalation.priority, escalation.since_ms)
+            .await?;
+        let reason = escalation.reason;
         let item = HistoryItem {
             at_ms: now_ms(),
             record: Record::Escalated {
                 reason,
-                priority,
+                priority: escalation.priority,
                 team: team.to_owned(),
-                entry_id,
+                entry_id: escalation.entry_id,
                 language: conversation.language,
+                incident_id: report.map(|report| report.incident.id.clone()),
+                area: escalation.area,
             },
         };
         self.publish(id, item).await?;
         tracing::info!(conversation = %id, team, ?reason, position, "escalated");
+        if let Some(report) = report {
+            let change = if report.opened {
+                IncidentChange::Opened
+            } else {
+                IncidentChange::Joined
+            };
+            self.publish_incident(&report.incident, change).await?;
+        }
         match placement.closed_until {
             Some(opening) => Ok(self.localizer.text_with(
                 lang,
@@ -212,7 +464,10 @@ impl Desk {
                     ),
                 ],
             )),
-            None => self.queue_text(lang, team, position).await,
+            None => match report {
+                Some(report) if !report.opened => Ok(self.known_text(lang, &report.incident)),
+                _ => self.queue_text(lang, team, position).await,
+            },
         }
     }
 
@@ -241,10 +496,7 @@ impl Desk {
                 }
             ) {
                 self.store
-                    .publish(&Event {
-                        conversation_id: id.clone(),
-                        item,
-                    })
+                    .publish(&Event::conversation(id.clone(), item))
                     .await?;
             }
         }

@@ -5,8 +5,9 @@ use async_trait::async_trait;
 use tokio::sync::broadcast;
 
 use super::{
-    EVENT_BUFFER, Event, HandoffStore, HistoryItem, MAX_STORED_RATINGS, OutboxMessage,
-    PICKUPS_KEPT, StoredRating, queue_score,
+    EVENT_BUFFER, Event, HandoffStore, HistoryItem, Incident, IncidentKey, IncidentStatus,
+    IncidentUpdate, IncidentWrite, MAX_STORED_RATINGS, OutboxMessage, PICKUPS_KEPT, Report,
+    StoredRating, queue_score,
 };
 use crate::conversation::{ConversationId, Priority, now_ms};
 use crate::state::StoreError;
@@ -28,6 +29,10 @@ struct Inner {
     ratings: VecDeque<StoredRating>,
     /// Conversation -> when its next waiting update may go (ms).
     updates: HashMap<ConversationId, i64>,
+    incidents: HashMap<String, Incident>,
+    /// The incident that reports of a key last went to.
+    latest_incident: HashMap<IncidentKey, String>,
+    incident_serial: u64,
 }
 
 impl MemoryHandoffStore {
@@ -187,6 +192,107 @@ impl HandoffStore for MemoryHandoffStore {
             .updates
             .insert(id.clone(), now + every.as_millis() as i64);
         Ok(true)
+    }
+
+    async fn report_incident(
+        &self,
+        key: &IncidentKey,
+        member: &ConversationId,
+        window_ms: i64,
+        now_ms: i64,
+    ) -> Result<Report, StoreError> {
+        let mut guard = self.inner();
+        let inner = &mut *guard;
+        let live = inner
+            .latest_incident
+            .get(key)
+            .and_then(|id| inner.incidents.get_mut(id))
+            .filter(|incident| incident.takes_report_at(now_ms, window_ms));
+        if let Some(incident) = live {
+            incident.join(member, now_ms);
+            return Ok(Report {
+                incident: incident.clone(),
+                opened: false,
+            });
+        }
+        inner.incident_serial += 1;
+        let id = format!("inc-{}", inner.incident_serial);
+        let incident = Incident::opened(id.clone(), key, member, now_ms);
+        inner.incidents.insert(id.clone(), incident.clone());
+        inner.latest_incident.insert(key.clone(), id);
+        Ok(Report {
+            incident,
+            opened: true,
+        })
+    }
+
+    async fn incident(&self, id: &str) -> Result<Option<Incident>, StoreError> {
+        Ok(self.inner().incidents.get(id).cloned())
+    }
+
+    async fn open_incidents(&self, team: &str) -> Result<Vec<Incident>, StoreError> {
+        let mut open: Vec<Incident> = self
+            .inner()
+            .incidents
+            .values()
+            .filter(|incident| incident.team == team && incident.is_open())
+            .cloned()
+            .collect();
+        open.sort_by(|a, b| (a.opened_ms, &a.id).cmp(&(b.opened_ms, &b.id)));
+        Ok(open)
+    }
+
+    async fn post_incident_update(
+        &self,
+        id: &str,
+        update: &IncidentUpdate,
+    ) -> Result<IncidentWrite, StoreError> {
+        Ok(match self.inner().incidents.get_mut(id) {
+            None => IncidentWrite::Missing,
+            Some(incident) if !incident.is_open() => IncidentWrite::Resolved(incident.clone()),
+            Some(incident) => {
+                incident.updates.push(update.clone());
+                IncidentWrite::Done(incident.clone())
+            }
+        })
+    }
+
+    async fn resolve_incident(
+        &self,
+        id: &str,
+        agent: &str,
+        now_ms: i64,
+    ) -> Result<IncidentWrite, StoreError> {
+        Ok(match self.inner().incidents.get_mut(id) {
+            None => IncidentWrite::Missing,
+            Some(incident) if !incident.is_open() => IncidentWrite::Resolved(incident.clone()),
+            Some(incident) => {
+                incident.status = IncidentStatus::Resolved;
+                incident.resolved_ms = Some(now_ms);
+                incident.resolved_by = Some(agent.to_owned());
+                IncidentWrite::Done(incident.clone())
+            }
+        })
+    }
+
+    async fn leave_incident(
+        &self,
+        id: &str,
+        member: &ConversationId,
+    ) -> Result<Option<Incident>, StoreError> {
+        let mut inner = self.inner();
+        let Some(incident) = inner.incidents.get_mut(id) else {
+            return Ok(None);
+        };
+        incident
+            .members
+            .retain(|known| known.conversation_id != *member);
+        if !incident.members.is_empty() {
+            return Ok(Some(incident.clone()));
+        }
+        inner.incidents.remove(id);
+        inner.latest_incident.retain(|_, latest| latest != id);
+        Ok(None)
     }
 }
 

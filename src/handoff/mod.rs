@@ -10,6 +10,7 @@
 
 mod desk;
 mod hours;
+mod incidents;
 mod memory;
 mod redis;
 mod service;
@@ -19,11 +20,18 @@ use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 use tokio::sync::broadcast;
 
-pub use desk::{Desk, TurnStart};
+pub use desk::{Desk, EntryTitle, TurnStart};
 pub use hours::Opening;
+pub use incidents::{
+    Incident, IncidentChange, IncidentEvent, IncidentKey, IncidentStatus, IncidentUpdate,
+    IncidentWrite, Member, Report,
+};
 pub use memory::MemoryHandoffStore;
 pub use redis::RedisHandoffStore;
-pub use service::{AgentService, Delivery, HandoffError, QueueItem, View};
+pub use service::{
+    AgentService, Broadcast, Delivery, HandoffError, IncidentMember, IncidentView, MemberDelivery,
+    QueueItem, View,
+};
 pub use teams::{Agent, Placement, Teams};
 
 use crate::conversation::{
@@ -31,7 +39,7 @@ use crate::conversation::{
 };
 use crate::dialogue::Button;
 use crate::i18n::Lang;
-use crate::kb::EntryId;
+use crate::kb::{Area, EntryId};
 use crate::state::StoreError;
 
 /// Something that happened in a conversation: a line of the history agents
@@ -46,6 +54,11 @@ pub enum Record {
         team: String,
         entry_id: Option<EntryId>,
         language: Option<Lang>,
+        /// The outage incident the report was grouped into.
+        #[serde(default)]
+        incident_id: Option<String>,
+        #[serde(default)]
+        area: Option<Area>,
     },
     Message {
         team: String,
@@ -83,34 +96,70 @@ pub struct HistoryItem {
     pub record: Record,
 }
 
-/// A live event for the agents of the record's team, on whichever instance
-/// they are connected to.
+/// A live event for the agents of a team, on whichever instance they are
+/// connected to: something in one conversation, or a change of an
+/// incident.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Event {
+#[serde(untagged)]
+pub enum Event {
+    Conversation(ConversationEvent),
+    Incident(IncidentEventData),
+}
+
+/// Something that happened in a conversation, for the agents of the
+/// record's team.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConversationEvent {
     pub conversation_id: ConversationId,
     #[serde(flatten)]
     pub item: HistoryItem,
 }
 
+/// An incident event as it goes out: tagged `"type": "incident"` like the
+/// conversation events are tagged by their record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename = "incident")]
+pub struct IncidentEventData {
+    #[serde(flatten)]
+    pub incident: IncidentEvent,
+}
+
 impl Event {
+    pub fn conversation(conversation_id: ConversationId, item: HistoryItem) -> Self {
+        Event::Conversation(ConversationEvent {
+            conversation_id,
+            item,
+        })
+    }
+
+    pub fn incident(incident: IncidentEvent) -> Self {
+        Event::Incident(IncidentEventData { incident })
+    }
+
     pub fn team(&self) -> &str {
-        match &self.item.record {
-            Record::Escalated { team, .. }
-            | Record::Message { team, .. }
-            | Record::Claimed { team, .. }
-            | Record::Resolved { team, .. }
-            | Record::Rated { team, .. } => team,
+        match self {
+            Event::Incident(data) => &data.incident.team,
+            Event::Conversation(event) => match &event.item.record {
+                Record::Escalated { team, .. }
+                | Record::Message { team, .. }
+                | Record::Claimed { team, .. }
+                | Record::Resolved { team, .. }
+                | Record::Rated { team, .. } => team,
+            },
         }
     }
 
-    /// The SSE `event:` name: the record's type.
+    /// The SSE `event:` name: the record's type, or `incident`.
     pub fn kind(&self) -> &'static str {
-        match self.item.record {
-            Record::Escalated { .. } => "escalated",
-            Record::Message { .. } => "message",
-            Record::Claimed { .. } => "claimed",
-            Record::Resolved { .. } => "resolved",
-            Record::Rated { .. } => "rated",
+        match self {
+            Event::Incident(_) => "incident",
+            Event::Conversation(event) => match event.item.record {
+                Record::Escalated { .. } => "escalated",
+                Record::Message { .. } => "message",
+                Record::Claimed { .. } => "claimed",
+                Record::Resolved { .. } => "resolved",
+                Record::Rated { .. } => "rated",
+            },
         }
     }
 }
@@ -201,6 +250,47 @@ pub trait HandoffStore: Send + Sync + 'static {
         id: &ConversationId,
         every: std::time::Duration,
     ) -> Result<bool, StoreError>;
+
+    /// Groups an urgent report: joins the open incident of `key` when its
+    /// last activity is at most `window_ms` before `now_ms`, else opens a
+    /// new one. Atomic across instances.
+    async fn report_incident(
+        &self,
+        key: &IncidentKey,
+        member: &ConversationId,
+        window_ms: i64,
+        now_ms: i64,
+    ) -> Result<Report, StoreError>;
+
+    /// An incident, open or resolved, until it expires.
+    async fn incident(&self, id: &str) -> Result<Option<Incident>, StoreError>;
+
+    /// The team's open incidents, oldest first.
+    async fn open_incidents(&self, team: &str) -> Result<Vec<Incident>, StoreError>;
+
+    /// Adds a status update to an open incident.
+    async fn post_incident_update(
+        &self,
+        id: &str,
+        update: &IncidentUpdate,
+    ) -> Result<IncidentWrite, StoreError>;
+
+    /// Marks an open incident resolved: it takes no more reports.
+    async fn resolve_incident(
+        &self,
+        id: &str,
+        agent: &str,
+        now_ms: i64,
+    ) -> Result<IncidentWrite, StoreError>;
+
+    /// Takes a member out of an incident (it moves to another area's);
+    /// returns what remains, none when the incident is gone (an incident
+    /// nobody is left in is dropped).
+    async fn leave_incident(
+        &self,
+        id: &str,
+        member: &ConversationId,
+    ) -> Result<Option<Incident>, StoreError>;
 }
 
 /// Queue order as one number: urgent cases before normal ones, then

@@ -3,12 +3,18 @@
 //! own channel, and resolve it. Every state change goes through the
 //! conversation's lease, so it is exclusive across instances.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
+use futures_util::StreamExt;
 use serde::Serialize;
 
-use super::{Agent, Desk, HistoryItem, OutboxMessage, Record, StoredRating};
+use super::desk::EntryTitle;
+use super::{
+    Agent, Desk, HistoryItem, Incident, IncidentChange, IncidentStatus, IncidentUpdate,
+    IncidentWrite, OutboxMessage, Record, StoredRating,
+};
 use crate::channels::Channels;
 use crate::conversation::{
     Action, Conversation, ConversationId, DeliveryFailure, EscalationReason, FailedDelivery,
@@ -16,8 +22,13 @@ use crate::conversation::{
 };
 use crate::dialogue::{self, OutgoingMessage, Reply};
 use crate::i18n::{Lang, Localizer, Msg};
-use crate::kb::EntryId;
+use crate::kb::{Area, EntryId};
 use crate::state::{ConversationStore, StoreError};
+
+/// Citizens an incident message is sent to at once: enough that fifty
+/// reach their phones in seconds, few enough not to trip a platform's
+/// rate limit.
+const FAN_OUT_CONCURRENCY: usize = 8;
 
 #[derive(Debug, thiserror::Error)]
 pub enum HandoffError {
@@ -42,6 +53,9 @@ pub struct QueueItem {
     pub entry_id: Option<EntryId>,
     pub language: Option<Lang>,
     pub since_ms: i64,
+    pub incident_id: Option<String>,
+    pub area: Option<Area>,
+    pub entry_title: Option<EntryTitle>,
 }
 
 /// A conversation as an agent reads it: its state and full history.
@@ -50,6 +64,69 @@ pub struct View {
     pub team: String,
     pub conversation: Conversation,
     pub history: Vec<HistoryItem>,
+    /// The incident its last escalation was grouped into, if any.
+    pub incident_id: Option<String>,
+    pub area: Option<Area>,
+    pub entry_title: Option<EntryTitle>,
+}
+
+/// An incident as agents see it.
+#[derive(Debug, Serialize)]
+pub struct IncidentView {
+    pub id: String,
+    pub team: String,
+    pub entry_id: EntryId,
+    pub entry_title: Option<EntryTitle>,
+    pub area: Option<Area>,
+    pub status: IncidentStatus,
+    pub opened_ms: i64,
+    pub last_report_ms: i64,
+    pub resolved_ms: Option<i64>,
+    pub resolved_by: Option<String>,
+    pub count: usize,
+    pub conversations: Vec<IncidentMember>,
+    pub updates: Vec<IncidentUpdate>,
+}
+
+/// A citizen in an incident, and where their case stands.
+#[derive(Debug, Serialize)]
+pub struct IncidentMember {
+    pub conversation_id: ConversationId,
+    pub channel: String,
+    pub language: Option<Lang>,
+    pub since_ms: i64,
+    pub state: &'static str,
+    pub agent: Option<String>,
+}
+
+/// Whether an incident message reached one citizen.
+#[derive(Debug, Serialize)]
+pub struct MemberDelivery {
+    pub conversation_id: ConversationId,
+    #[serde(flatten)]
+    pub delivery: Delivery,
+}
+
+/// What an incident message did: one line per citizen, and the counts.
+#[derive(Debug, Serialize)]
+pub struct Broadcast {
+    pub sent: usize,
+    pub failed: usize,
+    pub deliveries: Vec<MemberDelivery>,
+}
+
+impl Broadcast {
+    fn of(deliveries: Vec<MemberDelivery>) -> Self {
+        let sent = deliveries
+            .iter()
+            .filter(|line| line.delivery.delivered)
+            .count();
+        Self {
+            sent,
+            failed: deliveries.len() - sent,
+            deliveries,
+        }
+    }
 }
 
 /// Whether a message reached the citizen.
@@ -74,6 +151,17 @@ fn forbidden(agent: &Agent, team: &str) -> HandoffError {
         "agent {} is not in team {team}, which has this conversation",
         agent.name
     ))
+}
+
+fn incident_resolved(id: &str) -> HandoffError {
+    HandoffError::Conflict {
+        code: "incident_resolved",
+        message: format!("incident {id} is already resolved"),
+    }
+}
+
+fn no_incident(id: &str) -> HandoffError {
+    HandoffError::NotFound(format!("no incident {id}"))
 }
 
 impl AgentService {
@@ -111,13 +199,23 @@ impl AgentService {
                                 priority,
                                 entry_id,
                                 since_ms,
+                                area,
+                                incident_id,
                                 ..
-                            } => {
-                                Some((conversation.language, reason, priority, entry_id, since_ms))
-                            }
+                            } => Some((
+                                conversation.language,
+                                reason,
+                                priority,
+                                entry_id,
+                                since_ms,
+                                area,
+                                incident_id,
+                            )),
                             _ => None,
                         });
-                let Some((language, reason, priority, entry_id, since_ms)) = waiting else {
+                let Some((language, reason, priority, entry_id, since_ms, area, incident_id)) =
+                    waiting
+                else {
                     // Expired, or no longer waiting: it must neither show
                     // nor push the citizens behind it down the line.
                     self.desk.store().dequeue(team, &id).await?;
@@ -130,9 +228,12 @@ impl AgentService {
                     position,
                     priority,
                     reason,
+                    entry_title: entry_id.as_ref().and_then(|id| self.desk.entry_title(id)),
                     entry_id,
                     language,
                     since_ms,
+                    incident_id,
+                    area,
                 });
             }
         }
@@ -164,10 +265,33 @@ impl AgentService {
         if !agent.serves(&team) {
             return Err(forbidden(agent, &team));
         }
+        // Back with the bot, the last escalation still says what it was.
+        let (entry_id, incident_id, area) = history
+            .iter()
+            .rev()
+            .find_map(|item| match &item.record {
+                Record::Escalated {
+                    entry_id,
+                    incident_id,
+                    area,
+                    ..
+                } => Some((entry_id.clone(), incident_id.clone(), area.clone())),
+                _ => None,
+            })
+            .unwrap_or_default();
+        let incident_id = conversation
+            .handoff
+            .incident_id()
+            .map(str::to_owned)
+            .or(incident_id);
+        let area = conversation.handoff.area().cloned().or(area);
         Ok(View {
             team,
+            entry_title: entry_id.as_ref().and_then(|id| self.desk.entry_title(id)),
             conversation,
             history,
+            incident_id,
+            area,
         })
     }
 
@@ -203,6 +327,8 @@ impl AgentService {
                 entry_id,
                 since_ms,
                 acknowledged,
+                area,
+                incident_id,
                 ..
             } => {
                 let claimed = Handoff::WithAgent {
@@ -213,6 +339,8 @@ impl AgentService {
                     entry_id,
                     since_ms,
                     acknowledged,
+                    area,
+                    incident_id,
                 };
                 lease.conversation.handoff = claimed.clone();
                 self.conversations.commit(lease).await?;
@@ -333,6 +461,8 @@ impl AgentService {
     pub async fn update_unclaimed(&self, every: Duration) -> Result<usize, HandoffError> {
         let store = self.desk.store();
         let mut sent = 0;
+        // Citizens of an incident with status updates hear those instead.
+        let mut incident_has_updates: HashMap<String, bool> = HashMap::new();
         for team in self.desk.teams().names() {
             // Outside its hours the citizen was told when the team is back;
             // updates until then would only be noise.
@@ -345,15 +475,34 @@ impl AgentService {
                 continue;
             }
             for (position, id) in store.queue(team).await?.into_iter().enumerate() {
-                let waited_long = self
-                    .conversations
-                    .get(&id)
-                    .await?
-                    .is_some_and(|conversation| {
-                        matches!(conversation.handoff, Handoff::Waiting { since_ms, .. }
+                let conversation = self.conversations.get(&id).await?;
+                let waited_long = conversation.as_ref().is_some_and(|conversation| {
+                    matches!(conversation.handoff, Handoff::Waiting { since_ms, .. }
                         if now_ms() - since_ms >= every.as_millis() as i64)
-                    });
-                if !waited_long || !store.take_update_turn(&id, every).await? {
+                });
+                if !waited_long {
+                    continue;
+                }
+                if let Some(incident_id) = conversation
+                    .as_ref()
+                    .and_then(|conversation| conversation.handoff.incident_id())
+                {
+                    let has_updates = match incident_has_updates.get(incident_id) {
+                        Some(known) => *known,
+                        None => {
+                            let known = store
+                                .incident(incident_id)
+                                .await?
+                                .is_some_and(|incident| !incident.updates.is_empty());
+                            incident_has_updates.insert(incident_id.to_owned(), known);
+                            known
+                        }
+                    };
+                    if has_updates {
+                        continue;
+                    }
+                }
+                if !store.take_update_turn(&id, every).await? {
                     continue;
                 }
                 let mut lease = self.conversations.acquire(&id).await?;
@@ -393,6 +542,315 @@ impl AgentService {
             }
         }
         Ok(sent)
+    }
+
+    /// The open incidents of the agent's teams, oldest first.
+    pub async fn incidents(&self, agent: &Agent) -> Result<Vec<IncidentView>, HandoffError> {
+        let mut incidents = Vec::new();
+        for team in &agent.teams {
+            incidents.extend(self.desk.store().open_incidents(team).await?);
+        }
+        incidents.sort_by(|a, b| (a.opened_ms, &a.id).cmp(&(b.opened_ms, &b.id)));
+        let mut views = Vec::with_capacity(incidents.len());
+        for incident in incidents {
+            views.push(self.incident_view(incident).await?);
+        }
+        Ok(views)
+    }
+
+    /// One incident, open or resolved.
+    pub async fn incident(&self, agent: &Agent, id: &str) -> Result<IncidentView, HandoffError> {
+        let incident = self.incident_of(agent, id).await?;
+        self.incident_view(incident).await
+    }
+
+    /// Posts a status update and sends it to every citizen of the
+    /// incident, each in their language on their channel.
+    pub async fn post_incident_update(
+        &self,
+        agent: &Agent,
+        id: &str,
+        ar: Option<String>,
+        en: Option<String>,
+    ) -> Result<(IncidentUpdate, Broadcast), HandoffError> {
+        let incident = self.incident_of(agent, id).await?;
+        if !incident.is_open() {
+            return Err(incident_resolved(id));
+        }
+        let update = IncidentUpdate {
+            at_ms: now_ms(),
+            agent: agent.name.clone(),
+            ar,
+            en,
+        };
+        let incident = match self.desk.store().post_incident_update(id, &update).await? {
+            IncidentWrite::Done(incident) => incident,
+            IncidentWrite::Resolved(_) => return Err(incident_resolved(id)),
+            IncidentWrite::Missing => return Err(no_incident(id)),
+        };
+        let deliveries = self
+            .fan_out(&incident, |member| {
+                self.send_update(agent, &incident, &update, member)
+            })
+            .await;
+        self.desk
+            .publish_incident(&incident, IncidentChange::Updated)
+            .await?;
+        let broadcast = Broadcast::of(deliveries);
+        tracing::info!(
+            incident = id,
+            agent = agent.name,
+            sent = broadcast.sent,
+            failed = broadcast.failed,
+            "incident update"
+        );
+        Ok((update, broadcast))
+    }
+
+    /// Resolves the incident: every citizen hears that the problem is
+    /// fixed, and those still with the humans go back to the bot, which
+    /// asks for a rating.
+    pub async fn resolve_incident(
+        &self,
+        agent: &Agent,
+        id: &str,
+    ) -> Result<Broadcast, HandoffError> {
+        self.incident_of(agent, id).await?;
+        let incident = match self
+            .desk
+            .store()
+            .resolve_incident(id, &agent.name, now_ms())
+            .await?
+        {
+            IncidentWrite::Done(incident) => incident,
+            IncidentWrite::Resolved(_) => return Err(incident_resolved(id)),
+            IncidentWrite::Missing => return Err(no_incident(id)),
+        };
+        let deliveries = self
+            .fan_out(&incident, |member| self.close_for(agent, &incident, member))
+            .await;
+        self.desk
+            .publish_incident(&incident, IncidentChange::Resolved)
+            .await?;
+        let broadcast = Broadcast::of(deliveries);
+        tracing::info!(
+            incident = id,
+            agent = agent.name,
+            sent = broadcast.sent,
+            failed = broadcast.failed,
+            "incident resolved"
+        );
+        Ok(broadcast)
+    }
+
+    /// An incident the agent's teams may see.
+    async fn incident_of(&self, agent: &Agent, id: &str) -> Result<Incident, HandoffError> {
+        let incident = self
+            .desk
+            .store()
+            .incident(id)
+            .await?
+            .ok_or_else(|| no_incident(id))?;
+        if !agent.serves(&incident.team) {
+            return Err(HandoffError::Forbidden(format!(
+                "agent {} is not in team {}, which has incident {id}",
+                agent.name, incident.team
+            )));
+        }
+        Ok(incident)
+    }
+
+    async fn incident_view(&self, incident: Incident) -> Result<IncidentView, HandoffError> {
+        let mut conversations = Vec::with_capacity(incident.members.len());
+        for member in &incident.members {
+            let conversation = self.conversations.get(&member.conversation_id).await?;
+            let handoff = conversation
+                .as_ref()
+                .map(|conversation| &conversation.handoff);
+            let (state, agent, since_ms) = match handoff {
+                Some(Handoff::Waiting { since_ms, .. }) => ("waiting", None, *since_ms),
+                Some(Handoff::WithAgent {
+                    agent, since_ms, ..
+                }) => ("with_agent", Some(agent.clone()), *since_ms),
+                _ => ("bot", None, member.joined_ms),
+            };
+            conversations.push(IncidentMember {
+                conversation_id: member.conversation_id.clone(),
+                channel: member.conversation_id.channel().to_owned(),
+                language: conversation.and_then(|conversation| conversation.language),
+                since_ms,
+                state,
+                agent,
+            });
+        }
+        Ok(IncidentView {
+            entry_title: self.desk.entry_title(&incident.entry_id),
+            count: incident.members.len(),
+            id: incident.id,
+            team: incident.team,
+            entry_id: incident.entry_id,
+            area: incident.area,
+            status: incident.status,
+            opened_ms: incident.opened_ms,
+            last_report_ms: incident.last_report_ms,
+            resolved_ms: incident.resolved_ms,
+            resolved_by: incident.resolved_by,
+            conversations,
+            updates: incident.updates,
+        })
+    }
+
+    /// Sends one message to every member at once (bounded), each under
+    /// its conversation's lease: one citizen's failing channel neither
+    /// stops nor delays the others, and shows in the result.
+    async fn fan_out<'a, F, Fut>(&'a self, incident: &'a Incident, send: F) -> Vec<MemberDelivery>
+    where
+        F: Fn(&'a ConversationId) -> Fut,
+        Fut: Future<Output = Result<Option<Delivery>, HandoffError>> + 'a,
+    {
+        futures_util::stream::iter(&incident.members)
+            .map(|member| {
+                let sent = send(&member.conversation_id);
+                async move {
+                    let delivery = match sent.await {
+                        Ok(delivery) => delivery?,
+                        Err(err) => {
+                            tracing::warn!(conversation = %member.conversation_id, error = %err, "an incident message could not be sent");
+                            Delivery {
+                                delivered: false,
+                                failure: Some(DeliveryFailure::Unreachable),
+                                detail: Some(err.to_string()),
+                            }
+                        }
+                    };
+                    Some(MemberDelivery {
+                        conversation_id: member.conversation_id.clone(),
+                        delivery,
+                    })
+                }
+            })
+            .buffered(FAN_OUT_CONCURRENCY)
+            .filter_map(std::future::ready)
+            .collect()
+            .await
+    }
+
+    /// A status update to one member; none when the conversation expired.
+    async fn send_update(
+        &self,
+        agent: &Agent,
+        incident: &Incident,
+        update: &IncidentUpdate,
+        id: &ConversationId,
+    ) -> Result<Option<Delivery>, HandoffError> {
+        let mut lease = self.conversations.acquire(id).await?;
+        if !lease.existed {
+            return Ok(None);
+        }
+        let lang = lease.conversation.language.unwrap_or_default();
+        let text = self.desk.update_text(lang, incident, update);
+        let message = OutgoingMessage {
+            text: text.clone(),
+            buttons: Vec::new(),
+        };
+        let delivery = self
+            .deliver(&mut lease.conversation, message, Speaker::Agent)
+            .await?;
+        self.conversations.commit(lease).await?;
+        let item = HistoryItem {
+            at_ms: now_ms(),
+            record: Record::Message {
+                team: incident.team.clone(),
+                speaker: Speaker::Agent,
+                text,
+                agent: Some(agent.name.clone()),
+                failure: delivery.failure,
+            },
+        };
+        self.desk.store().append(id, &[item]).await?;
+        Ok(Some(delivery))
+    }
+
+    /// The closing message to one member, with the hand-back to the bot
+    /// and a rating request when the case is still with the humans for
+    /// this incident.
+    async fn close_for(
+        &self,
+        agent: &Agent,
+        incident: &Incident,
+        id: &ConversationId,
+    ) -> Result<Option<Delivery>, HandoffError> {
+        let mut lease = self.conversations.acquire(id).await?;
+        if !lease.existed {
+            return Ok(None);
+        }
+        let conversation = &mut lease.conversation;
+        let lang = conversation.language.unwrap_or_default();
+        let closing = self.desk.closing_text(lang, incident);
+        let handed_back = match &conversation.handoff {
+            handoff @ Handoff::Waiting { .. }
+                if handoff.incident_id() == Some(incident.id.as_str()) =>
+            {
+                self.desk
+                    .team_of(handoff)
+                    .map(|team| (team, agent.name.clone()))
+            }
+            handoff @ Handoff::WithAgent {
+                agent: owner, team, ..
+            } if handoff.incident_id() == Some(incident.id.as_str()) => {
+                Some((team.clone(), owner.clone()))
+            }
+            _ => None,
+        };
+        let message = match &handed_back {
+            Some((team, owner)) => {
+                conversation.handoff = Handoff::Bot;
+                conversation.consecutive_fallbacks = 0;
+                conversation.rating_request = Some(RatingRequest {
+                    agent: owner.clone(),
+                    team: team.clone(),
+                });
+                let rating = dialogue::rating_request(lang, &self.localizer);
+                OutgoingMessage {
+                    text: format!("{closing}\n\n{}", rating.text),
+                    buttons: rating.buttons,
+                }
+            }
+            None => OutgoingMessage {
+                text: closing,
+                buttons: Vec::new(),
+            },
+        };
+        let text = message.text.clone();
+        let delivery = self.deliver(conversation, message, Speaker::Bot).await?;
+        self.conversations.commit(lease).await?;
+        let team = handed_back
+            .as_ref()
+            .map_or_else(|| incident.team.clone(), |(team, _)| team.clone());
+        let item = HistoryItem {
+            at_ms: now_ms(),
+            record: Record::Message {
+                team: team.clone(),
+                speaker: Speaker::Bot,
+                text,
+                agent: None,
+                failure: delivery.failure,
+            },
+        };
+        self.desk.store().append(id, &[item]).await?;
+        if handed_back.is_some() {
+            let store = self.desk.store();
+            store.dequeue(&team, id).await?;
+            let item = HistoryItem {
+                at_ms: now_ms(),
+                record: Record::Resolved {
+                    agent: agent.name.clone(),
+                    team,
+                },
+            };
+            self.desk.publish(id, item).await?;
+        }
+        Ok(Some(delivery))
     }
 
     /// The ratings of the agent's teams, newest first.

@@ -4,6 +4,7 @@
 use std::collections::BTreeSet;
 
 use jiff::Timestamp;
+use jiff::tz::TimeZone;
 use subtle::ConstantTimeEq;
 
 use super::hours::{Hours, Opening};
@@ -33,6 +34,10 @@ pub struct Teams {
     /// Teams with opening hours; the others are always open.
     hours: Vec<(String, Hours)>,
     on_call: Option<String>,
+    /// Where times told to citizens are read: a team's own zone, else
+    /// `handoff.time_zone`.
+    zones: Vec<(String, TimeZone)>,
+    default_zone: TimeZone,
 }
 
 /// Where an escalated case goes, and whether its team is there now.
@@ -56,7 +61,15 @@ impl Teams {
         let mut routes = Vec::new();
         let mut memberships = Vec::new();
         let mut hours = Vec::new();
+        let mut zones = Vec::new();
+        let zone_named = |name: &str| {
+            TimeZone::get(name).map_err(|err| TeamsError(format!("time zone {name:?}: {err}")))
+        };
+        let default_zone = zone_named(&settings.time_zone)?;
         for team in &settings.teams {
+            if let Some(zone) = &team.time_zone {
+                zones.push((team.name.clone(), zone_named(zone)?));
+            }
             if !names.insert(team.name.as_str()) {
                 return Err(TeamsError(format!("team {:?} is listed twice", team.name)));
             }
@@ -96,6 +109,8 @@ impl Teams {
             memberships,
             hours,
             on_call: settings.on_call_team.clone(),
+            zones,
+            default_zone,
         })
     }
 
@@ -106,6 +121,18 @@ impl Teams {
         names.insert(&self.default_team);
         names.extend(self.on_call.as_deref());
         names
+    }
+
+    /// `at_ms` as the team's local `HH:MM`, for citizens.
+    pub fn local_time(&self, team: &str, at_ms: i64) -> String {
+        let zone = self
+            .zones
+            .iter()
+            .find(|(name, _)| name == team)
+            .map_or(&self.default_zone, |(_, zone)| zone);
+        Timestamp::from_millisecond(at_ms)
+            .map(|at| at.to_zoned(zone.clone()).strftime("%H:%M").to_string())
+            .unwrap_or_default()
     }
 
     /// When `team` opens again, if it is closed at `now`.
@@ -190,6 +217,7 @@ mod tests {
             time_zone: "UTC".to_owned(),
             on_call_team: Some("on-call".to_owned()),
             unclaimed_update_secs: 0,
+            incident_window_secs: 60,
             agent_tokens: AgentTokens::parse("sara:tok-sara,omar:tok-omar").unwrap(),
         }
     }

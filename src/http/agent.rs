@@ -37,6 +37,15 @@ fn conversation_id(raw: &str) -> Result<ConversationId, ApiError> {
         .map_err(|reason| ApiError::NotFound(format!("no conversation {raw:?}: {reason}")))
 }
 
+/// The agent behind the token and their teams: the console's login check.
+pub async fn me(
+    request: HttpRequest,
+    agents: web::Data<AgentService>,
+) -> Result<HttpResponse, ApiError> {
+    let agent = authenticate(&request, &agents)?;
+    Ok(HttpResponse::Ok().json(json!({ "name": agent.name, "teams": agent.teams })))
+}
+
 pub async fn queue(
     request: HttpRequest,
     agents: web::Data<AgentService>,
@@ -72,6 +81,18 @@ pub struct AgentMessage {
     text: String,
 }
 
+/// An agent's text must say something and fit in one platform message.
+fn check_length(name: &str, text: &str) -> Result<(), ApiError> {
+    let length = text.chars().count();
+    if length > MAX_TEXT_CHARS {
+        return Err(ApiError::bad_request(
+            "text_too_long",
+            format!("{name} is {length} characters; the limit is {MAX_TEXT_CHARS}"),
+        ));
+    }
+    Ok(())
+}
+
 pub async fn send(
     request: HttpRequest,
     id: web::Path<String>,
@@ -86,13 +107,7 @@ pub async fn send(
             "text must not be empty",
         ));
     }
-    let length = text.chars().count();
-    if length > MAX_TEXT_CHARS {
-        return Err(ApiError::bad_request(
-            "text_too_long",
-            format!("text is {length} characters; the limit is {MAX_TEXT_CHARS}"),
-        ));
-    }
+    check_length("text", &text)?;
     let delivery = agents.send(&agent, &conversation_id(&id)?, &text).await?;
     Ok(HttpResponse::Ok().json(delivery))
 }
@@ -105,6 +120,75 @@ pub async fn resolve(
     let agent = authenticate(&request, &agents)?;
     let delivery = agents.resolve(&agent, &conversation_id(&id)?).await?;
     Ok(HttpResponse::Ok().json(delivery))
+}
+
+pub async fn incidents(
+    request: HttpRequest,
+    agents: web::Data<AgentService>,
+) -> Result<HttpResponse, ApiError> {
+    let agent = authenticate(&request, &agents)?;
+    let incidents = agents.incidents(&agent).await?;
+    Ok(HttpResponse::Ok().json(json!({ "incidents": incidents })))
+}
+
+pub async fn incident(
+    request: HttpRequest,
+    id: web::Path<String>,
+    agents: web::Data<AgentService>,
+) -> Result<HttpResponse, ApiError> {
+    let agent = authenticate(&request, &agents)?;
+    let incident = agents.incident(&agent, &id).await?;
+    Ok(HttpResponse::Ok().json(incident))
+}
+
+/// A status update in Arabic, English or both.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IncidentUpdateBody {
+    #[serde(default)]
+    ar: Option<String>,
+    #[serde(default)]
+    en: Option<String>,
+}
+
+pub async fn post_incident_update(
+    request: HttpRequest,
+    id: web::Path<String>,
+    body: web::Json<IncidentUpdateBody>,
+    agents: web::Data<AgentService>,
+) -> Result<HttpResponse, ApiError> {
+    let agent = authenticate(&request, &agents)?;
+    let IncidentUpdateBody { ar, en } = body.into_inner();
+    let written = |text: Option<String>| text.filter(|text| !text.trim().is_empty());
+    let (ar, en) = (written(ar), written(en));
+    if ar.is_none() && en.is_none() {
+        return Err(ApiError::bad_request(
+            "empty_text",
+            "write the update in ar, en or both",
+        ));
+    }
+    for (name, text) in [("ar", &ar), ("en", &en)] {
+        if let Some(text) = text {
+            check_length(name, text)?;
+        }
+    }
+    let (update, broadcast) = agents.post_incident_update(&agent, &id, ar, en).await?;
+    Ok(HttpResponse::Ok().json(json!({
+        "update": update,
+        "sent": broadcast.sent,
+        "failed": broadcast.failed,
+        "deliveries": broadcast.deliveries,
+    })))
+}
+
+pub async fn resolve_incident(
+    request: HttpRequest,
+    id: web::Path<String>,
+    agents: web::Data<AgentService>,
+) -> Result<HttpResponse, ApiError> {
+    let agent = authenticate(&request, &agents)?;
+    let broadcast = agents.resolve_incident(&agent, &id).await?;
+    Ok(HttpResponse::Ok().json(broadcast))
 }
 
 pub async fn ratings(

@@ -5,10 +5,11 @@ use serde::Deserialize;
 
 use crate::bot::Bot;
 use crate::conversation::ConversationId;
-use crate::dialogue::Incoming;
+use crate::dialogue::{Attachment, Incoming};
 use crate::error::ApiError;
 use crate::handoff::AgentService;
 use crate::i18n::Lang;
+use crate::kb::GeoPoint;
 
 /// Longest message accepted, in characters; WhatsApp's own limit.
 pub const MAX_TEXT_CHARS: usize = 4096;
@@ -24,6 +25,10 @@ pub struct MessageRequest {
     /// one (its title goes in `text`).
     #[serde(default)]
     button: Option<String>,
+    /// Where the citizen is, when the web client shares it; `text` may then
+    /// be empty.
+    #[serde(default)]
+    location: Option<GeoPoint>,
 }
 
 impl MessageRequest {
@@ -31,7 +36,15 @@ impl MessageRequest {
         let conversation_id = ConversationId::new("web", &self.user_id).map_err(|reason| {
             ApiError::bad_request("invalid_user_id", format!("user_id {reason}"))
         })?;
-        if self.text.trim().is_empty() {
+        if let Some(location) = &self.location
+            && !location.is_valid()
+        {
+            return Err(ApiError::bad_request(
+                "invalid_location",
+                "latitude must be between -90 and 90, longitude between -180 and 180",
+            ));
+        }
+        if self.text.trim().is_empty() && self.location.is_none() {
             return Err(ApiError::bad_request(
                 "empty_text",
                 "text must not be empty",
@@ -55,6 +68,7 @@ impl MessageRequest {
                 ));
             }
         };
+        let location_only = self.location.is_some() && self.text.trim().is_empty();
         Ok((
             conversation_id,
             Incoming {
@@ -62,7 +76,8 @@ impl MessageRequest {
                 button: self.button.filter(|button| !button.is_empty()),
                 forced_language,
                 language_hint: None,
-                attachment: None,
+                attachment: location_only.then_some(Attachment::Location),
+                location: self.location,
             },
         ))
     }

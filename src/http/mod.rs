@@ -37,7 +37,18 @@ pub fn configure(max_body_bytes: usize) -> impl FnOnce(&mut web::ServiceConfig) 
         )
         .service(
             web::scope("/api/v1/agent")
+                .route("/me", web::get().to(agent::me))
                 .route("/queue", web::get().to(agent::queue))
+                .route("/incidents", web::get().to(agent::incidents))
+                .route("/incidents/{id}", web::get().to(agent::incident))
+                .route(
+                    "/incidents/{id}/updates",
+                    web::post().to(agent::post_incident_update),
+                )
+                .route(
+                    "/incidents/{id}/resolve",
+                    web::post().to(agent::resolve_incident),
+                )
                 .route("/events", web::get().to(agent::events))
                 .route("/ratings", web::get().to(agent::ratings))
                 .route("/conversations/{id}", web::get().to(agent::conversation))

@@ -47,10 +47,15 @@ pub enum Msg {
     ButtonComment,
     CommentPrompt,
     CommentThanks,
+    IncidentKnown,
+    IncidentLatestUpdate,
+    IncidentNoUpdateYet,
+    IncidentUpdateHeading,
+    IncidentResolved,
 }
 
 impl Msg {
-    pub const ALL: [Msg; 28] = [
+    pub const ALL: [Msg; 33] = [
         Msg::Greeting,
         Msg::GreetingReplyToSalam,
         Msg::Fallback,
@@ -79,6 +84,11 @@ impl Msg {
         Msg::ButtonComment,
         Msg::CommentPrompt,
         Msg::CommentThanks,
+        Msg::IncidentKnown,
+        Msg::IncidentLatestUpdate,
+        Msg::IncidentNoUpdateYet,
+        Msg::IncidentUpdateHeading,
+        Msg::IncidentResolved,
     ];
 
     pub fn id(self) -> &'static str {
@@ -111,6 +121,11 @@ impl Msg {
             Msg::ButtonComment => "button-comment",
             Msg::CommentPrompt => "comment-prompt",
             Msg::CommentThanks => "comment-thanks",
+            Msg::IncidentKnown => "incident-known",
+            Msg::IncidentLatestUpdate => "incident-latest-update",
+            Msg::IncidentNoUpdateYet => "incident-no-update-yet",
+            Msg::IncidentUpdateHeading => "incident-update-heading",
+            Msg::IncidentResolved => "incident-resolved",
         }
     }
 }

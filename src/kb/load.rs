@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use toml::Spanned;
 
+use super::areas::{self, AreaSource};
 use super::entry::{Entry, EntryId, Escalation, LocalizedEntry, is_kebab_case};
 use super::lexicon::{self, LexiconSource};
 
@@ -56,6 +57,7 @@ impl fmt::Display for KbIssue {
 pub struct Loaded {
     pub entries: Vec<Entry>,
     pub lexicon: LexiconSource,
+    pub areas: Vec<AreaSource>,
     pub warnings: Vec<KbIssue>,
 }
 
@@ -465,6 +467,7 @@ pub fn load_dir(dir: &Path) -> Result<Loaded, LoadFailed> {
     }
 
     let lexicon = lexicon::read(dir, &mut issues);
+    let areas = areas::read(dir, &mut issues);
     check_escalation_rules(&lexicon, &parsed, &existing_ids, &mut issues);
 
     let (errors, warnings): (Vec<_>, Vec<_>) = issues
@@ -499,6 +502,7 @@ pub fn load_dir(dir: &Path) -> Result<Loaded, LoadFailed> {
     Ok(Loaded {
         entries,
         lexicon,
+        areas,
         warnings,
     })
 }

@@ -3,6 +3,7 @@
 
 pub mod analysis;
 pub mod arabizi;
+mod areas;
 mod entry;
 mod index;
 mod lexicon;
@@ -19,6 +20,7 @@ use std::time::{Duration, Instant};
 use arc_swap::ArcSwap;
 
 pub use analysis::{Analyzer, RetrievalOptions};
+pub use areas::{Area, AreaSource, GeoPoint};
 pub use entry::{Entry, EntryId, Escalation, LocalizedEntry};
 pub use index::Hit;
 pub use load::{KbIssue, LoadFailed, Loaded, Severity, load_dir};
@@ -28,6 +30,7 @@ pub use watch::watch;
 pub use lexicon::LexiconSource;
 pub use query::{Query, QueryWord};
 
+use areas::Areas;
 use index::SearchIndex;
 use lexicon::Lexicon;
 use query::QueryContext;
@@ -49,6 +52,7 @@ pub struct KnowledgeBase {
     categories: Vec<(String, Vec<usize>)>,
     index: SearchIndex,
     lexicon: Lexicon,
+    areas: Areas,
     options: RetrievalOptions,
     warnings: Vec<KbIssue>,
     build_time: Duration,
@@ -59,9 +63,10 @@ impl KnowledgeBase {
         let Loaded {
             entries,
             lexicon,
+            areas,
             warnings,
         } = load_dir(dir)?;
-        Ok(Self::from_entries(entries, &lexicon, warnings, options)?)
+        Ok(Self::from_entries(entries, &lexicon, warnings, options)?.with_areas(areas))
     }
 
     pub fn from_entries(
@@ -95,10 +100,27 @@ impl KnowledgeBase {
             categories,
             index,
             lexicon,
+            areas: Areas::default(),
             options,
             warnings,
             build_time: started.elapsed(),
         })
+    }
+
+    /// The editors' districts (`areas.toml`), for grouping outage reports.
+    pub fn with_areas(mut self, areas: Vec<AreaSource>) -> Self {
+        self.areas = Areas::compile(areas, self.index.analyzer());
+        self
+    }
+
+    /// The district a message names, if any.
+    pub fn area_named_in(&self, text: &str) -> Option<&Area> {
+        self.areas.named_in(self.index.analyzer(), text)
+    }
+
+    /// The area of a shared location.
+    pub fn area_at(&self, point: GeoPoint) -> Area {
+        self.areas.at(point)
     }
 
     pub fn entries(&self) -> &[Entry] {

@@ -263,6 +263,8 @@ mod tests {
             acknowledged: false,
             category: None,
             team: None,
+            area: None,
+            incident_id: None,
         };
         lease.conversation.updated_at_ms -= 10;
         store.commit(lease).await.unwrap();

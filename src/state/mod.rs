@@ -29,7 +29,7 @@ pub enum StoreError {
 }
 
 /// A citizen's message accepted from a platform and waiting to be handled.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Envelope {
     pub conversation_id: ConversationId,
     /// The platform's own id for the message, prefixed with the channel so

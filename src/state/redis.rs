@@ -392,6 +392,14 @@ impl RedisStore {
             .await
     }
 
+    /// Runs a script, under the store's deadline.
+    pub(crate) async fn invoke<T: FromRedisValue>(
+        &self,
+        invocation: &ScriptInvocation<'_>,
+    ) -> Result<T, StoreError> {
+        self.shared.run(invocation).await
+    }
+
     /// A dedicated subscriber connection (pub/sub cannot share one).
     pub(crate) async fn pubsub(&self) -> Result<::redis::aio::PubSub, StoreError> {
         self.shared

@@ -342,6 +342,8 @@ async fn idle_conversations_expire_but_those_waiting_for_an_agent_do_not() {
         acknowledged: false,
         category: None,
         team: None,
+        area: None,
+        incident_id: None,
     };
     store.commit(lease).await.unwrap();
 
