@@ -211,17 +211,7 @@
 
   async function signIn(token) {
     state.token = token;
-    let me;
-    try {
-      me = await api('/me', { login: true });
-    } catch (err) {
-      // TEMPORARY until the incidents branch brings GET /me: check the
-      // token on the queue; the name is learnt from the first claim.
-      if (err.status !== 404) throw err;
-      await api('/queue', { login: true });
-      me = { name: '', teams: [], provisional: true };
-    }
-    state.me = me;
+    state.me = await api('/me', { login: true });
     sessionStorage.setItem(TOKEN_KEY, token);
     showApp();
   }
@@ -490,6 +480,13 @@
     }
   }
 
+  // The open incident of two or more reports that a conversation is in.
+  function incidentOf(item) {
+    if (!item.incident_id) return null;
+    const incident = state.incidents.find((candidate) => candidate.id === item.incident_id);
+    return incident && incident.count >= 2 ? incident : null;
+  }
+
   function urgencyBadge(urgent) {
     return urgent
       ? el('span', { class: 'badge urgent-badge' }, el('span', { 'aria-hidden': 'true' }, '⚠ '), t('urgent'))
@@ -536,7 +533,7 @@
     },
     el('span', { class: 'item-top' },
       urgencyBadge(entry.urgent),
-      item.incident_id ? el('span', { class: 'badge incident-badge' }, t('incident-badge')) : null,
+      incidentOf(item) ? el('span', { class: 'badge incident-badge' }, t('incident-badge')) : null,
       el('span', { class: 'since', 'data-since': item.since_ms }, t('waiting-since', { time: waited(item.since_ms) }))),
     el('span', { class: 'item-title', dir: 'auto' }, heading),
     el('span', { class: 'item-meta' },
@@ -595,6 +592,11 @@
   function renderDetail(focus) {
     const detail = $('detail');
     // Keep the focus (and caret) across live re-renders.
+    // Keep the transcript where the agent scrolled it, unless at the end.
+    const oldTranscript = $('transcript');
+    const scrolledBack = oldTranscript && oldTranscript.dataset.key === (state.open && state.open.id)
+      && oldTranscript.scrollHeight - oldTranscript.scrollTop - oldTranscript.clientHeight > 40
+      ? oldTranscript.scrollTop : null;
     const active = document.activeElement;
     const focusedId = active && detail.contains(active) ? active.id : null;
     const caret = active && active.tagName === 'TEXTAREA' ? [active.selectionStart, active.selectionEnd] : null;
@@ -618,6 +620,8 @@
     detail.classList.toggle('conversation-mode', open.kind === 'conversation');
     if (open.kind === 'conversation') renderConversation(detail, state.view);
     else renderIncident(detail, state.view);
+    const transcript = $('transcript');
+    if (transcript) transcript.scrollTop = scrolledBack === null ? transcript.scrollHeight : scrolledBack;
     const again = focusedId && $(focusedId);
     if (again && !again.disabled) {
       again.focus();
@@ -723,7 +727,7 @@
     }
     if (state.notice) detail.append(el('p', { class: 'notice', role: 'status' }, state.notice));
 
-    const transcript = el('ol', { class: 'transcript', id: 'transcript', 'aria-labelledby': 'transcript-heading' });
+    const transcript = el('ol', { class: 'transcript', id: 'transcript', 'aria-labelledby': 'transcript-heading', 'data-key': id, tabindex: '0' });
     for (const item of history) transcript.append(historyItem(item));
     detail.append(el('h3', { id: 'transcript-heading' }, t('transcript-heading')));
     if (history.length === 0) detail.append(el('p', { class: 'empty' }, t('transcript-empty')));
@@ -746,8 +750,6 @@
     }
 
     detail.append(replyForm(id, mine));
-    // The newest message is the one to read.
-    transcript.scrollTop = transcript.scrollHeight;
   }
 
   function historyItem(item) {
@@ -808,8 +810,7 @@
     const button = $('claim');
     if (button) button.disabled = true;
     try {
-      const claimed = await api('/conversations/' + idPath(id) + '/claim', { method: 'POST' });
-      if (state.me.provisional && claimed && claimed.handoff) state.me.name = claimed.handoff.agent; // TEMPORARY
+      await api('/conversations/' + idPath(id) + '/claim', { method: 'POST' });
       state.viewError = null;
       await loadOpen(false);
       const reply = $('reply');
@@ -916,8 +917,9 @@
       field(t('field-entry'), incident.entry_id, { dir: 'ltr' }),
       field(t('field-team'), incident.team, { dir: 'auto' }),
       field(t('incident-badge'), t('incident-count', { count: incident.count }), { id: 'incident-count', 'data-count': incident.count }),
-      field(t('incident-opened', { time: '' }).trim(), clock(incident.opened_ms)),
-      incident.last_report_ms ? field(t('incident-last-report', { time: '' }).trim(), clock(incident.last_report_ms)) : null));
+      field(t('field-opened'), clock(incident.opened_ms)),
+      incident.last_report_ms ? field(t('field-last-report'), clock(incident.last_report_ms)) : null,
+      incident.resolved_ms ? field(t('field-resolved'), clock(incident.resolved_ms) + (incident.resolved_by ? ' (' + incident.resolved_by + ')' : '')) : null));
 
     if (state.notice) detail.append(el('p', { class: 'notice', role: 'status' }, state.notice));
     const result = state.incidentResults.get(incident.id);

@@ -238,9 +238,7 @@ async fn an_agent_sees_an_urgent_whatsapp_case_live_claims_answers_and_resolves_
     );
 }
 
-/// Needs the incidents backend (`/api/v1/agent/incidents`).
 #[tokio::test]
-#[ignore = "needs the incidents backend of branch issue-7-incidents; run with --ignored"]
 async fn three_outage_reports_are_one_incident_and_one_update_reaches_all_three() {
     check_prerequisites();
     let _one_browser = BROWSER.lock().await;

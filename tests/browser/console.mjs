@@ -150,6 +150,8 @@ async function urgentScenario(page) {
   await page.locator('#transcript .msg.agent', { hasText: 'من فريق الطوارئ' }).waitFor();
   result.reply_text = 'أهلًا، معك سارة\nمن فريق الطوارئ.';
   await page.waitForFunction(() => document.getElementById('reply').value === '');
+  result.conversation_png = join(SHOTS, 'conversation.png');
+  await page.screenshot({ path: result.conversation_png });
 
   // The stand-in refuses this one as WhatsApp does after 24 hours.
   result.refused_text = 'Are you still there? (window test)';
@@ -160,8 +162,8 @@ async function urgentScenario(page) {
   await warning.waitFor();
   result.failure_warning = await warning.textContent();
   await page.locator('#transcript .msg.agent.failed').waitFor();
-  result.conversation_png = join(SHOTS, 'conversation.png');
-  await page.screenshot({ path: result.conversation_png });
+  result.failed_reply_png = join(SHOTS, 'conversation-failed-reply.png');
+  await page.screenshot({ path: result.failed_reply_png });
 
   // Resolve: the confirmation closes with Esc, then confirm for real.
   await page.locator('#resolve').focus();
@@ -185,9 +187,9 @@ async function urgentScenario(page) {
 
 async function incidentScenario(page) {
   const citizens = [
-    ['966500000911', 'المياه مقطوعة في حي النخيل منذ الصباح'],
-    ['966500000912', 'انقطاع المياه في حي النخيل'],
-    ['966500000913', 'الماء مقطوع عندنا في حي النخيل من أمس'],
+    ['966500000911', 'المياه مقطوعة في حي النزهة منذ الصباح'],
+    ['966500000912', 'انقطاع المياه في حي النزهة'],
+    ['966500000913', 'الماء مقطوع عندنا في حي النزهة من أمس'],
   ];
   const result = { scenario: 'incident', citizens: citizens.map(([waId]) => waId) };
   await signIn(page);
@@ -222,6 +224,14 @@ async function incidentScenario(page) {
   await page.locator('#detail .updates li', { hasText: 'Repair crews' }).waitFor();
   result.incident_update_png = join(SHOTS, 'incident-update.png');
   await page.screenshot({ path: result.incident_update_png });
+
+  // A narrow window shows one pane at a time; Esc goes back to the queue.
+  await page.setViewportSize({ width: 760, height: 900 });
+  await page.locator('#detail .back').waitFor({ state: 'visible' });
+  await page.keyboard.press('Escape');
+  await page.locator('#queue-pane').waitFor({ state: 'visible' });
+  result.narrow_png = join(SHOTS, 'narrow-queue.png');
+  await page.screenshot({ path: result.narrow_png });
   return result;
 }
 
