@@ -168,206 +168,30 @@ pub struct IncidentEvent {
 }
 
 #[cfg(test)]
-pub(super) mod tests {
-    //! The grouping rule, run against every store.
-
+mod tests {
     use super::*;
-    use crate::handoff::HandoffStore;
 
-    fn id(user: &str) -> ConversationId {
-        ConversationId::new("web", user).unwrap()
-    }
-
-    fn key(entry: &str, area: Option<&str>) -> IncidentKey {
-        IncidentKey {
+    #[test]
+    fn a_report_joins_up_to_the_window_after_the_last_report_or_update() {
+        let key = IncidentKey {
             team: "utilities".to_owned(),
-            entry_id: EntryId::parse(entry).unwrap(),
-            area: area.map(|area| Area {
-                id: area.to_owned(),
-                ar: area.to_owned(),
-                en: area.to_owned(),
-            }),
-        }
-    }
-
-    const WINDOW: i64 = 60_000;
-    const T0: i64 = 1_700_000_000_000;
-
-    pub async fn reports_within_the_window_of_the_last_activity_group(store: &dyn HandoffStore) {
-        let water = key("water-outage", None);
-        let first = store
-            .report_incident(&water, &id("a"), WINDOW, T0)
-            .await
-            .unwrap();
-        assert!(first.opened);
-        let at_edge = store
-            .report_incident(&water, &id("b"), WINDOW, T0 + WINDOW)
-            .await
-            .unwrap();
-        assert!(!at_edge.opened, "exactly at the window still joins");
-        assert_eq!(at_edge.incident.id, first.incident.id);
-        assert_eq!(at_edge.incident.members.len(), 2);
-        assert_eq!(at_edge.incident.last_report_ms, T0 + WINDOW);
-
-        // The window counts from the last report (T0 + WINDOW), so 1 ms
-        // past it opens a new one.
-        let late = store
-            .report_incident(&water, &id("c"), WINDOW, T0 + 2 * WINDOW + 1)
-            .await
-            .unwrap();
-        assert!(late.opened, "one ms past the window opens a new incident");
-        assert_ne!(late.incident.id, first.incident.id);
-
-        // A status update keeps the incident live.
-        let update = IncidentUpdate {
-            at_ms: T0 + 3 * WINDOW,
+            entry_id: EntryId::parse("water-outage").unwrap(),
+            area: None,
+        };
+        let citizen = ConversationId::new("web", "a").unwrap();
+        let mut incident = Incident::opened("inc-1".to_owned(), &key, &citizen, 1_000);
+        assert!(incident.takes_report_at(1_000 + 60_000, 60_000));
+        assert!(!incident.takes_report_at(1_000 + 60_001, 60_000));
+        incident.updates.push(IncidentUpdate {
+            at_ms: 50_000,
             agent: "sara".to_owned(),
             ar: None,
             en: Some("crews are on site".to_owned()),
-        };
-        let posted = store
-            .post_incident_update(&late.incident.id, &update)
-            .await
-            .unwrap();
-        assert!(
-            matches!(posted, IncidentWrite::Done(ref incident) if incident.updates == vec![update.clone()])
-        );
-        let after_update = store
-            .report_incident(&water, &id("d"), WINDOW, T0 + 4 * WINDOW)
-            .await
-            .unwrap();
-        assert!(!after_update.opened, "an update extends the window");
-        assert_eq!(after_update.incident.id, late.incident.id);
-
-        // The same conversation reporting again is counted once.
-        let again = store
-            .report_incident(&water, &id("d"), WINDOW, T0 + 4 * WINDOW + 5)
-            .await
-            .unwrap();
-        assert_eq!(again.incident.members.len(), 2);
-
-        let open = store.open_incidents("utilities").await.unwrap();
-        let ids: Vec<&str> = open.iter().map(|incident| incident.id.as_str()).collect();
-        assert_eq!(ids, [first.incident.id.as_str(), late.incident.id.as_str()]);
-    }
-
-    pub async fn entries_and_areas_never_merge(store: &dyn HandoffStore) {
-        let water = store
-            .report_incident(&key("water-outage", None), &id("a"), WINDOW, T0)
-            .await
-            .unwrap();
-        let power = store
-            .report_incident(&key("electricity-outage", None), &id("b"), WINDOW, T0 + 1)
-            .await
-            .unwrap();
-        let nuzha = store
-            .report_incident(
-                &key("water-outage", Some("al-nuzha")),
-                &id("c"),
-                WINDOW,
-                T0 + 2,
-            )
-            .await
-            .unwrap();
-        let rawda = store
-            .report_incident(
-                &key("water-outage", Some("al-rawda")),
-                &id("d"),
-                WINDOW,
-                T0 + 3,
-            )
-            .await
-            .unwrap();
-        let nuzha_again = store
-            .report_incident(
-                &key("water-outage", Some("al-nuzha")),
-                &id("e"),
-                WINDOW,
-                T0 + 4,
-            )
-            .await
-            .unwrap();
-        let ids = [
-            &water.incident.id,
-            &power.incident.id,
-            &nuzha.incident.id,
-            &rawda.incident.id,
-        ];
-        let distinct: std::collections::HashSet<_> = ids.iter().collect();
-        assert_eq!(distinct.len(), 4, "{ids:?}");
-        assert_eq!(nuzha_again.incident.id, nuzha.incident.id);
-        assert_eq!(nuzha_again.incident.members.len(), 2);
-    }
-
-    pub async fn resolving_closes_the_incident_and_leaving_moves_a_member(
-        store: &dyn HandoffStore,
-    ) {
-        let water = key("water-outage", None);
-        let first = store
-            .report_incident(&water, &id("a"), WINDOW, T0)
-            .await
-            .unwrap();
-        store
-            .report_incident(&water, &id("b"), WINDOW, T0 + 1)
-            .await
-            .unwrap();
-        let left = store
-            .leave_incident(&first.incident.id, &id("a"))
-            .await
-            .unwrap()
-            .unwrap();
-        assert_eq!(left.members.len(), 1);
-        assert!(!left.has(&id("a")));
-
-        let resolved = store
-            .resolve_incident(&first.incident.id, "sara", T0 + 10)
-            .await
-            .unwrap();
-        let IncidentWrite::Done(resolved) = resolved else {
-            panic!("{resolved:?}")
-        };
-        assert_eq!(resolved.status, IncidentStatus::Resolved);
-        assert_eq!(resolved.resolved_by.as_deref(), Some("sara"));
-        assert!(matches!(
-            store
-                .resolve_incident(&first.incident.id, "sara", T0 + 11)
-                .await
-                .unwrap(),
-            IncidentWrite::Resolved(_)
-        ));
-        assert!(store.open_incidents("utilities").await.unwrap().is_empty());
-        let next = store
-            .report_incident(&water, &id("c"), WINDOW, T0 + 12)
-            .await
-            .unwrap();
-        assert!(next.opened, "a resolved incident takes no more reports");
-        assert_eq!(
-            store
-                .resolve_incident("inc-unknown", "sara", T0)
-                .await
-                .unwrap(),
-            IncidentWrite::Missing
-        );
-
-        // The last member leaving drops the incident.
-        assert!(
-            store
-                .leave_incident(&next.incident.id, &id("c"))
-                .await
-                .unwrap()
-                .is_none()
-        );
-        assert!(store.incident(&next.incident.id).await.unwrap().is_none());
-    }
-
-    #[tokio::test]
-    async fn the_memory_store_groups_reports() {
-        let store = crate::handoff::MemoryHandoffStore::new(10);
-        reports_within_the_window_of_the_last_activity_group(&store).await;
-        let store = crate::handoff::MemoryHandoffStore::new(10);
-        entries_and_areas_never_merge(&store).await;
-        let store = crate::handoff::MemoryHandoffStore::new(10);
-        resolving_closes_the_incident_and_leaving_moves_a_member(&store).await;
+        });
+        assert!(incident.takes_report_at(110_000, 60_000));
+        assert!(!incident.takes_report_at(110_001, 60_000));
+        incident.status = IncidentStatus::Resolved;
+        assert!(!incident.takes_report_at(50_001, 60_000));
     }
 
     #[test]

@@ -135,6 +135,9 @@ return 2
     )
 });
 
+/// An incident's hash, its members with when they joined, and its updates.
+type StoredIncident = (HashMap<String, String>, Vec<(String, i64)>, Vec<String>);
+
 /// `%`, `{` and `}` escaped, so that a name cannot end the hash tag.
 fn key_part(raw: &str) -> String {
     raw.replace('%', "%25")
@@ -187,15 +190,15 @@ impl RedisHandoffStore {
 
     async fn load_incident(&self, id: &str) -> Result<Option<Incident>, StoreError> {
         let key = self.incident_key(id);
-        let (fields, members, updates): (HashMap<String, String>, Vec<(String, i64)>, Vec<String>) =
-            self.store
-                .query(
-                    ::redis::pipe()
-                        .hgetall(&key)
-                        .zrange_withscores(format!("{key}:members"), 0, -1)
-                        .lrange(format!("{key}:updates"), 0, -1),
-                )
-                .await?;
+        let (fields, members, updates): StoredIncident = self
+            .store
+            .query(
+                ::redis::pipe()
+                    .hgetall(&key)
+                    .zrange_withscores(format!("{key}:members"), 0, -1)
+                    .lrange(format!("{key}:updates"), 0, -1),
+            )
+            .await?;
         if fields.is_empty() {
             return Ok(None);
         }

@@ -11,6 +11,7 @@ mod handoff;
 mod handoff_helpers;
 mod handoff_redis;
 mod health;
+mod incidents;
 mod kb_check;
 mod kb_load;
 mod kb_reload;
