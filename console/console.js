@@ -32,6 +32,8 @@
     incidentCounts: new Map(),
     stream: null,
     reloadTimer: null,
+    queueSerial: 0,
+    openSerial: 0,
     openTimer: null,
     connState: 'connecting',
     retryIn: 0,
@@ -374,6 +376,9 @@
     }
   }
 
+  // Events come in bursts (an escalation is a message and an escalated
+  // record, an incident update one message per citizen): one reload
+  // RELOAD_DEBOUNCE_MS after the last of them.
   function reloadSoon(delay) {
     clearTimeout(state.reloadTimer);
     state.reloadTimer = setTimeout(loadQueue, delay === undefined ? RELOAD_DEBOUNCE_MS : delay);
@@ -388,6 +393,9 @@
 
   async function loadQueue() {
     if (!state.token) return;
+    // Only the latest reload may render: answers can arrive out of order.
+    state.queueSerial += 1;
+    const serial = state.queueSerial;
     try {
       const [queue, incidents] = await Promise.all([
         api('/queue'),
@@ -397,6 +405,7 @@
           throw err;
         }),
       ]);
+      if (serial !== state.queueSerial) return;
       state.queue = queue.conversations || [];
       state.incidents = (incidents && incidents.incidents) || [];
       $('queue-error').hidden = true;
@@ -575,15 +584,17 @@
   async function loadOpen(focus) {
     const open = state.open;
     if (!open || !state.token) return;
+    state.openSerial += 1;
+    const serial = state.openSerial;
     try {
       const view = open.kind === 'conversation'
         ? await api('/conversations/' + idPath(open.id))
         : await api('/incidents/' + encodeURIComponent(open.id));
-      if (state.open !== open) return;
+      if (state.open !== open || serial !== state.openSerial) return;
       state.view = view;
       state.viewError = null;
     } catch (err) {
-      if (state.open !== open) return;
+      if (state.open !== open || serial !== state.openSerial) return;
       state.viewError = errorText(err);
     }
     renderDetail(focus);

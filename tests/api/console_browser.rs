@@ -7,6 +7,7 @@
 //! Screenshots go to `target/browser/`. Run one with its output:
 //! `scripts/test --test api console_browser -- --nocapture`.
 
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -112,30 +113,47 @@ async fn run_browser(app: &ChannelApp, scenario: &str, token: &str) -> Value {
         .env("CHROMIUM", chromium())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
-    // The app runs on this test's runtime: wait for node on another thread.
+    // The app runs on this test's runtime: wait for node on other threads,
+    // reading its output as it comes so that a full pipe never blocks it.
     let output = tokio::task::spawn_blocking(move || {
         let mut child = command.spawn().expect("node starts");
+        let stdout = child.stdout.take().unwrap();
+        let stderr = child.stderr.take().unwrap();
+        let read = |mut pipe: Box<dyn Read + Send>| {
+            std::thread::spawn(move || {
+                let mut text = Vec::new();
+                let _ = pipe.read_to_end(&mut text);
+                text
+            })
+        };
+        let (stdout, stderr) = (read(Box::new(stdout)), read(Box::new(stderr)));
         let started = Instant::now();
-        loop {
-            if child.try_wait().expect("node can be waited for").is_some() {
-                break;
+        let status = loop {
+            if let Some(status) = child.try_wait().expect("node can be waited for") {
+                break Some(status);
             }
             if started.elapsed() > SCENARIO_TIMEOUT {
                 let _ = child.kill();
-                break;
+                let _ = child.wait();
+                break None;
             }
             std::thread::sleep(Duration::from_millis(100));
-        }
-        child.wait_with_output().expect("node's output is readable")
+        };
+        (status, stdout.join().unwrap(), stderr.join().unwrap())
     })
     .await
     .unwrap();
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let stderr = String::from_utf8_lossy(&output.stderr);
+    let (status, stdout, stderr) = output;
+    let stdout = String::from_utf8_lossy(&stdout);
+    let stderr = String::from_utf8_lossy(&stderr);
+    let status = status.unwrap_or_else(|| {
+        panic!(
+            "the browser scenario {scenario} took longer than {SCENARIO_TIMEOUT:?}\n--- stdout\n{stdout}\n--- stderr\n{stderr}"
+        )
+    });
     assert!(
-        output.status.success(),
-        "the browser scenario {scenario} failed ({}); screenshots in {}\n--- stdout\n{stdout}\n--- stderr\n{stderr}",
-        output.status,
+        status.success(),
+        "the browser scenario {scenario} failed ({status}); screenshots in {}\n--- stdout\n{stdout}\n--- stderr\n{stderr}",
         screenshot_dir().display()
     );
     let last = stdout.lines().last().unwrap_or_default();

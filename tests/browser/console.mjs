@@ -114,7 +114,11 @@ async function urgentScenario(page) {
   await watchFor(page, item);
   const t0 = Date.now();
   await citizenSays(waId, 'الكهرباء مقطوعة عندي في البيت من الصبح');
-  const t1 = await page.evaluate(() => window.__appeared);
+  const t1 = await page.evaluate((limit) => Promise.race([
+    window.__appeared,
+    new Promise((resolve) => { setTimeout(() => resolve(null), limit); }),
+  ]), STEP_TIMEOUT);
+  if (t1 === null) throw new Error(`the urgent item did not appear in the queue within ${STEP_TIMEOUT} ms`);
   result.urgent_to_console_ms = t1 - t0;
   log(`urgent item in the console ${result.urgent_to_console_ms} ms after the webhook POST`);
 
