@@ -247,7 +247,7 @@
     who.textContent = '';
     who.append(
       el('span', { class: 'who-name', dir: 'auto' }, t('signed-in-as', { name: state.me.name })),
-      el('span', { class: 'who-teams', dir: 'auto' }, t('teams', { teams: (state.me.teams || []).join('، ') })),
+      el('span', { class: 'who-teams', dir: 'auto' }, t('teams', { teams: (state.me.teams || []).join(state.lang === 'ar' ? '، ' : ', ') })),
     );
   }
 
@@ -977,26 +977,29 @@
   function incidentResult(incidentId, result) {
     const total = result.sent + result.failed;
     const failedList = (result.deliveries || []).filter((delivery) => !delivery.delivered);
-    const box = el('div', {
-      class: failedList.length ? 'alert persistent' : 'notice',
-      role: failedList.length ? 'alert' : 'status',
-      id: 'incident-result', 'data-sent': result.sent, 'data-failed': result.failed,
-    }, el('p', null, result.resolved
+    const body = el('div', { class: 'alert-body' }, el('p', null, result.resolved
       ? t('incident-resolved-notice', { sent: result.sent, total })
       : t('incident-sent', { sent: result.sent, total })));
     if (failedList.length) {
-      box.append(el('p', null, el('strong', null, t('incident-failed-heading', { failed: failedList.length }))));
+      body.append(el('p', null, el('strong', null, t('incident-failed-heading', { failed: failedList.length }))));
       const list = el('ul', { class: 'failures' });
       for (const delivery of failedList) {
-        list.append(el('li', null,
+        list.append(el('li', { 'data-conversation-id': delivery.conversation_id },
           el('span', { dir: 'ltr', class: 'conversation-id' }, delivery.conversation_id), ': ',
-          el('span', null, failureText(delivery.failure)),
-          delivery.detail ? el('span', { dir: 'auto', class: 'detail-text' }, ' ' + t('failure-detail', { detail: delivery.detail })) : null));
+          el('strong', null, has('kind-' + delivery.failure) ? t('kind-' + delivery.failure) : String(delivery.failure)),
+          delivery.detail ? el('span', { dir: 'auto', class: 'detail-text' }, ' — ' + delivery.detail) : null));
       }
-      box.append(list);
+      body.append(list);
+      // What each kind of failure means, once.
+      for (const failure of new Set(failedList.map((delivery) => delivery.failure))) {
+        body.append(el('p', { class: 'explain' }, failureText(failure)));
+      }
     }
-    box.append(el('button', { type: 'button', class: 'ghost small', onclick: () => { state.incidentResults.delete(incidentId); renderDetail(); } }, t('dismiss')));
-    return box;
+    return el('div', {
+      class: failedList.length ? 'alert persistent' : 'notice persistent',
+      role: failedList.length ? 'alert' : 'status',
+      id: 'incident-result', 'data-sent': result.sent, 'data-failed': result.failed,
+    }, body, el('button', { type: 'button', class: 'ghost small', onclick: () => { state.incidentResults.delete(incidentId); renderDetail(); } }, t('dismiss')));
   }
 
   function incidentForm(incident) {

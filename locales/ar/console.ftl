@@ -44,6 +44,9 @@ console-failure-outside_window = لم تصل الرسالة: واتساب لا �
 console-failure-rejected = لم تصل الرسالة: رفضتها المنصة.
 console-failure-unreachable = لم تصل الرسالة: تعذّر الوصول إلى المنصة رغم تكرار المحاولة.
 console-failure-detail = رد المنصة: { $detail }
+console-kind-outside_window = خارج نافذة الـ24 ساعة في واتساب
+console-kind-rejected = رفضتها المنصة
+console-kind-unreachable = تعذّر الوصول إلى المنصة
 console-failed-mark = لم تصل
 console-dismiss = إخفاء
 

@@ -44,6 +44,9 @@ console-failure-outside_window = Not delivered: WhatsApp only lets a pre-approve
 console-failure-rejected = Not delivered: the platform refused the message.
 console-failure-unreachable = Not delivered: the platform could not be reached, even after several tries.
 console-failure-detail = Platform said: { $detail }
+console-kind-outside_window = outside WhatsApp's 24-hour window
+console-kind-rejected = refused by the platform
+console-kind-unreachable = platform unreachable
 console-failed-mark = Not delivered
 console-dismiss = Dismiss
 

@@ -270,6 +270,12 @@ async fn three_outage_reports_are_one_incident_and_one_update_reaches_all_three(
     );
     assert_eq!(result["sent"], 3, "{result}");
     assert_eq!(result["failed"], 0, "{result}");
+    assert!(
+        result["refused_warning"].as_str().is_some_and(
+            |warning| warning.contains("24") && warning.contains("whatsapp:966500000911")
+        ),
+        "the refused update is explained per citizen: {result}"
+    );
 
     let update = result["update_ar"].as_str().unwrap().to_owned();
     let citizens: Vec<String> = result["citizens"]

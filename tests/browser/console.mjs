@@ -196,6 +196,10 @@ async function incidentScenario(page) {
     ['966500000913', 'الماء مقطوع عندنا في حي النزهة من أمس'],
   ];
   const result = { scenario: 'incident', citizens: citizens.map(([waId]) => waId) };
+  await page.goto(`${BASE}/agent`);
+  await page.locator('#token').waitFor({ state: 'visible' });
+  result.login_png = join(SHOTS, 'login.png');
+  await page.screenshot({ path: result.login_png });
   await signIn(page);
   if (await page.evaluate(() => document.documentElement.dir) !== 'ltr') throw new Error('English is left to right');
 
@@ -228,6 +232,18 @@ async function incidentScenario(page) {
   await page.locator('#detail .updates li', { hasText: 'Repair crews' }).waitFor();
   result.incident_update_png = join(SHOTS, 'incident-update.png');
   await page.screenshot({ path: result.incident_update_png });
+
+  // An update WhatsApp refuses (the stand-in answers 131047 for this text):
+  // a warning lists every citizen it did not reach, and why.
+  await page.locator('#update-en').fill('Crews are still on site. (window test)');
+  await page.locator('#update-send').click();
+  const refused = page.locator('#incident-result[data-failed="3"][role="alert"]');
+  await refused.waitFor();
+  const listed = await refused.locator('li').count();
+  if (listed !== 3) throw new Error(`the warning lists the 3 citizens it did not reach, not ${listed}`);
+  result.refused_warning = await refused.textContent();
+  result.incident_failed_png = join(SHOTS, 'incident-failed-update.png');
+  await page.screenshot({ path: result.incident_failed_png });
 
   // A narrow window shows one pane at a time; Esc goes back to the queue.
   await page.setViewportSize({ width: 760, height: 900 });
