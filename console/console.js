@@ -987,7 +987,7 @@
         list.append(el('li', { 'data-conversation-id': delivery.conversation_id },
           el('span', { dir: 'ltr', class: 'conversation-id' }, delivery.conversation_id), ': ',
           el('strong', null, has('kind-' + delivery.failure) ? t('kind-' + delivery.failure) : String(delivery.failure)),
-          delivery.detail ? el('span', { dir: 'auto', class: 'detail-text' }, ' — ' + delivery.detail) : null));
+          delivery.detail ? el('span', { dir: 'auto', class: 'detail-text' }, delivery.detail) : null));
       }
       body.append(list);
       // What each kind of failure means, once.

@@ -343,6 +343,31 @@ mod tests {
     }
 
     #[test]
+    fn messages_with_a_prefix_come_formatted_with_their_variables_left_in() {
+        let dir = tempfile::tempdir().unwrap();
+        let shipped_ar = fs::read_to_string("locales/ar/khidma.ftl").unwrap();
+        let shipped_en = fs::read_to_string("locales/en/khidma.ftl").unwrap();
+        write(
+            dir.path(),
+            "ar",
+            &format!("{shipped_ar}\nui-hello = أهلًا {{ $name }}\nui-bye = مع السلامة\n"),
+        );
+        write(
+            dir.path(),
+            "en",
+            &format!("{shipped_en}\nui-hello = Hello {{ $name }}\nui-bye = Goodbye\n"),
+        );
+        let localizer = Localizer::load(dir.path()).unwrap();
+        let english = localizer.messages_with_prefix(Lang::En, "ui-");
+        assert_eq!(english.len(), 2, "{english:?}");
+        assert_eq!(english["ui-hello"], "Hello {$name}");
+        assert_eq!(
+            localizer.messages_with_prefix(Lang::Ar, "ui-")["ui-bye"],
+            "مع السلامة"
+        );
+    }
+
+    #[test]
     fn a_missing_message_is_reported_by_id() {
         let dir = tempfile::tempdir().unwrap();
         write(dir.path(), "ar", "greeting = أهلًا\n");

@@ -245,6 +245,14 @@ async function incidentScenario(page) {
   result.incident_failed_png = join(SHOTS, 'incident-failed-update.png');
   await page.screenshot({ path: result.incident_failed_png });
 
+  // The same incident in the Arabic console, right to left.
+  await page.locator('#lang-toggle').click();
+  await page.waitForFunction(() => document.documentElement.dir === 'rtl');
+  await page.locator('#incident-form').waitFor();
+  await page.locator('#detail').evaluate((detail) => { detail.scrollTop = 0; });
+  result.incident_ar_png = join(SHOTS, 'incident-ar.png');
+  await page.screenshot({ path: result.incident_ar_png });
+
   // A narrow window shows one pane at a time; Esc goes back to the queue.
   await page.setViewportSize({ width: 760, height: 900 });
   await page.locator('#detail .back').waitFor({ state: 'visible' });
