@@ -255,12 +255,15 @@ impl Desk {
             entry_id: entry_id.clone(),
             area: escalation.area.clone(),
         };
+        Ok(Some(self.group(&key, id).await?))
+    }
+
+    /// Joins the live incident of `key` or opens one, now.
+    async fn group(&self, key: &IncidentKey, id: &ConversationId) -> Result<Report, StoreError> {
         let window_ms = i64::try_from(self.incident_window.as_millis()).unwrap_or(i64::MAX);
-        let report = self
-            .store
-            .report_incident(&key, id, window_ms, now_ms())
-            .await?;
-        Ok(Some(report))
+        self.store
+            .report_incident(key, id, window_ms, now_ms())
+            .await
     }
 
     /// A waiting member of an incident without an area said where it is:
@@ -295,20 +298,12 @@ impl Desk {
             entry_id: old.entry_id.clone(),
             area: Some(area),
         };
-        let window_ms = i64::try_from(self.incident_window.as_millis()).unwrap_or(i64::MAX);
-        let report = self
-            .store
-            .report_incident(&key, &id, window_ms, now_ms())
-            .await?;
+        let report = self.group(&key, &id).await?;
         if let Handoff::Waiting { incident_id, .. } = &mut conversation.handoff {
             *incident_id = Some(report.incident.id.clone());
         }
-        let change = if report.opened {
-            IncidentChange::Opened
-        } else {
-            IncidentChange::Joined
-        };
-        self.publish_incident(&report.incident, change).await?;
+        self.publish_incident(&report.incident, report.change())
+            .await?;
         tracing::info!(conversation = %id, from = old.id, to = report.incident.id, "moved to the incident of its area");
         if let Some(update) = report.incident.updates.last() {
             let lang = reply.language;
@@ -445,12 +440,8 @@ impl Desk {
         self.publish(id, item).await?;
         tracing::info!(conversation = %id, team, ?reason, position, "escalated");
         if let Some(report) = report {
-            let change = if report.opened {
-                IncidentChange::Opened
-            } else {
-                IncidentChange::Joined
-            };
-            self.publish_incident(&report.incident, change).await?;
+            self.publish_incident(&report.incident, report.change())
+                .await?;
         }
         match placement.closed_until {
             Some(opening) => Ok(self.localizer.text_with(

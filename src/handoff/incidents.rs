@@ -138,6 +138,16 @@ pub struct Report {
     pub opened: bool,
 }
 
+impl Report {
+    pub fn change(&self) -> IncidentChange {
+        if self.opened {
+            IncidentChange::Opened
+        } else {
+            IncidentChange::Joined
+        }
+    }
+}
+
 /// What a write to an incident found.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum IncidentWrite {

@@ -308,3 +308,43 @@ fn queue_score(priority: Priority, since_ms: i64) -> f64 {
 /// Events buffered per subscriber; a console that falls further behind
 /// misses events and reloads the queue.
 const EVENT_BUFFER: usize = 1024;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn both_kinds_of_event_cross_instances_as_json_and_back() {
+        let conversation = Event::conversation(
+            ConversationId::new("web", "a").unwrap(),
+            HistoryItem {
+                at_ms: 1,
+                record: Record::Claimed {
+                    agent: "sara".to_owned(),
+                    team: "utilities".to_owned(),
+                },
+            },
+        );
+        let incident = Event::incident(IncidentEvent {
+            incident_id: "inc-1".to_owned(),
+            team: "utilities".to_owned(),
+            change: IncidentChange::Joined,
+            count: 2,
+            at_ms: 3,
+        });
+        let written = serde_json::to_value(&incident).unwrap();
+        assert_eq!(
+            written,
+            serde_json::json!({"type": "incident", "incident_id": "inc-1", "team": "utilities",
+                               "change": "joined", "count": 2, "at_ms": 3})
+        );
+        for event in [conversation, incident] {
+            let json = serde_json::to_string(&event).unwrap();
+            assert_eq!(
+                serde_json::from_str::<Event>(&json).unwrap(),
+                event,
+                "{json}"
+            );
+        }
+    }
+}

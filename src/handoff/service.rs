@@ -714,6 +714,9 @@ impl AgentService {
                 async move {
                     let delivery = match sent.await {
                         Ok(delivery) => delivery?,
+                        // A lease or store failure for one citizen is shown
+                        // like an unreachable channel: it must not cost the
+                        // others their message.
                         Err(err) => {
                             tracing::warn!(conversation = %member.conversation_id, error = %err, "an incident message could not be sent");
                             Delivery {

@@ -290,4 +290,16 @@ mod tests {
         .unwrap();
         assert!(err.to_string().contains("utilities"), "{err}");
     }
+
+    #[test]
+    fn times_are_told_in_the_teams_own_zone_else_the_default_one() {
+        let mut riyadh = team("utilities", &["utilities"], &["sara"]);
+        riyadh.time_zone = Some("Asia/Riyadh".to_owned());
+        let teams = Teams::from_settings(&settings(vec![riyadh])).unwrap();
+        assert_eq!(teams.local_time("utilities", 0), "03:00");
+        assert_eq!(teams.local_time("general", 90 * 60_000), "01:30");
+        let mut nowhere = team("utilities", &[], &[]);
+        nowhere.time_zone = Some("Mars/Olympus".to_owned());
+        assert!(Teams::from_settings(&settings(vec![nowhere])).is_err());
+    }
 }

@@ -160,7 +160,9 @@ fn key_at(source: &str, offset: usize) -> String {
     let lines = source[..current_line_end].lines().rev();
     for line in lines {
         let trimmed = line.trim_start();
+        // `[table]` or `[[array of tables]]`
         if let Some(header) = trimmed.strip_prefix('[') {
+            let header = header.trim_start_matches('[');
             table = header.split(']').next().map(|t| t.trim().to_owned());
             break;
         }

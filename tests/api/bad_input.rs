@@ -75,6 +75,30 @@ async fn an_unsupported_language_is_rejected() {
 }
 
 #[tokio::test]
+async fn a_location_out_of_range_or_with_unknown_keys_is_rejected() {
+    let app = spawn_app().await;
+    let response = app
+        .post_json(
+            &json!({"user_id": "a", "text": "", "location": {"latitude": 91.0, "longitude": 46.7}}),
+        )
+        .await;
+    assert_rejected(response, "invalid_location").await;
+    let response = app
+        .post_json(
+            &json!({"user_id": "a", "text": "", "location": {"lat": 24.7, "longitude": 46.7}}),
+        )
+        .await;
+    assert_rejected(response, "invalid_request").await;
+    let shared = app
+        .say_with(json!({"user_id": user("location-only"), "text": "", "location": {"latitude": 24.7, "longitude": 46.7}}))
+        .await;
+    assert_eq!(
+        shared["action"], "fallback",
+        "a kind word that only text is read: {shared}"
+    );
+}
+
+#[tokio::test]
 async fn an_oversized_body_is_a_400_not_a_413() {
     let app = spawn_app().await;
     let text = "ا".repeat(40_000);

@@ -349,7 +349,15 @@ async fn a_new_reporter_hears_the_problem_is_known_and_the_last_update() {
     );
 
     // An Arabic citizen naming the district their way.
+    let mut events = sara.events().await;
     let joined = report(&app, &second, "الماء مقطوع عندنا في حي النزهه").await;
+    let escalated = events.next_of("escalated", &format!("web:{second}")).await;
+    assert_eq!(escalated["incident_id"], incident_id.as_str());
+    assert_eq!(escalated["area"]["id"], "al-nuzha");
+    let event = events.next().await;
+    assert_eq!(event["type"], "incident", "{event}");
+    assert_eq!(event["change"], "joined");
+    assert_eq!(event["count"], 2);
     let said = joined["messages"].to_string();
     assert!(said.contains("المشكلة معروفة لدينا"), "{said}");
     assert!(said.contains("انقطاع الماء في النزهة"), "{said}");
@@ -792,4 +800,39 @@ async fn concurrent_reports_on_two_instances_sharing_redis_open_one_incident() {
     assert_eq!(incidents[0]["count"], 10);
     let on_two = open_incidents(&agent(&two, "tok-sara")).await;
     assert_eq!(on_two[0]["id"], incidents[0]["id"]);
+}
+
+#[tokio::test]
+async fn citizens_told_of_an_incident_get_no_generic_waiting_updates() {
+    let (app, _) = spawn_app_with(|settings| {
+        with_agents(settings);
+        settings.handoff.unclaimed_update_secs = 1;
+    });
+    let sara = agent(&app, "tok-sara");
+    let reporter = user("inc-quiet-reporter");
+    let other = user("inc-quiet-other");
+    report(&app, &reporter, "no water in Al Murooj").await;
+    report(&app, &other, "I want to speak to a human please").await;
+    let id = open_incidents(&sara).await[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let posted = sara
+        .post(
+            &format!("incidents/{id}/updates"),
+            Some(json!({"en": "Crews are on their way."})),
+        )
+        .await;
+    assert_eq!(posted.status(), 200);
+
+    let other_updated = crate::redis_helpers::eventually(Duration::from_secs(5), || async {
+        outbox_texts(&app, &format!("web:{other}"))
+            .await
+            .iter()
+            .any(|text| text.contains("in line"))
+    })
+    .await;
+    assert!(other_updated, "the other citizen got the waiting update");
+    let texts = outbox_texts(&app, &format!("web:{reporter}")).await;
+    assert_eq!(texts.len(), 1, "only the incident update: {texts:?}");
 }

@@ -387,3 +387,90 @@ answer = "نعتذر عن انقطاع المياه."
         );
     }
 }
+
+mod areas {
+    use super::*;
+
+    fn kb_with_areas(areas: &str) -> tempfile::TempDir {
+        let dir = kb_with(VALID);
+        write(dir.path(), "areas.toml", areas);
+        dir
+    }
+
+    #[test]
+    fn valid_areas_load_with_the_entries() {
+        let dir = kb_with_areas(
+            "[[area]]\nid = \"al-nuzha\"\nar = \"النزهة\"\nen = \"Al Nuzha\"\nnames = [\"nuzha\"]\nlatitude = 24.75\nlongitude = 46.71\nradius_km = 3.0\n\n[[area]]\nid = \"al-rawda\"\nar = \"الروضة\"\nen = \"Al Rawda\"\n",
+        );
+        let loaded = load_dir(dir.path()).unwrap();
+        assert_eq!(loaded.areas.len(), 2);
+        assert_eq!(loaded.areas[0].names, ["النزهة", "Al Nuzha", "nuzha"]);
+        assert!(loaded.areas[1].circle.is_none());
+    }
+
+    #[test]
+    fn an_unknown_key_is_named_with_its_line() {
+        let dir = kb_with_areas(
+            "[[area]]\nid = \"al-nuzha\"\nar = \"النزهة\"\nen = \"Al Nuzha\"\ncolour = \"red\"\n",
+        );
+        let issue = the_error(dir.path());
+        assert_issue(
+            &issue,
+            "areas.toml",
+            Some(5),
+            "area.colour",
+            "unknown field",
+        );
+    }
+
+    #[test]
+    fn ids_names_and_coordinates_are_checked() {
+        let dir = kb_with_areas(
+            "[[area]]\nid = \"al-nuzha\"\nar = \"النزهة\"\nen = \"Al Nuzha\"\nlatitude = 95.0\nlongitude = 46.7\nradius_km = 0.0\n\n[[area]]\nid = \"al-nuzha\"\nar = \" \"\nen = \"Nuzha 2\"\nnames = [\"\"]\nlatitude = 24.7\n",
+        );
+        let found = errors(dir.path());
+        let find = |key: &str, says: &str| {
+            found
+                .iter()
+                .find(|issue| issue.key == key && issue.message.contains(says))
+                .unwrap_or_else(|| panic!("no {key} error saying {says:?} in {found:#?}"))
+        };
+        assert_issue(
+            find("area.latitude", "-90"),
+            "areas.toml",
+            Some(5),
+            "area.latitude",
+            "between -90 and 90",
+        );
+        assert_issue(
+            find("area.radius_km", "more than 0"),
+            "areas.toml",
+            Some(7),
+            "area.radius_km",
+            "more than 0",
+        );
+        assert_issue(
+            find("area.id", "unique"),
+            "areas.toml",
+            Some(10),
+            "area.id",
+            "used by another area",
+        );
+        assert_issue(
+            find("area.ar", "empty"),
+            "areas.toml",
+            Some(11),
+            "area.ar",
+            "must not be empty",
+        );
+        assert_issue(
+            find("area.names", "empty"),
+            "areas.toml",
+            Some(13),
+            "area.names",
+            "empty name",
+        );
+        assert!(find("area.latitude", "go together").line.is_some());
+        assert_eq!(found.len(), 6, "{found:#?}");
+    }
+}
