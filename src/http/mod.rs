@@ -2,6 +2,7 @@
 //! into calls on [`crate::bot::Bot`] and results into the JSON contract.
 
 mod agent;
+mod console;
 mod health;
 mod messages;
 mod webhooks;
@@ -24,6 +25,11 @@ pub fn configure(max_body_bytes: usize) -> impl FnOnce(&mut web::ServiceConfig) 
         .route("/metrics", web::get().to(health::metrics))
         .route("/webhooks/{channel}", web::get().to(webhooks::subscribe))
         .route("/webhooks/{channel}", web::post().to(webhooks::receive))
+        .route("/agent", web::get().to(console::page))
+        .route("/agent/", web::get().to(console::page))
+        .route("/agent/console.js", web::get().to(console::script))
+        .route("/agent/console.css", web::get().to(console::style))
+        .route("/agent/strings/{lang}", web::get().to(console::strings))
         .route("/api/v1/messages", web::post().to(messages::post_message))
         .route(
             "/api/v1/conversations/{id}/messages",

@@ -5,7 +5,7 @@
 
 mod lang;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::Path;
 
@@ -143,6 +143,8 @@ pub struct I18nError {
 pub struct Localizer {
     arabic: FluentBundle<FluentResource>,
     english: FluentBundle<FluentResource>,
+    /// Every message id (the same in both languages, by `load`'s check).
+    ids: BTreeSet<String>,
 }
 
 fn load_bundle(
@@ -222,7 +224,11 @@ impl Localizer {
             }
         }
         if problems.is_empty() {
-            Ok(Self { arabic, english })
+            Ok(Self {
+                arabic,
+                english,
+                ids: arabic_ids,
+            })
         } else {
             Err(I18nError { problems })
         }
@@ -266,6 +272,25 @@ impl Localizer {
     pub fn topic(&self, lang: Lang, category: &str) -> String {
         self.format(lang, &format!("{TOPIC_PREFIX}{category}"), None)
             .unwrap_or_else(|| category.replace('-', " "))
+    }
+
+    /// Every message whose id starts with `prefix`, formatted without
+    /// arguments: a variable shows as `{$name}`, for a client (the agents'
+    /// console) to fill in.
+    pub fn messages_with_prefix(&self, lang: Lang, prefix: &str) -> BTreeMap<String, String> {
+        let bundle = self.bundle(lang);
+        self.ids
+            .iter()
+            .filter(|id| id.starts_with(prefix))
+            .filter_map(|id| {
+                let pattern = bundle.get_message(id)?.value()?;
+                // Missing arguments are expected here; they come out as
+                // `{$name}`.
+                let mut errors = Vec::new();
+                let text = bundle.format_pattern(pattern, None, &mut errors);
+                Some((id.clone(), text.into_owned()))
+            })
+            .collect()
     }
 }
 
@@ -314,6 +339,31 @@ mod tests {
                 .iter()
                 .any(|p| p.contains("only-arabic") && p.starts_with("en")),
             "{err}"
+        );
+    }
+
+    #[test]
+    fn messages_with_a_prefix_come_formatted_with_their_variables_left_in() {
+        let dir = tempfile::tempdir().unwrap();
+        let shipped_ar = fs::read_to_string("locales/ar/khidma.ftl").unwrap();
+        let shipped_en = fs::read_to_string("locales/en/khidma.ftl").unwrap();
+        write(
+            dir.path(),
+            "ar",
+            &format!("{shipped_ar}\nui-hello = أهلًا {{ $name }}\nui-bye = مع السلامة\n"),
+        );
+        write(
+            dir.path(),
+            "en",
+            &format!("{shipped_en}\nui-hello = Hello {{ $name }}\nui-bye = Goodbye\n"),
+        );
+        let localizer = Localizer::load(dir.path()).unwrap();
+        let english = localizer.messages_with_prefix(Lang::En, "ui-");
+        assert_eq!(english.len(), 2, "{english:?}");
+        assert_eq!(english["ui-hello"], "Hello {$name}");
+        assert_eq!(
+            localizer.messages_with_prefix(Lang::Ar, "ui-")["ui-bye"],
+            "مع السلامة"
         );
     }
 

@@ -4,6 +4,8 @@ mod channel_helpers;
 mod helpers;
 
 mod bad_input;
+mod console;
+mod console_browser;
 mod conversation;
 mod handoff;
 mod handoff_helpers;

@@ -1,0 +1,104 @@
+//! The agents' console, `GET /agent`: a page, its script and style sheet,
+//! all compiled into the binary (no network beyond khidma itself), and its
+//! sentences in Arabic and English from `locales/<lang>/console.ftl`.
+
+use std::collections::hash_map::DefaultHasher;
+use std::hash::{Hash, Hasher};
+
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::{HttpRequest, HttpResponse, HttpResponseBuilder, web};
+
+use crate::bot::Bot;
+use crate::error::ApiError;
+use crate::i18n::Lang;
+
+const PAGE: &str = include_str!("../../console/index.html");
+const SCRIPT: &str = include_str!("../../console/console.js");
+const STYLE: &str = include_str!("../../console/console.css");
+
+/// Everything the page loads comes from khidma itself; no inline script or
+/// style, no frames, no plugins.
+pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; \
+    style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; \
+    object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+/// The prefix of the console's messages in `locales/`.
+const MESSAGE_PREFIX: &str = "console-";
+
+fn etag_of(body: &str) -> String {
+    let mut hasher = DefaultHasher::new();
+    body.hash(&mut hasher);
+    format!("\"{:016x}\"", hasher.finish())
+}
+
+fn secure(builder: &mut HttpResponseBuilder) {
+    builder
+        .insert_header((header::CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY))
+        .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .insert_header((header::REFERRER_POLICY, "no-referrer"))
+        .insert_header((header::X_FRAME_OPTIONS, "DENY"));
+}
+
+/// `body` with security headers and an ETag; the browser revalidates each
+/// time (`no-cache`) and gets a `304` while the binary is the same.
+fn respond(request: &HttpRequest, body: String, content_type: &'static str) -> HttpResponse {
+    let etag = etag_of(&body);
+    let unchanged = request
+        .headers()
+        .get(header::IF_NONE_MATCH)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| value.split(',').any(|tag| tag.trim() == etag));
+    let mut builder = if unchanged {
+        HttpResponse::NotModified()
+    } else {
+        HttpResponse::Ok()
+    };
+    secure(&mut builder);
+    builder
+        .insert_header((header::CACHE_CONTROL, "no-cache"))
+        .insert_header((
+            header::ETAG,
+            HeaderValue::from_str(&etag).expect("an ETag is ASCII"),
+        ));
+    if unchanged {
+        builder.finish()
+    } else {
+        builder.content_type(content_type).body(body)
+    }
+}
+
+pub async fn page(request: HttpRequest) -> HttpResponse {
+    respond(&request, PAGE.to_owned(), "text/html; charset=utf-8")
+}
+
+pub async fn script(request: HttpRequest) -> HttpResponse {
+    respond(
+        &request,
+        SCRIPT.to_owned(),
+        "text/javascript; charset=utf-8",
+    )
+}
+
+pub async fn style(request: HttpRequest) -> HttpResponse {
+    respond(&request, STYLE.to_owned(), "text/css; charset=utf-8")
+}
+
+/// Every `console-*` message in `ar` or `en`, as one JSON object.
+pub async fn strings(
+    request: HttpRequest,
+    lang: web::Path<String>,
+    bot: web::Data<Bot>,
+) -> Result<HttpResponse, ApiError> {
+    let lang: Lang = match lang.as_str() {
+        "ar" => Lang::Ar,
+        "en" => Lang::En,
+        other => {
+            return Err(ApiError::NotFound(format!(
+                "no console strings for {other:?}: expected \"ar\" or \"en\""
+            )));
+        }
+    };
+    let messages = bot.localizer().messages_with_prefix(lang, MESSAGE_PREFIX);
+    let body = serde_json::to_string(&messages).map_err(|err| ApiError::Internal(err.into()))?;
+    Ok(respond(&request, body, "application/json; charset=utf-8"))
+}
