@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use crate::conversation::{Conversation, ConversationId};
 use crate::dialogue::{self, Incoming, Reply};
-use crate::handoff::{Desk, TurnStart};
+use crate::handoff::{Announcements, Desk, TurnStart};
 use crate::i18n::Localizer;
 use crate::kb::KbHandle;
 use crate::state::{ConversationStore, StoreError};
@@ -41,18 +41,27 @@ impl Bot {
 
     /// Answers `incoming` in a conversation the caller holds the lease of,
     /// and does what the answer means for the agents (queueing, relaying,
-    /// ratings), before the caller commits.
+    /// ratings), before the caller commits; the caller then passes the
+    /// announcements to [`Bot::announce`].
     pub async fn turn(
         &self,
         incoming: &Incoming,
         conversation: &mut Conversation,
-    ) -> Result<Reply, StoreError> {
+    ) -> Result<(Reply, Announcements), StoreError> {
         let start = TurnStart::of(conversation);
         let mut reply = self.respond(incoming, conversation);
+        let announcements = match &self.desk {
+            Some(desk) => desk.after_turn(&start, conversation, &mut reply).await?,
+            None => Announcements::default(),
+        };
+        Ok((reply, announcements))
+    }
+
+    /// Tells agents what a committed turn did.
+    pub async fn announce(&self, announcements: Announcements) {
         if let Some(desk) = &self.desk {
-            desk.after_turn(&start, conversation, &mut reply).await?;
+            desk.announce(announcements).await;
         }
-        Ok(reply)
     }
 
     pub fn kb(&self) -> &KbHandle {
@@ -88,8 +97,9 @@ impl Bot {
         incoming: &Incoming,
     ) -> Result<Reply, StoreError> {
         let mut lease = self.store.acquire(conversation_id).await?;
-        let reply = self.turn(incoming, &mut lease.conversation).await?;
+        let (reply, announcements) = self.turn(incoming, &mut lease.conversation).await?;
         self.store.commit(lease).await?;
+        self.announce(announcements).await;
         tracing::Span::current().record("action", tracing::field::debug(reply.action));
         Ok(reply)
     }

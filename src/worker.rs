@@ -120,7 +120,7 @@ impl Worker {
         let Some(envelope) = lease.inbox.first().cloned() else {
             return Ok(false);
         };
-        let reply = self
+        let (reply, announcements) = self
             .bot
             .turn(&envelope.incoming, &mut lease.conversation)
             .await?;
@@ -150,6 +150,7 @@ impl Worker {
         }
         lease.handled = 1;
         store.commit(lease).await?;
+        self.bot.announce(announcements).await;
         Ok(true)
     }
 }

@@ -54,6 +54,23 @@ impl TurnStart {
     }
 }
 
+/// The agents' events of a turn, held back until the turn is committed: a
+/// console that reloads on an event must find the conversation as the
+/// event says (waiting, say), not as it was before the turn.
+#[derive(Debug, Default)]
+#[must_use = "announce the events once the turn is committed"]
+pub struct Announcements(Vec<Event>);
+
+fn incident_event(incident: &Incident, change: IncidentChange) -> Event {
+    Event::incident(IncidentEvent {
+        incident_id: incident.id.clone(),
+        team: incident.team.clone(),
+        change,
+        count: incident.members.len(),
+        at_ms: now_ms(),
+    })
+}
+
 /// An entry's titles, for agents' displays.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct EntryTitle {
@@ -145,15 +162,30 @@ impl Desk {
         incident: &Incident,
         change: IncidentChange,
     ) -> Result<(), StoreError> {
-        self.store
-            .publish(&Event::incident(IncidentEvent {
-                incident_id: incident.id.clone(),
-                team: incident.team.clone(),
-                change,
-                count: incident.members.len(),
-                at_ms: now_ms(),
-            }))
-            .await
+        self.store.publish(&incident_event(incident, change)).await
+    }
+
+    /// Adds `item` to the history now, and keeps its event for after the
+    /// turn's commit.
+    async fn record(
+        &self,
+        id: &ConversationId,
+        item: HistoryItem,
+        announcements: &mut Announcements,
+    ) -> Result<(), StoreError> {
+        self.store.append(id, std::slice::from_ref(&item)).await?;
+        announcements.0.push(Event::conversation(id.clone(), item));
+        Ok(())
+    }
+
+    /// Tells the agents what a committed turn did. The turn is done: a lost
+    /// event is logged, not retried (consoles reload on reconnect).
+    pub async fn announce(&self, announcements: Announcements) {
+        for event in announcements.0 {
+            if let Err(err) = self.store.publish(&event).await {
+                tracing::warn!(error = %err, kind = event.kind(), "an event for agents was lost");
+            }
+        }
     }
 
     /// The entry's titles in both languages (one side stands in for a
@@ -272,6 +304,7 @@ impl Desk {
         &self,
         conversation: &mut Conversation,
         reply: &mut Reply,
+        announcements: &mut Announcements,
     ) -> Result<(), StoreError> {
         let Handoff::Waiting {
             area: Some(area),
@@ -290,8 +323,9 @@ impl Desk {
         }
         let id = conversation.id.clone();
         if let Some(remaining) = self.store.leave_incident(&old.id, &id).await? {
-            self.publish_incident(&remaining, IncidentChange::Updated)
-                .await?;
+            announcements
+                .0
+                .push(incident_event(&remaining, IncidentChange::Updated));
         }
         let key = IncidentKey {
             team: old.team.clone(),
@@ -302,8 +336,9 @@ impl Desk {
         if let Handoff::Waiting { incident_id, .. } = &mut conversation.handoff {
             *incident_id = Some(report.incident.id.clone());
         }
-        self.publish_incident(&report.incident, report.change())
-            .await?;
+        announcements
+            .0
+            .push(incident_event(&report.incident, report.change()));
         tracing::info!(conversation = %id, from = old.id, to = report.incident.id, "moved to the incident of its area");
         if let Some(update) = report.incident.updates.last() {
             let lang = reply.language;
@@ -317,13 +352,15 @@ impl Desk {
 
     /// Runs after the dialogue answered and before the conversation is
     /// committed, so that a failure here fails the turn (and a webhook
-    /// message is handled again) rather than losing the escalation.
+    /// message is handled again) rather than losing the escalation. The
+    /// agents' events come back, for [`Desk::announce`] after the commit.
     pub async fn after_turn(
         &self,
         start: &TurnStart,
         conversation: &mut Conversation,
         reply: &mut Reply,
-    ) -> Result<(), StoreError> {
+    ) -> Result<Announcements, StoreError> {
+        let mut announcements = Announcements::default();
         if reply.action == Action::Escalate
             && let Handoff::Waiting {
                 reason,
@@ -362,6 +399,7 @@ impl Desk {
                     &placement,
                     report.as_ref(),
                     reply.language,
+                    &mut announcements,
                 )
                 .await?;
             // The place in line completes the handoff message rather than
@@ -376,9 +414,11 @@ impl Desk {
         } else if reply.action == Action::Agent
             && let Some(team) = self.team_of(&conversation.handoff)
         {
-            self.relay(start, &team, conversation).await?;
+            self.relay(start, &team, conversation, &mut announcements)
+                .await?;
             if !start.had_area {
-                self.move_to_area(conversation, reply).await?;
+                self.move_to_area(conversation, reply, &mut announcements)
+                    .await?;
             }
         }
         if let Some(rating) = conversation.ratings.back()
@@ -400,10 +440,11 @@ impl Desk {
                     comment: rating.comment.clone(),
                 },
             };
-            self.publish(&conversation.id, item).await?;
+            self.record(&conversation.id, item, &mut announcements)
+                .await?;
             tracing::info!(conversation = %conversation.id, agent = rating.agent, score = rating.score, "rated");
         }
-        Ok(())
+        Ok(announcements)
     }
 
     /// Queues a conversation the turn escalated and tells the agents;
@@ -416,6 +457,7 @@ impl Desk {
         placement: &Placement,
         report: Option<&Report>,
         lang: Lang,
+        announcements: &mut Announcements,
     ) -> Result<String, StoreError> {
         let id = &conversation.id;
         let team = placement.team.as_str();
@@ -437,11 +479,12 @@ impl Desk {
                 area: escalation.area,
             },
         };
-        self.publish(id, item).await?;
+        self.record(id, item, announcements).await?;
         tracing::info!(conversation = %id, team, ?reason, position, "escalated");
         if let Some(report) = report {
-            self.publish_incident(&report.incident, report.change())
-                .await?;
+            announcements
+                .0
+                .push(incident_event(&report.incident, report.change()));
         }
         match placement.closed_until {
             Some(opening) => Ok(self.localizer.text_with(
@@ -469,6 +512,7 @@ impl Desk {
         start: &TurnStart,
         team: &str,
         conversation: &Conversation,
+        announcements: &mut Announcements,
     ) -> Result<(), StoreError> {
         let id = &conversation.id;
         let items: Vec<HistoryItem> = conversation
@@ -486,9 +530,7 @@ impl Desk {
                     ..
                 }
             ) {
-                self.store
-                    .publish(&Event::conversation(id.clone(), item))
-                    .await?;
+                announcements.0.push(Event::conversation(id.clone(), item));
             }
         }
         Ok(())

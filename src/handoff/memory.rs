@@ -6,8 +6,8 @@ use tokio::sync::broadcast;
 
 use super::{
     EVENT_BUFFER, Event, HandoffStore, HistoryItem, Incident, IncidentKey, IncidentStatus,
-    IncidentUpdate, IncidentWrite, MAX_STORED_RATINGS, OutboxMessage, PICKUPS_KEPT, Report,
-    StoredRating, queue_score,
+    IncidentUpdate, IncidentWrite, MAX_STORED_RATINGS, OutboxMessage, PICKUPS_KEPT, Queued, Report,
+    StoredRating, queue_score, since_of_score,
 };
 use crate::conversation::{ConversationId, Priority, now_ms};
 use crate::state::StoreError;
@@ -77,12 +77,20 @@ impl HandoffStore for MemoryHandoffStore {
         Ok(())
     }
 
-    async fn queue(&self, team: &str) -> Result<Vec<ConversationId>, StoreError> {
+    async fn queue(&self, team: &str) -> Result<Vec<Queued>, StoreError> {
         Ok(self
             .inner()
             .queues
             .get(team)
-            .map(|queue| queue.iter().map(|(_, id)| id.clone()).collect())
+            .map(|queue| {
+                queue
+                    .iter()
+                    .map(|(score, id)| Queued {
+                        id: id.clone(),
+                        since_ms: since_of_score(*score),
+                    })
+                    .collect()
+            })
             .unwrap_or_default())
     }
 
@@ -328,11 +336,23 @@ mod tests {
                 .unwrap(),
             1
         );
+        let queued = |entries: &[(&str, i64)]| {
+            entries
+                .iter()
+                .map(|&(name, since_ms)| Queued {
+                    id: id(name),
+                    since_ms,
+                })
+                .collect::<Vec<_>>()
+        };
         assert_eq!(
             store.queue("t").await.unwrap(),
-            vec![id("c"), id("b"), id("a")]
+            queued(&[("c", 20), ("b", 5), ("a", 10)])
         );
         store.dequeue("t", &id("b")).await.unwrap();
-        assert_eq!(store.queue("t").await.unwrap(), vec![id("c"), id("a")]);
+        assert_eq!(
+            store.queue("t").await.unwrap(),
+            queued(&[("c", 20), ("a", 10)])
+        );
     }
 }

@@ -20,7 +20,7 @@ use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 use tokio::sync::broadcast;
 
-pub use desk::{Desk, EntryTitle, TurnStart};
+pub use desk::{Announcements, Desk, EntryTitle, TurnStart};
 pub use hours::Opening;
 pub use incidents::{
     Incident, IncidentChange, IncidentEvent, IncidentKey, IncidentStatus, IncidentUpdate,
@@ -205,7 +205,7 @@ pub trait HandoffStore: Send + Sync + 'static {
     async fn dequeue(&self, team: &str, id: &ConversationId) -> Result<(), StoreError>;
 
     /// The team's waiting conversations: urgent first, then longest waiting.
-    async fn queue(&self, team: &str) -> Result<Vec<ConversationId>, StoreError>;
+    async fn queue(&self, team: &str) -> Result<Vec<Queued>, StoreError>;
 
     /// Remembers how long a case waited before an agent claimed it.
     async fn record_pickup(&self, team: &str, waited_ms: i64) -> Result<(), StoreError>;
@@ -293,16 +293,30 @@ pub trait HandoffStore: Send + Sync + 'static {
     ) -> Result<Option<Incident>, StoreError>;
 }
 
+/// A conversation in a team's queue, and when it was escalated.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Queued {
+    pub id: ConversationId,
+    pub since_ms: i64,
+}
+
+/// Added to normal cases' scores; milliseconds since 1970 stay far below.
+const NORMAL_OFFSET: i64 = 1 << 50;
+
 /// Queue order as one number: urgent cases before normal ones, then
 /// earliest escalation first. Milliseconds since 1970 stay below 2^53, so
 /// the score is exact in a Redis sorted set's double.
 fn queue_score(priority: Priority, since_ms: i64) -> f64 {
-    const NORMAL_OFFSET: i64 = 1 << 50;
     let offset = match priority {
         Priority::Urgent => 0,
         Priority::Normal => NORMAL_OFFSET,
     };
     (offset + since_ms) as f64
+}
+
+/// The escalation time back out of a queue score.
+fn since_of_score(score: f64) -> i64 {
+    (score as i64) % NORMAL_OFFSET
 }
 
 /// Events buffered per subscriber; a console that falls further behind

@@ -13,8 +13,8 @@ use tokio::sync::{Mutex, broadcast};
 
 use super::{
     EVENT_BUFFER, Event, HandoffStore, HistoryItem, Incident, IncidentKey, IncidentStatus,
-    IncidentUpdate, IncidentWrite, MAX_STORED_RATINGS, Member, OutboxMessage, PICKUPS_KEPT, Report,
-    StoredRating, queue_score,
+    IncidentUpdate, IncidentWrite, MAX_STORED_RATINGS, Member, OutboxMessage, PICKUPS_KEPT, Queued,
+    Report, StoredRating, queue_score, since_of_score,
 };
 use crate::conversation::{ConversationId, Priority};
 use crate::kb::EntryId;
@@ -326,15 +326,20 @@ impl HandoffStore for RedisHandoffStore {
             .await
     }
 
-    async fn queue(&self, team: &str) -> Result<Vec<ConversationId>, StoreError> {
-        let (members,): (Vec<String>,) = self
+    async fn queue(&self, team: &str) -> Result<Vec<Queued>, StoreError> {
+        let (members,): (Vec<(String, f64)>,) = self
             .store
-            .query(::redis::pipe().zrange(self.queue_key(team), 0, -1))
+            .query(::redis::pipe().zrange_withscores(self.queue_key(team), 0, -1))
             .await?;
         members
             .into_iter()
-            .map(|member| {
-                ConversationId::try_from(member).map_err(|err| StoreError::Corrupt(err.to_string()))
+            .map(|(member, score)| {
+                let id = ConversationId::try_from(member)
+                    .map_err(|err| StoreError::Corrupt(err.to_string()))?;
+                Ok(Queued {
+                    id,
+                    since_ms: since_of_score(score),
+                })
             })
             .collect()
     }

@@ -13,7 +13,7 @@ use serde::Serialize;
 use super::desk::EntryTitle;
 use super::{
     Agent, Desk, HistoryItem, Incident, IncidentChange, IncidentStatus, IncidentUpdate,
-    IncidentWrite, OutboxMessage, Record, StoredRating,
+    IncidentWrite, OutboxMessage, Queued, Record, StoredRating,
 };
 use crate::channels::Channels;
 use crate::conversation::{
@@ -146,6 +146,28 @@ pub struct AgentService {
     localizer: Arc<Localizer>,
 }
 
+/// Longer than any turn takes, however slow the platform: a queue entry
+/// of a conversation not stored yet and older than this is left over.
+const TURN_IN_FLIGHT_MAX_MS: i64 = 10 * 60 * 1000;
+
+/// Whether a queue entry outlived its case: the conversation expired, an
+/// agent has it (a claim whose dequeue was lost), or it went back to the bot
+/// after the entry was made. The escalation is queued before its turn
+/// commits (so that a crash cannot lose it), and the turn may still be
+/// sending the reply: until then a new citizen's conversation is not stored
+/// and an older one is still with the bot and not updated since. Such an
+/// entry is not stale, only not shown yet.
+fn is_stale(conversation: Option<&Conversation>, queued_since_ms: i64, now_ms: i64) -> bool {
+    match conversation {
+        None => now_ms - queued_since_ms > TURN_IN_FLIGHT_MAX_MS,
+        Some(conversation) => match conversation.handoff {
+            Handoff::Waiting { .. } => false,
+            Handoff::WithAgent { .. } => true,
+            Handoff::Bot => conversation.updated_at_ms >= queued_since_ms,
+        },
+    }
+}
+
 fn forbidden(agent: &Agent, team: &str) -> HandoffError {
     HandoffError::Forbidden(format!(
         "agent {} is not in team {team}, which has this conversation",
@@ -188,37 +210,42 @@ impl AgentService {
         for team in &agent.teams {
             let queued = self.desk.store().queue(team).await?;
             let mut position = 0;
-            for id in queued {
-                let waiting =
-                    self.conversations
-                        .get(&id)
-                        .await?
-                        .and_then(|conversation| match conversation.handoff {
-                            Handoff::Waiting {
-                                reason,
-                                priority,
-                                entry_id,
-                                since_ms,
-                                area,
-                                incident_id,
-                                ..
-                            } => Some((
-                                conversation.language,
-                                reason,
-                                priority,
-                                entry_id,
-                                since_ms,
-                                area,
-                                incident_id,
-                            )),
-                            _ => None,
-                        });
+            for Queued {
+                id,
+                since_ms: queued_since_ms,
+            } in queued
+            {
+                let conversation = self.conversations.get(&id).await?;
+                if is_stale(conversation.as_ref(), queued_since_ms, now_ms()) {
+                    // It must neither show nor push the citizens behind it
+                    // down the line.
+                    self.desk.store().dequeue(team, &id).await?;
+                    continue;
+                }
+                let waiting = conversation.and_then(|conversation| match conversation.handoff {
+                    Handoff::Waiting {
+                        reason,
+                        priority,
+                        entry_id,
+                        since_ms,
+                        area,
+                        incident_id,
+                        ..
+                    } => Some((
+                        conversation.language,
+                        reason,
+                        priority,
+                        entry_id,
+                        since_ms,
+                        area,
+                        incident_id,
+                    )),
+                    _ => None,
+                });
                 let Some((language, reason, priority, entry_id, since_ms, area, incident_id)) =
                     waiting
                 else {
-                    // Expired, or no longer waiting: it must neither show
-                    // nor push the citizens behind it down the line.
-                    self.desk.store().dequeue(team, &id).await?;
+                    // Its escalating turn is not committed yet.
                     continue;
                 };
                 position += 1;
@@ -474,7 +501,7 @@ impl AgentService {
             {
                 continue;
             }
-            for (position, id) in store.queue(team).await?.into_iter().enumerate() {
+            for (position, Queued { id, .. }) in store.queue(team).await?.into_iter().enumerate() {
                 let conversation = self.conversations.get(&id).await?;
                 let waited_long = conversation.as_ref().is_some_and(|conversation| {
                     matches!(conversation.handoff, Handoff::Waiting { since_ms, .. }
@@ -942,5 +969,50 @@ impl AgentService {
                 })
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn conversation(handoff: Handoff, updated_at_ms: i64) -> Conversation {
+        let mut conversation = Conversation::new(ConversationId::new("web", "c").unwrap());
+        conversation.handoff = handoff;
+        conversation.updated_at_ms = updated_at_ms;
+        conversation
+    }
+
+    #[test]
+    fn only_entries_that_outlived_their_case_are_stale() {
+        let now = 1_000_000_000;
+        let queued = now - 2_000;
+        // A new citizen's escalating turn, not committed yet.
+        assert!(!is_stale(None, queued, now));
+        assert!(is_stale(None, now - TURN_IN_FLIGHT_MAX_MS - 1, now));
+        // An older conversation whose escalating turn is in flight.
+        assert!(!is_stale(
+            Some(&conversation(Handoff::Bot, queued - 60_000)),
+            queued,
+            now
+        ));
+        // Back with the bot after the escalation: resolved.
+        assert!(is_stale(
+            Some(&conversation(Handoff::Bot, queued + 10)),
+            queued,
+            now
+        ));
+        let with_agent = Handoff::WithAgent {
+            agent: "sara".to_owned(),
+            team: "utilities".to_owned(),
+            reason: EscalationReason::Urgent,
+            priority: Priority::Urgent,
+            entry_id: None,
+            since_ms: queued,
+            acknowledged: false,
+            area: None,
+            incident_id: None,
+        };
+        assert!(is_stale(Some(&conversation(with_agent, queued)), queued, now));
     }
 }

@@ -364,3 +364,49 @@ async fn an_agent_learns_when_whatsapp_refuses_a_message_outside_the_24_hour_win
     );
     assert!(view["history"].to_string().contains("outside_window"));
 }
+
+/// The escalation is queued before the turn commits, and a WhatsApp reply
+/// can take seconds to send in between: agents looking at the queue then
+/// must not make the case vanish, and the `escalated` event must find it
+/// waiting.
+#[tokio::test]
+async fn an_urgent_case_whose_reply_is_still_sending_stays_in_the_queue() {
+    let channel = spawn_channel_app_with(None, with_agents).await;
+    wiremock::Mock::given(wiremock::matchers::method("POST"))
+        .and(wiremock::matchers::path(WA_SEND_PATH))
+        .respond_with(
+            wiremock::ResponseTemplate::new(200)
+                .set_body_json(
+                    json!({"messaging_product": "whatsapp", "messages": [{"id": "wamid.OUT"}]}),
+                )
+                .set_delay(Duration::from_millis(1500)),
+        )
+        .mount(&channel.platform)
+        .await;
+    let sara = AgentClient {
+        app: &channel.app,
+        token: "tok-sara",
+    };
+    let wa_id = "966500000778";
+    let id = format!("whatsapp:{wa_id}");
+    let mut events = sara.events().await;
+    let urgent = whatsapp_body(wa_id, "wamid.SLOW1", text("الكهرباء مقطوعة عندنا من ساعة"));
+    assert_eq!(channel.whatsapp(urgent).await.status(), 200);
+
+    // While the reply is on its way, agents' consoles reload the queue.
+    let until = Instant::now() + Duration::from_millis(1000);
+    while Instant::now() < until {
+        let queue = sara.queue().await;
+        assert!(
+            queue
+                .iter()
+                .all(|item| item["conversation_id"] != id.as_str()),
+            "not shown before its turn is committed: {queue:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    events.next_of("escalated", &id).await;
+    let queue = sara.queue().await;
+    assert_eq!(queue.len(), 1, "{queue:?}");
+    assert_eq!(queue[0]["conversation_id"], id.as_str());
+}
