@@ -6,7 +6,7 @@
   const API = '/api/v1/agent';
   const TOKEN_KEY = 'khidma-agent-token';
   const LANG_KEY = 'khidma-console-lang';
-  const RELOAD_DEBOUNCE_MS = 150;
+  const RELOAD_DEBOUNCE_MS = 50;
   const CLOCK_TICK_MS = 30000;
 
   const state = {
@@ -378,15 +378,24 @@
 
   // Events come in bursts (an escalation is a message and an escalated
   // record, an incident update one message per citizen): one reload
-  // RELOAD_DEBOUNCE_MS after the last of them.
+  // RELOAD_DEBOUNCE_MS after the first of them covers the burst. The timer
+  // is not pushed back by later events, so a busy stream cannot postpone
+  // the reload forever.
   function reloadSoon(delay) {
-    clearTimeout(state.reloadTimer);
-    state.reloadTimer = setTimeout(loadQueue, delay === undefined ? RELOAD_DEBOUNCE_MS : delay);
+    if (delay !== undefined) clearTimeout(state.reloadTimer);
+    else if (state.reloadTimer) return;
+    state.reloadTimer = setTimeout(() => {
+      state.reloadTimer = null;
+      loadQueue();
+    }, delay === undefined ? RELOAD_DEBOUNCE_MS : delay);
   }
 
   function reloadOpenSoon() {
-    clearTimeout(state.openTimer);
-    state.openTimer = setTimeout(() => loadOpen(false), RELOAD_DEBOUNCE_MS);
+    if (state.openTimer) return;
+    state.openTimer = setTimeout(() => {
+      state.openTimer = null;
+      loadOpen(false);
+    }, RELOAD_DEBOUNCE_MS);
   }
 
   // ---------- Queue ----------

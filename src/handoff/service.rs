@@ -1013,6 +1013,10 @@ mod tests {
             area: None,
             incident_id: None,
         };
-        assert!(is_stale(Some(&conversation(with_agent, queued)), queued, now));
+        assert!(is_stale(
+            Some(&conversation(with_agent, queued)),
+            queued,
+            now
+        ));
     }
 }
