@@ -263,12 +263,9 @@ impl Areas {
     }
 
     /// The district a message names, as whole words: the longest name
-    /// found wins ("al nuzha north" over "al nuzha").
-    pub fn named_in(&self, analyzer: &Analyzer, text: &str) -> Option<&Area> {
-        let message: Vec<String> = words(text)
-            .into_iter()
-            .map(|word| analyzer.normalize(word))
-            .collect();
+    /// found wins ("al nuzha north" over "al nuzha"). `message` is the
+    /// message's normalised words.
+    pub fn named_in(&self, message: &[String]) -> Option<&Area> {
         let matches_at = |at: usize, phrase: &[String]| {
             phrase.iter().enumerate().all(|(offset, word)| {
                 message.get(at + offset).is_some_and(|seen| {
@@ -370,7 +367,13 @@ mod tests {
     #[test]
     fn a_district_is_found_by_normalised_whole_words_longest_first() {
         let (areas, analyzer) = sample();
-        let id = |text: &str| areas.named_in(&analyzer, text).map(|area| area.id.clone());
+        let id = |text: &str| {
+            let message: Vec<String> = words(text)
+                .into_iter()
+                .map(|word| analyzer.normalize(word))
+                .collect();
+            areas.named_in(&message).map(|area| area.id.clone())
+        };
         assert_eq!(id("الماء مقطوع في النزهه").as_deref(), Some("al-nuzha"));
         assert_eq!(id("ما فيه ماء بالنزهة").as_deref(), Some("al-nuzha"));
         assert_eq!(

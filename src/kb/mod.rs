@@ -113,9 +113,17 @@ impl KnowledgeBase {
         self
     }
 
-    /// The district a message names, if any.
+    /// The district a message names, if any. Greetings and fillers go
+    /// first: "السلام عليكم" must not name a district called "السلام".
     pub fn area_named_in(&self, text: &str) -> Option<&Area> {
-        self.areas.named_in(self.index.analyzer(), text)
+        let words: Vec<String> = self
+            .lexicon
+            .read(self.index.analyzer(), text)
+            .words
+            .into_iter()
+            .map(|(word, _)| word)
+            .collect();
+        self.areas.named_in(&words)
     }
 
     /// The area of a shared location.

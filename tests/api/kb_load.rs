@@ -391,6 +391,24 @@ answer = "نعتذر عن انقطاع المياه."
 mod areas {
     use super::*;
 
+    #[test]
+    fn a_greeting_does_not_name_a_district_of_the_same_word() {
+        use khidma::kb::{KnowledgeBase, RetrievalOptions};
+        let dir = crate::helpers::copy_kb(&crate::helpers::repo_path("knowledge_base"));
+        write(
+            dir.path(),
+            "areas.toml",
+            "[[area]]\nid = \"al-salam\"\nar = \"السلام\"\nen = \"Al Salam\"\n",
+        );
+        let kb = KnowledgeBase::load(dir.path(), RetrievalOptions::default()).unwrap();
+        let area = |text: &str| kb.area_named_in(text).map(|area| area.id.clone());
+        assert_eq!(area("السلام عليكم، الكهرباء مقطوعة عندنا"), None);
+        assert_eq!(
+            area("الكهرباء مقطوعة في حي السلام").as_deref(),
+            Some("al-salam")
+        );
+    }
+
     fn kb_with_areas(areas: &str) -> tempfile::TempDir {
         let dir = kb_with(VALID);
         write(dir.path(), "areas.toml", areas);
