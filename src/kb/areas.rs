@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
 use super::analysis::{Analyzer, words};
-use super::load::{FileReport, KbIssue, Severity};
+use super::load::{FileReport, KbIssue, read_optional};
 
 pub const FILE_NAME: &str = "areas.toml";
 
@@ -106,28 +106,13 @@ pub struct AreaSource {
 /// Reads `dir/areas.toml`; a knowledge base without one has no districts
 /// (shared locations still group by coarse grid cell).
 pub fn read(dir: &Path, issues: &mut Vec<KbIssue>) -> Vec<AreaSource> {
-    let source = match std::fs::read_to_string(dir.join(FILE_NAME)) {
-        Ok(source) => source,
-        Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Vec::new(),
-        Err(err) => {
-            issues.push(KbIssue {
-                severity: Severity::Error,
-                file: FILE_NAME.into(),
-                line: None,
-                key: "(file)".to_owned(),
-                message: format!("cannot be read: {err}"),
-            });
-            return Vec::new();
-        }
+    let Some(source) = read_optional(dir, FILE_NAME, issues) else {
+        return Vec::new();
     };
     let mut report = FileReport::new(Path::new(FILE_NAME), &source);
-    let raw: RawAreas = match toml::from_str(&source) {
-        Ok(raw) => raw,
-        Err(err) => {
-            report.toml_error(&err);
-            issues.append(&mut report.issues);
-            return Vec::new();
-        }
+    let Some(raw) = report.parse::<RawAreas>() else {
+        issues.append(&mut report.issues);
+        return Vec::new();
     };
     let mut areas = Vec::new();
     let mut ids = HashSet::new();

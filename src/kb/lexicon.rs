@@ -12,7 +12,7 @@ use toml::Spanned;
 
 use super::analysis::{Analyzer, words};
 use super::entry::EntryId;
-use super::load::{FileReport, KbIssue, Severity};
+use super::load::{FileReport, KbIssue, read_optional};
 
 pub const FILE_NAME: &str = "lexicon.toml";
 
@@ -88,29 +88,13 @@ pub struct LexiconSource {
 /// Reads `dir/lexicon.toml`; a knowledge base without one has an empty
 /// lexicon.
 pub fn read(dir: &Path, issues: &mut Vec<KbIssue>) -> LexiconSource {
-    let path = dir.join(FILE_NAME);
-    let source = match std::fs::read_to_string(&path) {
-        Ok(source) => source,
-        Err(err) if err.kind() == std::io::ErrorKind::NotFound => return LexiconSource::default(),
-        Err(err) => {
-            issues.push(KbIssue {
-                severity: Severity::Error,
-                file: FILE_NAME.into(),
-                line: None,
-                key: "(file)".to_owned(),
-                message: format!("cannot be read: {err}"),
-            });
-            return LexiconSource::default();
-        }
+    let Some(source) = read_optional(dir, FILE_NAME, issues) else {
+        return LexiconSource::default();
     };
     let mut report = FileReport::new(Path::new(FILE_NAME), &source);
-    let raw: RawLexicon = match toml::from_str(&source) {
-        Ok(raw) => raw,
-        Err(err) => {
-            report.toml_error(&err);
-            issues.append(&mut report.issues);
-            return LexiconSource::default();
-        }
+    let Some(raw) = report.parse::<RawLexicon>() else {
+        issues.append(&mut report.issues);
+        return LexiconSource::default();
     };
 
     let mut synonyms: Vec<(String, String)> = Vec::new();

@@ -89,6 +89,30 @@ struct RawSide {
     answer: Spanned<String>,
 }
 
+/// The text of an optional file at the top of the knowledge base
+/// (`lexicon.toml`, `areas.toml`): none when there is no such file, or when
+/// it cannot be read, which an issue then says.
+pub(super) fn read_optional(
+    dir: &Path,
+    file_name: &str,
+    issues: &mut Vec<KbIssue>,
+) -> Option<String> {
+    match std::fs::read_to_string(dir.join(file_name)) {
+        Ok(source) => Some(source),
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => None,
+        Err(err) => {
+            issues.push(KbIssue {
+                severity: Severity::Error,
+                file: file_name.into(),
+                line: None,
+                key: "(file)".to_owned(),
+                message: format!("cannot be read: {err}"),
+            });
+            None
+        }
+    }
+}
+
 /// Collects issues for one file, turning byte spans into line numbers.
 pub(super) struct FileReport<'a> {
     file: &'a Path,
@@ -118,6 +142,13 @@ impl<'a> FileReport<'a> {
 
     pub(super) fn error(&mut self, span: Range<usize>, key: &str, message: impl Into<String>) {
         self.push(Severity::Error, Some(span), key, message.into());
+    }
+
+    /// The file as `T`; none after a syntax or shape error, reported.
+    pub(super) fn parse<T: serde::de::DeserializeOwned>(&mut self) -> Option<T> {
+        toml::from_str(self.source)
+            .map_err(|err| self.toml_error(&err))
+            .ok()
     }
 
     /// A TOML syntax or shape error, with the key it concerns.
