@@ -566,6 +566,9 @@
     for (const node of document.querySelectorAll('[data-since]')) {
       node.textContent = t('waiting-since', { time: waited(Number(node.dataset.since)) });
     }
+    // Events are at most once (an instance that dies between a commit and
+    // its event loses the event): a periodic reload bounds what is missed.
+    if (state.token && state.connState === 'live') reloadSoon();
   }
 
   // ---------- Detail ----------
