@@ -154,6 +154,13 @@
     return entryId || '';
   }
 
+  // "Power outage (electricity-outage)": the title agents read, and the id
+  // editors and logs use.
+  function entryLabel(entryTitle, entryId) {
+    if (!entryId) return null;
+    return entryTitle ? title(entryTitle, entryId) + ' (' + entryId + ')' : entryId;
+  }
+
   function areaName(area) {
     if (!area) return null;
     return area[state.lang] || area.ar || area.en || area.id;
@@ -719,8 +726,7 @@
         el('span', { class: 'conversation-id' }, t('conversation-heading', { id }))),
       actions));
 
-    const entryText = entryId
-      ? (entryTitle ? title(entryTitle, entryId) + ' (' + entryId + ')' : entryId) : null;
+    const entryText = entryLabel(entryTitle, entryId);
     detail.append(el('dl', { class: 'facts' },
       field(t('field-state'), stateText(handoff), { 'data-state': handoff.state, id: 'conversation-state' }),
       field(t('field-channel'), channelOf(id)),
@@ -937,7 +943,7 @@
     detail.append(el('dl', { class: 'facts' },
       field(t('field-state'), resolved ? t('incident-status-resolved') : t('incident-status-open'), { 'data-status': incident.status }),
       field(t('field-area'), areaName(incident.area), { dir: 'auto' }),
-      field(t('field-entry'), incident.entry_id, { dir: 'ltr' }),
+      field(t('field-entry'), entryLabel(incident.entry_title, incident.entry_id), { dir: 'auto' }),
       field(t('field-team'), incident.team, { dir: 'auto' }),
       field(t('incident-badge'), t('incident-count', { count: incident.count }), { id: 'incident-count', 'data-count': incident.count }),
       field(t('field-opened'), clock(incident.opened_ms)),
