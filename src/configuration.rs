@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 use std::fmt;
 use std::net::SocketAddr;
-use std::num::NonZeroU64;
+use std::num::{NonZeroU64, NonZeroUsize};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -171,6 +171,10 @@ pub struct HandoffSettings {
     /// many seconds of an open incident's last report or status update
     /// join it, so agents see one incident rather than many cases.
     pub incident_window_secs: u64,
+    /// Citizens an incident's update or closing message is sent to at once.
+    /// An update to N citizens takes about N x the platform's reply time /
+    /// this; more than the platforms' rate limits only buys retries.
+    pub incident_send_concurrency: NonZeroUsize,
     /// `KHIDMA_AGENT_TOKENS`, from the environment only.
     #[serde(skip)]
     pub agent_tokens: AgentTokens,
@@ -361,6 +365,7 @@ history_ttl_secs = 2592000
 time_zone = "UTC"
 unclaimed_update_secs = 300
 incident_window_secs = 1800
+incident_send_concurrency = 8
 "#;
 
 /// Short environment names from the public contract, and the keys they set.
@@ -464,6 +469,15 @@ mod tests {
         assert!(err.to_string().contains("braces"), "{err}");
         let err = Settings::load(None, &env(&[("KHIDMA_STATE__LEASE_MS", "0")])).unwrap_err();
         assert!(err.to_string().contains("lease_ms"), "{err}");
+        let err = Settings::load(
+            None,
+            &env(&[("KHIDMA_HANDOFF__INCIDENT_SEND_CONCURRENCY", "0")]),
+        )
+        .unwrap_err();
+        assert!(
+            err.to_string().contains("incident_send_concurrency"),
+            "{err}"
+        );
     }
 
     #[test]

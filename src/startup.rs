@@ -175,6 +175,7 @@ impl Application {
             store.clone(),
             channels.clone(),
             bot.localizer().clone(),
+            settings.handoff.incident_send_concurrency,
         ));
         let updates = settings
             .handoff

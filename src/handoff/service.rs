@@ -4,6 +4,7 @@
 //! conversation's lease, so it is exclusive across instances.
 
 use std::collections::HashMap;
+use std::num::NonZeroUsize;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -24,11 +25,6 @@ use crate::dialogue::{self, OutgoingMessage, Reply};
 use crate::i18n::{Lang, Localizer, Msg};
 use crate::kb::{Area, EntryId};
 use crate::state::{ConversationStore, StoreError};
-
-/// Citizens an incident message is sent to at once: enough that fifty
-/// reach their phones in seconds, few enough not to trip a platform's
-/// rate limit.
-const FAN_OUT_CONCURRENCY: usize = 8;
 
 #[derive(Debug, thiserror::Error)]
 pub enum HandoffError {
@@ -144,6 +140,9 @@ pub struct AgentService {
     conversations: Arc<dyn ConversationStore>,
     channels: Channels,
     localizer: Arc<Localizer>,
+    /// Citizens an incident message is sent to at once
+    /// (`handoff.incident_send_concurrency`).
+    fan_out_concurrency: NonZeroUsize,
 }
 
 /// Longer than any turn takes, however slow the platform: a queue entry
@@ -192,12 +191,14 @@ impl AgentService {
         conversations: Arc<dyn ConversationStore>,
         channels: Channels,
         localizer: Arc<Localizer>,
+        fan_out_concurrency: NonZeroUsize,
     ) -> Self {
         Self {
             desk,
             conversations,
             channels,
             localizer,
+            fan_out_concurrency,
         }
     }
 
@@ -759,7 +760,7 @@ impl AgentService {
                     })
                 }
             })
-            .buffered(FAN_OUT_CONCURRENCY)
+            .buffered(self.fan_out_concurrency.get())
             .filter_map(std::future::ready)
             .collect()
             .await

@@ -218,6 +218,7 @@ mod tests {
             on_call_team: Some("on-call".to_owned()),
             unclaimed_update_secs: 0,
             incident_window_secs: 60,
+            incident_send_concurrency: std::num::NonZeroUsize::MIN,
             agent_tokens: AgentTokens::parse("sara:tok-sara,omar:tok-omar").unwrap(),
         }
     }
