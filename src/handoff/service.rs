@@ -210,13 +210,17 @@ impl AgentService {
         let mut items = Vec::new();
         for team in &agent.teams {
             let queued = self.desk.store().queue(team).await?;
+            let ids: Vec<ConversationId> = queued.iter().map(|entry| entry.id.clone()).collect();
+            let conversations = self.conversations.get_many(&ids).await?;
             let mut position = 0;
-            for Queued {
-                id,
-                since_ms: queued_since_ms,
-            } in queued
+            for (
+                Queued {
+                    id,
+                    since_ms: queued_since_ms,
+                },
+                conversation,
+            ) in queued.into_iter().zip(conversations)
             {
-                let conversation = self.conversations.get(&id).await?;
                 if is_stale(conversation.as_ref(), queued_since_ms, now_ms()) {
                     // It must neither show nor push the citizens behind it
                     // down the line.
@@ -689,9 +693,14 @@ impl AgentService {
     }
 
     async fn incident_view(&self, incident: Incident) -> Result<IncidentView, HandoffError> {
+        let ids: Vec<ConversationId> = incident
+            .members
+            .iter()
+            .map(|member| member.conversation_id.clone())
+            .collect();
+        let stored = self.conversations.get_many(&ids).await?;
         let mut conversations = Vec::with_capacity(incident.members.len());
-        for member in &incident.members {
-            let conversation = self.conversations.get(&member.conversation_id).await?;
+        for (member, conversation) in incident.members.iter().zip(stored) {
             let handoff = conversation
                 .as_ref()
                 .map(|conversation| &conversation.handoff);

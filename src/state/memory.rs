@@ -123,6 +123,17 @@ impl ConversationStore for MemoryStore {
         Ok(self.inner().conversations.get(id).cloned())
     }
 
+    async fn get_many(
+        &self,
+        ids: &[ConversationId],
+    ) -> Result<Vec<Option<Conversation>>, StoreError> {
+        let inner = self.inner();
+        Ok(ids
+            .iter()
+            .map(|id| inner.conversations.get(id).cloned())
+            .collect())
+    }
+
     async fn enqueue(&self, envelope: &Envelope) -> Result<Enqueued, StoreError> {
         let now = now_ms();
         let mut inner = self.inner();

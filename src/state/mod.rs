@@ -108,6 +108,13 @@ pub trait ConversationStore: Send + Sync + 'static {
     /// A snapshot of a conversation, without taking a lease.
     async fn get(&self, id: &ConversationId) -> Result<Option<Conversation>, StoreError>;
 
+    /// Snapshots of many conversations in one round trip (for agents'
+    /// lists), in the order of `ids`.
+    async fn get_many(
+        &self,
+        ids: &[ConversationId],
+    ) -> Result<Vec<Option<Conversation>>, StoreError>;
+
     /// Records a platform message once: a message id seen before (within
     /// the de-duplication window) is a [`Enqueued::Duplicate`] and changes
     /// nothing; a new one joins its conversation's inbox, and the

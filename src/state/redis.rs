@@ -610,6 +610,33 @@ impl ConversationStore for RedisStore {
             .transpose()
     }
 
+    async fn get_many(
+        &self,
+        ids: &[ConversationId],
+    ) -> Result<Vec<Option<Conversation>>, StoreError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let prefix = &self.shared.options.key_prefix;
+        let keys: Vec<String> = ids
+            .iter()
+            .map(|id| ConversationKeys::new(prefix, id).conversation)
+            .collect();
+        let mut connection = self.shared.connection().await?;
+        let stored: Vec<Option<String>> = self
+            .shared
+            .timed(::redis::cmd("MGET").arg(keys).query_async(&mut connection))
+            .await?;
+        stored
+            .into_iter()
+            .map(|json| {
+                json.as_deref()
+                    .map(|json| parse("stored conversation", json))
+                    .transpose()
+            })
+            .collect()
+    }
+
     async fn enqueue(&self, envelope: &Envelope) -> Result<Enqueued, StoreError> {
         let options = &self.shared.options;
         let keys = ConversationKeys::new(&options.key_prefix, &envelope.conversation_id);

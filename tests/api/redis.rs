@@ -419,3 +419,23 @@ async fn without_redis_the_api_answers_503_and_recovers_when_redis_returns() {
     assert!(recovered, "messages are answered again once redis is back");
     assert_eq!(app.get("/readyz").await.status(), 200);
 }
+
+#[tokio::test]
+async fn many_conversations_are_read_in_one_call_in_the_order_asked() {
+    let namespace = Namespace::new();
+    let store = namespace.store();
+    let (first, missing, second) = (web("many-1"), web("many-missing"), web("many-2"));
+    for id in [&first, &second] {
+        let lease = store.acquire(id).await.unwrap();
+        store.commit(lease).await.unwrap();
+    }
+    assert!(store.get_many(&[]).await.unwrap().is_empty());
+    let read: Vec<Option<ConversationId>> = store
+        .get_many(&[second.clone(), missing, first.clone()])
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|conversation| conversation.map(|conversation| conversation.id))
+        .collect();
+    assert_eq!(read, [Some(second), None, Some(first)]);
+}
