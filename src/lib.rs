@@ -17,6 +17,7 @@ pub mod handoff;
 pub mod http;
 pub mod i18n;
 pub mod kb;
+pub mod language;
 pub mod metrics;
 pub mod startup;
 pub mod state;

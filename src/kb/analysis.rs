@@ -10,10 +10,12 @@
 
 use std::collections::HashSet;
 
+pub use crate::language::text::{
+    Script, ascii_digit, is_arabic_letter, is_arabic_mark, normalize_arabic, script_of, words,
+};
 use tantivy::tokenizer::{
     Language, LowerCaser, RawTokenizer, Stemmer, TextAnalyzer, Token, TokenStream, Tokenizer,
 };
-use unicode_normalization::UnicodeNormalization;
 
 /// Which steps of retrieval run. Everything is on in production; the
 /// quality report (`scripts/quality-report`) switches steps on one by one to
@@ -197,55 +199,6 @@ const PREFIXES: &[&str] = &["ال", "وال", "بال", "كال", "فال", "ل�
 /// Lucene's light10 suffixes, walked once in this order; several may go.
 const SUFFIXES: &[&str] = &["ها", "ان", "ات", "ون", "ين", "يه", "ية", "ه", "ة", "ي"];
 
-pub fn is_arabic_letter(c: char) -> bool {
-    matches!(c, '\u{0620}'..='\u{064A}' | '\u{066E}'..='\u{06D3}' | '\u{06FA}'..='\u{06FF}')
-}
-
-/// Harakat, Quranic annotation marks and superscript alef: they decorate a
-/// word without changing which word it is.
-pub fn is_arabic_mark(c: char) -> bool {
-    matches!(
-        c,
-        '\u{0610}'..='\u{061A}' | '\u{064B}'..='\u{065F}' | '\u{0670}' | '\u{06D6}'..='\u{06ED}'
-    )
-}
-
-const TATWEEL: char = '\u{0640}';
-
-fn is_presentation_form(c: char) -> bool {
-    matches!(c, '\u{FB50}'..='\u{FDFF}' | '\u{FE70}'..='\u{FEFF}')
-}
-
-/// Maps Arabic-Indic (٠-٩) and Persian (۰-۹) digits to ASCII.
-pub fn ascii_digit(c: char) -> Option<char> {
-    match c {
-        '\u{0660}'..='\u{0669}' => char::from_digit(c as u32 - 0x0660, 10),
-        '\u{06F0}'..='\u{06F9}' => char::from_digit(c as u32 - 0x06F0, 10),
-        _ => None,
-    }
-}
-
-/// Brings the many spellings of one Arabic word to one form.
-pub fn normalize_arabic(word: &str) -> String {
-    let folded: String = if word.chars().any(is_presentation_form) {
-        word.nfkc().collect()
-    } else {
-        word.to_owned()
-    };
-    folded
-        .chars()
-        .filter(|&c| c != TATWEEL && !is_arabic_mark(c))
-        .map(|c| match c {
-            'أ' | 'إ' | 'آ' | 'ٱ' => 'ا',
-            'ى' | 'ئ' | 'ی' => 'ي',
-            'ة' => 'ه',
-            'ؤ' => 'و',
-            'ک' => 'ك',
-            other => ascii_digit(other).unwrap_or(other),
-        })
-        .collect()
-}
-
 /// Larkey's light10, as in Lucene's `ArabicStemmer`, on a normalised word.
 pub fn light10(word: &str) -> String {
     let mut letters: Vec<char> = word.chars().collect();
@@ -270,63 +223,6 @@ pub fn light10(word: &str) -> String {
         }
     }
     letters.into_iter().collect()
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Script {
-    Arabic,
-    Latin,
-}
-
-pub fn script_of(c: char) -> Script {
-    if is_arabic_letter(c) || is_arabic_mark(c) || c == TATWEEL || is_presentation_form(c) {
-        Script::Arabic
-    } else {
-        Script::Latin
-    }
-}
-
-fn is_word_char(c: char) -> bool {
-    c.is_alphanumeric() || is_arabic_mark(c) || c == '\''
-}
-
-/// Splits text into words, also where the script changes inside a run of
-/// letters (`الـKG`, `عالـportal`). Digits belong to no script and stay with
-/// the word they touch, which keeps Arabizi words (`ma2tou3a`) whole.
-pub fn words(text: &str) -> Vec<&str> {
-    let mut out = Vec::new();
-    let mut begin: Option<usize> = None;
-    let mut current: Option<Script> = None;
-    for (index, c) in text.char_indices() {
-        if !is_word_char(c) {
-            if let Some(start) = begin.take() {
-                out.push(&text[start..index]);
-            }
-            current = None;
-            continue;
-        }
-        let script = (!c.is_numeric()).then(|| script_of(c));
-        match (begin, current, script) {
-            (None, _, _) => {
-                begin = Some(index);
-                current = script;
-            }
-            (Some(start), Some(seen), Some(now)) if seen != now => {
-                out.push(&text[start..index]);
-                begin = Some(index);
-                current = Some(now);
-            }
-            (Some(_), None, Some(now)) => current = Some(now),
-            _ => {}
-        }
-    }
-    if let Some(start) = begin {
-        out.push(&text[start..]);
-    }
-    out.into_iter()
-        .map(|word| word.trim_matches('\''))
-        .filter(|word| !word.is_empty())
-        .collect()
 }
 
 /// The analysis chain. Cheap to clone: stop lists are shared.

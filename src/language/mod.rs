@@ -1,0 +1,5 @@
+//! Built-in knowledge of how citizens write, the same for every agency:
+//! scripts and spelling. An agency's own words live in its knowledge base's
+//! `lexicon.toml`, never here.
+
+pub mod text;
