@@ -230,7 +230,8 @@ fn eval(
     let options = retrieval_options(features)?;
     let kb = KnowledgeBase::load(&settings.kb.dir, options)
         .with_context(|| format!("loading {}", settings.kb.dir.display()))?;
-    let localizer = Localizer::load(&settings.locales.dir)?;
+    let localizer = Localizer::load(&settings.locales.dir)?
+        .with_emergency_number(&settings.handoff.emergency_number);
     let cases = evaluation::read_cases(cases)?;
     let outcomes = evaluation::run(&cases, &kb, &localizer);
     print!("{}", evaluation::report(&cases, &outcomes, show_failures));
