@@ -44,7 +44,8 @@ enum Command {
         /// One case per line: {"text", "lang", "kind", "entry", "tags"}.
         cases: PathBuf,
         /// Retrieval features to use (default: all): normalize, stem,
-        /// lexicon, fuzzy, arabizi, calibrate; "none" for none.
+        /// dialect, negation, alarms, lexicon, fuzzy, arabizi, calibrate;
+        /// "none" for none.
         #[arg(long, value_delimiter = ',')]
         features: Option<Vec<String>>,
         /// List every case that was not strictly right.
@@ -212,8 +213,11 @@ fn retrieval_options(features: Option<&[String]>) -> anyhow::Result<RetrievalOpt
             "fuzzy" => options.fuzzy = true,
             "arabizi" => options.arabizi = true,
             "calibrate" => options.calibrate = true,
+            "dialect" => options.dialect = true,
+            "negation" => options.negation = true,
+            "alarms" => options.alarms = true,
             other => anyhow::bail!(
-                "unknown feature {other:?}: use normalize, stem, lexicon, fuzzy, arabizi, calibrate or none"
+                "unknown feature {other:?}: use normalize, stem, dialect, negation, alarms, lexicon, fuzzy, arabizi, calibrate or none"
             ),
         }
     }

@@ -8,10 +8,10 @@
 //! - a *right match* looks like one of its questions asked by someone who
 //!   does not use the editors' exact wording: each sampled question is
 //!   scored against its own entry with that question left out;
-//! - *nothing fits* looks like the same question when its entry does not
-//!   exist: the best other entry's confidence; and like the built-in
-//!   out-of-scope probes (`probes.txt`: recipes, jokes, football) in both
-//!   languages.
+//! - *nothing fits* looks like the same question asked of an agency that
+//!   does not cover its topic: the best entry of another category; and like
+//!   the built-in out-of-scope probes (`probes.txt`: recipes, jokes,
+//!   football) in both languages.
 //!
 //! The cut-offs are those that serve citizens best when three messages in
 //! four are about the agency's services (the rest fall outside them): right
@@ -31,8 +31,8 @@ const PROBES: &str = include_str!("probes.txt");
 /// Questions sampled for calibration at most: enough for stable cut-offs on
 /// a base of any size, few enough to load 10,000 entries in about a second.
 const MAX_SAMPLES: usize = 600;
-/// Ranked entries looked at for the best competitor of a question's entry.
-const COMPETITORS: usize = 3;
+/// Ranked entries looked at for the best competitors of a question's entry.
+const COMPETITORS: usize = 5;
 
 /// The grid the cut-offs are searched on.
 const FIT_GRID: std::ops::RangeInclusive<u8> = 4..=16; // x 0.05: 0.20..=0.80
@@ -149,18 +149,26 @@ impl Calibration {
             let left_out = index.descriptor_of(question);
             let own = index.confidence(entry, &terms, Some(&left_out));
             right.push(own);
-            let competitor = index
-                .search(&query, COMPETITORS)
-                .into_iter()
-                .find(|hit| hit.entry != entry);
-            if let Some(hit) = competitor {
+            let hits = index.search(&query, COMPETITORS);
+            if let Some(hit) = hits.iter().find(|hit| hit.entry != entry)
+                && hit.fit >= own.1
+                && hit.coverage >= own.0 * 0.9
+            {
+                let pair = pairs
+                    .entry((entry, hit.entry))
+                    .or_insert_with(|| (0, question.to_owned()));
+                pair.0 += 1;
+            }
+            // "Nothing fits" is the question asked of an agency without its
+            // topic, and an agency that covers a topic covers its siblings
+            // (renewing a passport and losing one): the best entry of
+            // another category stands for what such an agency would offer.
+            let category = &kb.entry(entry).category;
+            if let Some(hit) = hits
+                .iter()
+                .find(|hit| kb.entry(hit.entry).category != *category)
+            {
                 nothing.push((hit.coverage, hit.fit));
-                if hit.fit >= own.1 && hit.coverage >= own.0 * 0.9 {
-                    let pair = pairs
-                        .entry((entry, hit.entry))
-                        .or_insert_with(|| (0, question.to_owned()));
-                    pair.0 += 1;
-                }
             }
         }
         for probe in &probes {

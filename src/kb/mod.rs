@@ -81,7 +81,13 @@ impl KnowledgeBase {
         let started = Instant::now();
         let mut analyzer = Analyzer::new(options);
         let index = SearchIndex::build(&entries, &analyzer)?;
-        let lexicon = Lexicon::compile(lexicon, &mut analyzer);
+        // A switched-off step of the ablation reads as if its data were empty.
+        let editors = LexiconSource::default();
+        let lexicon = Lexicon::compile(
+            if options.lexicon { lexicon } else { &editors },
+            &mut analyzer,
+            options.dialect,
+        );
         let by_id = entries
             .iter()
             .enumerate()

@@ -3,3 +3,4 @@
 //! `lexicon.toml`, never here.
 
 pub mod text;
+pub mod thesaurus;
