@@ -1,6 +1,11 @@
 //! Built-in knowledge of how citizens write, the same for every agency:
-//! scripts and spelling. An agency's own words live in its knowledge base's
+//! scripts and spelling, the dialects' words and morphology, courtesy, and
+//! negation. An agency's own words live in its knowledge base's
 //! `lexicon.toml`, never here.
 
+pub mod courtesy;
+pub mod dialect;
+pub mod morphology;
+pub mod negation;
 pub mod text;
 pub mod thesaurus;
