@@ -146,7 +146,17 @@ static DIALECTS: LazyLock<Dialects> = LazyLock::new(Dialects::load);
 /// Whether a normalised word ([`normalize`]) carries no topic in any
 /// dialect, in Arabizi or in English.
 pub fn is_function_word(normalized: &str) -> bool {
-    DIALECTS.function_words.contains(normalized)
+    let words = &DIALECTS.function_words;
+    words.contains(normalized)
+        || without_waw(normalized).is_some_and(|rest| rest != "لي" && words.contains(rest))
+}
+
+/// A word without the conjunction و written onto it (وبدي، وكهربا), when
+/// at least two letters remain.
+fn without_waw(normalized: &str) -> Option<&str> {
+    normalized
+        .strip_prefix('و')
+        .filter(|rest| rest.chars().count() >= 2)
 }
 
 /// Arabic articles and prepositions glued to them; a dialect word is found
@@ -165,6 +175,7 @@ pub fn standard_readings(normalized: &str) -> &'static [String] {
         .iter()
         .filter_map(|article| normalized.strip_prefix(article))
         .find(|rest| rest.chars().count() >= 2)
+        .or_else(|| without_waw(normalized))
         .and_then(|rest| dialects.readings.get(rest))
         .map_or(&[], Vec::as_slice)
 }
@@ -256,6 +267,15 @@ mod tests {
                 assert!(function(word), "{dialect}: {word}");
             }
         }
+    }
+
+    #[test]
+    fn a_conjunction_written_onto_a_word_changes_nothing() {
+        assert!(function("وبدي"));
+        assert!(function("ويبي"));
+        assert!(!function("ولي"), "a guardian is a topic");
+        assert!(!function("ولد"));
+        assert!(reads("وكهربا", "كهرباء"));
     }
 
     #[test]
