@@ -165,7 +165,8 @@ const ARTICLES: &[&str] = &["وال", "بال", "فال", "كال", "عال", "�
 
 /// Standard-Arabic (or English) readings of a normalised dialect or Arabizi
 /// word, most likely first; empty when none. The word itself is never one
-/// of them.
+/// of them; a reading may be a function word itself (عايز reads أريد), which
+/// a caller looking for topics skips.
 pub fn standard_readings(normalized: &str) -> &'static [String] {
     let dialects = &*DIALECTS;
     if let Some(readings) = dialects.readings.get(normalized) {
