@@ -375,7 +375,8 @@ impl Lexicon {
                 }
             }
             if self.builtin
-                && let Some((length, readings)) = crate::language::dialect::phrase_at(&normalized, at)
+                && let Some((length, readings)) =
+                    crate::language::dialect::phrase_at(&normalized, at)
             {
                 let synonyms: Vec<Synonym> = readings
                     .iter()
@@ -383,7 +384,11 @@ impl Lexicon {
                     .map(|word| (word, DIALECT_WEIGHT))
                     .collect();
                 for (offset, word) in normalized[at..at + length].iter().enumerate() {
-                    let attached = if offset == 0 { synonyms.clone() } else { Vec::new() };
+                    let attached = if offset == 0 {
+                        synonyms.clone()
+                    } else {
+                        Vec::new()
+                    };
                     reading.words.push((word.clone(), attached));
                 }
                 at += length;

@@ -123,7 +123,11 @@ impl QueryContext<'_> {
         let synonyms = synonyms
             .iter()
             .map(|(synonym, weight)| (synonym.as_str(), *weight))
-            .chain(readings.iter().map(|reading| (reading.as_str(), DIALECT_WEIGHT)));
+            .chain(
+                readings
+                    .iter()
+                    .map(|reading| (reading.as_str(), DIALECT_WEIGHT)),
+            );
         for (synonym, weight) in synonyms {
             // A reading may itself be a function word (عايز reads أريد).
             if !analyzer.is_stop_word(synonym) && !(dialect && dialect::is_function_word(synonym)) {

@@ -59,7 +59,10 @@ fn assert_urgent(kb: &KnowledgeBase, localizer: &Localizer, cases: &[(&str, Opti
         let got = reply.entry_id.as_ref().map(ToString::to_string);
         let right_entry = entry.is_none_or(|entry| got.as_deref() == Some(entry));
         if reply.action != Action::Escalate || !right_entry {
-            wrong.push(format!("{text:?}: expected urgent {entry:?}, got {}", outcome(&reply)));
+            wrong.push(format!(
+                "{text:?}: expected urgent {entry:?}, got {}",
+                outcome(&reply)
+            ));
         }
     }
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
@@ -82,11 +85,26 @@ fn danger_to_life_escalates_to_the_best_fitting_urgent_entry() {
         &kb,
         &localizer,
         &[
-            ("my son fell into the pool and he is not breathing", Some("drowning-emergency")),
-            ("الحقونا في دخان كثيف طالع من شقة الجيران", Some("fire-report")),
-            ("بنتي الصغيرة ضاعت في المول من ساعة ومو لاقينها", Some("missing-person")),
-            ("the ground in front of our house just caved in", Some("sinkhole-danger")),
-            ("there's a strong chemical smell and people are coughing", Some("chemical-spill")),
+            (
+                "my son fell into the pool and he is not breathing",
+                Some("drowning-emergency"),
+            ),
+            (
+                "الحقونا في دخان كثيف طالع من شقة الجيران",
+                Some("fire-report"),
+            ),
+            (
+                "بنتي الصغيرة ضاعت في المول من ساعة ومو لاقينها",
+                Some("missing-person"),
+            ),
+            (
+                "the ground in front of our house just caved in",
+                Some("sinkhole-danger"),
+            ),
+            (
+                "there's a strong chemical smell and people are coughing",
+                Some("chemical-spill"),
+            ),
         ],
     );
 }
@@ -101,7 +119,12 @@ fn an_emergency_no_entry_covers_still_escalates_with_life_first() {
         "ابوي طاح وما يتنفس",
     ] {
         let reply = reply(&kb, &localizer, text);
-        assert_eq!(reply.action, Action::Escalate, "{text:?}: {}", outcome(&reply));
+        assert_eq!(
+            reply.action,
+            Action::Escalate,
+            "{text:?}: {}",
+            outcome(&reply)
+        );
         let said: String = reply.messages.iter().map(|m| m.text.as_str()).collect();
         assert!(said.contains("112"), "{text:?}: {said}");
     }
@@ -129,7 +152,10 @@ fn a_paid_bill_does_not_veto_a_real_outage() {
     assert_urgent(
         &kb,
         &localizer,
-        &[("الكهربا فصلت علينا من ساعتين والفاتورة مسددة", Some("electricity-outage"))],
+        &[(
+            "الكهربا فصلت علينا من ساعتين والفاتورة مسددة",
+            Some("electricity-outage"),
+        )],
     );
 }
 
@@ -154,7 +180,11 @@ fn a_gulf_not_is_never_water() {
 #[test]
 fn living_somewhere_is_not_asking_for_live_chat() {
     for (kb, localizer) in [shipped(), agency_c()] {
-        assert_not_escalated(&kb, &localizer, &["I live in Al Rawda", "we live near the corniche"]);
+        assert_not_escalated(
+            &kb,
+            &localizer,
+            &["I live in Al Rawda", "we live near the corniche"],
+        );
     }
 }
 
@@ -184,7 +214,12 @@ fn a_request_for_a_person_escalates_with_or_without_an_agent_entry() {
             "عايز اكلم حد من خدمة العملاء",
         ] {
             let reply = reply(&kb, &localizer, text);
-            assert_eq!(reply.action, Action::Escalate, "{text:?}: {}", outcome(&reply));
+            assert_eq!(
+                reply.action,
+                Action::Escalate,
+                "{text:?}: {}",
+                outcome(&reply)
+            );
         }
     }
 }
@@ -210,6 +245,10 @@ fn a_question_of_one_dialect_word_is_answered() {
 #[test]
 fn general_synonyms_reach_the_editors_wording() {
     let (kb, localizer) = agency_c();
-    let reply = reply(&kb, &localizer, "I want to erase my account on your website for good");
+    let reply = reply(
+        &kb,
+        &localizer,
+        "I want to erase my account on your website for good",
+    );
     assert_eq!(outcome(&reply), "Answer Some(\"account-deletion\")");
 }
