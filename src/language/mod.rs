@@ -1,11 +1,15 @@
 //! Built-in knowledge of how citizens write, the same for every agency:
-//! scripts and spelling, the dialects' words and morphology, courtesy, and
-//! negation. An agency's own words live in its knowledge base's
-//! `lexicon.toml`, never here.
+//! scripts and spelling, the dialects' words and morphology, general
+//! synonyms, courtesy, negation, emergencies and requests for a person. An
+//! agency's own words live in its knowledge base's `lexicon.toml`, never
+//! here.
 
 pub mod courtesy;
+pub mod cues;
 pub mod dialect;
 pub mod morphology;
 pub mod negation;
+pub mod person;
 pub mod text;
 pub mod thesaurus;
+pub mod urgency;
