@@ -61,6 +61,7 @@ const INFO_REACH: usize = 4;
 struct Grammar {
     arabic_conjunctions: Vec<String>,
     arabic_prefixes: Vec<String>,
+    arabic_verb_prefixes: Vec<String>,
     arabic_suffixes: Vec<String>,
     arabizi_prefixes: Vec<String>,
     negators: Vec<String>,
@@ -318,6 +319,16 @@ impl Cues {
             resolved.word = self.words.latin(raw);
             return resolved;
         }
+        // The accusative alef written after tanween (دخاناً) is no letter of
+        // the word.
+        let raw = match raw
+            .strip_suffix("\u{064B}")
+            .unwrap_or(raw)
+            .strip_suffix('ا')
+        {
+            Some(stem) if raw.contains('\u{064B}') => stem,
+            _ => raw,
+        };
         let word = normalize_arabic(raw);
         let bare = self.words.strip_conjunction(&word);
         resolved.definite = bare.starts_with("ال");

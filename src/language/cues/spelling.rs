@@ -39,10 +39,28 @@ pub(super) struct Found {
     pub(super) governed: bool,
 }
 
+/// Which clitic came off a word.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Prefix {
+    None,
+    Article,
+    Preposition,
+    /// The progressive ب or ك of a dialect verb: بيتنفس, كيتخبط.
+    Verb,
+}
+
+struct Stripped<'a> {
+    base: &'a str,
+    /// A conjunction (و, ف) came off.
+    joined: bool,
+    prefix: Prefix,
+}
+
 /// Every spelling a cue word may take, mapped to the word.
 pub(super) struct Words {
     conjunctions: Vec<String>,
     prefixes: Vec<String>,
+    verb_prefixes: Vec<String>,
     suffixes: Vec<String>,
     arabizi_prefixes: Vec<String>,
     stemmer: Stemmer,
@@ -69,6 +87,7 @@ impl Words {
         Self {
             conjunctions: normalized(&grammar.arabic_conjunctions),
             prefixes: normalized(&grammar.arabic_prefixes),
+            verb_prefixes: normalized(&grammar.arabic_verb_prefixes),
             suffixes: normalized(&grammar.arabic_suffixes),
             arabizi_prefixes: grammar.arabizi_prefixes.clone(),
             stemmer: Stemmer::new(Algorithm::English),
@@ -177,10 +196,12 @@ impl Words {
         id
     }
 
-    /// The listed content word `key` is a clitic form of, if any: without
-    /// a conjunction, article or preposition, or a pronoun suffix, leaving
-    /// at least three letters (two after a bare article). Function words
-    /// are never a base: الما (water) is not ما (not).
+    /// The listed content word `key` is another spelling of, if any: without
+    /// a conjunction or a verb's progressive prefix (in words of five
+    /// letters or more, so بيبي stays a baby), without the article, or
+    /// without a pronoun suffix. Never without a preposition (بالشارع, in
+    /// the street, is not شارع), and never a function word: الما (water) is
+    /// not ما (not).
     fn base_of(&self, key: &str) -> Option<String> {
         let content = |base: &str| {
             self.listed.contains(base)
@@ -189,21 +210,23 @@ impl Words {
                     .get(base)
                     .is_none_or(|&id| id > self.function_words)
         };
-        let mut bases = Vec::new();
-        for conjunction in std::iter::once("").chain(self.conjunctions.iter().map(String::as_str)) {
-            let Some(rest) = key.strip_prefix(conjunction) else {
-                continue;
-            };
-            for prefix in std::iter::once("").chain(self.prefixes.iter().map(String::as_str)) {
-                let Some(base) = rest.strip_prefix(prefix) else {
-                    continue;
-                };
-                let shortest = if prefix == "ال" { 2 } else { 3 };
-                if base != key && base.chars().count() >= shortest && content(base) {
-                    return Some(base.to_owned());
-                }
-                bases.push(base);
-            }
+        let long = key.chars().count() >= 5;
+        let bases: Vec<&str> = self
+            .stripped(key)
+            .into_iter()
+            .filter(|s| match s.prefix {
+                Prefix::Preposition => false,
+                Prefix::Article => true,
+                Prefix::None | Prefix::Verb => long || !s.joined && s.prefix == Prefix::None,
+            })
+            .map(|s| s.base)
+            .collect();
+        let whole = bases
+            .iter()
+            .skip(1)
+            .find(|base| base.chars().count() >= 2 && content(base));
+        if let Some(base) = whole {
+            return Some((*base).to_owned());
         }
         bases.into_iter().find_map(|base| {
             self.suffixes.iter().find_map(|suffix| {
@@ -213,6 +236,57 @@ impl Words {
                 content(stem).then(|| stem.to_owned())
             })
         })
+    }
+
+    /// The word without each clitic it may carry, least stripped first.
+    fn stripped<'a>(&self, word: &'a str) -> Vec<Stripped<'a>> {
+        let mut out = Vec::with_capacity(24);
+        for conjunction in std::iter::once("").chain(self.conjunctions.iter().map(String::as_str)) {
+            let Some(rest) = word.strip_prefix(conjunction) else {
+                continue;
+            };
+            let joined = !conjunction.is_empty();
+            if rest.chars().count() < 2 {
+                continue;
+            }
+            out.push(Stripped {
+                base: rest,
+                joined,
+                prefix: Prefix::None,
+            });
+            for prefix in &self.verb_prefixes {
+                let imperfect = rest.strip_prefix(prefix.as_str()).filter(|base| {
+                    base.starts_with(['ي', 'ت', 'ن', 'ا'])
+                        && !base.starts_with("ال")
+                        && base.chars().count() >= 3
+                });
+                if let Some(base) = imperfect {
+                    out.push(Stripped {
+                        base,
+                        joined,
+                        prefix: Prefix::Verb,
+                    });
+                }
+            }
+            for prefix in &self.prefixes {
+                if let Some(base) = rest
+                    .strip_prefix(prefix.as_str())
+                    .filter(|b| b.chars().count() >= 2)
+                {
+                    let kind = if prefix == "ال" {
+                        Prefix::Article
+                    } else {
+                        Prefix::Preposition
+                    };
+                    out.push(Stripped {
+                        base,
+                        joined,
+                        prefix: kind,
+                    });
+                }
+            }
+        }
+        out
     }
 
     pub(super) fn strip_conjunction<'a>(&self, word: &'a str) -> &'a str {
@@ -228,39 +302,26 @@ impl Words {
     /// An Arabic word by its least-stripped spelling that is a cue: as
     /// written, without its clitics, then without a pronoun suffix.
     pub(super) fn arabic(&self, word: &str) -> Option<Found> {
-        let mut bases: Vec<(&str, bool, bool)> = Vec::with_capacity(24);
-        for conjunction in std::iter::once("").chain(self.conjunctions.iter().map(String::as_str)) {
-            let Some(rest) = word.strip_prefix(conjunction) else {
-                continue;
-            };
-            for prefix in std::iter::once("").chain(self.prefixes.iter().map(String::as_str)) {
-                if let Some(base) = rest.strip_prefix(prefix).filter(|b| b.chars().count() >= 2) {
-                    let joined = !conjunction.is_empty();
-                    let governed = !prefix.is_empty() && prefix != "ال";
-                    if let Some(&id) = self.exact.get(base) {
-                        return Some(Found {
-                            id,
-                            joined,
-                            governed,
-                        });
-                    }
-                    bases.push((base, joined, governed));
-                }
-            }
-        }
-        bases.iter().find_map(|&(base, joined, governed)| {
-            self.suffixes.iter().find_map(|suffix| {
-                let stem = base
-                    .strip_suffix(suffix.as_str())
-                    .filter(|s| s.chars().count() >= 3)?;
-                let id = *self.exact.get(stem)?;
-                Some(Found {
-                    id,
-                    joined,
-                    governed,
+        let bases = self.stripped(word);
+        let found = |s: &Stripped, id: WordId| Found {
+            id,
+            joined: s.joined,
+            governed: s.prefix == Prefix::Preposition,
+        };
+        bases
+            .iter()
+            .find_map(|s| self.exact.get(s.base).map(|&id| found(s, id)))
+            .or_else(|| {
+                bases.iter().find_map(|s| {
+                    self.suffixes.iter().find_map(|suffix| {
+                        let stem = s
+                            .base
+                            .strip_suffix(suffix.as_str())
+                            .filter(|stem| stem.chars().count() >= 3)?;
+                        self.exact.get(stem).map(|&id| found(s, id))
+                    })
                 })
             })
-        })
     }
 
     /// A Latin word: as written, by its English stem, as Arabizi without a
