@@ -9,27 +9,6 @@ use frostem::{Algorithm, Stemmer};
 use super::{Grammar, WordId};
 use crate::language::text::{is_arabic_letter, normalize_arabic};
 
-/// A word without the letters stretched for emphasis: "حريييق", "heeelp".
-pub(super) fn unstretched(word: &str) -> std::borrow::Cow<'_, str> {
-    let chars: Vec<char> = word.chars().collect();
-    let stretched = chars.windows(3).any(|w| w[0] == w[1] && w[1] == w[2]);
-    if !stretched {
-        return word.into();
-    }
-    let mut out = String::with_capacity(word.len());
-    let mut index = 0;
-    while index < chars.len() {
-        let run = chars[index..]
-            .iter()
-            .take_while(|&&c| c == chars[index])
-            .count();
-        let keep = if run >= 3 { 1 } else { run };
-        out.extend(std::iter::repeat_n(chars[index], keep));
-        index += run;
-    }
-    out.into()
-}
-
 /// An Arabic word found under its clitics.
 pub(super) struct Found {
     pub(super) id: WordId,
@@ -37,6 +16,16 @@ pub(super) struct Found {
     pub(super) joined: bool,
     /// It carried a preposition (ب, ل, بال, لل, ك, عال).
     pub(super) governed: bool,
+}
+
+pub(super) struct Resolved {
+    pub(super) word: Option<WordId>,
+    /// The word carried its own negation (مايشتغل, مكاينش).
+    pub(super) negated: bool,
+    pub(super) joined: bool,
+    pub(super) governed: bool,
+    /// الموظف, "the agent".
+    pub(super) definite: bool,
 }
 
 /// Which clitic came off a word.
@@ -173,6 +162,66 @@ impl Words {
             }
         }
         id
+    }
+
+    /// The word a token is, with what its spelling says about it.
+    pub(super) fn resolve(&self, raw: &str, after_the: bool) -> Resolved {
+        let mut resolved = Resolved {
+            word: None,
+            negated: false,
+            joined: false,
+            governed: false,
+            definite: after_the,
+        };
+        if !raw.chars().any(is_arabic_letter) {
+            resolved.word = self.latin(raw);
+            return resolved;
+        }
+        // The accusative alef written after tanween (دخاناً) is no letter of
+        // the word.
+        let raw = match raw
+            .strip_suffix("\u{064B}")
+            .unwrap_or(raw)
+            .strip_suffix('ا')
+        {
+            Some(stem) if raw.contains('\u{064B}') => stem,
+            _ => raw,
+        };
+        let word = normalize_arabic(raw);
+        let bare = self.strip_conjunction(&word);
+        resolved.definite = bare.starts_with("ال");
+        resolved.joined = bare.len() < word.len() && resolved.definite;
+        if let Some(found) = self.arabic(&word) {
+            resolved.word = Some(found.id);
+            resolved.joined |= found.joined;
+            resolved.governed = found.governed;
+            return resolved;
+        }
+        // A negation written into the word: ما/م before it, ش after it.
+        for prefix in ["ما", "م"] {
+            let Some(rest) = bare.strip_prefix(prefix) else {
+                continue;
+            };
+            let inner = match rest.strip_suffix('ش') {
+                Some(inner) => inner,
+                None if prefix == "ما" => rest,
+                None => continue,
+            };
+            if inner.chars().count() >= 2
+                && let Some(found) = self.arabic(inner)
+            {
+                resolved.word = Some(found.id);
+                resolved.negated = true;
+                resolved.joined = bare.len() < word.len();
+                return resolved;
+            }
+        }
+        resolved.word = bare
+            .strip_suffix('ش')
+            .filter(|inner| inner.chars().count() >= 3)
+            .and_then(|inner| self.arabic(inner))
+            .map(|found| found.id);
+        resolved
     }
 
     /// One id for the spellings of a listed Arabic word: "بتسرب" is "تسرب",
