@@ -211,6 +211,17 @@ impl KnowledgeBase {
         self.index.search(query, limit)
     }
 
+    /// The best entries for a query among those that hand over to people as
+    /// `escalation` says (the urgent ones for an emergency).
+    pub fn search_escalating(
+        &self,
+        query: &Query,
+        escalation: Escalation,
+        limit: usize,
+    ) -> Vec<Hit> {
+        self.index.search_escalating(query, escalation, limit)
+    }
+
     /// Whether the message has one of the editors' phrases of frustration.
     pub fn frustrated(&self, text: &str) -> bool {
         self.options.lexicon && self.lexicon.frustrated(self.index.analyzer(), text)
