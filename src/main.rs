@@ -13,7 +13,7 @@ use khidma::evaluation;
 use khidma::i18n::{Lang, Localizer};
 use khidma::kb::load_dir;
 use khidma::kb::{KnowledgeBase, RetrievalOptions};
-use khidma::startup::{Application, build_bot};
+use khidma::startup::{Application, build_pipeline};
 use khidma::telemetry;
 
 #[derive(Parser)]
@@ -183,7 +183,7 @@ fn ask(settings: &Settings, lang: Option<&str>, text: &str) -> anyhow::Result<Ex
     // REDIS_URL in the editor's environment is ignored.
     let mut settings = settings.clone();
     settings.state.redis_url = None;
-    let bot = build_bot(&settings)?;
+    let pipeline = build_pipeline(&settings)?;
     let incoming = Incoming {
         text: text.to_owned(),
         forced_language: lang.map(|code| code.parse::<Lang>()).transpose()?,
@@ -193,7 +193,7 @@ fn ask(settings: &Settings, lang: Option<&str>, text: &str) -> anyhow::Result<Ex
         .build()
         .context("starting the async runtime")?;
     let id = ConversationId::new("cli", "ask").expect("a fixed, valid id");
-    let reply = runtime.block_on(bot.handle(&id, &incoming))?;
+    let reply = runtime.block_on(pipeline.answer(&id, &incoming))?;
     println!("{}", serde_json::to_string_pretty(&reply)?);
     Ok(ExitCode::SUCCESS)
 }

@@ -12,8 +12,8 @@ use jiff::Timestamp;
 use serde::Serialize;
 
 use super::{
-    Event, HandoffStore, HistoryItem, Incident, IncidentChange, IncidentEvent, IncidentKey,
-    IncidentUpdate, Placement, Record, Report, StoredRating, Teams,
+    Announcements, Event, HandoffStore, HistoryItem, Incident, IncidentChange, IncidentEvent,
+    IncidentKey, IncidentUpdate, Placement, Record, Report, StoredRating, Teams,
 };
 use crate::conversation::{
     Action, Conversation, ConversationId, EscalationReason, Handoff, Priority, Speaker, Turn,
@@ -53,13 +53,6 @@ impl TurnStart {
         }
     }
 }
-
-/// The agents' events of a turn, held back until the turn is committed: a
-/// console that reloads on an event must find the conversation as the
-/// event says (waiting, say), not as it was before the turn.
-#[derive(Debug, Default)]
-#[must_use = "announce the events once the turn is committed"]
-pub struct Announcements(Vec<Event>);
 
 fn incident_event(incident: &Incident, change: IncidentChange) -> Event {
     Event::incident(IncidentEvent {
@@ -148,14 +141,6 @@ impl Desk {
         }
     }
 
-    /// Adds `item` to the history and tells the agents of its team.
-    pub async fn publish(&self, id: &ConversationId, item: HistoryItem) -> Result<(), StoreError> {
-        self.store.append(id, std::slice::from_ref(&item)).await?;
-        self.store
-            .publish(&Event::conversation(id.clone(), item))
-            .await
-    }
-
     /// Tells the incident's team that it changed.
     pub async fn publish_incident(
         &self,
@@ -174,18 +159,13 @@ impl Desk {
         announcements: &mut Announcements,
     ) -> Result<(), StoreError> {
         self.store.append(id, std::slice::from_ref(&item)).await?;
-        announcements.0.push(Event::conversation(id.clone(), item));
+        announcements.event(Event::conversation(id.clone(), item));
         Ok(())
     }
 
-    /// Tells the agents what a committed turn did. The turn is done: a lost
-    /// event is logged, not retried (consoles reload on reconnect).
-    pub async fn announce(&self, announcements: Announcements) {
-        for event in announcements.0 {
-            if let Err(err) = self.store.publish(&event).await {
-                tracing::warn!(error = %err, kind = event.kind(), "an event for agents was lost");
-            }
-        }
+    /// Tells the agents what a committed turn did.
+    pub async fn announce(&self, announcements: Announcements) -> Result<(), StoreError> {
+        announcements.announce(self.store.as_ref()).await
     }
 
     /// The entry's titles in both languages (one side stands in for a
@@ -323,9 +303,7 @@ impl Desk {
         }
         let id = conversation.id.clone();
         if let Some(remaining) = self.store.leave_incident(&old.id, &id).await? {
-            announcements
-                .0
-                .push(incident_event(&remaining, IncidentChange::Updated));
+            announcements.event(incident_event(&remaining, IncidentChange::Updated));
         }
         let key = IncidentKey {
             team: old.team.clone(),
@@ -336,9 +314,7 @@ impl Desk {
         if let Handoff::Waiting { incident_id, .. } = &mut conversation.handoff {
             *incident_id = Some(report.incident.id.clone());
         }
-        announcements
-            .0
-            .push(incident_event(&report.incident, report.change()));
+        announcements.event(incident_event(&report.incident, report.change()));
         tracing::info!(conversation = %id, from = old.id, to = report.incident.id, "moved to the incident of its area");
         if let Some(update) = report.incident.updates.last() {
             let lang = reply.language;
@@ -482,9 +458,7 @@ impl Desk {
         self.record(id, item, announcements).await?;
         tracing::info!(conversation = %id, team, ?reason, position, "escalated");
         if let Some(report) = report {
-            announcements
-                .0
-                .push(incident_event(&report.incident, report.change()));
+            announcements.event(incident_event(&report.incident, report.change()));
         }
         match placement.closed_until {
             Some(opening) => Ok(self.localizer.text_with(
@@ -530,7 +504,7 @@ impl Desk {
                     ..
                 }
             ) {
-                announcements.0.push(Event::conversation(id.clone(), item));
+                announcements.event(Event::conversation(id.clone(), item));
             }
         }
         Ok(())

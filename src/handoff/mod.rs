@@ -8,6 +8,7 @@
 //! through the conversation's lease, which makes them exclusive across
 //! instances: of two agents claiming at once, exactly one wins.
 
+mod announcements;
 mod desk;
 mod hours;
 mod incidents;
@@ -20,7 +21,8 @@ use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 use tokio::sync::broadcast;
 
-pub use desk::{Announcements, Desk, EntryTitle, TurnStart};
+pub use announcements::Announcements;
+pub use desk::{Desk, EntryTitle, TurnStart};
 pub use hours::Opening;
 pub use incidents::{
     Incident, IncidentChange, IncidentEvent, IncidentKey, IncidentStatus, IncidentUpdate,
@@ -29,8 +31,8 @@ pub use incidents::{
 pub use memory::MemoryHandoffStore;
 pub use redis::RedisHandoffStore;
 pub use service::{
-    AgentService, Broadcast, Delivery, HandoffError, IncidentMember, IncidentView, MemberDelivery,
-    QueueItem, View,
+    AgentService, Broadcast, HandoffError, IncidentMember, IncidentView, MemberDelivery, QueueItem,
+    View,
 };
 pub use teams::{Agent, Placement, Teams};
 

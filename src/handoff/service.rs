@@ -14,16 +14,16 @@ use serde::Serialize;
 use super::desk::EntryTitle;
 use super::{
     Agent, Desk, HistoryItem, Incident, IncidentChange, IncidentStatus, IncidentUpdate,
-    IncidentWrite, OutboxMessage, Queued, Record, StoredRating,
+    IncidentWrite, Queued, Record, StoredRating,
 };
-use crate::channels::Channels;
 use crate::conversation::{
-    Action, Conversation, ConversationId, DeliveryFailure, EscalationReason, FailedDelivery,
-    Handoff, Priority, RatingRequest, Speaker, Turn, now_ms,
+    Action, Conversation, ConversationId, DeliveryFailure, EscalationReason, Handoff, Priority,
+    RatingRequest, Speaker, Turn, now_ms,
 };
 use crate::dialogue::{self, OutgoingMessage, Reply};
 use crate::i18n::{Lang, Localizer, Msg};
 use crate::kb::{Area, EntryId};
+use crate::pipeline::{Delivery, DeliveryError, OpenTurn, Pipeline};
 use crate::state::{ConversationStore, StoreError};
 
 #[derive(Debug, thiserror::Error)]
@@ -125,20 +125,11 @@ impl Broadcast {
     }
 }
 
-/// Whether a message reached the citizen.
-#[derive(Debug, Serialize)]
-pub struct Delivery {
-    pub delivered: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub failure: Option<DeliveryFailure>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub detail: Option<String>,
-}
-
 pub struct AgentService {
     desk: Arc<Desk>,
     conversations: Arc<dyn ConversationStore>,
-    channels: Channels,
+    /// Every change to a conversation is a turn of the pipeline.
+    pipeline: Arc<Pipeline>,
     localizer: Arc<Localizer>,
     /// Citizens an incident message is sent to at once
     /// (`handoff.incident_send_concurrency`).
@@ -189,14 +180,14 @@ impl AgentService {
     pub fn new(
         desk: Arc<Desk>,
         conversations: Arc<dyn ConversationStore>,
-        channels: Channels,
+        pipeline: Arc<Pipeline>,
         localizer: Arc<Localizer>,
         fan_out_concurrency: NonZeroUsize,
     ) -> Self {
         Self {
             desk,
             conversations,
-            channels,
+            pipeline,
             localizer,
             fan_out_concurrency,
         }
@@ -330,11 +321,11 @@ impl AgentService {
     /// Takes a waiting conversation. Claiming one's own again is fine; one
     /// that another agent has is a conflict.
     pub async fn claim(&self, agent: &Agent, id: &ConversationId) -> Result<Handoff, HandoffError> {
-        let mut lease = self.conversations.acquire(id).await?;
-        if !lease.existed {
+        let mut turn = self.pipeline.begin(id).await?;
+        if !turn.existed() {
             return Err(HandoffError::NotFound(format!("no conversation {id}")));
         }
-        let handoff = lease.conversation.handoff.clone();
+        let handoff = turn.conversation().handoff.clone();
         let team = self
             .desk
             .team_of(&handoff)
@@ -374,19 +365,21 @@ impl AgentService {
                     area,
                     incident_id,
                 };
-                lease.conversation.handoff = claimed.clone();
-                self.conversations.commit(lease).await?;
-                let store = self.desk.store();
-                store.dequeue(&team, id).await?;
-                store.record_pickup(&team, now_ms() - since_ms).await?;
-                let item = HistoryItem {
-                    at_ms: now_ms(),
-                    record: Record::Claimed {
-                        agent: agent.name.clone(),
-                        team: team.clone(),
+                turn.conversation_mut().handoff = claimed.clone();
+                let after_commit = turn.after_commit();
+                after_commit.dequeue(&team, id);
+                after_commit.pickup(&team, now_ms() - since_ms);
+                after_commit.record(
+                    id,
+                    HistoryItem {
+                        at_ms: now_ms(),
+                        record: Record::Claimed {
+                            agent: agent.name.clone(),
+                            team: team.clone(),
+                        },
                     },
-                };
-                self.desk.publish(id, item).await?;
+                );
+                self.pipeline.finish(turn).await?;
                 tracing::info!(conversation = %id, agent = agent.name, team, "claimed");
                 Ok(claimed)
             }
@@ -397,22 +390,22 @@ impl AgentService {
         }
     }
 
-    /// The lease of a conversation `agent` owns, and its team.
+    /// A turn of a conversation `agent` owns, and its team.
     async fn owned(
         &self,
         agent: &Agent,
         id: &ConversationId,
-    ) -> Result<(crate::state::Lease, String), HandoffError> {
-        let lease = self.conversations.acquire(id).await?;
-        if !lease.existed {
+    ) -> Result<(OpenTurn, String), HandoffError> {
+        let turn = self.pipeline.begin(id).await?;
+        if !turn.existed() {
             return Err(HandoffError::NotFound(format!("no conversation {id}")));
         }
-        match &lease.conversation.handoff {
+        match &turn.conversation().handoff {
             Handoff::WithAgent {
                 agent: owner, team, ..
             } if *owner == agent.name => {
                 let team = team.clone();
-                Ok((lease, team))
+                Ok((turn, team))
             }
             handoff => match self.desk.team_of(handoff) {
                 Some(team) if !agent.serves(&team) => Err(forbidden(agent, &team)),
@@ -431,26 +424,26 @@ impl AgentService {
         id: &ConversationId,
         text: &str,
     ) -> Result<Delivery, HandoffError> {
-        let (mut lease, team) = self.owned(agent, id).await?;
+        let (mut turn, team) = self.owned(agent, id).await?;
         let message = OutgoingMessage {
             text: text.to_owned(),
             buttons: Vec::new(),
         };
-        let delivery = self
-            .deliver(&mut lease.conversation, message, Speaker::Agent)
-            .await?;
-        self.conversations.commit(lease).await?;
-        let item = HistoryItem {
-            at_ms: now_ms(),
-            record: Record::Message {
-                team: team.clone(),
-                speaker: Speaker::Agent,
-                text: text.to_owned(),
-                agent: Some(agent.name.clone()),
-                failure: delivery.failure,
+        let delivery = self.say(&mut turn, message, Speaker::Agent).await?;
+        turn.after_commit().note(
+            id,
+            HistoryItem {
+                at_ms: now_ms(),
+                record: Record::Message {
+                    team: team.clone(),
+                    speaker: Speaker::Agent,
+                    text: text.to_owned(),
+                    agent: Some(agent.name.clone()),
+                    failure: delivery.failure,
+                },
             },
-        };
-        self.desk.store().append(id, &[item]).await?;
+        );
+        self.pipeline.finish(turn).await?;
         tracing::info!(conversation = %id, agent = agent.name, team, delivered = delivery.delivered, "agent message");
         Ok(delivery)
     }
@@ -462,8 +455,8 @@ impl AgentService {
         agent: &Agent,
         id: &ConversationId,
     ) -> Result<Delivery, HandoffError> {
-        let (mut lease, team) = self.owned(agent, id).await?;
-        let conversation = &mut lease.conversation;
+        let (mut turn, team) = self.owned(agent, id).await?;
+        let conversation = turn.conversation_mut();
         conversation.handoff = Handoff::Bot;
         conversation.consecutive_fallbacks = 0;
         conversation.rating_request = Some(RatingRequest {
@@ -472,16 +465,18 @@ impl AgentService {
         });
         let lang = conversation.language.unwrap_or_default();
         let message = dialogue::rating_request(lang, &self.localizer);
-        let delivery = self.deliver(conversation, message, Speaker::Bot).await?;
-        self.conversations.commit(lease).await?;
-        let item = HistoryItem {
-            at_ms: now_ms(),
-            record: Record::Resolved {
-                agent: agent.name.clone(),
-                team: team.clone(),
+        let delivery = self.say(&mut turn, message, Speaker::Bot).await?;
+        turn.after_commit().record(
+            id,
+            HistoryItem {
+                at_ms: now_ms(),
+                record: Record::Resolved {
+                    agent: agent.name.clone(),
+                    team: team.clone(),
+                },
             },
-        };
-        self.desk.publish(id, item).await?;
+        );
+        self.pipeline.finish(turn).await?;
         tracing::info!(conversation = %id, agent = agent.name, team, "resolved");
         Ok(delivery)
     }
@@ -537,15 +532,15 @@ impl AgentService {
                 if !store.take_update_turn(&id, every).await? {
                     continue;
                 }
-                let mut lease = self.conversations.acquire(&id).await?;
+                let mut turn = self.pipeline.begin(&id).await?;
                 // Claimed meanwhile: no update.
-                let Handoff::Waiting { team, category, .. } = &lease.conversation.handoff else {
+                let Handoff::Waiting { team, category, .. } = &turn.conversation().handoff else {
                     continue;
                 };
                 let team = team
                     .clone()
                     .unwrap_or_else(|| self.desk.teams().route(category.as_deref()).to_owned());
-                let lang = lease.conversation.language.unwrap_or_default();
+                let lang = turn.conversation().language.unwrap_or_default();
                 let text = self.localizer.text_with(
                     lang,
                     Msg::HandoffStillWaiting,
@@ -555,21 +550,21 @@ impl AgentService {
                     text: text.clone(),
                     buttons: Vec::new(),
                 };
-                let delivery = self
-                    .deliver(&mut lease.conversation, message, Speaker::Bot)
-                    .await?;
-                self.conversations.commit(lease).await?;
-                let item = HistoryItem {
-                    at_ms: now_ms(),
-                    record: Record::Message {
-                        team,
-                        speaker: Speaker::Bot,
-                        text,
-                        agent: None,
-                        failure: delivery.failure,
+                let delivery = self.say(&mut turn, message, Speaker::Bot).await?;
+                turn.after_commit().note(
+                    &id,
+                    HistoryItem {
+                        at_ms: now_ms(),
+                        record: Record::Message {
+                            team,
+                            speaker: Speaker::Bot,
+                            text,
+                            agent: None,
+                            failure: delivery.failure,
+                        },
                     },
-                };
-                store.append(&id, &[item]).await?;
+                );
+                self.pipeline.finish(turn).await?;
                 sent += 1;
             }
         }
@@ -783,31 +778,31 @@ impl AgentService {
         update: &IncidentUpdate,
         id: &ConversationId,
     ) -> Result<Option<Delivery>, HandoffError> {
-        let mut lease = self.conversations.acquire(id).await?;
-        if !lease.existed {
+        let mut turn = self.pipeline.begin(id).await?;
+        if !turn.existed() {
             return Ok(None);
         }
-        let lang = lease.conversation.language.unwrap_or_default();
+        let lang = turn.conversation().language.unwrap_or_default();
         let text = self.desk.update_text(lang, incident, update);
         let message = OutgoingMessage {
             text: text.clone(),
             buttons: Vec::new(),
         };
-        let delivery = self
-            .deliver(&mut lease.conversation, message, Speaker::Agent)
-            .await?;
-        self.conversations.commit(lease).await?;
-        let item = HistoryItem {
-            at_ms: now_ms(),
-            record: Record::Message {
-                team: incident.team.clone(),
-                speaker: Speaker::Agent,
-                text,
-                agent: Some(agent.name.clone()),
-                failure: delivery.failure,
+        let delivery = self.say(&mut turn, message, Speaker::Agent).await?;
+        turn.after_commit().note(
+            id,
+            HistoryItem {
+                at_ms: now_ms(),
+                record: Record::Message {
+                    team: incident.team.clone(),
+                    speaker: Speaker::Agent,
+                    text,
+                    agent: Some(agent.name.clone()),
+                    failure: delivery.failure,
+                },
             },
-        };
-        self.desk.store().append(id, &[item]).await?;
+        );
+        self.pipeline.finish(turn).await?;
         Ok(Some(delivery))
     }
 
@@ -820,11 +815,11 @@ impl AgentService {
         incident: &Incident,
         id: &ConversationId,
     ) -> Result<Option<Delivery>, HandoffError> {
-        let mut lease = self.conversations.acquire(id).await?;
-        if !lease.existed {
+        let mut turn = self.pipeline.begin(id).await?;
+        if !turn.existed() {
             return Ok(None);
         }
-        let conversation = &mut lease.conversation;
+        let conversation = turn.conversation_mut();
         let lang = conversation.language.unwrap_or_default();
         let closing = self.desk.closing_text(lang, incident);
         let handed_back = match &conversation.handoff {
@@ -862,34 +857,38 @@ impl AgentService {
             },
         };
         let text = message.text.clone();
-        let delivery = self.deliver(conversation, message, Speaker::Bot).await?;
-        self.conversations.commit(lease).await?;
+        let delivery = self.say(&mut turn, message, Speaker::Bot).await?;
         let team = handed_back
             .as_ref()
             .map_or_else(|| incident.team.clone(), |(team, _)| team.clone());
-        let item = HistoryItem {
-            at_ms: now_ms(),
-            record: Record::Message {
-                team: team.clone(),
-                speaker: Speaker::Bot,
-                text,
-                agent: None,
-                failure: delivery.failure,
-            },
-        };
-        self.desk.store().append(id, &[item]).await?;
-        if handed_back.is_some() {
-            let store = self.desk.store();
-            store.dequeue(&team, id).await?;
-            let item = HistoryItem {
+        let after_commit = turn.after_commit();
+        after_commit.note(
+            id,
+            HistoryItem {
                 at_ms: now_ms(),
-                record: Record::Resolved {
-                    agent: agent.name.clone(),
-                    team,
+                record: Record::Message {
+                    team: team.clone(),
+                    speaker: Speaker::Bot,
+                    text,
+                    agent: None,
+                    failure: delivery.failure,
                 },
-            };
-            self.desk.publish(id, item).await?;
+            },
+        );
+        if handed_back.is_some() {
+            after_commit.dequeue(&team, id);
+            after_commit.record(
+                id,
+                HistoryItem {
+                    at_ms: now_ms(),
+                    record: Record::Resolved {
+                        agent: agent.name.clone(),
+                        team,
+                    },
+                },
+            );
         }
+        self.pipeline.finish(turn).await?;
         Ok(Some(delivery))
     }
 
@@ -903,82 +902,40 @@ impl AgentService {
         Ok(ratings)
     }
 
-    /// Sends one message to the citizen: to the web-chat outbox, or
-    /// through the platform (failures are recorded on the conversation, for
-    /// agents to see).
-    async fn deliver(
+    /// Writes one message into the conversation and sends it to the
+    /// citizen (step 3 of the turn).
+    async fn say(
         &self,
-        conversation: &mut Conversation,
+        turn: &mut OpenTurn,
         message: OutgoingMessage,
         speaker: Speaker,
     ) -> Result<Delivery, HandoffError> {
-        let at_ms = now_ms();
+        let conversation = turn.conversation_mut();
         conversation.record(Turn {
-            at_ms,
+            at_ms: now_ms(),
             speaker: speaker.clone(),
             text: message.text.clone(),
             action: None,
             entry_id: None,
         });
-        let id = conversation.id.clone();
-        if id.channel() == "web" {
-            self.desk
-                .store()
-                .push_outbox(
-                    &id,
-                    &OutboxMessage {
-                        cursor: 0,
-                        at_ms,
-                        speaker,
-                        text: message.text,
-                        buttons: message.buttons,
-                    },
-                )
-                .await?;
-            return Ok(Delivery {
-                delivered: true,
-                failure: None,
-                detail: None,
-            });
-        }
-        let channel = self
-            .channels
-            .get(id.channel())
-            .map_err(|err| HandoffError::Conflict {
-                code: "channel_off",
-                message: err.to_string(),
-            })?;
-        let text = message.text.clone();
         let reply = Reply {
-            conversation_id: id.to_string(),
+            conversation_id: conversation.id.to_string(),
             language: conversation.language.unwrap_or_default(),
             action: Action::Agent,
             entry_id: None,
             candidates: Vec::new(),
             messages: vec![message],
         };
-        match channel.send(id.user(), &reply).await {
-            Ok(()) => Ok(Delivery {
-                delivered: true,
-                failure: None,
-                detail: None,
-            }),
-            Err(err) => {
-                tracing::warn!(channel = channel.name(), error = %err, "an agent's message could not be delivered");
-                let failure = err.failure();
-                conversation.record_failed_delivery(FailedDelivery {
-                    at_ms,
-                    failure,
-                    detail: err.to_string(),
-                    text,
-                });
-                Ok(Delivery {
-                    delivered: false,
-                    failure: Some(failure),
-                    detail: Some(err.to_string()),
-                })
-            }
-        }
+        self.pipeline
+            .send(turn, &reply, speaker)
+            .await
+            .map_err(|err| match err {
+                DeliveryError::ChannelOff(err) => HandoffError::Conflict {
+                    code: "channel_off",
+                    message: err.to_string(),
+                },
+                DeliveryError::Store(err) => HandoffError::Store(err),
+            })
     }
 }
 

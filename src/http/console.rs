@@ -8,9 +8,9 @@ use std::hash::{Hash, Hasher};
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpRequest, HttpResponse, HttpResponseBuilder, web};
 
-use crate::bot::Bot;
 use crate::error::ApiError;
 use crate::i18n::Lang;
+use crate::pipeline::Pipeline;
 
 const PAGE: &str = include_str!("../../console/index.html");
 const SCRIPT: &str = include_str!("../../console/console.js");
@@ -87,7 +87,7 @@ pub async fn style(request: HttpRequest) -> HttpResponse {
 pub async fn strings(
     request: HttpRequest,
     lang: web::Path<String>,
-    bot: web::Data<Bot>,
+    pipeline: web::Data<Pipeline>,
 ) -> Result<HttpResponse, ApiError> {
     let lang: Lang = match lang.as_str() {
         "ar" => Lang::Ar,
@@ -98,7 +98,9 @@ pub async fn strings(
             )));
         }
     };
-    let messages = bot.localizer().messages_with_prefix(lang, MESSAGE_PREFIX);
+    let messages = pipeline
+        .localizer()
+        .messages_with_prefix(lang, MESSAGE_PREFIX);
     let body = serde_json::to_string(&messages).map_err(|err| ApiError::Internal(err.into()))?;
     Ok(respond(&request, body, "application/json; charset=utf-8"))
 }

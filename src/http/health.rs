@@ -1,8 +1,8 @@
 use actix_web::{HttpResponse, web};
 use serde_json::json;
 
-use crate::bot::Bot;
 use crate::metrics::Metrics;
+use crate::pipeline::Pipeline;
 
 /// The process is up.
 pub async fn healthz() -> HttpResponse {
@@ -11,10 +11,10 @@ pub async fn healthz() -> HttpResponse {
 
 /// The process can serve: a knowledge base is loaded and the state store
 /// answers.
-pub async fn readyz(bot: web::Data<Bot>) -> HttpResponse {
-    let entries = bot.kb().current().entries().len();
-    let generation = bot.kb().generation();
-    let store = bot.store();
+pub async fn readyz(pipeline: web::Data<Pipeline>) -> HttpResponse {
+    let entries = pipeline.kb().current().entries().len();
+    let generation = pipeline.kb().generation();
+    let store = pipeline.store();
     match store.ping().await {
         Ok(()) => HttpResponse::Ok().json(json!({
             "status": "ready",

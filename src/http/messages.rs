@@ -3,13 +3,13 @@
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 
-use crate::bot::Bot;
 use crate::conversation::ConversationId;
 use crate::dialogue::{Attachment, Incoming};
 use crate::error::ApiError;
 use crate::handoff::AgentService;
 use crate::i18n::Lang;
 use crate::kb::GeoPoint;
+use crate::pipeline::Pipeline;
 
 /// Longest message accepted, in characters; WhatsApp's own limit.
 pub const MAX_TEXT_CHARS: usize = 4096;
@@ -84,11 +84,11 @@ impl MessageRequest {
 }
 
 pub async fn post_message(
-    bot: web::Data<Bot>,
+    pipeline: web::Data<Pipeline>,
     request: web::Json<MessageRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let (conversation_id, incoming) = request.into_inner().validate()?;
-    let reply = bot.handle(&conversation_id, &incoming).await?;
+    let reply = pipeline.answer(&conversation_id, &incoming).await?;
     Ok(HttpResponse::Ok().json(reply))
 }
 

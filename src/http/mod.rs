@@ -1,5 +1,6 @@
 //! The HTTP surface. Only this module knows actix-web; handlers turn requests
-//! into calls on [`crate::bot::Bot`] and results into the JSON contract.
+//! into calls on [`crate::pipeline::Pipeline`] and the agents' service, and
+//! results into the JSON contract.
 
 mod agent;
 mod console;

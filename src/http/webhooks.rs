@@ -8,10 +8,10 @@ use actix_web::http::header::CONTENT_LENGTH;
 use actix_web::{HttpRequest, HttpResponse, web};
 use futures_util::StreamExt;
 
-use crate::bot::Bot;
 use crate::channels::{self, Channel, Channels};
 use crate::error::ApiError;
 use crate::metrics::{Counter, Metrics};
+use crate::pipeline::Pipeline;
 
 /// The `hub.challenge` handshake of Meta platforms.
 pub async fn subscribe(
@@ -31,7 +31,7 @@ pub async fn receive(
     request: HttpRequest,
     payload: web::Payload,
     channels: web::Data<Channels>,
-    bot: web::Data<Bot>,
+    pipeline: web::Data<Pipeline>,
     metrics: web::Data<Metrics>,
 ) -> Result<HttpResponse, ApiError> {
     let channel = channels.get(&channel)?;
@@ -43,7 +43,7 @@ pub async fn receive(
             return Err(err);
         }
     };
-    channels::accept(channel, events, bot.store().as_ref(), &metrics).await?;
+    channels::accept(channel, events, pipeline.store().as_ref(), &metrics).await?;
     Ok(HttpResponse::Ok().json(serde_json::json!({"status": "accepted"})))
 }
 
