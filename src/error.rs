@@ -6,6 +6,7 @@ use actix_web::{HttpResponse, ResponseError};
 use serde::Serialize;
 
 use crate::channels::ChannelError;
+use crate::channels::web::InvalidMessage;
 use crate::handoff::HandoffError;
 use crate::state::StoreError;
 
@@ -71,6 +72,19 @@ impl From<HandoffError> for ApiError {
             HandoffError::Conflict { code, message } => ApiError::Conflict { code, message },
             HandoffError::Store(err) => err.into(),
         }
+    }
+}
+
+impl From<InvalidMessage> for ApiError {
+    fn from(err: InvalidMessage) -> Self {
+        let code = match err {
+            InvalidMessage::UserId(_) => "invalid_user_id",
+            InvalidMessage::Location => "invalid_location",
+            InvalidMessage::EmptyText => "empty_text",
+            InvalidMessage::TextTooLong(_) => "text_too_long",
+            InvalidMessage::Language(_) => "invalid_language",
+        };
+        ApiError::bad_request(code, err.to_string())
     }
 }
 

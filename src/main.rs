@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 
+use khidma::channels::web::MessageReply;
 use khidma::configuration::Settings;
 use khidma::conversation::ConversationId;
 use khidma::dialogue::Incoming;
@@ -194,7 +195,10 @@ fn ask(settings: &Settings, lang: Option<&str>, text: &str) -> anyhow::Result<Ex
         .context("starting the async runtime")?;
     let id = ConversationId::new("cli", "ask").expect("a fixed, valid id");
     let reply = runtime.block_on(pipeline.answer(&id, &incoming))?;
-    println!("{}", serde_json::to_string_pretty(&reply)?);
+    println!(
+        "{}",
+        serde_json::to_string_pretty(&MessageReply::from(reply))?
+    );
     Ok(ExitCode::SUCCESS)
 }
 

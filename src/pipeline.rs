@@ -22,12 +22,12 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
-use crate::channels::{ChannelError, Channels};
+use crate::channels::{ChannelError, Channels, Outgoing, SendError};
 use crate::conversation::{
     Conversation, ConversationId, DeliveryFailure, FailedDelivery, Speaker, now_ms,
 };
 use crate::dialogue::{self, Incoming, Reply};
-use crate::handoff::{Announcements, Desk, OutboxMessage, TurnStart};
+use crate::handoff::{Announcements, Desk, TurnStart};
 use crate::i18n::Localizer;
 use crate::kb::KbHandle;
 use crate::metrics::{Counter, Metrics};
@@ -149,57 +149,33 @@ impl Pipeline {
         Ok(reply)
     }
 
-    /// Step 3: sends `reply`'s messages to the citizen on the conversation's
-    /// channel. A platform's failure is recorded on the conversation (and
-    /// returned); it does not fail the turn.
+    /// Step 3: sends messages to the citizen on the conversation's channel.
+    /// A platform's failure is recorded on the conversation (and returned);
+    /// it does not fail the turn.
     pub async fn send(
         &self,
         turn: &mut OpenTurn,
-        reply: &Reply,
-        speaker: Speaker,
+        outgoing: &Outgoing<'_>,
     ) -> Result<Delivery, DeliveryError> {
         let conversation = &mut turn.lease.conversation;
-        let id = conversation.id.clone();
-        let at_ms = now_ms();
-        if id.channel() == "web" {
-            for message in &reply.messages {
-                self.desk
-                    .store()
-                    .push_outbox(
-                        &id,
-                        &OutboxMessage {
-                            cursor: 0,
-                            at_ms,
-                            speaker: speaker.clone(),
-                            text: message.text.clone(),
-                            buttons: message.buttons.clone(),
-                        },
-                    )
-                    .await?;
-            }
-            return Ok(Delivery {
-                delivered: true,
-                failure: None,
-                detail: None,
-            });
-        }
-        let channel = self.channels.get(id.channel())?;
-        match channel.send(id.user(), reply).await {
+        let channel = self.channels.get(conversation.id.channel())?;
+        match channel.send(conversation.id.user(), outgoing).await {
             Ok(()) => Ok(Delivery {
                 delivered: true,
                 failure: None,
                 detail: None,
             }),
+            Err(SendError::Store(err)) => Err(DeliveryError::Store(err)),
             Err(err) => {
                 self.metrics
                     .increment(Counter::SendFailures, channel.name());
-                tracing::warn!(channel = channel.name(), ?speaker, error = %err, "a message could not be delivered");
+                tracing::warn!(channel = channel.name(), speaker = ?outgoing.speaker, error = %err, "a message could not be delivered");
                 let failure = err.failure();
                 conversation.record_failed_delivery(FailedDelivery {
-                    at_ms,
+                    at_ms: now_ms(),
                     failure,
                     detail: err.to_string(),
-                    text: reply
+                    text: outgoing
                         .messages
                         .iter()
                         .map(|message| message.text.as_str())
@@ -248,7 +224,12 @@ impl Pipeline {
         };
         let reply = self.respond(&mut turn, &envelope.incoming).await?;
         if !reply.messages.is_empty() {
-            match self.send(&mut turn, &reply, Speaker::Bot).await {
+            let outgoing = Outgoing {
+                language: reply.language,
+                speaker: Speaker::Bot,
+                messages: &reply.messages,
+            };
+            match self.send(&mut turn, &outgoing).await {
                 Ok(_) => {}
                 Err(DeliveryError::ChannelOff(err)) => {
                     tracing::error!(error = %err, "a queued message's channel is off; it was dropped unanswered");

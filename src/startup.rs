@@ -10,7 +10,7 @@ use actix_web::{App, HttpServer, web};
 use anyhow::Context;
 use tracing_actix_web::TracingLogger;
 
-use crate::channels::{Channels, Outbound};
+use crate::channels::{Channels, Outbound, Web};
 use crate::configuration::Settings;
 use crate::handoff::{
     AgentService, Desk, HandoffStore, MemoryHandoffStore, RedisHandoffStore, Teams,
@@ -28,6 +28,7 @@ struct Core {
     kb: KbHandle,
     localizer: Arc<Localizer>,
     store: Arc<dyn ConversationStore>,
+    handoff_store: Arc<dyn HandoffStore>,
     desk: Arc<Desk>,
 }
 
@@ -41,7 +42,7 @@ fn build_core(settings: &Settings) -> anyhow::Result<Core> {
     let (store, handoff_store) = build_stores(settings)?;
     let teams = Teams::from_settings(&settings.handoff)?;
     let desk = Desk::new(
-        handoff_store,
+        handoff_store.clone(),
         teams,
         localizer.clone(),
         kb.clone(),
@@ -51,6 +52,7 @@ fn build_core(settings: &Settings) -> anyhow::Result<Core> {
         kb,
         localizer,
         store,
+        handoff_store,
         desk: Arc::new(desk),
     })
 }
@@ -64,7 +66,7 @@ pub fn build_pipeline(settings: &Settings) -> anyhow::Result<Pipeline> {
         core.localizer,
         core.store,
         core.desk,
-        Channels::default(),
+        Channels::web_only(Arc::new(Web::new(core.handoff_store))),
         Arc::new(Metrics::default()),
     ))
 }
@@ -170,7 +172,8 @@ impl Application {
             Outbound::new(&settings.outbound, metrics.clone())
                 .context("building the HTTP client for the platforms")?,
         );
-        let channels = Channels::from_settings(&settings, outbound, core.localizer.clone())
+        let web = Arc::new(Web::new(core.handoff_store.clone()));
+        let channels = Channels::from_settings(&settings, outbound, core.localizer.clone(), web)
             .context("configuring the messaging channels")?;
         let listener = TcpListener::bind(settings.server.bind)
             .with_context(|| format!("binding {}", settings.server.bind))?;
@@ -213,6 +216,7 @@ impl Application {
             .unclaimed_update()
             .map(|every| spawn_waiting_updates(agents.clone().into_inner(), every));
         let data = web::Data::from(pipeline);
+        let web_chat = web::Data::from(channels.web().clone());
         let channels = web::Data::new(channels);
         let metrics = web::Data::from(metrics);
         let mut server = HttpServer::new(move || {
@@ -220,6 +224,7 @@ impl Application {
                 .wrap(TracingLogger::default())
                 .app_data(data.clone())
                 .app_data(channels.clone())
+                .app_data(web_chat.clone())
                 .app_data(metrics.clone())
                 .app_data(agents.clone())
                 .configure(crate::http::configure(max_body_bytes))

@@ -16,11 +16,12 @@ use super::{
     Agent, Desk, HistoryItem, Incident, IncidentChange, IncidentStatus, IncidentUpdate,
     IncidentWrite, Queued, Record, StoredRating,
 };
+use crate::channels::Outgoing;
 use crate::conversation::{
-    Action, Conversation, ConversationId, DeliveryFailure, EscalationReason, Handoff, Priority,
+    Conversation, ConversationId, DeliveryFailure, EscalationReason, Handoff, Priority,
     RatingRequest, Speaker, Turn, now_ms,
 };
-use crate::dialogue::{self, OutgoingMessage, Reply};
+use crate::dialogue::{self, OutgoingMessage};
 use crate::i18n::{Lang, Localizer, Msg};
 use crate::kb::{Area, EntryId};
 use crate::pipeline::{Delivery, DeliveryError, OpenTurn, Pipeline};
@@ -918,16 +919,13 @@ impl AgentService {
             action: None,
             entry_id: None,
         });
-        let reply = Reply {
-            conversation_id: conversation.id.to_string(),
+        let outgoing = Outgoing {
             language: conversation.language.unwrap_or_default(),
-            action: Action::Agent,
-            entry_id: None,
-            candidates: Vec::new(),
-            messages: vec![message],
+            speaker,
+            messages: std::slice::from_ref(&message),
         };
         self.pipeline
-            .send(turn, &reply, speaker)
+            .send(turn, &outgoing)
             .await
             .map_err(|err| match err {
                 DeliveryError::ChannelOff(err) => HandoffError::Conflict {

@@ -10,7 +10,7 @@ use serde::Deserialize;
 use serde_json::json;
 use tokio::sync::broadcast::error::RecvError;
 
-use super::messages::MAX_TEXT_CHARS;
+use crate::channels::MAX_TEXT_CHARS;
 use crate::conversation::ConversationId;
 use crate::error::ApiError;
 use crate::handoff::{Agent, AgentService};

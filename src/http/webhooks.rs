@@ -8,7 +8,7 @@ use actix_web::http::header::CONTENT_LENGTH;
 use actix_web::{HttpRequest, HttpResponse, web};
 use futures_util::StreamExt;
 
-use crate::channels::{self, Channel, Channels};
+use crate::channels::{self, Channels, Platform};
 use crate::error::ApiError;
 use crate::metrics::{Counter, Metrics};
 use crate::pipeline::Pipeline;
@@ -19,7 +19,7 @@ pub async fn subscribe(
     query: web::Query<HashMap<String, String>>,
     channels: web::Data<Channels>,
 ) -> Result<HttpResponse, ApiError> {
-    let channel = channels.get(&channel)?;
+    let channel = channels.platform(&channel)?;
     let challenge = channel.handshake(&query)?;
     Ok(HttpResponse::Ok()
         .content_type("text/plain; charset=utf-8")
@@ -34,7 +34,7 @@ pub async fn receive(
     pipeline: web::Data<Pipeline>,
     metrics: web::Data<Metrics>,
 ) -> Result<HttpResponse, ApiError> {
-    let channel = channels.get(&channel)?;
+    let channel = channels.platform(&channel)?;
     let events = match read_verified(channel.as_ref(), &request, payload).await {
         Ok(events) => events,
         Err(err) => {
@@ -48,7 +48,7 @@ pub async fn receive(
 }
 
 async fn read_verified(
-    channel: &dyn Channel,
+    channel: &dyn Platform,
     request: &HttpRequest,
     mut payload: web::Payload,
 ) -> Result<Vec<channels::Event>, ApiError> {

@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::json;
 
-use khidma::channels::Channels;
+use khidma::channels::{Channels, Web};
 use khidma::configuration::Settings;
 use khidma::conversation::{
     Conversation, ConversationId, EscalationReason, Handoff, Priority, Speaker, now_ms,
@@ -367,8 +367,9 @@ async fn a_message_costs_two_round_trips_to_redis() {
         KbHandle::new(kb),
         Settings::load(None, &Default::default()).unwrap(),
     );
+    let handoff = Arc::new(MemoryHandoffStore::new(10));
     let desk = Desk::new(
-        Arc::new(MemoryHandoffStore::new(10)),
+        handoff.clone(),
         Teams::from_settings(&settings.handoff).unwrap(),
         localizer.clone(),
         kb.clone(),
@@ -379,7 +380,7 @@ async fn a_message_costs_two_round_trips_to_redis() {
         localizer,
         store.clone(),
         Arc::new(desk),
-        Channels::default(),
+        Channels::web_only(Arc::new(Web::new(handoff))),
         Arc::new(Metrics::default()),
     );
     let incoming = Incoming {
