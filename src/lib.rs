@@ -11,7 +11,6 @@ pub mod channels;
 pub mod configuration;
 pub mod conversation;
 pub mod dialogue;
-pub mod error;
 pub mod evaluation;
 pub mod handoff;
 pub mod http;

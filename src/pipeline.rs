@@ -245,12 +245,4 @@ impl Pipeline {
     pub fn store(&self) -> &Arc<dyn ConversationStore> {
         &self.store
     }
-
-    pub fn kb(&self) -> &KbHandle {
-        &self.kb
-    }
-
-    pub fn localizer(&self) -> &Arc<Localizer> {
-        &self.localizer
-    }
 }

@@ -5,16 +5,14 @@ use std::net::TcpListener;
 use std::sync::Arc;
 use std::time::Duration;
 
-use actix_web::dev::Server;
-use actix_web::{App, HttpServer, web};
 use anyhow::Context;
-use tracing_actix_web::TracingLogger;
 
 use crate::channels::{Channels, Outbound, Web};
 use crate::configuration::Settings;
 use crate::handoff::{
     AgentService, Desk, HandoffStore, MemoryHandoffStore, RedisHandoffStore, Teams,
 };
+use crate::http::{self, Server, Services};
 use crate::i18n::Localizer;
 use crate::kb::{self, KbError, KbHandle, KnowledgeBase, RetrievalOptions};
 use crate::metrics::Metrics;
@@ -29,6 +27,7 @@ struct Core {
     localizer: Arc<Localizer>,
     store: Arc<dyn ConversationStore>,
     handoff_store: Arc<dyn HandoffStore>,
+    teams: Arc<Teams>,
     desk: Arc<Desk>,
 }
 
@@ -40,10 +39,10 @@ fn build_core(settings: &Settings) -> anyhow::Result<Core> {
             .with_emergency_number(&settings.handoff.emergency_number),
     );
     let (store, handoff_store) = build_stores(settings)?;
-    let teams = Teams::from_settings(&settings.handoff)?;
+    let teams = Arc::new(Teams::from_settings(&settings.handoff)?);
     let desk = Desk::new(
         handoff_store.clone(),
-        teams,
+        teams.clone(),
         localizer.clone(),
         kb.clone(),
         settings.handoff.incident_window(),
@@ -53,6 +52,7 @@ fn build_core(settings: &Settings) -> anyhow::Result<Core> {
         localizer,
         store,
         handoff_store,
+        teams,
         desk: Arc::new(desk),
     })
 }
@@ -202,11 +202,9 @@ impl Application {
             metrics.clone(),
         ));
         let worker = Worker::new(pipeline.clone()).spawn(settings.outbound.worker_concurrency);
-        let max_body_bytes = settings.server.max_body_bytes;
-        let store = core.store.clone();
-        let agents = web::Data::new(AgentService::new(
+        let agents = Arc::new(AgentService::new(
             core.desk.clone(),
-            store.clone(),
+            core.store.clone(),
             pipeline.clone(),
             core.localizer.clone(),
             settings.handoff.incident_send_concurrency,
@@ -214,28 +212,23 @@ impl Application {
         let updates = settings
             .handoff
             .unclaimed_update()
-            .map(|every| spawn_waiting_updates(agents.clone().into_inner(), every));
-        let data = web::Data::from(pipeline);
-        let web_chat = web::Data::from(channels.web().clone());
-        let channels = web::Data::new(channels);
-        let metrics = web::Data::from(metrics);
-        let mut server = HttpServer::new(move || {
-            App::new()
-                .wrap(TracingLogger::default())
-                .app_data(data.clone())
-                .app_data(channels.clone())
-                .app_data(web_chat.clone())
-                .app_data(metrics.clone())
-                .app_data(agents.clone())
-                .configure(crate::http::configure(max_body_bytes))
-        })
-        .listen(listener)?;
-        if settings.server.workers > 0 {
-            server = server.workers(settings.server.workers);
-        }
+            .map(|every| spawn_waiting_updates(agents.clone(), every));
+        let store = core.store.clone();
+        let services = Services {
+            pipeline,
+            agents,
+            teams: core.teams,
+            channels,
+            store: core.store,
+            handoff: core.handoff_store,
+            kb: core.kb,
+            localizer: core.localizer,
+            metrics,
+        };
+        let server = http::serve(listener, services, &settings.server)?;
         Ok(Self {
             port: address.port(),
-            server: server.run(),
+            server,
             worker,
             updates,
             store,
@@ -255,7 +248,7 @@ impl Application {
     /// Serves until the server stops (on a signal), then lets the webhook
     /// worker finish the turns it has started.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        let served = self.server.await;
+        let served = self.server.stopped().await;
         if let Some(updates) = self.updates {
             updates.abort();
         }

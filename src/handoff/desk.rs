@@ -26,7 +26,7 @@ use crate::state::StoreError;
 
 pub struct Desk {
     store: Arc<dyn HandoffStore>,
-    teams: Teams,
+    teams: Arc<Teams>,
     localizer: Arc<Localizer>,
     /// For entry titles and area names in what citizens and agents read.
     kb: KbHandle,
@@ -107,7 +107,7 @@ fn estimate_minutes(mut pickups: Vec<i64>) -> Option<i64> {
 impl Desk {
     pub fn new(
         store: Arc<dyn HandoffStore>,
-        teams: Teams,
+        teams: Arc<Teams>,
         localizer: Arc<Localizer>,
         kb: KbHandle,
         incident_window: Duration,

@@ -31,7 +31,7 @@ pub use incidents::{
 pub use memory::MemoryHandoffStore;
 pub use redis::RedisHandoffStore;
 pub use service::{
-    AgentService, Broadcast, HandoffError, IncidentMember, IncidentView, MemberDelivery, QueueItem,
+    AgentError, AgentService, Broadcast, IncidentMember, IncidentView, MemberDelivery, QueueItem,
     View,
 };
 pub use teams::{Agent, Placement, Teams};

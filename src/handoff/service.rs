@@ -16,7 +16,7 @@ use super::{
     Agent, Desk, HistoryItem, Incident, IncidentChange, IncidentStatus, IncidentUpdate,
     IncidentWrite, Queued, Record, StoredRating,
 };
-use crate::channels::Outgoing;
+use crate::channels::{ChannelError, Outgoing};
 use crate::conversation::{
     Conversation, ConversationId, DeliveryFailure, EscalationReason, Handoff, Priority,
     RatingRequest, Speaker, Turn, now_ms,
@@ -27,14 +27,35 @@ use crate::kb::{Area, EntryId};
 use crate::pipeline::{Delivery, DeliveryError, OpenTurn, Pipeline};
 use crate::state::{ConversationStore, StoreError};
 
+/// Why an agent's request was refused or failed. The HTTP layer gives
+/// each its status and code.
 #[derive(Debug, thiserror::Error)]
-pub enum HandoffError {
-    #[error("{0}")]
-    NotFound(String),
-    #[error("{0}")]
-    Forbidden(String),
-    #[error("{message}")]
-    Conflict { code: &'static str, message: String },
+pub enum AgentError {
+    #[error("no conversation {0}")]
+    NoConversation(ConversationId),
+    #[error("conversation {0} was never handed to agents")]
+    NeverHandedOver(ConversationId),
+    #[error("no incident {0}")]
+    NoIncident(String),
+    #[error("agent {agent} is not in team {team}, which has this conversation")]
+    NotInTeam { agent: String, team: String },
+    #[error("agent {agent} is not in team {team}, which has incident {incident}")]
+    NotInIncidentTeam {
+        agent: String,
+        team: String,
+        incident: String,
+    },
+    #[error("conversation {0} is not waiting for an agent")]
+    NotWaiting(ConversationId),
+    #[error("agent {owner} already has conversation {id}")]
+    Claimed { owner: String, id: ConversationId },
+    #[error("claim conversation {0} first")]
+    NotYours(ConversationId),
+    #[error("incident {0} is already resolved")]
+    IncidentResolved(String),
+    /// The citizen's channel is not configured on this server.
+    #[error(transparent)]
+    ChannelOff(ChannelError),
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -159,22 +180,19 @@ fn is_stale(conversation: Option<&Conversation>, queued_since_ms: i64, now_ms: i
     }
 }
 
-fn forbidden(agent: &Agent, team: &str) -> HandoffError {
-    HandoffError::Forbidden(format!(
-        "agent {} is not in team {team}, which has this conversation",
-        agent.name
-    ))
-}
-
-fn incident_resolved(id: &str) -> HandoffError {
-    HandoffError::Conflict {
-        code: "incident_resolved",
-        message: format!("incident {id} is already resolved"),
+fn forbidden(agent: &Agent, team: &str) -> AgentError {
+    AgentError::NotInTeam {
+        agent: agent.name.clone(),
+        team: team.to_owned(),
     }
 }
 
-fn no_incident(id: &str) -> HandoffError {
-    HandoffError::NotFound(format!("no incident {id}"))
+fn incident_resolved(id: &str) -> AgentError {
+    AgentError::IncidentResolved(id.to_owned())
+}
+
+fn no_incident(id: &str) -> AgentError {
+    AgentError::NoIncident(id.to_owned())
 }
 
 impl AgentService {
@@ -194,11 +212,7 @@ impl AgentService {
         }
     }
 
-    pub fn desk(&self) -> &Arc<Desk> {
-        &self.desk
-    }
-
-    pub async fn queue(&self, agent: &Agent) -> Result<Vec<QueueItem>, HandoffError> {
+    pub async fn queue(&self, agent: &Agent) -> Result<Vec<QueueItem>, AgentError> {
         let mut items = Vec::new();
         for team in &agent.teams {
             let queued = self.desk.store().queue(team).await?;
@@ -266,12 +280,12 @@ impl AgentService {
         Ok(items)
     }
 
-    pub async fn view(&self, agent: &Agent, id: &ConversationId) -> Result<View, HandoffError> {
+    pub async fn view(&self, agent: &Agent, id: &ConversationId) -> Result<View, AgentError> {
         let conversation = self
             .conversations
             .get(id)
             .await?
-            .ok_or_else(|| HandoffError::NotFound(format!("no conversation {id}")))?;
+            .ok_or_else(|| AgentError::NoConversation(id.clone()))?;
         let history = self.desk.store().history(id).await?;
         // Back with the bot, the conversation stays with the team that had
         // it last.
@@ -282,9 +296,7 @@ impl AgentService {
             })
         });
         let Some(team) = team else {
-            return Err(HandoffError::NotFound(format!(
-                "conversation {id} was never handed to agents"
-            )));
+            return Err(AgentError::NeverHandedOver(id.clone()));
         };
         if !agent.serves(&team) {
             return Err(forbidden(agent, &team));
@@ -321,19 +333,16 @@ impl AgentService {
 
     /// Takes a waiting conversation. Claiming one's own again is fine; one
     /// that another agent has is a conflict.
-    pub async fn claim(&self, agent: &Agent, id: &ConversationId) -> Result<Handoff, HandoffError> {
+    pub async fn claim(&self, agent: &Agent, id: &ConversationId) -> Result<Handoff, AgentError> {
         let mut turn = self.pipeline.begin(id).await?;
         if !turn.existed() {
-            return Err(HandoffError::NotFound(format!("no conversation {id}")));
+            return Err(AgentError::NoConversation(id.clone()));
         }
         let handoff = turn.conversation().handoff.clone();
         let team = self
             .desk
             .team_of(&handoff)
-            .ok_or_else(|| HandoffError::Conflict {
-                code: "not_waiting",
-                message: format!("conversation {id} is not waiting for an agent"),
-            })?;
+            .ok_or_else(|| AgentError::NotWaiting(id.clone()))?;
         if !agent.serves(&team) {
             return Err(forbidden(agent, &team));
         }
@@ -341,9 +350,9 @@ impl AgentService {
             Handoff::WithAgent {
                 agent: ref owner, ..
             } if *owner == agent.name => Ok(handoff.clone()),
-            Handoff::WithAgent { agent: owner, .. } => Err(HandoffError::Conflict {
-                code: "claimed",
-                message: format!("agent {owner} already has conversation {id}"),
+            Handoff::WithAgent { agent: owner, .. } => Err(AgentError::Claimed {
+                owner,
+                id: id.clone(),
             }),
             Handoff::Waiting {
                 reason,
@@ -384,10 +393,7 @@ impl AgentService {
                 tracing::info!(conversation = %id, agent = agent.name, team, "claimed");
                 Ok(claimed)
             }
-            Handoff::Bot => Err(HandoffError::Conflict {
-                code: "not_waiting",
-                message: format!("conversation {id} is not waiting for an agent"),
-            }),
+            Handoff::Bot => Err(AgentError::NotWaiting(id.clone())),
         }
     }
 
@@ -396,10 +402,10 @@ impl AgentService {
         &self,
         agent: &Agent,
         id: &ConversationId,
-    ) -> Result<(OpenTurn, String), HandoffError> {
+    ) -> Result<(OpenTurn, String), AgentError> {
         let turn = self.pipeline.begin(id).await?;
         if !turn.existed() {
-            return Err(HandoffError::NotFound(format!("no conversation {id}")));
+            return Err(AgentError::NoConversation(id.clone()));
         }
         match &turn.conversation().handoff {
             Handoff::WithAgent {
@@ -410,10 +416,7 @@ impl AgentService {
             }
             handoff => match self.desk.team_of(handoff) {
                 Some(team) if !agent.serves(&team) => Err(forbidden(agent, &team)),
-                _ => Err(HandoffError::Conflict {
-                    code: "not_yours",
-                    message: format!("claim conversation {id} first"),
-                }),
+                _ => Err(AgentError::NotYours(id.clone())),
             },
         }
     }
@@ -424,7 +427,7 @@ impl AgentService {
         agent: &Agent,
         id: &ConversationId,
         text: &str,
-    ) -> Result<Delivery, HandoffError> {
+    ) -> Result<Delivery, AgentError> {
         let (mut turn, team) = self.owned(agent, id).await?;
         let message = OutgoingMessage {
             text: text.to_owned(),
@@ -455,7 +458,7 @@ impl AgentService {
         &self,
         agent: &Agent,
         id: &ConversationId,
-    ) -> Result<Delivery, HandoffError> {
+    ) -> Result<Delivery, AgentError> {
         let (mut turn, team) = self.owned(agent, id).await?;
         let conversation = turn.conversation_mut();
         conversation.handoff = Handoff::Bot;
@@ -486,7 +489,7 @@ impl AgentService {
     /// since their escalation or their last update, whichever instance
     /// runs it: the store hands each update turn to one caller. Returns
     /// how many were sent.
-    pub async fn update_unclaimed(&self, every: Duration) -> Result<usize, HandoffError> {
+    pub async fn update_unclaimed(&self, every: Duration) -> Result<usize, AgentError> {
         let store = self.desk.store();
         let mut sent = 0;
         // Citizens of an incident with status updates hear those instead.
@@ -573,7 +576,7 @@ impl AgentService {
     }
 
     /// The open incidents of the agent's teams, oldest first.
-    pub async fn incidents(&self, agent: &Agent) -> Result<Vec<IncidentView>, HandoffError> {
+    pub async fn incidents(&self, agent: &Agent) -> Result<Vec<IncidentView>, AgentError> {
         let mut incidents = Vec::new();
         for team in &agent.teams {
             incidents.extend(self.desk.store().open_incidents(team).await?);
@@ -587,7 +590,7 @@ impl AgentService {
     }
 
     /// One incident, open or resolved.
-    pub async fn incident(&self, agent: &Agent, id: &str) -> Result<IncidentView, HandoffError> {
+    pub async fn incident(&self, agent: &Agent, id: &str) -> Result<IncidentView, AgentError> {
         let incident = self.incident_of(agent, id).await?;
         self.incident_view(incident).await
     }
@@ -600,7 +603,7 @@ impl AgentService {
         id: &str,
         ar: Option<String>,
         en: Option<String>,
-    ) -> Result<(IncidentUpdate, Broadcast), HandoffError> {
+    ) -> Result<(IncidentUpdate, Broadcast), AgentError> {
         let incident = self.incident_of(agent, id).await?;
         if !incident.is_open() {
             return Err(incident_resolved(id));
@@ -638,11 +641,7 @@ impl AgentService {
     /// Resolves the incident: every citizen hears that the problem is
     /// fixed, and those still with the humans go back to the bot, which
     /// asks for a rating.
-    pub async fn resolve_incident(
-        &self,
-        agent: &Agent,
-        id: &str,
-    ) -> Result<Broadcast, HandoffError> {
+    pub async fn resolve_incident(&self, agent: &Agent, id: &str) -> Result<Broadcast, AgentError> {
         self.incident_of(agent, id).await?;
         let incident = match self
             .desk
@@ -672,7 +671,7 @@ impl AgentService {
     }
 
     /// An incident the agent's teams may see.
-    async fn incident_of(&self, agent: &Agent, id: &str) -> Result<Incident, HandoffError> {
+    async fn incident_of(&self, agent: &Agent, id: &str) -> Result<Incident, AgentError> {
         let incident = self
             .desk
             .store()
@@ -680,15 +679,16 @@ impl AgentService {
             .await?
             .ok_or_else(|| no_incident(id))?;
         if !agent.serves(&incident.team) {
-            return Err(HandoffError::Forbidden(format!(
-                "agent {} is not in team {}, which has incident {id}",
-                agent.name, incident.team
-            )));
+            return Err(AgentError::NotInIncidentTeam {
+                agent: agent.name.clone(),
+                team: incident.team,
+                incident: id.to_owned(),
+            });
         }
         Ok(incident)
     }
 
-    async fn incident_view(&self, incident: Incident) -> Result<IncidentView, HandoffError> {
+    async fn incident_view(&self, incident: Incident) -> Result<IncidentView, AgentError> {
         let ids: Vec<ConversationId> = incident
             .members
             .iter()
@@ -739,7 +739,7 @@ impl AgentService {
     async fn fan_out<'a, F, Fut>(&'a self, incident: &'a Incident, send: F) -> Vec<MemberDelivery>
     where
         F: Fn(&'a ConversationId) -> Fut,
-        Fut: Future<Output = Result<Option<Delivery>, HandoffError>> + 'a,
+        Fut: Future<Output = Result<Option<Delivery>, AgentError>> + 'a,
     {
         futures_util::stream::iter(&incident.members)
             .map(|member| {
@@ -778,7 +778,7 @@ impl AgentService {
         incident: &Incident,
         update: &IncidentUpdate,
         id: &ConversationId,
-    ) -> Result<Option<Delivery>, HandoffError> {
+    ) -> Result<Option<Delivery>, AgentError> {
         let mut turn = self.pipeline.begin(id).await?;
         if !turn.existed() {
             return Ok(None);
@@ -815,7 +815,7 @@ impl AgentService {
         agent: &Agent,
         incident: &Incident,
         id: &ConversationId,
-    ) -> Result<Option<Delivery>, HandoffError> {
+    ) -> Result<Option<Delivery>, AgentError> {
         let mut turn = self.pipeline.begin(id).await?;
         if !turn.existed() {
             return Ok(None);
@@ -894,7 +894,7 @@ impl AgentService {
     }
 
     /// The ratings of the agent's teams, newest first.
-    pub async fn ratings(&self, agent: &Agent) -> Result<Vec<StoredRating>, HandoffError> {
+    pub async fn ratings(&self, agent: &Agent) -> Result<Vec<StoredRating>, AgentError> {
         let mut ratings = self.desk.store().ratings().await?;
         ratings.retain(|stored| agent.serves(&stored.rating.team));
         // A comment stores its rating again: keep the newest of each.
@@ -910,7 +910,7 @@ impl AgentService {
         turn: &mut OpenTurn,
         message: OutgoingMessage,
         speaker: Speaker,
-    ) -> Result<Delivery, HandoffError> {
+    ) -> Result<Delivery, AgentError> {
         let conversation = turn.conversation_mut();
         conversation.record(Turn {
             at_ms: now_ms(),
@@ -928,11 +928,8 @@ impl AgentService {
             .send(turn, &outgoing)
             .await
             .map_err(|err| match err {
-                DeliveryError::ChannelOff(err) => HandoffError::Conflict {
-                    code: "channel_off",
-                    message: err.to_string(),
-                },
-                DeliveryError::Store(err) => HandoffError::Store(err),
+                DeliveryError::ChannelOff(err) => AgentError::ChannelOff(err),
+                DeliveryError::Store(err) => AgentError::Store(err),
             })
     }
 }

@@ -8,9 +8,8 @@ use std::hash::{Hash, Hasher};
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpRequest, HttpResponse, HttpResponseBuilder, web};
 
-use crate::error::ApiError;
-use crate::i18n::Lang;
-use crate::pipeline::Pipeline;
+use super::error::{ApiError, Code};
+use crate::i18n::{Lang, Localizer};
 
 const PAGE: &str = include_str!("../../console/index.html");
 const SCRIPT: &str = include_str!("../../console/console.js");
@@ -87,20 +86,19 @@ pub async fn style(request: HttpRequest) -> HttpResponse {
 pub async fn strings(
     request: HttpRequest,
     lang: web::Path<String>,
-    pipeline: web::Data<Pipeline>,
+    localizer: web::Data<Localizer>,
 ) -> Result<HttpResponse, ApiError> {
     let lang: Lang = match lang.as_str() {
         "ar" => Lang::Ar,
         "en" => Lang::En,
         other => {
-            return Err(ApiError::NotFound(format!(
-                "no console strings for {other:?}: expected \"ar\" or \"en\""
-            )));
+            return Err(ApiError::new(
+                Code::NotFound,
+                format!("no console strings for {other:?}: expected \"ar\" or \"en\""),
+            ));
         }
     };
-    let messages = pipeline
-        .localizer()
-        .messages_with_prefix(lang, MESSAGE_PREFIX);
-    let body = serde_json::to_string(&messages).map_err(|err| ApiError::Internal(err.into()))?;
+    let messages = localizer.messages_with_prefix(lang, MESSAGE_PREFIX);
+    let body = serde_json::to_string(&messages).map_err(ApiError::internal)?;
     Ok(respond(&request, body, "application/json; charset=utf-8"))
 }

@@ -5,10 +5,10 @@
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 
+use super::error::{ApiError, Code};
 use crate::channels::Web;
 use crate::channels::web::{MessageReply, MessageRequest};
 use crate::conversation::ConversationId;
-use crate::error::ApiError;
 use crate::pipeline::Pipeline;
 
 pub async fn post_message(
@@ -35,7 +35,7 @@ pub async fn agent_messages(
     channel: web::Data<Web>,
 ) -> Result<HttpResponse, ApiError> {
     let conversation_id = ConversationId::try_from(id.into_inner())
-        .map_err(|reason| ApiError::bad_request("invalid_conversation_id", reason))?;
+        .map_err(|reason| ApiError::new(Code::InvalidConversationId, reason))?;
     let page = channel.outbox(conversation_id, query.after).await?;
     Ok(HttpResponse::Ok().json(page))
 }

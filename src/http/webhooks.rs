@@ -8,10 +8,10 @@ use actix_web::http::header::CONTENT_LENGTH;
 use actix_web::{HttpRequest, HttpResponse, web};
 use futures_util::StreamExt;
 
+use super::error::{ApiError, Code};
 use crate::channels::{self, Channels, Platform};
-use crate::error::ApiError;
 use crate::metrics::{Counter, Metrics};
-use crate::pipeline::Pipeline;
+use crate::state::ConversationStore;
 
 /// The `hub.challenge` handshake of Meta platforms.
 pub async fn subscribe(
@@ -31,7 +31,7 @@ pub async fn receive(
     request: HttpRequest,
     payload: web::Payload,
     channels: web::Data<Channels>,
-    pipeline: web::Data<Pipeline>,
+    store: web::Data<dyn ConversationStore>,
     metrics: web::Data<Metrics>,
 ) -> Result<HttpResponse, ApiError> {
     let channel = channels.platform(&channel)?;
@@ -43,7 +43,7 @@ pub async fn receive(
             return Err(err);
         }
     };
-    channels::accept(channel, events, pipeline.store().as_ref(), &metrics).await?;
+    channels::accept(channel, events, store.get_ref(), &metrics).await?;
     Ok(HttpResponse::Ok().json(serde_json::json!({"status": "accepted"})))
 }
 
@@ -53,7 +53,12 @@ async fn read_verified(
     mut payload: web::Payload,
 ) -> Result<Vec<channels::Event>, ApiError> {
     let limit = channel.max_body_bytes();
-    let too_large = || ApiError::PayloadTooLarge(format!("the body is larger than {limit} bytes"));
+    let too_large = || {
+        ApiError::new(
+            Code::PayloadTooLarge,
+            format!("the body is larger than {limit} bytes"),
+        )
+    };
     let declared = request
         .headers()
         .get(CONTENT_LENGTH)
@@ -64,7 +69,7 @@ async fn read_verified(
     }
     let mut body = web::BytesMut::with_capacity(declared.unwrap_or(4096).min(limit));
     while let Some(chunk) = payload.next().await {
-        let chunk = chunk.map_err(|err| ApiError::bad_request("invalid_body", err.to_string()))?;
+        let chunk = chunk.map_err(|err| ApiError::new(Code::InvalidBody, err.to_string()))?;
         if body.len() + chunk.len() > limit {
             return Err(too_large());
         }

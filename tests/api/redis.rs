@@ -370,7 +370,7 @@ async fn a_message_costs_two_round_trips_to_redis() {
     let handoff = Arc::new(MemoryHandoffStore::new(10));
     let desk = Desk::new(
         handoff.clone(),
-        Teams::from_settings(&settings.handoff).unwrap(),
+        Arc::new(Teams::from_settings(&settings.handoff).unwrap()),
         localizer.clone(),
         kb.clone(),
         settings.handoff.incident_window(),
