@@ -7,6 +7,7 @@
 //! ([`handoff`]). Agents' actions are turns of the same pipeline.
 //! `ARCHITECTURE.md` at the repository root is the map.
 
+pub mod agents;
 pub mod channels;
 pub mod configuration;
 pub mod conversation;

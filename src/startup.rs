@@ -7,11 +7,10 @@ use std::time::Duration;
 
 use anyhow::Context;
 
+use crate::agents::AgentService;
 use crate::channels::{Channels, Outbound, Web};
 use crate::configuration::Settings;
-use crate::handoff::{
-    AgentService, Desk, HandoffStore, MemoryHandoffStore, RedisHandoffStore, Teams,
-};
+use crate::handoff::{Desk, HandoffStore, MemoryHandoffStore, RedisHandoffStore, Teams};
 use crate::http::{self, Server, Services};
 use crate::i18n::Localizer;
 use crate::kb::{self, KbError, KbHandle, KnowledgeBase, RetrievalOptions};

@@ -14,7 +14,6 @@ mod hours;
 mod incidents;
 mod memory;
 mod redis;
-mod service;
 mod teams;
 
 use async_trait::async_trait;
@@ -30,10 +29,6 @@ pub use incidents::{
 };
 pub use memory::MemoryHandoffStore;
 pub use redis::RedisHandoffStore;
-pub use service::{
-    AgentError, AgentService, Broadcast, IncidentMember, IncidentView, MemberDelivery, QueueItem,
-    View,
-};
 pub use teams::{Agent, Placement, Teams};
 
 use crate::conversation::{

@@ -13,9 +13,10 @@ use serde_json::json;
 use tokio::sync::broadcast::error::RecvError;
 
 use super::error::{ApiError, Code};
+use crate::agents::AgentService;
 use crate::channels::MAX_TEXT_CHARS;
 use crate::conversation::ConversationId;
-use crate::handoff::{Agent, AgentService, HandoffStore, Teams};
+use crate::handoff::{Agent, HandoffStore, Teams};
 
 /// A comment line this often keeps proxies from closing an idle stream.
 const KEEP_ALIVE: Duration = Duration::from_secs(15);

@@ -7,9 +7,9 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, ResponseError};
 use serde::Serialize;
 
+use crate::agents::AgentError;
 use crate::channels::ChannelError;
 use crate::channels::web::InvalidMessage;
-use crate::handoff::AgentError;
 use crate::state::StoreError;
 
 /// Who is to blame, which says what is logged.

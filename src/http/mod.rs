@@ -16,9 +16,10 @@ use actix_web::error::{JsonPayloadError, QueryPayloadError};
 use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
 use tracing_actix_web::TracingLogger;
 
+use crate::agents::AgentService;
 use crate::channels::Channels;
 use crate::configuration::ServerSettings;
-use crate::handoff::{AgentService, HandoffStore, Teams};
+use crate::handoff::{HandoffStore, Teams};
 use crate::i18n::Localizer;
 use crate::kb::KbHandle;
 use crate::metrics::Metrics;
