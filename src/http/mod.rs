@@ -106,8 +106,7 @@ fn configure(max_body_bytes: usize) -> impl FnOnce(&mut web::ServiceConfig) {
         .route("/webhooks/{channel}", web::post().to(webhooks::receive))
         .route("/agent", web::get().to(console::page))
         .route("/agent/", web::get().to(console::page))
-        .route("/agent/console.js", web::get().to(console::script))
-        .route("/agent/console.css", web::get().to(console::style))
+        .route("/agent/{file}", web::get().to(console::asset))
         .route("/agent/strings/{lang}", web::get().to(console::strings))
         .route("/api/v1/messages", web::post().to(messages::post_message))
         .route(
