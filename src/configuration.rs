@@ -17,8 +17,6 @@ use serde::Deserialize;
 
 pub use secrets::{AgentTokens, CHANNEL_ENV_PREFIXES, ChannelEnv, RedisUrl, Secret};
 
-use crate::state::{KeyPrefix, RedisOptions};
-
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct Settings {
@@ -81,6 +79,38 @@ pub struct StateSettings {
     /// `REDIS_URL`, from the environment only: unset keeps state in memory.
     #[serde(skip)]
     pub redis_url: Option<RedisUrl>,
+}
+
+/// Prepended to every key, so that several deployments (or test runs) can
+/// share one Redis: non-empty, printable, without spaces or braces (braces
+/// would break the hash tags that keep a conversation in one Cluster slot).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(try_from = "String")]
+pub struct KeyPrefix(String);
+
+impl TryFrom<String> for KeyPrefix {
+    type Error = String;
+
+    fn try_from(raw: String) -> Result<Self, Self::Error> {
+        if raw.is_empty() {
+            return Err("the key prefix must not be empty".to_owned());
+        }
+        if raw
+            .chars()
+            .any(|c| c.is_control() || c.is_whitespace() || c == '{' || c == '}')
+        {
+            return Err(format!(
+                "the key prefix {raw:?} must not contain spaces, control characters or braces"
+            ));
+        }
+        Ok(Self(raw))
+    }
+}
+
+impl KeyPrefix {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
 }
 
 /// How replies reach the messaging platforms.
@@ -202,17 +232,6 @@ impl StateSettings {
     pub fn dedup_ttl(&self) -> Duration {
         Duration::from_secs(self.dedup_ttl_secs)
     }
-
-    pub fn redis_options(&self) -> RedisOptions {
-        RedisOptions {
-            key_prefix: self.key_prefix.clone(),
-            timeout: Duration::from_millis(self.redis_timeout_ms.get()),
-            lease: Duration::from_millis(self.lease_ms.get()),
-            lock_wait: Duration::from_millis(self.lock_wait_ms.get()),
-            idle_ttl: self.idle_ttl(),
-            dedup_ttl: self.dedup_ttl(),
-        }
-    }
 }
 
 const DEFAULTS: &str = r#"
@@ -324,6 +343,14 @@ mod tests {
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect()
+    }
+
+    #[test]
+    fn key_prefixes_without_braces_or_spaces_are_accepted() {
+        assert!(KeyPrefix::try_from("khidma:".to_owned()).is_ok());
+        assert!(KeyPrefix::try_from(String::new()).is_err());
+        assert!(KeyPrefix::try_from("a{b".to_owned()).is_err());
+        assert!(KeyPrefix::try_from("a b".to_owned()).is_err());
     }
 
     #[test]

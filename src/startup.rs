@@ -16,7 +16,7 @@ use crate::i18n::Localizer;
 use crate::kb::{self, KbError, KbHandle, KnowledgeBase, RetrievalOptions};
 use crate::metrics::Metrics;
 use crate::pipeline::Pipeline;
-use crate::state::{ConversationStore, MemoryStore, RedisStore};
+use crate::state::{ConversationStore, MemoryStore, RedisOptions, RedisStore};
 use crate::worker::{Worker, WorkerHandle};
 
 /// Everything a message needs, with no server around it: the knowledge
@@ -79,7 +79,7 @@ fn build_stores(
     let handoff = &settings.handoff;
     match &state.redis_url {
         Some(url) => {
-            let store = RedisStore::new(url.expose(), state.redis_options())
+            let store = RedisStore::new(url.expose(), RedisOptions::from_settings(state))
                 .context("setting up the redis state store")?;
             tracing::info!(
                 redis = %store.address(),

@@ -17,46 +17,14 @@ use std::time::{Duration, Instant};
 use ::redis::aio::{ConnectionManager, ConnectionManagerConfig};
 use ::redis::{FromRedisValue, RedisResult, Script, ScriptInvocation};
 use async_trait::async_trait;
-use serde::Deserialize;
 use tokio::sync::OnceCell;
 
 use super::{ConversationStore, Enqueued, Envelope, Lease, LeaseHold, StoreError};
+use crate::configuration::{KeyPrefix, StateSettings};
 use crate::conversation::{Conversation, ConversationId};
 use keys::{ConversationKeys, ready_key};
 use lease::Claim;
 pub(super) use lease::RedisHold;
-
-/// Prepended to every key, so that several deployments (or test runs) can
-/// share one Redis: non-empty, printable, without spaces or braces (braces
-/// would break the hash tags that keep a conversation in one Cluster slot).
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(try_from = "String")]
-pub struct KeyPrefix(String);
-
-impl TryFrom<String> for KeyPrefix {
-    type Error = String;
-
-    fn try_from(raw: String) -> Result<Self, Self::Error> {
-        if raw.is_empty() {
-            return Err("the key prefix must not be empty".to_owned());
-        }
-        if raw
-            .chars()
-            .any(|c| c.is_control() || c.is_whitespace() || c == '{' || c == '}')
-        {
-            return Err(format!(
-                "the key prefix {raw:?} must not contain spaces, control characters or braces"
-            ));
-        }
-        Ok(Self(raw))
-    }
-}
-
-impl KeyPrefix {
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
 
 /// How the Redis store behaves; built from `[state]` settings.
 #[derive(Debug, Clone)]
@@ -74,6 +42,17 @@ pub struct RedisOptions {
 }
 
 impl RedisOptions {
+    pub fn from_settings(settings: &StateSettings) -> Self {
+        Self {
+            key_prefix: settings.key_prefix.clone(),
+            timeout: Duration::from_millis(settings.redis_timeout_ms.get()),
+            lease: Duration::from_millis(settings.lease_ms.get()),
+            lock_wait: Duration::from_millis(settings.lock_wait_ms.get()),
+            idle_ttl: settings.idle_ttl(),
+            dedup_ttl: settings.dedup_ttl(),
+        }
+    }
+
     /// A waiter that has not asked again for this long is taken for dead and
     /// loses its place, so a crashed instance cannot stall the queue.
     fn waiter_ttl(&self) -> Duration {
@@ -478,18 +457,5 @@ impl ConversationStore for RedisStore {
 
     fn kind(&self) -> &'static str {
         "redis"
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn key_prefixes_without_braces_or_spaces_are_accepted() {
-        assert!(KeyPrefix::try_from("khidma:".to_owned()).is_ok());
-        assert!(KeyPrefix::try_from(String::new()).is_err());
-        assert!(KeyPrefix::try_from("a{b".to_owned()).is_err());
-        assert!(KeyPrefix::try_from("a b".to_owned()).is_err());
     }
 }
