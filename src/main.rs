@@ -1,3 +1,6 @@
+//! The command line: `serve` (the default), `check`, `ask` and `eval`;
+//! each builds what it needs from the settings and calls into the library.
+
 use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::path::PathBuf;

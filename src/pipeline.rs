@@ -215,7 +215,9 @@ impl Pipeline {
     /// The oldest message a platform's webhook queued for the conversation,
     /// answered on its channel; whether there was one. Committing removes
     /// it from the inbox: one message per lease, so a crash repeats at most
-    /// one reply (see ARCHITECTURE.md, "Platform messages").
+    /// one reply. Sending before the commit makes delivery at least once: a
+    /// crash in between answers the message again, which is a lesser harm
+    /// than a reply silently lost.
     #[tracing::instrument(name = "queued turn", skip_all, fields(conversation = %id))]
     pub async fn answer_queued(&self, id: &ConversationId) -> Result<bool, StoreError> {
         let mut turn = self.begin(id).await?;

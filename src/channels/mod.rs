@@ -85,7 +85,7 @@ pub struct InboundMessage {
     pub user: String,
     pub incoming: Incoming,
     /// Something the platform wants confirmed once the message is safe
-    /// (Telegram's callback query id), sent through [`Channel::confirm`].
+    /// (Telegram's callback query id), sent through [`Platform::confirm`].
     pub confirm: Option<String>,
 }
 

@@ -1,6 +1,18 @@
 //! Handoff state in Redis, beside the conversations of `state/redis.rs`
-//! and over its connection. With that file, the only one that knows Redis
-//! keys; ARCHITECTURE.md lists them.
+//! and over its connection; incidents are in `incidents`. With `P` the key
+//! prefix and `{C}` a conversation's hash tag (`state/redis/keys.rs`):
+//!
+//! | key | type | holds | lifetime |
+//! |---|---|---|---|
+//! | `P{C}:history` | list | the full history agents read (`HistoryItem` JSON, oldest first): messages from the first escalation on, and escalated / claimed / resolved / rated | the last `handoff.history_limit` items; `handoff.history_ttl_secs` from the last write |
+//! | `P{C}:outbox` | list | what was sent a web-chat citizen after their turn (`OutboxMessage` JSON); a message's cursor is its position | `handoff.history_ttl_secs` from the last write; never trimmed, so cursors stay valid |
+//! | `P{C}:waiting-update` | string | an instance sent (or is sending) this waiting citizen their update (`SET NX PX`) | `handoff.unclaimed_update_secs` |
+//! | `Pteam:<team>:queue` | sorted set | the team's waiting conversations, urgent first (normal cases add 2^50), then by escalation time (ms) | members leave when claimed |
+//! | `Pteam:<team>:pickups` | list | the team's last pickup times (ms from escalation to claim), newest first: the wait estimate | `handoff.history_ttl_secs` from the last claim |
+//! | `Pratings` | list | ratings (`StoredRating` JSON), newest first | the last 10 000 |
+//! | `Pevents` | pub/sub channel | live events (`Event` JSON) for agents' consoles on every instance | not stored |
+//!
+//! Pub/sub is at most once: a console that was disconnected reloads.
 
 mod incidents;
 

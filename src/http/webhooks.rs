@@ -1,6 +1,8 @@
 //! Platform webhooks, `/webhooks/{channel}`: thin. The channel verifies and
 //! parses; the messages are made durable; only then does the platform get
-//! its `200` (ARCHITECTURE.md, "Platform messages").
+//! its `200`. Acknowledging after the reply was sent would keep the
+//! platform waiting on our send (and have it retry a slow one);
+//! acknowledging before the write would lose the message to a crash.
 
 use std::collections::HashMap;
 

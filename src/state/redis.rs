@@ -1,9 +1,42 @@
-//! Conversation state in Redis, shared by every instance. The only file that
-//! knows Redis keys; ARCHITECTURE.md lists them.
+//! Conversation state in Redis, shared by every instance (Redis 6.2 or
+//! newer). With `handoff/redis.rs`, the only code that knows Redis; its
+//! keys are listed in `keys`.
 //!
 //! Every operation is one Lua script (one round trip), so each is atomic on
-//! the server: a turn costs two, `acquire` and `commit`. Every call has a
-//! deadline, and every failure is [`StoreError::Unavailable`].
+//! the server: a turn costs two, `acquire` (lease, conversation and inbox)
+//! and `commit` (save, trim the inbox, release). Every call has a deadline
+//! (`state.redis_timeout_ms`), and every failure is
+//! [`StoreError::Unavailable`]; the next call reconnects.
+//!
+//! **A FIFO lease with owner tokens.** A plain `SET NX` lock polled by
+//! waiters is not fair (whoever polls right after a release wins), so the
+//! lease has a queue. `acquire` drops dead waiters from the head of the
+//! queue, then takes the lease if it is free and nobody queued earlier,
+//! else joins the queue and returns the position. A waiter asks again after
+//! a pause that grows with its position (1 ms at the head, at most 20 ms);
+//! each ask refreshes its deadline, and a waiter that stops asking for
+//! max(2 s, 4 x timeout) (its process died) loses its place. "Arrival
+//! order" is thus the order of arrival at Redis, the one clock all
+//! instances share. The lease holds a random owner token with a TTL
+//! (`state.lease_ms`), renewed every third of it while the turn runs (the
+//! Rasa lock-store race, RasaHQ/rasa#9213); renewal, commit and release act
+//! only if the key still holds the caller's token, so a turn whose lease ran
+//! out saves nothing and fails rather than losing an update. A turn dropped
+//! before it commits gives its place and lease up at once (`lease`).
+//!
+//! **The webhook inbox.** `enqueue` records a message once per message id
+//! (`SET NX PX` on its `seen` key), appends it to the inbox and makes the
+//! conversation ready (`ZADD NX`: a conversation a worker holds stays
+//! hidden, or a second worker would wait on the same lease). `next_ready`
+//! hands out the conversation due longest and hides it for one lease time
+//! (a visibility timeout: if its worker dies, another gets it then).
+//! `commit` removes the handled messages and, while messages remain, keeps
+//! the conversation hidden one lease time ahead: the committing worker goes
+//! on with them itself (re-adding it as due made a second worker poll the
+//! lease every millisecond). `ready` is the one key outside a
+//! conversation's slot, and the inbox scripts touch it with conversation
+//! keys; with the agents' `MGET` across conversations, that needs a single
+//! Redis or Sentinel, not Cluster.
 
 mod keys;
 mod lease;

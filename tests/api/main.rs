@@ -3,6 +3,7 @@
 mod channel_helpers;
 mod helpers;
 
+mod architecture;
 mod bad_input;
 mod console;
 mod console_browser;

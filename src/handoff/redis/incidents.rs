@@ -2,6 +2,15 @@
 //! `{incidents}` hash tag, so each script below, which decides and writes
 //! in one step, may touch them together: two instances receiving reports
 //! at once open one incident.
+//!
+//! | key | type | holds | lifetime |
+//! |---|---|---|---|
+//! | `P{incidents}:incident:<id>` | hash | team, entry, area (JSON), status, opened, last report, last activity, resolved when and by whom, its grouping key | `handoff.history_ttl_secs` from the last write |
+//! | `P{incidents}:incident:<id>:members` | sorted set | the incident's conversations, scored by when they joined (ms) | as the incident |
+//! | `P{incidents}:incident:<id>:updates` | list | status updates (`IncidentUpdate` JSON), oldest first | as the incident |
+//! | `P{incidents}:latest:<team>:<entry>:<area or ->` | string | the incident reports of this key last went to | as the incident; deleted on resolve |
+//! | `P{incidents}:team:<team>:open` | sorted set | the team's open incidents by opening time | ids leave on resolve |
+//! | `P{incidents}:serial` | string | the counter behind incident ids `inc-<n>` | none |
 
 use std::collections::HashMap;
 use std::sync::LazyLock;

@@ -1,5 +1,20 @@
 //! The Redis keys of conversations and their inbox; `handoff/redis.rs`
 //! keeps its keys beside them.
+//!
+//! `P` is the prefix (`state.key_prefix`, default `khidma:`) and `C` the
+//! conversation id (`web:citizen-42`, with `%`, `{`, `}` escaped as `%25`,
+//! `%7B`, `%7D`). `{C}` is a Cluster hash tag: all keys of one conversation
+//! live in one slot, so one script can touch them together.
+//!
+//! | key | type | holds | lifetime |
+//! |---|---|---|---|
+//! | `P{C}:conversation` | string | the `Conversation` as JSON | `state.idle_ttl_secs` from the last commit; none while waiting for or with an agent |
+//! | `P{C}:inbox` | list | queued webhook messages (`Envelope` JSON), oldest first | until handled |
+//! | `P{C}:seen:<message id>` | string | a platform message id was enqueued | `state.dedup_ttl_secs` |
+//! | `P{C}:lease` | string | the token of the turn holding the conversation | `state.lease_ms`, renewed while the turn runs |
+//! | `P{C}:lease-queue` | list | tokens of turns waiting for the lease, in arrival order | refreshed by each waiter |
+//! | `P{C}:lease-waiters` | hash | token -> deadline (ms, Redis clock) by which the waiter must ask again | as the queue |
+//! | `Pready` | sorted set | conversations with queued messages, scored by when they may be handed out | members leave when their inbox is empty |
 
 use super::KeyPrefix;
 use crate::conversation::ConversationId;
