@@ -5,7 +5,7 @@
 //! 1. **lease**: [`Pipeline::begin`] takes the conversation's lease, so the
 //!    turns of one conversation run one at a time, in arrival order;
 //! 2. **change**: the dialogue answers a citizen ([`Pipeline::respond`]),
-//!    or an agent's action changes the conversation (`handoff`);
+//!    or an agent's action changes the conversation (`agents`);
 //! 3. **send**: [`Pipeline::send`] sends what the citizen should read on
 //!    the conversation's channel and records a send that failed for good on
 //!    the conversation, for agents;
