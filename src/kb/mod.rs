@@ -10,6 +10,7 @@ mod index;
 mod lexicon;
 mod load;
 mod query;
+mod report;
 mod vocabulary;
 
 use std::collections::HashMap;
@@ -133,7 +134,7 @@ impl KnowledgeBase {
     pub fn area_named_in(&self, text: &str) -> Option<&Area> {
         let words: Vec<String> = self
             .lexicon
-            .read(self.index.analyzer(), text)
+            .read_for_names(self.index.analyzer(), text)
             .words
             .into_iter()
             .map(|(word, _)| word)
