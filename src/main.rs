@@ -12,11 +12,11 @@ use clap::{Parser, Subcommand};
 use khidma::channels::web::MessageReply;
 use khidma::configuration::Settings;
 use khidma::conversation::ConversationId;
-use khidma::dialogue::Incoming;
 use khidma::evaluation;
 use khidma::i18n::{Lang, Localizer};
 use khidma::kb::load_dir;
 use khidma::kb::{KnowledgeBase, RetrievalOptions};
+use khidma::message::Incoming;
 use khidma::startup::{Application, build_pipeline};
 use khidma::telemetry;
 

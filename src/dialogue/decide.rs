@@ -100,7 +100,7 @@ pub enum Decision {
 /// Whether a greeting deserves "wa alaikum assalam": the reply to salam is
 /// a fixed courtesy in both languages.
 fn said_salam(text: &str) -> bool {
-    let normalized = crate::kb::analysis::normalize_arabic(&text.to_lowercase());
+    let normalized = crate::language::text::normalize_arabic(&text.to_lowercase());
     normalized.contains("سلام") || normalized.contains("salam")
 }
 
@@ -144,7 +144,7 @@ fn rating(text: &str, button: Option<&ButtonAction>) -> Option<u8> {
     if let Some(ButtonAction::Rate(score)) = button {
         return Some(*score);
     }
-    crate::kb::analysis::normalize_arabic(text.trim())
+    crate::language::text::normalize_arabic(text.trim())
         .parse()
         .ok()
         .filter(|score| RATING_SCORES.contains(score))
@@ -152,7 +152,7 @@ fn rating(text: &str, button: Option<&ButtonAction>) -> Option<u8> {
 
 /// A reply to offered choices by their title or position ("2", "٢").
 fn picked_by_text(text: &str, offered: &[usize], kb: &KnowledgeBase) -> Option<usize> {
-    let wanted = crate::kb::analysis::normalize_arabic(text.trim()).to_lowercase();
+    let wanted = crate::language::text::normalize_arabic(text.trim()).to_lowercase();
     if let Ok(position) = wanted.parse::<usize>() {
         return position
             .checked_sub(1)
@@ -161,7 +161,7 @@ fn picked_by_text(text: &str, offered: &[usize], kb: &KnowledgeBase) -> Option<u
     }
     offered.iter().copied().find(|&entry| {
         kb.entry(entry).sides().any(|(_, side)| {
-            crate::kb::analysis::normalize_arabic(&side.title).to_lowercase() == wanted
+            crate::language::text::normalize_arabic(&side.title).to_lowercase() == wanted
         })
     })
 }
@@ -378,7 +378,7 @@ pub fn decide(
 fn asked_before(text: &str, conversation: &Conversation, times: usize) -> bool {
     let same = |other: &str| {
         let normalize =
-            |text: &str| crate::kb::analysis::normalize_arabic(&text.trim().to_lowercase());
+            |text: &str| crate::language::text::normalize_arabic(&text.trim().to_lowercase());
         normalize(other) == normalize(text)
     };
     let earlier: Vec<&str> = conversation
