@@ -18,6 +18,7 @@ pub mod http;
 pub mod i18n;
 pub mod kb;
 pub mod language;
+pub mod memory;
 pub mod metrics;
 pub mod startup;
 pub mod state;

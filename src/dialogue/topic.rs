@@ -1,0 +1,277 @@
+//! The conversation's current topic, and questions read against it.
+//!
+//! The topic is the entry last answered; it lasts [`TOPIC_LIFETIME_MS`]
+//! from that answer, ends when the bot cannot answer something, and is
+//! replaced by the next answer. A message that follows up ("how much?",
+//! "وين؟", "and if I renew it late?") is read against it: the words the
+//! citizen uses are looked up in the topic's own text (its questions,
+//! keywords and title, and also its answer, which is what the citizen just
+//! read) and in its `related` entries. The topic is answered again when
+//! it explains the message at least as well as any related entry; a
+//! related entry is answered when it explains a word the topic does not
+//! know at all, or clearly more of the message. A message that names
+//! another topic outright ("how do I renew my passport?") starts that one.
+//!
+//! A follow-up on the same topic gets its whole answer again, introduced
+//! as such. Cutting out "the part that fits" was tried on paper and left
+//! out: answers are short, and the paragraph sharing the most words with
+//! "كم الرسوم؟" is "pay the fees", not the one with the amount.
+
+use std::collections::HashSet;
+
+use super::decide::{Decision, for_entry};
+use crate::conversation::{Conversation, now_ms};
+use crate::kb::{Analyzer, KnowledgeBase};
+use crate::language::conversation::{Message, WORDS};
+
+/// A topic is current for this long after it was last answered.
+pub const TOPIC_LIFETIME_MS: i64 = 30 * 60 * 1000;
+
+/// How much more of a message a related entry must explain than the topic
+/// to be answered instead, without a word the topic does not know:
+/// one word of its questions against the same word in the topic's answer
+/// is not enough, two are.
+const RELATED_MIN_LEAD: u32 = 2;
+
+/// Ends a topic that has not been touched for [`TOPIC_LIFETIME_MS`]; the
+/// dialogue calls it with the time of the message, before deciding.
+pub fn expire(conversation: &mut Conversation, now_ms: i64) {
+    let thread = &mut conversation.thread;
+    if thread.topic.is_some() && now_ms.saturating_sub(thread.at_ms) > TOPIC_LIFETIME_MS {
+        thread.topic = None;
+    }
+}
+
+/// The current topic, when it is still in the knowledge base.
+pub(super) fn current(conversation: &Conversation, kb: &KnowledgeBase) -> Option<usize> {
+    let id = conversation.thread.topic.as_ref()?;
+    kb.ordinal(id.as_str())
+}
+
+/// A message's words that can name a topic, each with the index terms it
+/// may stand for, and whether it greeted or thanked.
+pub(super) fn content(kb: &KnowledgeBase, text: &str) -> (Vec<Vec<String>>, bool) {
+    let query = kb.read(text);
+    let words = query
+        .content()
+        .map(|word| word.terms.iter().map(|(term, _)| term.clone()).collect())
+        .collect();
+    (words, query.greeted)
+}
+
+/// How an entry's text explains a citizen's words.
+pub(super) struct EntryText {
+    /// Terms of its titles, questions and keywords: what it is for.
+    described: HashSet<String>,
+    /// Terms of its answers: what the citizen read about it.
+    answered: HashSet<String>,
+    titles: Vec<Vec<String>>,
+}
+
+impl EntryText {
+    pub fn of(kb: &KnowledgeBase, analyzer: &mut Analyzer, entry: usize) -> Self {
+        let mut described = HashSet::new();
+        let mut answered = HashSet::new();
+        let mut titles = Vec::new();
+        for (_, side) in kb.entry(entry).sides() {
+            let title = analyzer.terms(&side.title);
+            described.extend(title.iter().cloned());
+            titles.push(title);
+            for text in side.questions.iter().chain(&side.keywords) {
+                described.extend(analyzer.terms(text));
+            }
+            answered.extend(analyzer.terms(&side.answer));
+        }
+        Self {
+            described,
+            answered,
+            titles,
+        }
+    }
+
+    /// 2 when the entry's questions, keywords or title know the word, 1
+    /// when only its answer does, 0 otherwise.
+    pub fn strength(&self, word: &[String]) -> u32 {
+        if word.iter().any(|term| self.described.contains(term)) {
+            2
+        } else if word.iter().any(|term| self.answered.contains(term)) {
+            1
+        } else {
+            0
+        }
+    }
+
+    pub fn score(&self, words: &[Vec<String>]) -> u32 {
+        words.iter().map(|word| self.strength(word)).sum()
+    }
+
+    /// Whether the message holds more than half of one of its titles: it
+    /// names this topic ("the fine objection") rather than touching one of
+    /// its words ("the objection").
+    pub fn named_by(&self, words: &[Vec<String>]) -> bool {
+        self.titles.iter().any(|title| {
+            let held = title
+                .iter()
+                .filter(|term| words.iter().any(|word| word.contains(term)))
+                .count();
+            2 * held > title.len()
+        })
+    }
+}
+
+/// What a message says about continuing the conversation.
+pub(super) struct Cues {
+    /// It asks for a detail, continues ("and..."), or points back ("it").
+    pub follow_up: bool,
+    /// The message without those words, for retrieval.
+    pub rest: String,
+}
+
+pub(super) fn cues(text: &str) -> Cues {
+    let words = Message::read(text).words();
+    let follow_up = &WORDS.follow_up;
+    let found = follow_up.details.contains(&words)
+        || follow_up.references.contains(&words)
+        || follow_up.continuations.at(&words, 0).is_some();
+    let rest = follow_up.references.remove(
+        &follow_up
+            .details
+            .remove(&follow_up.continuations.remove(&words)),
+    );
+    Cues {
+        follow_up: found,
+        rest: rest.join(" "),
+    }
+}
+
+/// The topic's related entry that explains `words` better than the topic
+/// itself, if one does.
+pub(super) fn better_related(
+    kb: &KnowledgeBase,
+    analyzer: &mut Analyzer,
+    topic: usize,
+    words: &[Vec<String>],
+    rejected: &[usize],
+) -> Option<usize> {
+    let own = EntryText::of(kb, analyzer, topic);
+    let own_score = own.score(words);
+    let unknown: Vec<&Vec<String>> = words.iter().filter(|w| own.strength(w) == 0).collect();
+    let mut best: Option<(usize, u32)> = None;
+    for related in answerable_related(kb, topic, rejected) {
+        let text = EntryText::of(kb, analyzer, related);
+        let score = text.score(words);
+        let explains_unknown = unknown.iter().any(|word| text.strength(word) == 2);
+        if (explains_unknown || score >= own_score + RELATED_MIN_LEAD)
+            && best.is_none_or(|(_, seen)| score > seen)
+        {
+            best = Some((related, score));
+        }
+    }
+    best.map(|(entry, _)| entry)
+}
+
+/// The topic's related entries that the bot answers itself (not those that
+/// hand over to a person) and the citizen has not rejected.
+fn answerable_related(kb: &KnowledgeBase, topic: usize, rejected: &[usize]) -> Vec<usize> {
+    kb.entry(topic)
+        .related
+        .iter()
+        .filter_map(|id| kb.ordinal(id.as_str()))
+        .filter(|&entry| kb.entry(entry).escalate.is_none() && !rejected.contains(&entry))
+        .collect()
+}
+
+/// `base` (what the message would get on its own) reconsidered against
+/// the current topic.
+pub(super) fn in_context(
+    text: &str,
+    base: Decision,
+    conversation: &Conversation,
+    kb: &KnowledgeBase,
+    rejected: &[usize],
+) -> Decision {
+    let Some(topic) = current(conversation, kb).filter(|topic| !rejected.contains(topic)) else {
+        return base;
+    };
+    let standalone: Vec<usize> = match &base {
+        Decision::Answer { entry } => vec![*entry],
+        Decision::Clarify { candidates } => candidates.clone(),
+        Decision::Fallback => Vec::new(),
+        // Outages, greetings, districts: the topic has nothing to add.
+        _ => return base,
+    };
+    let cues = cues(text);
+    let (words, greeted) = content(kb, &cues.rest);
+    if greeted && !cues.follow_up {
+        return base;
+    }
+    let follow_up = Decision::FollowUp { entry: topic };
+    if words.is_empty() {
+        // Nothing but "how much?" or "and where?".
+        return if cues.follow_up { follow_up } else { base };
+    }
+    let mut analyzer = Analyzer::new(kb.options());
+    if let Some(related) = better_related(kb, &mut analyzer, topic, &words, rejected) {
+        return for_entry(kb, related);
+    }
+    let own_score = EntryText::of(kb, &mut analyzer, topic).score(&words);
+    let related = answerable_related(kb, topic, rejected);
+    // An entry of its own reading that is neither the topic nor related:
+    // a new topic when it explains more than the topic and, if the
+    // message reads as a follow-up, names that entry outright.
+    let new_topic = standalone
+        .iter()
+        .filter(|&&entry| entry != topic && !related.contains(&entry))
+        .any(|&entry| {
+            let text = EntryText::of(kb, &mut analyzer, entry);
+            text.score(&words) > own_score && (!cues.follow_up || text.named_by(&words))
+        });
+    if new_topic {
+        base
+    } else if own_score > 0 || cues.follow_up {
+        follow_up
+    } else {
+        base
+    }
+}
+
+/// What a turn's decision changes in the conversation's thread: the topic
+/// it answered, or the end of the topic when the bot could not answer or
+/// handed over; and the rejected entries of a run of corrections, which
+/// end with the first turn that is not one.
+pub(super) fn note(
+    decision: &Decision,
+    text: &str,
+    correction: Option<&[usize]>,
+    conversation: &mut Conversation,
+    kb: &KnowledgeBase,
+) {
+    let thread = &mut conversation.thread;
+    match decision {
+        Decision::Answer { entry } | Decision::FollowUp { entry } => {
+            let id = kb.entry(*entry).id.clone();
+            if thread.topic.as_ref() != Some(&id) {
+                text.clone_into(&mut thread.asked);
+            }
+            thread.topic = Some(id);
+            thread.at_ms = now_ms();
+        }
+        Decision::Fallback | Decision::OfferPerson { .. } | Decision::Escalate { .. } => {
+            thread.topic = None;
+        }
+        _ => {}
+    }
+    match correction {
+        Some(rejected) => {
+            thread.rejected = rejected
+                .iter()
+                .map(|&entry| kb.entry(entry).id.clone())
+                .collect();
+            thread.corrections += 1;
+        }
+        None => {
+            thread.rejected.clear();
+            thread.corrections = 0;
+        }
+    }
+}
