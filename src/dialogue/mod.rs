@@ -115,7 +115,6 @@ pub fn respond(
         language::detect(&incoming.text),
     );
     conversation.language = Some(lang);
-    conversation.memory.language = Some(lang);
     note_area(incoming, conversation, kb);
     if let Some(attachment) = incoming.attachment {
         return respond_to_attachment(attachment, incoming, lang, conversation, localizer);
@@ -137,6 +136,9 @@ pub fn respond(
         };
     }
     apply(&decision, &incoming.text, &rendered, conversation, kb);
+    // After deciding: a greeting is a welcome back only for a citizen
+    // remembered from before this message.
+    conversation.memory.language = Some(lang);
 
     conversation.record(Turn {
         at_ms: now,

@@ -24,6 +24,7 @@ use crate::conversation::{
 use crate::dialogue::{self, OutgoingMessage, Reply};
 use crate::i18n::{Lang, Localizer, Msg};
 use crate::kb::{Area, EntryId};
+use crate::memory::PastCase;
 use crate::state::{ConversationStore, StoreError};
 
 #[derive(Debug, thiserror::Error)]
@@ -63,6 +64,18 @@ pub struct View {
     /// The incident its last escalation was grouped into, if any.
     pub incident_id: Option<String>,
     pub area: Option<Area>,
+    pub entry_title: Option<EntryTitle>,
+    /// What the bot remembers of the citizen's cases, this one included,
+    /// newest first: earlier conversations are gone, these stay
+    /// (`state.memory_retention_secs`).
+    pub earlier_cases: Vec<EarlierCase>,
+}
+
+/// One of a citizen's remembered cases, with its entry's titles.
+#[derive(Debug, Serialize)]
+pub struct EarlierCase {
+    #[serde(flatten)]
+    pub case: PastCase,
     pub entry_title: Option<EntryTitle>,
 }
 
@@ -317,9 +330,23 @@ impl AgentService {
             .map(str::to_owned)
             .or(incident_id);
         let area = conversation.handoff.area().cloned().or(area);
+        let earlier_cases = conversation
+            .memory
+            .cases
+            .iter()
+            .rev()
+            .map(|case| EarlierCase {
+                entry_title: case
+                    .entry_id
+                    .as_ref()
+                    .and_then(|id| self.desk.entry_title(id)),
+                case: case.clone(),
+            })
+            .collect();
         Ok(View {
             team,
             entry_title: entry_id.as_ref().and_then(|id| self.desk.entry_title(id)),
+            earlier_cases,
             conversation,
             history,
             incident_id,
@@ -466,6 +493,7 @@ impl AgentService {
         let conversation = &mut lease.conversation;
         conversation.handoff = Handoff::Bot;
         conversation.consecutive_fallbacks = 0;
+        conversation.memory.note_resolved(&agent.name, now_ms());
         conversation.rating_request = Some(RatingRequest {
             agent: agent.name.clone(),
             team: team.clone(),
@@ -846,6 +874,7 @@ impl AgentService {
             Some((team, owner)) => {
                 conversation.handoff = Handoff::Bot;
                 conversation.consecutive_fallbacks = 0;
+                conversation.memory.note_resolved(owner, now_ms());
                 conversation.rating_request = Some(RatingRequest {
                     agent: owner.clone(),
                     team: team.clone(),

@@ -19,6 +19,7 @@ use tokio::sync::OnceCell;
 
 use super::{ConversationStore, Enqueued, Envelope, Lease, LeaseHold, StoreError};
 use crate::conversation::{Conversation, ConversationId};
+use crate::memory::CitizenMemory;
 
 /// Prepended to every key, so that several deployments (or test runs) can
 /// share one Redis: non-empty, printable, without spaces or braces (braces
@@ -65,6 +66,9 @@ pub struct RedisOptions {
     pub lock_wait: Duration,
     pub idle_ttl: Duration,
     pub dedup_ttl: Duration,
+    /// How long a citizen's memory outlives their last message (`ZERO`:
+    /// nothing is remembered).
+    pub memory_retention: Duration,
 }
 
 impl RedisOptions {
@@ -150,6 +154,7 @@ impl Drop for Claim {
 struct ConversationKeys {
     base: String,
     conversation: String,
+    memory: String,
     inbox: String,
     lease: String,
     lease_queue: String,
@@ -168,6 +173,7 @@ impl ConversationKeys {
         let base = format!("{}{{{tag}}}:", prefix.as_str());
         Self {
             conversation: format!("{base}conversation"),
+            memory: format!("{base}memory"),
             inbox: format!("{base}inbox"),
             lease: format!("{base}lease"),
             lease_queue: format!("{base}lease-queue"),
@@ -197,8 +203,9 @@ fn script(body: &str) -> Script {
 
 /// Takes the lease if it is free and nobody queued earlier; otherwise joins
 /// (or stays in) the FIFO queue and reports its position in it. Taking the lease
-/// also loads the conversation and its inbox, in the same round trip.
-/// KEYS: lease, lease-queue, lease-waiters, conversation, inbox.
+/// also loads the conversation, its inbox and the citizen's memory, in the
+/// same round trip.
+/// KEYS: lease, lease-queue, lease-waiters, conversation, inbox, memory.
 /// ARGV: token, lease ms, waiter ttl ms.
 static ACQUIRE: LazyLock<Script> = LazyLock::new(|| {
     script(
@@ -218,14 +225,15 @@ if redis.call('EXISTS', KEYS[1]) == 0 and (not head or head == ARGV[1]) then
     redis.call('HDEL', KEYS[3], ARGV[1])
   end
   redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
-  return {1, redis.call('GET', KEYS[4]), redis.call('LRANGE', KEYS[5], 0, -1), 0}
+  return {1, redis.call('GET', KEYS[4]), redis.call('LRANGE', KEYS[5], 0, -1), 0,
+    redis.call('GET', KEYS[6])}
 end
 if redis.call('HSET', KEYS[3], ARGV[1], now + tonumber(ARGV[3])) == 1 then
   redis.call('RPUSH', KEYS[2], ARGV[1])
 end
 redis.call('PEXPIRE', KEYS[2], ARGV[3])
 redis.call('PEXPIRE', KEYS[3], ARGV[3])
-return {0, false, {}, redis.call('LPOS', KEYS[2], ARGV[1])}
+return {0, false, {}, redis.call('LPOS', KEYS[2], ARGV[1]), false}
 ",
     )
 });
@@ -241,13 +249,14 @@ return redis.call('PEXPIRE', KEYS[1], ARGV[2])
     )
 });
 
-/// Saves the conversation, drops the handled inbox messages, keeps the
-/// conversation in the ready set while messages remain, and releases the
-/// lease: only if this token still holds it, so a turn whose lease ran out
-/// saves nothing (no lost update).
-/// KEYS: lease, conversation, inbox, ready. ARGV: token, conversation
-/// JSON, handled count, idle ttl ms (0: never expires), conversation id,
-/// lease ms.
+/// Saves the conversation and the citizen's memory (an empty one deletes
+/// it), drops the handled inbox messages, keeps the conversation in the
+/// ready set while messages remain, and releases the lease: only if this
+/// token still holds it, so a turn whose lease ran out saves nothing (no
+/// lost update).
+/// KEYS: lease, conversation, inbox, ready, memory. ARGV: token,
+/// conversation JSON, handled count, idle ttl ms (0: never expires),
+/// conversation id, lease ms, memory JSON ("": none), retention ms.
 static COMMIT: LazyLock<Script> = LazyLock::new(|| {
     script(
         r"
@@ -256,6 +265,11 @@ if tonumber(ARGV[4]) > 0 then
   redis.call('SET', KEYS[2], ARGV[2], 'PX', ARGV[4])
 else
   redis.call('SET', KEYS[2], ARGV[2])
+end
+if ARGV[7] == '' then
+  redis.call('DEL', KEYS[5])
+else
+  redis.call('SET', KEYS[5], ARGV[7], 'PX', ARGV[8])
 end
 if tonumber(ARGV[3]) > 0 then redis.call('LTRIM', KEYS[3], ARGV[3], -1) end
 -- The worker that committed goes on with the remaining messages itself, so
@@ -346,6 +360,17 @@ impl RedisStore {
     /// Host and port, without credentials: safe to log.
     pub fn address(&self) -> String {
         self.shared.client.get_connection_info().addr().to_string()
+    }
+
+    /// A stored memory (none when retention is off: a memory written before
+    /// it was turned off is not read).
+    fn memory(&self, json: Option<&str>) -> Result<CitizenMemory, StoreError> {
+        match json {
+            Some(json) if !self.shared.options.memory_retention.is_zero() => {
+                parse("stored memory", json)
+            }
+            _ => Ok(CitizenMemory::default()),
+        }
     }
 
     /// Requests sent to Redis so far, for tests and benchmarks.
@@ -512,15 +537,21 @@ impl ConversationStore for RedisStore {
             .key(&keys.lease_waiters)
             .key(&keys.conversation)
             .key(&keys.inbox)
+            .key(&keys.memory)
             .arg(token)
             .arg(millis(options.lease))
             .arg(millis(options.waiter_ttl()));
         let give_up_at = Instant::now() + options.lock_wait;
-        let (stored, inbox) = loop {
-            let (granted, found, inbox, position): (bool, Option<String>, Vec<String>, u64) =
-                self.shared.run(&acquire).await?;
+        let (stored, inbox, memory) = loop {
+            let (granted, found, inbox, position, memory): (
+                bool,
+                Option<String>,
+                Vec<String>,
+                u64,
+                Option<String>,
+            ) = self.shared.run(&acquire).await?;
             if granted {
-                break (found, inbox);
+                break (found, inbox, memory);
             }
             if Instant::now() >= give_up_at {
                 return Err(StoreError::Unavailable(format!(
@@ -544,7 +575,9 @@ impl ConversationStore for RedisStore {
             .iter()
             .map(|json| parse::<Envelope>("queued message", json))
             .collect::<Result<Vec<_>, _>>()?;
-        Ok(Lease::new(id, conversation, inbox, LeaseHold::Redis(hold)))
+        let mut lease = Lease::new(id, conversation, inbox, LeaseHold::Redis(hold));
+        lease.conversation.memory = self.memory(memory.as_deref())?;
+        Ok(lease)
     }
 
     async fn commit(&self, lease: Lease) -> Result<(), StoreError> {
@@ -567,18 +600,26 @@ impl ConversationStore for RedisStore {
         } else {
             millis(options.idle_ttl)
         };
+        let memory = if conversation.memory.is_empty() || options.memory_retention.is_zero() {
+            String::new()
+        } else {
+            to_json(&conversation.memory)?
+        };
         let mut commit = COMMIT.prepare_invoke();
         commit
             .key(&keys.lease)
             .key(&keys.conversation)
             .key(&keys.inbox)
             .key(ready_key(&options.key_prefix))
+            .key(&keys.memory)
             .arg(&hold.claim.token)
             .arg(to_json(&conversation)?)
             .arg(handled)
             .arg(ttl_ms)
             .arg(conversation.id.as_str())
-            .arg(millis(options.lease));
+            .arg(millis(options.lease))
+            .arg(memory)
+            .arg(millis(options.memory_retention));
         // On failure the claim stays unsettled, and dropping it releases the
         // lease if the commit did not.
         let saved: i64 = self.shared.run(&commit).await?;
@@ -596,18 +637,22 @@ impl ConversationStore for RedisStore {
     async fn get(&self, id: &ConversationId) -> Result<Option<Conversation>, StoreError> {
         let keys = ConversationKeys::new(&self.shared.options.key_prefix, id);
         let mut connection = self.shared.connection().await?;
-        let stored: Option<String> = self
+        // One slot, one round trip: the conversation and its citizen's memory.
+        let (stored, memory): (Option<String>, Option<String>) = self
             .shared
             .timed(
-                ::redis::cmd("GET")
+                ::redis::cmd("MGET")
                     .arg(&keys.conversation)
+                    .arg(&keys.memory)
                     .query_async(&mut connection),
             )
             .await?;
-        stored
-            .as_deref()
-            .map(|json| parse("stored conversation", json))
-            .transpose()
+        let Some(json) = stored else {
+            return Ok(None);
+        };
+        let mut conversation: Conversation = parse("stored conversation", &json)?;
+        conversation.memory = self.memory(memory.as_deref())?;
+        Ok(Some(conversation))
     }
 
     async fn get_many(
@@ -709,6 +754,7 @@ mod tests {
         let keys = ConversationKeys::new(&prefix, &id);
         assert_eq!(keys.conversation, "khidma:{web:a%7Db%7Bc%25}:conversation");
         for key in [
+            &keys.memory,
             &keys.inbox,
             &keys.lease,
             &keys.lease_queue,

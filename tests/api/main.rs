@@ -19,6 +19,7 @@ mod messages;
 mod quality;
 mod redis;
 mod redis_helpers;
+mod returning;
 mod webhook_messenger;
 mod webhook_telegram;
 mod webhook_whatsapp;
