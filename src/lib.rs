@@ -20,6 +20,7 @@ pub mod kb;
 pub mod language;
 pub mod memory;
 pub mod metrics;
+pub mod scenarios;
 pub mod startup;
 pub mod state;
 pub mod telemetry;

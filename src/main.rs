@@ -8,12 +8,12 @@ use clap::{Parser, Subcommand};
 use khidma::configuration::Settings;
 use khidma::conversation::ConversationId;
 use khidma::dialogue::Incoming;
-use khidma::evaluation;
 use khidma::i18n::{Lang, Localizer};
 use khidma::kb::load_dir;
 use khidma::kb::{KnowledgeBase, RetrievalOptions};
 use khidma::startup::{Application, build_bot};
 use khidma::telemetry;
+use khidma::{evaluation, scenarios};
 
 #[derive(Parser)]
 #[command(
@@ -38,9 +38,12 @@ enum Command {
         /// Defaults to the configured knowledge base folder.
         dir: Option<PathBuf>,
     },
-    /// Score the bot on a JSON-lines file of messages with known answers.
+    /// Score the bot on a JSON-lines file of messages with known answers,
+    /// or of conversations with the expected reply to each turn.
     Eval {
-        /// One case per line: {"text", "lang", "kind", "entry", "tags"}.
+        /// One case per line: {"text", "lang", "kind", "entry", "tags"};
+        /// or one conversation per line: {"id", "lang", "tags", "turns"}
+        /// (the multi-turn harness's format).
         cases: PathBuf,
         /// Retrieval features to use (default: all): normalize, stem,
         /// lexicon, fuzzy, arabizi, calibrate; "none" for none.
@@ -179,6 +182,12 @@ fn eval(
     let kb = KnowledgeBase::load(&settings.kb.dir, options)
         .with_context(|| format!("loading {}", settings.kb.dir.display()))?;
     let localizer = Localizer::load(&settings.locales.dir)?;
+    if scenarios::is_scenario_file(cases)? {
+        let scenarios = scenarios::read_scenarios(cases)?;
+        let results = scenarios::run(&scenarios, &kb, &localizer);
+        print!("{}", scenarios::report(&scenarios, &results, show_failures));
+        return Ok(ExitCode::SUCCESS);
+    }
     let cases = evaluation::read_cases(cases)?;
     let outcomes = evaluation::run(&cases, &kb, &localizer);
     print!("{}", evaluation::report(&cases, &outcomes, show_failures));

@@ -220,17 +220,20 @@ pub(super) fn decide(
         return None;
     }
     let said = read(text)?;
-    // "Oh no, water is dripping from the ceiling!" is an emergency first.
-    if matches!(
-        decide_question(text, &[], kb),
-        Decision::Escalate {
-            priority: Priority::Urgent,
-            ..
-        }
-    ) {
+    let meant_text = said.meant.join(" ");
+    // "No, I meant the water is pouring through the ceiling" is an
+    // emergency before it is a correction.
+    if !meant_text.is_empty()
+        && matches!(
+            decide_question(&meant_text, &[], kb),
+            Decision::Escalate {
+                priority: Priority::Urgent,
+                ..
+            }
+        )
+    {
         return None;
     }
-    let meant_text = said.meant.join(" ");
     // "No, the second one": a pick among the options, not a rejection.
     if let Some(entry) =
         choice::picked(&meant_text, &offered, kb).filter(|_| !said.meant.is_empty())

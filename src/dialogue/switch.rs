@@ -21,6 +21,8 @@ pub fn requested(text: &str) -> Option<Lang> {
     let mut asked: Option<Lang> = None;
     let mut rest = Vec::new();
     let mut at = 0;
+    // Where the words that may negate the next language word begin.
+    let mut since = 0;
     while at < words.len() {
         let named = [(Lang::En, &switch.english), (Lang::Ar, &switch.arabic)]
             .into_iter()
@@ -29,13 +31,14 @@ pub fn requested(text: &str) -> Option<Lang> {
             Some((lang, len)) => {
                 let denied = switch
                     .cannot
-                    .contains(&words[at.saturating_sub(NEGATION_REACH)..at]);
+                    .contains(&words[at.saturating_sub(NEGATION_REACH).max(since)..at]);
                 let lang = if denied { lang.other() } else { lang };
                 if asked.is_some_and(|seen| seen != lang) {
                     return None;
                 }
                 asked = Some(lang);
                 at += len;
+                since = at;
             }
             None => {
                 rest.push(words[at].clone());
@@ -92,6 +95,7 @@ mod tests {
             ("sorry, I don't understand Arabic", Lang::En),
             ("ما افهم انجليزي", Lang::Ar),
             ("momken bil engelizi", Lang::En),
+            ("sorry I don't understand English, Arabic please", Lang::Ar),
         ] {
             assert_eq!(requested(text), Some(lang), "{text:?}");
         }

@@ -105,6 +105,11 @@ impl EntryText {
         words.iter().map(|word| self.strength(word)).sum()
     }
 
+    /// How many of the words its questions, keywords or title know.
+    pub fn described(&self, words: &[Vec<String>]) -> usize {
+        words.iter().filter(|word| self.strength(word) == 2).count()
+    }
+
     /// Whether the message holds more than half of one of its titles: it
     /// names this topic ("the fine objection") rather than touching one of
     /// its words ("the objection").
@@ -123,6 +128,9 @@ impl EntryText {
 pub(super) struct Cues {
     /// It asks for a detail, continues ("and..."), or points back ("it").
     pub follow_up: bool,
+    /// It asks for a detail ("how much", "how long", "where"): of the
+    /// topic at hand, unless it names another one outright.
+    pub detail: bool,
     /// The message without those words, for retrieval.
     pub rest: String,
 }
@@ -130,7 +138,8 @@ pub(super) struct Cues {
 pub(super) fn cues(text: &str) -> Cues {
     let words = Message::read(text).words();
     let follow_up = &WORDS.follow_up;
-    let found = follow_up.details.contains(&words)
+    let detail = follow_up.details.contains(&words);
+    let found = detail
         || follow_up.references.contains(&words)
         || follow_up.continuations.at(&words, 0).is_some();
     let rest = follow_up.references.remove(
@@ -140,6 +149,7 @@ pub(super) fn cues(text: &str) -> Cues {
     );
     Cues {
         follow_up: found,
+        detail,
         rest: rest.join(" "),
     }
 }
@@ -190,7 +200,7 @@ pub(super) fn in_context(
     kb: &KnowledgeBase,
     rejected: &[usize],
 ) -> Decision {
-    let Some(topic) = current(conversation, kb).filter(|topic| !rejected.contains(topic)) else {
+    let Some(topic) = current(conversation, kb) else {
         return base;
     };
     let standalone: Vec<usize> = match &base {
@@ -205,26 +215,46 @@ pub(super) fn in_context(
     if greeted && !cues.follow_up {
         return base;
     }
+    let mut analyzer = Analyzer::new(kb.options());
+    if rejected.contains(&topic) {
+        // Not that topic, but still its neighbourhood: "not renewal... I
+        // lost it" is about the lost passport.
+        return match (
+            &base,
+            better_related(kb, &mut analyzer, topic, &words, rejected),
+        ) {
+            (Decision::Fallback, Some(related)) => for_entry(kb, related),
+            _ => base,
+        };
+    }
     let follow_up = Decision::FollowUp { entry: topic };
     if words.is_empty() {
         // Nothing but "how much?" or "and where?".
         return if cues.follow_up { follow_up } else { base };
     }
-    let mut analyzer = Analyzer::new(kb.options());
     if let Some(related) = better_related(kb, &mut analyzer, topic, &words, rejected) {
         return for_entry(kb, related);
     }
-    let own_score = EntryText::of(kb, &mut analyzer, topic).score(&words);
+    let own = EntryText::of(kb, &mut analyzer, topic);
+    let own_score = own.score(&words);
+    let own_described = own.described(&words);
     let related = answerable_related(kb, topic, rejected);
     // An entry of its own reading that is neither the topic nor related:
     // a new topic when it explains more than the topic and, if the
-    // message reads as a follow-up, names that entry outright.
+    // message reads as a follow-up, names that entry outright: most of its
+    // title; or, unless it asks for a detail ("and how long does the
+    // objection take?" is still about the bill), two words of what it is
+    // for ("and how do I register the birth?").
     let new_topic = standalone
         .iter()
         .filter(|&&entry| entry != topic && !related.contains(&entry))
         .any(|&entry| {
             let text = EntryText::of(kb, &mut analyzer, entry);
-            text.score(&words) > own_score && (!cues.follow_up || text.named_by(&words))
+            let described = text.described(&words);
+            text.score(&words) > own_score
+                && (!cues.follow_up
+                    || text.named_by(&words)
+                    || (!cues.detail && described >= 2 && described > own_described))
         });
     if new_topic {
         base
