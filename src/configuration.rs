@@ -179,6 +179,10 @@ pub struct HandoffSettings {
     /// An update to N citizens takes about N x the platform's reply time /
     /// this; more than the platforms' rate limits only buys retries.
     pub incident_send_concurrency: NonZeroUsize,
+    /// The number a citizen in danger is told to call when the knowledge
+    /// base has no urgent entry for what they report (112 reaches the
+    /// emergency services from mobile phones in most countries).
+    pub emergency_number: String,
     /// `KHIDMA_AGENT_TOKENS`, from the environment only.
     #[serde(skip)]
     pub agent_tokens: AgentTokens,
@@ -376,6 +380,7 @@ time_zone = "UTC"
 unclaimed_update_secs = 300
 incident_window_secs = 1800
 incident_send_concurrency = 8
+emergency_number = "112"
 "#;
 
 /// Short environment names from the public contract, and the keys they set.

@@ -1,4 +1,5 @@
 use std::collections::HashMap;
+use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -46,7 +47,8 @@ enum Command {
         /// (the multi-turn harness's format).
         cases: PathBuf,
         /// Retrieval features to use (default: all): normalize, stem,
-        /// lexicon, fuzzy, arabizi, calibrate; "none" for none.
+        /// dialect, negation, alarms, lexicon, fuzzy, arabizi, calibrate;
+        /// "none" for none.
         #[arg(long, value_delimiter = ',')]
         features: Option<Vec<String>>,
         /// List every case that was not strictly right.
@@ -116,6 +118,10 @@ fn check(dir: PathBuf) -> ExitCode {
             dir.display(),
             warnings.len()
         );
+        match KnowledgeBase::load(&dir, RetrievalOptions::ALL) {
+            Ok(kb) => print!("{}", calibration_report(&kb)),
+            Err(err) => println!("{}: {err}", dir.display()),
+        }
         ExitCode::SUCCESS
     } else {
         println!(
@@ -126,6 +132,53 @@ fn check(dir: PathBuf) -> ExitCode {
         );
         ExitCode::FAILURE
     }
+}
+
+/// What `check` tells editors about how sure the bot will be with their
+/// base, and which entries their questions do not tell apart.
+fn calibration_report(kb: &KnowledgeBase) -> String {
+    let calibration = kb.calibration();
+    let mut out = String::new();
+    let source = if calibration.learnt {
+        "learnt from this knowledge base"
+    } else {
+        "defaults: too few questions to learn from"
+    };
+    let _ = writeln!(
+        out,
+        "calibration ({source}): answer when fit >= {:.2} and coverage >= {:.2}; \
+         {} of {} questions asked in other words would be answered, \
+         {} of {} \"nothing fits\" samples fall back",
+        calibration.min_fit,
+        calibration.min_coverage,
+        percent(calibration.answered),
+        calibration.right_matches,
+        percent(calibration.fell_back),
+        calibration.nothing_fits,
+    );
+    if calibration.confusable.is_empty() {
+        return out;
+    }
+    let _ = writeln!(
+        out,
+        "confusable entries (a question of the first fits the second as well; \
+         make the questions or keywords more specific):"
+    );
+    for pair in &calibration.confusable {
+        let _ = writeln!(
+            out,
+            "  {} ~ {}: {} question(s), e.g. {:?}",
+            kb.entry(pair.entry).id,
+            kb.entry(pair.other).id,
+            pair.questions,
+            pair.example
+        );
+    }
+    out
+}
+
+fn percent(share: f32) -> String {
+    format!("{:.0}%", share * 100.0)
 }
 
 #[allow(clippy::print_stdout, reason = "ask prints its JSON answer")]
@@ -163,8 +216,11 @@ fn retrieval_options(features: Option<&[String]>) -> anyhow::Result<RetrievalOpt
             "fuzzy" => options.fuzzy = true,
             "arabizi" => options.arabizi = true,
             "calibrate" => options.calibrate = true,
+            "dialect" => options.dialect = true,
+            "negation" => options.negation = true,
+            "alarms" => options.alarms = true,
             other => anyhow::bail!(
-                "unknown feature {other:?}: use normalize, stem, lexicon, fuzzy, arabizi, calibrate or none"
+                "unknown feature {other:?}: use normalize, stem, dialect, negation, alarms, lexicon, fuzzy, arabizi, calibrate or none"
             ),
         }
     }
@@ -181,7 +237,8 @@ fn eval(
     let options = retrieval_options(features)?;
     let kb = KnowledgeBase::load(&settings.kb.dir, options)
         .with_context(|| format!("loading {}", settings.kb.dir.display()))?;
-    let localizer = Localizer::load(&settings.locales.dir)?;
+    let localizer = Localizer::load(&settings.locales.dir)?
+        .with_emergency_number(&settings.handoff.emergency_number);
     if scenarios::is_scenario_file(cases)? {
         let scenarios = scenarios::read_scenarios(cases)?;
         let results = scenarios::run(&scenarios, &kb, &localizer);

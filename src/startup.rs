@@ -28,7 +28,8 @@ pub fn build_bot(settings: &Settings) -> anyhow::Result<Bot> {
     let kb = load_kb(settings)?;
     let localizer = Arc::new(
         Localizer::load(&settings.locales.dir)
-            .with_context(|| format!("loading locales from {}", settings.locales.dir.display()))?,
+            .with_context(|| format!("loading locales from {}", settings.locales.dir.display()))?
+            .with_emergency_number(&settings.handoff.emergency_number),
     );
     let (store, handoff_store) = build_stores(settings)?;
     let teams = Teams::from_settings(&settings.handoff)?;

@@ -14,6 +14,7 @@ topic-menu = Here are the { $topic } services. Which one do you need?
 main-topics-prompt = Which topic can I help you with?
 
 handoff-urgent = We've marked your case as urgent, and a member of our team will join you right here in this chat within minutes. There's no need to repeat anything: they will see everything you've written.
+handoff-emergency = Your safety comes first: if anyone is in danger right now, call the emergency services on { $emergency_number } straight away, and move away from the danger if you can. We've marked your report as urgent, and a member of our team will join you right here in this chat within minutes; they will see everything you've written.
 handoff-agent = We've passed your conversation to our customer service team, and an agent will join you here as soon as possible. Your messages are saved and they will read them in full, so there's no need to repeat yourself.
 handoff-requested = Of course. I've passed your conversation to a member of our team, who will join you here shortly. Tell them briefly what you need; they will see everything in this chat.
 

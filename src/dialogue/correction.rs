@@ -5,7 +5,7 @@
 //! in a row offers a person.
 
 use super::choice;
-use super::decide::{Decision, decide_question, fits, for_entry};
+use super::decide::{Decision, decide_question, for_entry};
 use super::topic::{self, EntryText};
 use crate::conversation::{Conversation, Priority};
 use crate::kb::{Analyzer, KnowledgeBase};
@@ -150,7 +150,7 @@ pub(super) fn without_rejected(
         Decision::Answer { entry } if rejected.contains(&entry) => kb
             .search(&kb.read(text), ALTERNATIVES + rejected.len())
             .iter()
-            .find(|hit| !rejected.contains(&hit.entry) && fits(hit))
+            .find(|hit| !rejected.contains(&hit.entry) && kb.calibration().fits(hit))
             .map_or(Decision::Fallback, |hit| for_entry(kb, hit.entry)),
         Decision::Clarify { mut candidates } => {
             candidates.retain(|entry| !rejected.contains(entry));

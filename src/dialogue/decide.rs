@@ -7,25 +7,10 @@ use crate::kb::{Escalation, Hit, KnowledgeBase};
 /// How many ranked entries the decision looks at.
 const CANDIDATES: usize = 5;
 
-// The thresholds below read two shares, both comparable across messages of
-// any length (raw BM25 scores are not):
-// - `fit`: how much of the entry's best-matching question, keyword or title
-//   the message contains. Out-of-scope messages touch one generic word of
-//   a question ("today", "renewal"); real ones cover most of one.
-// - `coverage`: how much of the message the entry explains. Dialect filler
-//   keeps it low even for good matches, so it only sets a floor.
-// Both were chosen by a grid search on ../shared/eval/dev.jsonl (fit in
-// steps of 0.05, coverage 0.02, margin 0.05): strict accuracy is flat for fit
-// 0.5 and coverage 0 to 0.16, and we took the middle of that plateau rather
-// than its edge. docs/quality.md has the figures.
-
-/// Answer only when the best entry's best question is at least half
-/// present in the message...
-const ANSWER_MIN_FIT: f32 = 0.5;
-/// ...and the entry explains at least a tenth of the message.
-const ANSWER_MIN_COVERAGE: f32 = 0.1;
 /// When the runner-up also fits and scores within this share of the best,
-/// the citizen chooses between them.
+/// the citizen chooses between them. A share of the best score, so the same
+/// on every base: BM25 scores of two entries for one message differ by a
+/// few percent only when both match it about equally.
 const CLARIFY_MAX_MARGIN: f32 = 0.05;
 
 /// A button the bot offered, as it comes back.
@@ -203,10 +188,6 @@ fn margin(top: &Hit, runner_up: Option<&Hit>) -> f32 {
     }
 }
 
-pub(super) fn fits(hit: &Hit) -> bool {
-    hit.fit >= ANSWER_MIN_FIT && hit.coverage >= ANSWER_MIN_COVERAGE
-}
-
 /// Ranks the entries for a question and decides how sure to be.
 pub(super) fn decide_question(text: &str, offered: &[usize], kb: &KnowledgeBase) -> Decision {
     let query = kb.read(text);
@@ -237,6 +218,7 @@ pub(super) fn decide_question(text: &str, offered: &[usize], kb: &KnowledgeBase)
     if !kb.options().calibrate {
         return for_entry(kb, top.entry);
     }
+    let fits = |hit: &Hit| kb.calibration().fits(hit);
     if !fits(top) {
         return Decision::Fallback;
     }

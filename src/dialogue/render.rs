@@ -153,6 +153,8 @@ pub fn render(
                 message.buttons.clear();
             }
             let handoff = match reason {
+                // Life first when no entry of the base explains what to do.
+                EscalationReason::Urgent if entry.is_none() => Some(Msg::HandoffEmergency),
                 EscalationReason::Urgent => Some(Msg::HandoffUrgent),
                 EscalationReason::CitizenAsked => Some(Msg::HandoffRequested),
                 EscalationReason::RepeatedFallback

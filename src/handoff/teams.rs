@@ -219,6 +219,7 @@ mod tests {
             unclaimed_update_secs: 0,
             incident_window_secs: 60,
             incident_send_concurrency: std::num::NonZeroUsize::MIN,
+            emergency_number: "112".to_owned(),
             agent_tokens: AgentTokens::parse("sara:tok-sara,omar:tok-omar").unwrap(),
         }
     }

@@ -26,6 +26,8 @@ pub enum Msg {
     TopicMenu,
     MainTopicsPrompt,
     HandoffUrgent,
+    /// An emergency the knowledge base has no urgent entry for.
+    HandoffEmergency,
     HandoffAgent,
     HandoffRequested,
     AgentAcknowledged,
@@ -63,7 +65,7 @@ pub enum Msg {
 }
 
 impl Msg {
-    pub const ALL: [Msg; 41] = [
+    pub const ALL: [Msg; 42] = [
         Msg::Greeting,
         Msg::GreetingReplyToSalam,
         Msg::Fallback,
@@ -71,6 +73,7 @@ impl Msg {
         Msg::TopicMenu,
         Msg::MainTopicsPrompt,
         Msg::HandoffUrgent,
+        Msg::HandoffEmergency,
         Msg::HandoffAgent,
         Msg::HandoffRequested,
         Msg::AgentAcknowledged,
@@ -116,6 +119,7 @@ impl Msg {
             Msg::TopicMenu => "topic-menu",
             Msg::MainTopicsPrompt => "main-topics-prompt",
             Msg::HandoffUrgent => "handoff-urgent",
+            Msg::HandoffEmergency => "handoff-emergency",
             Msg::HandoffAgent => "handoff-agent",
             Msg::HandoffRequested => "handoff-requested",
             Msg::AgentAcknowledged => "agent-acknowledged",
@@ -169,7 +173,12 @@ pub struct Localizer {
     english: FluentBundle<FluentResource>,
     /// Every message id (the same in both languages, by `load`'s check).
     ids: BTreeSet<String>,
+    /// The agency's emergency number, which some sentences name.
+    emergency_number: String,
 }
+
+/// What an emergency sentence names until the settings say otherwise.
+const DEFAULT_EMERGENCY_NUMBER: &str = "112";
 
 fn load_bundle(
     dir: &Path,
@@ -252,10 +261,17 @@ impl Localizer {
                 arabic,
                 english,
                 ids: arabic_ids,
+                emergency_number: DEFAULT_EMERGENCY_NUMBER.to_owned(),
             })
         } else {
             Err(I18nError { problems })
         }
+    }
+
+    /// The same sentences, naming `number` for emergencies.
+    pub fn with_emergency_number(mut self, number: &str) -> Self {
+        number.trim().clone_into(&mut self.emergency_number);
+        self
     }
 
     fn bundle(&self, lang: Lang) -> &FluentBundle<FluentResource> {
@@ -284,6 +300,7 @@ impl Localizer {
 
     pub fn text_with(&self, lang: Lang, msg: Msg, args: &[(&str, FluentValue<'_>)]) -> String {
         let mut fluent_args = FluentArgs::new();
+        fluent_args.set("emergency_number", self.emergency_number.clone());
         for (name, value) in args {
             fluent_args.set(*name, value.clone());
         }
@@ -321,6 +338,23 @@ impl Localizer {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_emergency_sentence_names_the_configured_number() {
+        let localizer = Localizer::load(Path::new("locales"))
+            .expect("shipped locales load")
+            .with_emergency_number(" 997 ");
+        for lang in Lang::ALL {
+            let text = localizer.text(lang, Msg::HandoffEmergency);
+            assert!(text.contains("997") && !text.contains("112"), "{text}");
+        }
+        let default = Localizer::load(Path::new("locales")).expect("shipped locales load");
+        assert!(
+            default
+                .text(Lang::En, Msg::HandoffEmergency)
+                .contains("112")
+        );
+    }
 
     fn write(dir: &Path, lang: &str, body: &str) {
         fs::create_dir_all(dir.join(lang)).unwrap();

@@ -26,7 +26,16 @@ pub struct RetrievalOptions {
     /// Arabic normalisation and stop words; off means the plain tokenizer.
     pub normalize: bool,
     pub stem: bool,
-    /// The editors' lexicon: dialect synonyms, noise words, urgency rules.
+    /// Built-in knowledge of how citizens write: dialect words, general
+    /// synonyms (the thesaurus), function words.
+    pub dialect: bool,
+    /// Words under negation and the rejected side of a contrast ("not X,
+    /// Y") do not vote for their entry.
+    pub negation: bool,
+    /// Built-in detection of emergencies and of requests for a person.
+    pub alarms: bool,
+    /// The editors' lexicon: the agency's own words, noise words, urgency
+    /// rules.
     pub lexicon: bool,
     /// Typo-tolerant matching of words the knowledge base does not know.
     pub fuzzy: bool,
@@ -47,6 +56,9 @@ impl RetrievalOptions {
     pub const ALL: Self = Self {
         normalize: true,
         stem: true,
+        dialect: true,
+        negation: true,
+        alarms: true,
         lexicon: true,
         fuzzy: true,
         arabizi: true,
@@ -55,6 +67,9 @@ impl RetrievalOptions {
     pub const NONE: Self = Self {
         normalize: false,
         stem: false,
+        dialect: false,
+        negation: false,
+        alarms: false,
         lexicon: false,
         fuzzy: false,
         arabizi: false,

@@ -23,19 +23,15 @@ const ORDINAL_FIELD: &str = "ordinal";
 const WRITER_MEMORY_BYTES: usize = 200_000_000;
 
 /// How much a match in each field counts. Citizens' questions and the
-/// editors' keywords describe what an entry is for; answer text mentions
-/// many neighbouring topics ("if your power is out...") and so counts least.
-/// Chosen on the dev set: questions and keywords alike, titles a little less,
-/// answers far less (more weight there pulled confusable entries ahead).
+/// editors' keywords describe what an entry is for; titles are short labels;
+/// answer text mentions many neighbouring topics ("if your power is out...")
+/// and so counts least, but it is searched like the rest, as a stock search
+/// engine would: a citizen who paraphrases with none of the questions' words
+/// often uses the answer's (a cemetery, a permit, a hospital).
 const QUESTION_BOOST: f32 = 2.0;
 const KEYWORD_BOOST: f32 = 2.0;
 const TITLE_BOOST: f32 = 1.5;
-const ANSWER_BOOST: f32 = 0.4;
-/// Entries ranked by tantivy on questions, keywords and titles before the
-/// answer text re-ranks them. Answer text is long and mentions neighbouring
-/// topics, so it only reorders entries that already match; keeping it out of
-/// tantivy's disjunction halves search time on a large knowledge base.
-const CANDIDATE_POOL: usize = 10;
+const ANSWER_BOOST: f32 = 0.8;
 
 #[derive(Clone, Copy)]
 struct Fields {
@@ -43,14 +39,16 @@ struct Fields {
     title: Field,
     questions: Field,
     keywords: Field,
+    answer: Field,
 }
 
 impl Fields {
-    fn weighted(&self) -> [(Field, f32); 3] {
+    fn weighted(&self) -> [(Field, f32); 4] {
         [
             (self.questions, QUESTION_BOOST),
             (self.keywords, KEYWORD_BOOST),
             (self.title, TITLE_BOOST),
+            (self.answer, ANSWER_BOOST),
         ]
     }
 }
@@ -60,8 +58,8 @@ impl Fields {
 pub struct Hit {
     /// Position of the entry in [`super::KnowledgeBase::entries`].
     pub entry: usize,
-    /// tantivy's BM25 score with field boosts, plus the answer text's share;
-    /// comparable only within one query.
+    /// tantivy's BM25 score with field boosts; comparable only within one
+    /// query.
     pub score: f32,
     /// Share of the query's meaning (its terms, weighted by how specific each
     /// is) that the entry's questions, keywords and title contain: 0..=1,
@@ -79,12 +77,8 @@ pub struct SearchIndex {
     analyzer: Analyzer,
     /// Terms of each entry's title, questions and keywords, by ordinal.
     entry_terms: Vec<HashSet<String>>,
-    /// The same, one set per question, keyword and title.
+    /// The same, one list per question, keyword and title.
     descriptors: Vec<Vec<Vec<String>>>,
-    /// Terms of each entry's answers, by ordinal, and in how many answers
-    /// each term occurs.
-    answer_terms: Vec<HashSet<String>>,
-    answer_frequency: HashMap<String, usize>,
     document_frequency: HashMap<String, usize>,
     vocabulary: Vocabulary,
 }
@@ -101,7 +95,8 @@ impl SearchIndex {
             ordinal: schema_builder.add_u64_field(ORDINAL_FIELD, FAST),
             title: schema_builder.add_text_field("title", text.clone()),
             questions: schema_builder.add_text_field("questions", text.clone()),
-            keywords: schema_builder.add_text_field("keywords", text),
+            keywords: schema_builder.add_text_field("keywords", text.clone()),
+            answer: schema_builder.add_text_field("answer", text),
         };
         let index = Index::create_in_ram(schema_builder.build());
         index
@@ -114,17 +109,14 @@ impl SearchIndex {
         let mut document_frequency: HashMap<String, usize> = HashMap::new();
         let mut vocabulary = Vocabulary::default();
         let mut descriptors = Vec::with_capacity(entries.len());
-        let mut answer_terms = Vec::with_capacity(entries.len());
-        let mut answer_frequency: HashMap<String, usize> = HashMap::new();
         for (ordinal, entry) in entries.iter().enumerate() {
             let mut document = TantivyDocument::default();
             document.add_u64(fields.ordinal, ordinal as u64);
             let mut terms = HashSet::new();
             let mut entry_descriptors = Vec::new();
-            let mut answer = HashSet::new();
             for (_, side) in entry.sides() {
                 document.add_text(fields.title, &side.title);
-                answer.extend(analyzer.terms(&side.answer));
+                document.add_text(fields.answer, &side.answer);
                 for question in &side.questions {
                     document.add_text(fields.questions, question);
                 }
@@ -158,10 +150,6 @@ impl SearchIndex {
             }
             entry_terms.push(terms);
             descriptors.push(entry_descriptors);
-            for term in &answer {
-                *answer_frequency.entry(term.clone()).or_default() += 1;
-            }
-            answer_terms.push(answer);
             writer.add_document(document)?;
         }
         writer.commit()?;
@@ -175,8 +163,6 @@ impl SearchIndex {
             analyzer,
             entry_terms,
             descriptors,
-            answer_terms,
-            answer_frequency,
             document_frequency,
             vocabulary,
         })
@@ -185,24 +171,9 @@ impl SearchIndex {
     /// Lucene's BM25 idf; a term no entry uses gets the highest weight, so an
     /// out-of-scope word lowers the coverage of every entry.
     fn idf(&self, term: &str) -> f32 {
-        self.idf_in(&self.document_frequency, term)
-    }
-
-    fn idf_in(&self, frequencies: &HashMap<String, usize>, term: &str) -> f32 {
         let entries = self.entry_terms.len() as f32;
-        let frequency = frequencies.get(term).copied().unwrap_or(0) as f32;
+        let frequency = self.document_frequency.get(term).copied().unwrap_or(0) as f32;
         (1.0 + (entries - frequency + 0.5) / (frequency + 0.5)).ln()
-    }
-
-    /// What an entry's answer text adds to its score for the query.
-    fn answer_score(&self, entry: usize, query_terms: &HashMap<&str, f32>) -> f32 {
-        let answer = &self.answer_terms[entry];
-        ANSWER_BOOST
-            * query_terms
-                .iter()
-                .filter(|(term, _)| answer.contains(**term))
-                .map(|(term, weight)| weight * self.idf_in(&self.answer_frequency, term))
-                .sum::<f32>()
     }
 
     pub fn analyzer(&self) -> &Analyzer {
@@ -218,19 +189,108 @@ impl SearchIndex {
         self.document_frequency.contains_key(term)
     }
 
-    /// How much of the entry's best-matching descriptor the query covers.
-    fn fit(&self, entry: usize, query_terms: &HashMap<&str, f32>) -> f32 {
-        self.descriptors[entry]
-            .iter()
+    /// The analysed form of one descriptor as the index keeps it.
+    pub fn descriptor_of(&self, text: &str) -> Vec<String> {
+        let mut analyzer = self.analyzer.clone();
+        let mut descriptor = Vec::new();
+        for term in analyzer.terms(text) {
+            if !descriptor.contains(&term) {
+                descriptor.push(term);
+            }
+        }
+        descriptor
+    }
+
+    /// How sure one can be that `entry` is what the query asks, as
+    /// `(coverage, fit)` (see [`Hit`]). `left_out` is a descriptor to ignore,
+    /// as if the editors had not written it: calibration asks how a question
+    /// the knowledge base does not hold word for word would fare.
+    pub fn confidence(
+        &self,
+        entry: usize,
+        terms: &QueryTerms<'_>,
+        left_out: Option<&[String]>,
+    ) -> (f32, f32) {
+        let kept = || {
+            self.descriptors[entry]
+                .iter()
+                .filter(move |descriptor| Some(descriptor.as_slice()) != left_out)
+        };
+        let fit = kept()
             .map(|descriptor| {
                 let total: f32 = descriptor.iter().map(|term| self.idf(term)).sum();
                 let matched: f32 = descriptor
                     .iter()
-                    .filter_map(|term| query_terms.get(term.as_str()).map(|w| w * self.idf(term)))
+                    .filter_map(|term| terms.weights.get(term.as_str()).map(|w| w * self.idf(term)))
                     .sum();
                 if total > 0.0 { matched / total } else { 0.0 }
             })
-            .fold(0.0, f32::max)
+            .fold(0.0, f32::max);
+        let left_out_set: HashSet<&str>;
+        let described: &dyn Fn(&str) -> bool = match left_out {
+            None => &|term| self.entry_terms[entry].contains(term),
+            Some(_) => {
+                left_out_set = kept().flatten().map(String::as_str).collect();
+                &|term| left_out_set.contains(term)
+            }
+        };
+        let matched: f32 = terms
+            .words
+            .iter()
+            .map(|readings| {
+                readings
+                    .iter()
+                    .filter(|(term, _)| described(term))
+                    .map(|(term, weight)| weight * self.idf(term))
+                    .fold(0.0, f32::max)
+            })
+            .sum();
+        let coverage = if terms.total_weight > 0.0 {
+            (matched / terms.total_weight).min(1.0)
+        } else {
+            0.0
+        };
+        (coverage, fit)
+    }
+
+    /// The query's terms as confidence reads them.
+    pub fn query_terms<'q>(&self, query: &'q Query) -> QueryTerms<'q> {
+        let mut weights: HashMap<&str, f32> = HashMap::new();
+        for word in query.content() {
+            for (term, weight) in &word.terms {
+                let best = weights.entry(term.as_str()).or_default();
+                *best = best.max(*weight);
+            }
+        }
+        // Each content word counts once, with the weight of its most
+        // specific known term (an unknown word counts as fully specific: it
+        // is exactly what the knowledge base cannot explain).
+        let total_weight = query
+            .content()
+            .map(|word| {
+                word.terms
+                    .iter()
+                    .filter(|(term, _)| self.knows(term))
+                    .map(|(term, _)| self.idf(term))
+                    .fold(None, |best: Option<f32>, idf| {
+                        Some(best.map_or(idf, |b| b.max(idf)))
+                    })
+                    .unwrap_or_else(|| self.idf(""))
+            })
+            .sum();
+        QueryTerms {
+            weights,
+            words: query
+                .content()
+                .map(|word| {
+                    word.terms
+                        .iter()
+                        .map(|(term, weight)| (term.as_str(), *weight))
+                        .collect()
+                })
+                .collect(),
+            total_weight,
+        }
     }
 
     /// The best `limit` entries for a query, best first.
@@ -238,14 +298,9 @@ impl SearchIndex {
         if query.is_empty() || limit == 0 {
             return Vec::new();
         }
-        let mut weighted_terms: HashMap<&str, f32> = HashMap::new();
-        for word in query.content() {
-            for (term, weight) in &word.terms {
-                let best = weighted_terms.entry(term.as_str()).or_default();
-                *best = best.max(*weight);
-            }
-        }
-        let clauses: Vec<(Occur, Box<dyn TantivyQuery>)> = weighted_terms
+        let terms = self.query_terms(query);
+        let clauses: Vec<(Occur, Box<dyn TantivyQuery>)> = terms
+            .weights
             .iter()
             .flat_map(|(term, weight)| {
                 self.fields
@@ -267,7 +322,7 @@ impl SearchIndex {
         let searcher = self.reader.searcher();
         let top = match searcher.search(
             &BooleanQuery::new(clauses),
-            &TopDocs::with_limit(limit.max(CANDIDATE_POOL)).order_by_score(),
+            &TopDocs::with_limit(limit).order_by_score(),
         ) {
             Ok(top) => top,
             Err(err) => {
@@ -275,65 +330,32 @@ impl SearchIndex {
                 return Vec::new();
             }
         };
-        // Each content word counts once, with the weight of its most
-        // specific known term (an unknown word counts as fully specific: it
-        // is exactly what the knowledge base cannot explain).
-        let word_weights: Vec<f32> = query
-            .content()
-            .map(|word| {
-                word.terms
-                    .iter()
-                    .filter(|(term, _)| self.knows(term))
-                    .map(|(term, _)| self.idf(term))
-                    .fold(None, |best: Option<f32>, idf| {
-                        Some(best.map_or(idf, |b| b.max(idf)))
-                    })
-                    .unwrap_or_else(|| self.idf(""))
-            })
-            .collect();
-        let total_weight: f32 = word_weights.iter().sum();
-        let mut ranked: Vec<(usize, f32)> = Vec::with_capacity(top.len());
-        for (score, address) in top {
-            let ordinals = searcher
-                .segment_reader(address.segment_ord)
-                .fast_fields()
-                .u64(ORDINAL_FIELD);
-            let Some(entry) = ordinals
-                .ok()
-                .and_then(|column| column.first(address.doc_id))
-            else {
-                continue;
-            };
-            let entry = entry as usize;
-            ranked.push((entry, score + self.answer_score(entry, &weighted_terms)));
-        }
-        ranked.sort_by(|a, b| b.1.total_cmp(&a.1));
-        ranked.truncate(limit);
-        ranked
-            .into_iter()
-            .map(|(entry, score)| {
-                let entry_terms = &self.entry_terms[entry];
-                let matched: f32 = query
-                    .content()
-                    .map(|word| {
-                        word.terms
-                            .iter()
-                            .filter(|(term, _)| entry_terms.contains(term))
-                            .map(|(term, weight)| weight * self.idf(term))
-                            .fold(0.0, f32::max)
-                    })
-                    .sum();
-                Hit {
+        top.into_iter()
+            .filter_map(|(score, address)| {
+                let entry = searcher
+                    .segment_reader(address.segment_ord)
+                    .fast_fields()
+                    .u64(ORDINAL_FIELD)
+                    .ok()?
+                    .first(address.doc_id)? as usize;
+                let (coverage, fit) = self.confidence(entry, &terms, None);
+                Some(Hit {
                     entry,
                     score,
-                    coverage: if total_weight > 0.0 {
-                        (matched / total_weight).min(1.0)
-                    } else {
-                        0.0
-                    },
-                    fit: self.fit(entry, &weighted_terms),
-                }
+                    coverage,
+                    fit,
+                })
             })
             .collect()
     }
+}
+
+/// A query's terms, weighted, as [`SearchIndex::confidence`] reads them.
+pub struct QueryTerms<'q> {
+    /// Each term with the weight of its best reading.
+    weights: HashMap<&'q str, f32>,
+    /// Each content word's readings.
+    words: Vec<Vec<(&'q str, f32)>>,
+    /// The idf mass of the whole message.
+    total_weight: f32,
 }

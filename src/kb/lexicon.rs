@@ -176,11 +176,21 @@ pub fn read(dir: &Path, issues: &mut Vec<KbIssue>) -> LexiconSource {
 /// A phrase as a sequence of word forms.
 type Phrase = Vec<String>;
 
+/// How much a word from the built-in thesaurus counts against the
+/// citizen's own: "reserve" is nearly, not exactly, "book", as uncertain as
+/// a typo's correction. The editors' synonyms count in full: they wrote
+/// them for this base.
+const THESAURUS_WEIGHT: f32 = 0.7;
+const EDITORS_WEIGHT: f32 = 1.0;
+
+/// A word a phrase stands for, with how much it counts.
+pub type Synonym = (String, f32);
+
 /// The lexicon compiled for matching: every word normalised (and, for the
 /// urgency rules, stemmed) exactly as messages are.
 #[derive(Debug, Default)]
 pub struct Lexicon {
-    synonyms: HashMap<Phrase, Vec<String>>,
+    synonyms: HashMap<Phrase, Vec<Synonym>>,
     noise: HashSet<Phrase>,
     greetings: HashSet<Phrase>,
     longest_phrase: usize,
@@ -201,7 +211,7 @@ struct CompiledRule {
 pub struct Reading {
     /// The message's words with noise removed and synonyms added next to
     /// the words they explain, each as (normalised word, synonyms).
-    pub words: Vec<(String, Vec<String>)>,
+    pub words: Vec<(String, Vec<Synonym>)>,
     pub greeted: bool,
 }
 
@@ -238,12 +248,43 @@ fn positions_of(sequence: &[Vec<String>], phrases: &[Phrase]) -> Vec<usize> {
 }
 
 impl Lexicon {
-    pub fn compile(source: &LexiconSource, analyzer: &mut Analyzer) -> Self {
+    /// The editors' lexicon, with the built-in thesaurus's groups of
+    /// synonyms when `thesaurus` is set.
+    pub fn compile(source: &LexiconSource, analyzer: &mut Analyzer, thesaurus: bool) -> Self {
         let mut lexicon = Lexicon::default();
         for (variant, target) in &source.synonyms {
             let variant = normalized_phrase(analyzer, variant);
             let target = normalized_phrase(analyzer, target);
-            lexicon.synonyms.entry(variant).or_default().extend(target);
+            lexicon
+                .synonyms
+                .entry(variant)
+                .or_default()
+                .extend(target.into_iter().map(|word| (word, EDITORS_WEIGHT)));
+        }
+        let groups = if thesaurus {
+            crate::language::thesaurus::groups()
+        } else {
+            &[]
+        };
+        for group in groups {
+            let phrases: Vec<Phrase> = group
+                .iter()
+                .map(|member| normalized_phrase(analyzer, member))
+                .collect();
+            for (at, phrase) in phrases.iter().enumerate() {
+                let others = phrases
+                    .iter()
+                    .enumerate()
+                    .filter(|(other, _)| *other != at)
+                    .flat_map(|(_, words)| words.iter().cloned())
+                    .map(|word| (word, THESAURUS_WEIGHT));
+                let synonyms = lexicon.synonyms.entry(phrase.clone()).or_default();
+                for synonym in others {
+                    if !synonyms.iter().any(|(word, _)| *word == synonym.0) {
+                        synonyms.push(synonym);
+                    }
+                }
+            }
         }
         for phrase in &source.filler {
             lexicon.noise.insert(normalized_phrase(analyzer, phrase));

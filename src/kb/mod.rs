@@ -4,6 +4,7 @@
 pub mod analysis;
 pub mod arabizi;
 mod areas;
+mod calibration;
 mod entry;
 mod index;
 mod lexicon;
@@ -21,6 +22,7 @@ use arc_swap::ArcSwap;
 
 pub use analysis::{Analyzer, RetrievalOptions};
 pub use areas::{Area, AreaSource, GeoPoint};
+pub use calibration::{Calibration, Confusable};
 pub use entry::{Entry, EntryId, Escalation, LocalizedEntry};
 pub use index::Hit;
 pub use load::{KbIssue, LoadFailed, Loaded, Severity, load_dir};
@@ -54,6 +56,7 @@ pub struct KnowledgeBase {
     lexicon: Lexicon,
     areas: Areas,
     options: RetrievalOptions,
+    calibration: Calibration,
     warnings: Vec<KbIssue>,
     build_time: Duration,
 }
@@ -78,7 +81,13 @@ impl KnowledgeBase {
         let started = Instant::now();
         let mut analyzer = Analyzer::new(options);
         let index = SearchIndex::build(&entries, &analyzer)?;
-        let lexicon = Lexicon::compile(lexicon, &mut analyzer);
+        // A switched-off step of the ablation reads as if its data were empty.
+        let editors = LexiconSource::default();
+        let lexicon = Lexicon::compile(
+            if options.lexicon { lexicon } else { &editors },
+            &mut analyzer,
+            options.dialect,
+        );
         let by_id = entries
             .iter()
             .enumerate()
@@ -94,7 +103,7 @@ impl KnowledgeBase {
                 None => categories.push((entry.category.clone(), vec![ordinal])),
             }
         }
-        Ok(Self {
+        let mut kb = Self {
             entries,
             by_id,
             categories,
@@ -102,9 +111,15 @@ impl KnowledgeBase {
             lexicon,
             areas: Areas::default(),
             options,
+            calibration: Calibration::default(),
             warnings,
-            build_time: started.elapsed(),
-        })
+            build_time: Duration::ZERO,
+        };
+        if options.calibrate {
+            kb.calibration = Calibration::derive(&kb);
+        }
+        kb.build_time = started.elapsed();
+        Ok(kb)
     }
 
     /// The editors' districts (`areas.toml`), for grouping outage reports.
@@ -164,13 +179,18 @@ impl KnowledgeBase {
         &self.warnings
     }
 
-    /// Time spent analysing and indexing the entries.
+    /// Time spent analysing, indexing and calibrating the entries.
     pub fn build_time(&self) -> Duration {
         self.build_time
     }
 
     pub fn options(&self) -> RetrievalOptions {
         self.options
+    }
+
+    /// The answer cut-offs learnt from this base (see `calibration.rs`).
+    pub fn calibration(&self) -> &Calibration {
+        &self.calibration
     }
 
     /// Reads a message for retrieval: noise out, synonyms, corrections and

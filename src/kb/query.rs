@@ -4,13 +4,12 @@
 
 use super::analysis::{Analyzer, RetrievalOptions, Script, script_of};
 use super::arabizi;
-use super::lexicon::Lexicon;
+use super::lexicon::{Lexicon, Synonym};
 use super::vocabulary::Vocabulary;
 
 /// How much a guessed term counts against one the citizen wrote. A typo
-/// correction or an Arabizi reading may be wrong, so it weighs less; a
-/// synonym the editors wrote down is as good as the word itself.
-const SYNONYM_WEIGHT: f32 = 1.0;
+/// correction or an Arabizi reading may be wrong, so it weighs less (the
+/// lexicon weighs its own synonyms).
 const CLITIC_WEIGHT: f32 = 0.9;
 const FUZZY_WEIGHT: f32 = 0.7;
 const ARABIZI_WEIGHT: f32 = 0.8;
@@ -79,17 +78,7 @@ impl QueryContext<'_> {
     pub fn read(&self, text: &str) -> Query {
         let mut analyzer = self.analyzer.clone();
         let arabizi = self.options.arabizi && arabizi::is_arabizi(text);
-        let reading = if self.options.lexicon {
-            self.lexicon.read(&analyzer, text)
-        } else {
-            super::lexicon::Reading {
-                words: super::analysis::words(text)
-                    .into_iter()
-                    .map(|word| (analyzer.normalize(word), Vec::new()))
-                    .collect(),
-                greeted: false,
-            }
-        };
+        let reading = self.lexicon.read(&analyzer, text);
         let words = reading
             .words
             .into_iter()
@@ -105,7 +94,7 @@ impl QueryContext<'_> {
         &self,
         analyzer: &mut Analyzer,
         word: &str,
-        synonyms: &[String],
+        synonyms: &[Synonym],
         arabizi: bool,
     ) -> QueryWord {
         let latin = is_latin(word);
@@ -113,9 +102,9 @@ impl QueryContext<'_> {
             && (analyzer.is_stop_word(word)
                 || (arabizi && latin && arabizi::is_function_word(word)));
         let mut terms = vec![(analyzer.stem(word), 1.0)];
-        for synonym in synonyms {
+        for (synonym, weight) in synonyms {
             if !analyzer.is_stop_word(synonym) {
-                terms.push((analyzer.stem(synonym), SYNONYM_WEIGHT));
+                terms.push((analyzer.stem(synonym), *weight));
             }
         }
         let mut known = terms.iter().any(|(term, _)| (self.is_known)(term));

@@ -1,7 +1,12 @@
 //! Built-in knowledge of how citizens write, the same for every agency:
-//! scripts and spelling, and the words that steer a conversation. An
-//! agency's own words live in its knowledge base's `lexicon.toml`, never
-//! here.
+//! scripts and spelling, the dialects' words and morphology, courtesy,
+//! negation, and the words that steer a conversation. An agency's own
+//! words live in its knowledge base's `lexicon.toml`, never here.
 
 pub mod conversation;
+pub mod courtesy;
+pub mod dialect;
+pub mod morphology;
+pub mod negation;
 pub mod text;
+pub mod thesaurus;

@@ -51,3 +51,16 @@ fn check_prints_every_error_with_file_line_and_key_and_exits_1() {
     );
     assert!(stdout.contains("2 error(s)"), "{stdout}");
 }
+
+#[test]
+fn check_reports_the_calibration_learnt_from_each_base() {
+    for dir in ["knowledge_base", "tests/fixtures/kb-sample-c"] {
+        let (code, stdout) = check(&repo_path(dir));
+        assert_eq!(code, 0, "{stdout}");
+        assert!(
+            stdout.contains("calibration (learnt from this knowledge base): answer when fit >= "),
+            "{dir}: {stdout}"
+        );
+        assert!(stdout.contains("confusable entries"), "{dir}: {stdout}");
+    }
+}
