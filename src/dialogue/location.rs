@@ -68,6 +68,19 @@ fn name_after(words: &[String]) -> (Vec<String>, usize) {
     }
 }
 
+/// Whether words after "I live in" name a place rather than describe one
+/// ("a flat", "the building", "الدور الثاني").
+fn is_place_name(name: &[String]) -> bool {
+    let location = &WORDS.location;
+    name.last().is_some_and(|word| {
+        let word = std::slice::from_ref(word);
+        !crate::language::dialect::is_function_word(&word[0])
+            && location.address.at(word, 0).is_none()
+            && location.landmarks.at(word, 0).is_none()
+            && !word[0].chars().any(|c| c.is_ascii_digit())
+    })
+}
+
 /// The name before "district": one word, two when an article precedes it.
 fn name_before(kept: &mut Vec<String>) -> Vec<String> {
     let Some(name) = kept.pop() else {
@@ -97,7 +110,18 @@ pub fn read(text: &str, kb: &KnowledgeBase) -> Option<Located> {
         let mut kept: Vec<String> = Vec::new();
         let mut at = 0;
         while at < clause.len() {
-            if let Some(len) = location.residence.at(&clause, at) {
+            if let Some(len) = location.lives_in.at(&clause, at) {
+                at += len;
+                // "I live in Hittin": the place's name, unless a district
+                // word comes first (then that word's own rule reads it).
+                let (name, used) = name_after(&clause[at..]);
+                if location.district_before.at(&clause, at).is_none() && is_place_name(&name) {
+                    if named.is_none() {
+                        named = Some(name);
+                    }
+                    at += used;
+                }
+            } else if let Some(len) = location.residence.at(&clause, at) {
                 at += len;
             } else if let Some(len) = location.district_before.at(&clause, at) {
                 let (name, used) = name_after(&clause[at + len..]);

@@ -9,7 +9,8 @@ use crate::kb::KnowledgeBase;
 use crate::language::conversation::{Message, WORDS};
 
 /// How far before the language word a "don't" still negates it ("I don't
-/// really understand Arabic").
+/// really understand Arabic"), and how far after it "not good" does ("my
+/// Arabic is not good").
 const NEGATION_REACH: usize = 3;
 
 /// The language a message asks for, when asking for it is all the message
@@ -29,16 +30,20 @@ pub fn requested(text: &str) -> Option<Lang> {
             .find_map(|(lang, phrases)| phrases.at(&words, at).map(|len| (lang, len)));
         match named {
             Some((lang, len)) => {
+                let after = &words[at + len..(at + len + NEGATION_REACH).min(words.len())];
+                let weak_end = (0..after.len())
+                    .find_map(|offset| switch.weak.at(after, offset).map(|n| offset + n));
                 let denied = switch
                     .cannot
-                    .contains(&words[at.saturating_sub(NEGATION_REACH).max(since)..at]);
+                    .contains(&words[at.saturating_sub(NEGATION_REACH).max(since)..at])
+                    || weak_end.is_some();
                 let lang = if denied { lang.other() } else { lang };
                 if asked.is_some_and(|seen| seen != lang) {
                     return None;
                 }
                 asked = Some(lang);
                 at += len;
-                since = at;
+                since = at + weak_end.unwrap_or(0);
             }
             None => {
                 rest.push(words[at].clone());
@@ -46,6 +51,7 @@ pub fn requested(text: &str) -> Option<Lang> {
             }
         }
     }
+    let rest = switch.weak.remove(&switch.cannot.remove(&rest));
     asked.filter(|_| switch.requests.covers(&rest))
 }
 
@@ -96,6 +102,8 @@ mod tests {
             ("ما افهم انجليزي", Lang::Ar),
             ("momken bil engelizi", Lang::En),
             ("sorry I don't understand English, Arabic please", Lang::Ar),
+            ("my arabic is not good, english only", Lang::En),
+            ("English is easier for me", Lang::En),
         ] {
             assert_eq!(requested(text), Some(lang), "{text:?}");
         }

@@ -141,7 +141,8 @@ pub(super) fn cues(text: &str) -> Cues {
     let detail = follow_up.details.contains(&words);
     let found = detail
         || follow_up.references.contains(&words)
-        || follow_up.continuations.at(&words, 0).is_some();
+        || follow_up.continuations.at(&words, 0).is_some()
+        || words.first().is_some_and(|first| glued_and(first));
     let rest = follow_up.references.remove(
         &follow_up
             .details
@@ -152,6 +153,14 @@ pub(super) fn cues(text: &str) -> Cues {
         detail,
         rest: rest.join(" "),
     }
+}
+
+/// An Arabic word with "and" written onto it ("ومحتاج اروح؟", "and do I
+/// have to go?"): a message opening with one continues the last. A word
+/// of three letters or fewer is more often a word of its own (وين، وقت).
+fn glued_and(word: &str) -> bool {
+    word.strip_prefix('و')
+        .is_some_and(|rest| rest.chars().count() >= 3)
 }
 
 /// The topic's related entry that explains `words` better than the topic

@@ -240,6 +240,7 @@ pub struct Switch {
     pub english: Phrases,
     pub arabic: Phrases,
     pub requests: Phrases,
+    pub weak: Phrases,
     pub cannot: Phrases,
 }
 
@@ -254,6 +255,7 @@ pub struct Recall {
 pub struct Location {
     pub district_before: Phrases,
     pub district_after: Phrases,
+    pub lives_in: Phrases,
     pub residence: Phrases,
     pub address: Phrases,
     pub landmarks: Phrases,
