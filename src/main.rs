@@ -146,11 +146,13 @@ fn calibration_report(kb: &KnowledgeBase) -> String {
     };
     let _ = writeln!(
         out,
-        "calibration ({source}): answer when fit >= {:.2} and coverage >= {:.2}; \
+        "calibration ({source}): answer when fit >= {:.2}, coverage >= {:.2} \
+         and fit x coverage >= {:.2}; \
          {} of {} questions asked in other words would be answered, \
          {} of {} \"nothing fits\" samples fall back",
         calibration.min_fit,
         calibration.min_coverage,
+        calibration.min_evidence,
         percent(calibration.answered),
         calibration.right_matches,
         percent(calibration.fell_back),

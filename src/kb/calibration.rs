@@ -37,6 +37,7 @@ const COMPETITORS: usize = 5;
 /// The grid the cut-offs are searched on.
 const FIT_GRID: std::ops::RangeInclusive<u8> = 4..=16; // x 0.05: 0.20..=0.80
 const COVERAGE_GRID: std::ops::RangeInclusive<u8> = 0..=20; // x 0.02: 0.00..=0.40
+const EVIDENCE_GRID: std::ops::RangeInclusive<u8> = 0..=15; // x 0.02: 0.00..=0.30
 /// Cut-offs within this much of the best weighted accuracy form the plateau.
 const PLATEAU: f32 = 0.01;
 /// The share of citizens' messages that are about the agency's services.
@@ -58,8 +59,12 @@ pub struct Calibration {
     /// Answer only when the best entry's best question, keyword or title is
     /// at least this share present in the message...
     pub min_fit: f32,
-    /// ...and the entry explains at least this share of the message.
+    /// ...and the entry explains at least this share of the message...
     pub min_coverage: f32,
+    /// ...and the two together (fit x coverage) reach this: one generic
+    /// word that fits a short keyword in a message about something else
+    /// ("the price of the dollar" and a "fees" keyword) is not enough.
+    pub min_evidence: f32,
     /// Right matches sampled (questions scored with themselves left out).
     pub right_matches: usize,
     /// "Nothing fits" samples: competitors of those questions and probes.
@@ -94,6 +99,7 @@ impl Default for Calibration {
         Self {
             min_fit: DEFAULT_MIN_FIT,
             min_coverage: DEFAULT_MIN_COVERAGE,
+            min_evidence: 0.0,
             right_matches: 0,
             nothing_fits: 0,
             answered: 0.0,
@@ -105,9 +111,17 @@ impl Default for Calibration {
 }
 
 impl Calibration {
+    fn cut_offs(&self) -> CutOffs {
+        CutOffs {
+            fit: self.min_fit,
+            coverage: self.min_coverage,
+            evidence: self.min_evidence,
+        }
+    }
+
     /// Whether a hit is sure enough to answer with.
     pub fn fits(&self, hit: &Hit) -> bool {
-        hit.fit >= self.min_fit && hit.coverage >= self.min_coverage
+        passes(hit.coverage, hit.fit, self.cut_offs())
     }
 
     /// Learns the cut-offs of `kb` (whose own calibration is not used).
@@ -186,12 +200,9 @@ impl Calibration {
         };
         calibration.right_matches = right.len();
         calibration.nothing_fits = nothing.len();
-        calibration.answered = share(&right, |&(c, f)| {
-            f >= calibration.min_fit && c >= calibration.min_coverage
-        });
-        calibration.fell_back = share(&nothing, |&(c, f)| {
-            f < calibration.min_fit || c < calibration.min_coverage
-        });
+        let cut_offs = calibration.cut_offs();
+        calibration.answered = share(&right, |&(c, f)| passes(c, f, cut_offs));
+        calibration.fell_back = share(&nothing, |&(c, f)| !passes(c, f, cut_offs));
         let mut confusable: Vec<Confusable> = pairs
             .into_iter()
             .map(|((entry, other), (questions, example))| Confusable {
@@ -214,35 +225,50 @@ fn share(samples: &[(f32, f32)], keep: impl Fn(&(f32, f32)) -> bool) -> f32 {
     samples.iter().filter(|sample| keep(sample)).count() as f32 / samples.len() as f32
 }
 
+#[derive(Debug, Clone, Copy)]
+struct CutOffs {
+    fit: f32,
+    coverage: f32,
+    evidence: f32,
+}
+
+fn passes(coverage: f32, fit: f32, cut_offs: CutOffs) -> bool {
+    fit >= cut_offs.fit && coverage >= cut_offs.coverage && fit * coverage >= cut_offs.evidence
+}
+
 /// The cut-offs in the middle of the plateau of best weighted accuracy.
 fn best_cut_offs(right: &[(f32, f32)], nothing: &[(f32, f32)]) -> Calibration {
     let mut cells = Vec::new();
     for fit_step in FIT_GRID {
         for coverage_step in COVERAGE_GRID {
-            let min_fit = f32::from(fit_step) * 0.05;
-            let min_coverage = f32::from(coverage_step) * 0.02;
-            let passes = |&(c, f): &(f32, f32)| f >= min_fit && c >= min_coverage;
-            let answered = share(right, passes);
-            let fell_back = share(nothing, |sample| !passes(sample));
-            let served = IN_SCOPE_SHARE * answered + (1.0 - IN_SCOPE_SHARE) * fell_back;
-            cells.push((min_fit, min_coverage, served));
+            for evidence_step in EVIDENCE_GRID {
+                let cut_offs = CutOffs {
+                    fit: f32::from(fit_step) * 0.05,
+                    coverage: f32::from(coverage_step) * 0.02,
+                    evidence: f32::from(evidence_step) * 0.02,
+                };
+                let answered = share(right, |&(c, f)| passes(c, f, cut_offs));
+                let fell_back = share(nothing, |&(c, f)| !passes(c, f, cut_offs));
+                let served = IN_SCOPE_SHARE * answered + (1.0 - IN_SCOPE_SHARE) * fell_back;
+                cells.push((cut_offs, served));
+            }
         }
     }
-    let best = cells.iter().map(|cell| cell.2).fold(0.0, f32::max);
-    let mut plateau: Vec<(f32, f32)> = cells
+    let best = cells.iter().map(|cell| cell.1).fold(0.0, f32::max);
+    let plateau: Vec<CutOffs> = cells
         .iter()
-        .filter(|cell| cell.2 >= best - PLATEAU)
-        .map(|cell| (cell.0, cell.1))
+        .filter(|cell| cell.1 >= best - PLATEAU)
+        .map(|cell| cell.0)
         .collect();
-    let median = |values: &mut Vec<f32>| {
+    let median = |pick: fn(&CutOffs) -> f32| {
+        let mut values: Vec<f32> = plateau.iter().map(pick).collect();
         values.sort_by(f32::total_cmp);
         values[values.len() / 2]
     };
-    let mut fits: Vec<f32> = plateau.iter().map(|cell| cell.0).collect();
-    let mut coverages: Vec<f32> = plateau.drain(..).map(|cell| cell.1).collect();
     Calibration {
-        min_fit: median(&mut fits),
-        min_coverage: median(&mut coverages),
+        min_fit: median(|cut_offs| cut_offs.fit),
+        min_coverage: median(|cut_offs| cut_offs.coverage),
+        min_evidence: median(|cut_offs| cut_offs.evidence),
         learnt: true,
         ..Calibration::default()
     }

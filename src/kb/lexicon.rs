@@ -176,6 +176,9 @@ pub fn read(dir: &Path, issues: &mut Vec<KbIssue>) -> LexiconSource {
 /// A phrase as a sequence of word forms.
 type Phrase = Vec<String>;
 
+/// How much the standard reading of a dialect word or phrase counts: the
+/// dialects' words are known, but a word may have another sense.
+pub const DIALECT_WEIGHT: f32 = 0.9;
 /// How much a word from the built-in thesaurus counts against the
 /// citizen's own: "reserve" is nearly, not exactly, "book", as uncertain as
 /// a typo's correction. The editors' synonyms count in full: they wrote
@@ -190,6 +193,8 @@ pub type Synonym = (String, f32);
 /// urgency rules, stemmed) exactly as messages are.
 #[derive(Debug, Default)]
 pub struct Lexicon {
+    /// Whether the built-in dialect phrases are read too.
+    builtin: bool,
     synonyms: HashMap<Phrase, Vec<Synonym>>,
     noise: HashSet<Phrase>,
     greetings: HashSet<Phrase>,
@@ -248,10 +253,15 @@ fn positions_of(sequence: &[Vec<String>], phrases: &[Phrase]) -> Vec<usize> {
 }
 
 impl Lexicon {
-    /// The editors' lexicon, with the built-in thesaurus's groups of
-    /// synonyms when `thesaurus` is set.
-    pub fn compile(source: &LexiconSource, analyzer: &mut Analyzer, thesaurus: bool) -> Self {
-        let mut lexicon = Lexicon::default();
+    /// The editors' lexicon, with the built-in knowledge of how citizens
+    /// write when `builtin` is set: the thesaurus's groups of synonyms,
+    /// courtesy phrases in every dialect, and dialect phrases with a
+    /// standard reading ("ما في" reads "لا يوجد").
+    pub fn compile(source: &LexiconSource, analyzer: &mut Analyzer, builtin: bool) -> Self {
+        let mut lexicon = Lexicon {
+            builtin,
+            ..Lexicon::default()
+        };
         for (variant, target) in &source.synonyms {
             let variant = normalized_phrase(analyzer, variant);
             let target = normalized_phrase(analyzer, target);
@@ -261,7 +271,7 @@ impl Lexicon {
                 .or_default()
                 .extend(target.into_iter().map(|word| (word, EDITORS_WEIGHT)));
         }
-        let groups = if thesaurus {
+        let groups = if builtin {
             crate::language::thesaurus::groups()
         } else {
             &[]
@@ -288,6 +298,18 @@ impl Lexicon {
         }
         for phrase in &source.filler {
             lexicon.noise.insert(normalized_phrase(analyzer, phrase));
+        }
+        let courtesy = if builtin {
+            crate::language::courtesy::courtesy_phrases()
+        } else {
+            &[]
+        };
+        for (kind, words) in courtesy {
+            let phrase = normalized_phrase(analyzer, &words.join(" "));
+            if kind.is_greeting() {
+                lexicon.greetings.insert(phrase.clone());
+            }
+            lexicon.noise.insert(phrase);
         }
         for phrase in &source.greetings {
             let phrase = normalized_phrase(analyzer, phrase);
@@ -351,6 +373,26 @@ impl Lexicon {
                     at += length;
                     continue 'words;
                 }
+            }
+            if self.builtin
+                && let Some((length, readings)) =
+                    crate::language::dialect::phrase_at(&normalized, at)
+            {
+                let synonyms: Vec<Synonym> = readings
+                    .iter()
+                    .flat_map(|reading| normalized_phrase(analyzer, reading))
+                    .map(|word| (word, DIALECT_WEIGHT))
+                    .collect();
+                for (offset, word) in normalized[at..at + length].iter().enumerate() {
+                    let attached = if offset == 0 {
+                        synonyms.clone()
+                    } else {
+                        Vec::new()
+                    };
+                    reading.words.push((word.clone(), attached));
+                }
+                at += length;
+                continue;
             }
             reading.words.push((normalized[at].clone(), Vec::new()));
             at += 1;

@@ -1,11 +1,16 @@
-//! A citizen's message, read for retrieval: noise dropped, each remaining
-//! word with the index terms it may stand for (itself, the lexicon's
-//! synonyms, a typo's correction, an Arabizi word's Arabic spellings).
+//! A citizen's message, read for retrieval: noise and the rejected side of
+//! a contrast dropped, each remaining word with the index terms it may stand
+//! for (itself, the lexicon's and the thesaurus's synonyms, its dialect
+//! word's standard reading, a typo's correction, an Arabizi word's Arabic
+//! spellings).
+
+use std::borrow::Cow;
 
 use super::analysis::{Analyzer, RetrievalOptions, Script, script_of};
 use super::arabizi;
-use super::lexicon::{Lexicon, Synonym};
+use super::lexicon::{DIALECT_WEIGHT, Lexicon, Synonym};
 use super::vocabulary::Vocabulary;
+use crate::language::{dialect, negation};
 
 /// How much a guessed term counts against one the citizen wrote. A typo
 /// correction or an Arabizi reading may be wrong, so it weighs less (the
@@ -78,7 +83,13 @@ impl QueryContext<'_> {
     pub fn read(&self, text: &str) -> Query {
         let mut analyzer = self.analyzer.clone();
         let arabizi = self.options.arabizi && arabizi::is_arabizi(text);
-        let reading = self.lexicon.read(&analyzer, text);
+        // "not lost, I want to renew": the rejected side does not vote.
+        let text = if self.options.negation {
+            negation::without_rejected(text)
+        } else {
+            Cow::Borrowed(text)
+        };
+        let reading = self.lexicon.read(&analyzer, &text);
         let words = reading
             .words
             .into_iter()
@@ -98,18 +109,37 @@ impl QueryContext<'_> {
         arabizi: bool,
     ) -> QueryWord {
         let latin = is_latin(word);
+        let dialect = self.options.dialect;
         let stop = synonyms.is_empty()
             && (analyzer.is_stop_word(word)
+                || (dialect && dialect::is_function_word(word))
                 || (arabizi && latin && arabizi::is_function_word(word)));
         let mut terms = vec![(analyzer.stem(word), 1.0)];
+        let readings = if dialect && !stop {
+            dialect::standard_readings(word)
+        } else {
+            &[]
+        };
+        let synonyms = synonyms
+            .iter()
+            .map(|(synonym, weight)| (synonym.as_str(), *weight))
+            .chain(
+                readings
+                    .iter()
+                    .map(|reading| (reading.as_str(), DIALECT_WEIGHT)),
+            );
         for (synonym, weight) in synonyms {
-            if !analyzer.is_stop_word(synonym) {
-                terms.push((analyzer.stem(synonym), *weight));
+            // A reading may itself be a function word (عايز reads أريد).
+            if !analyzer.is_stop_word(synonym) && !(dialect && dialect::is_function_word(synonym)) {
+                terms.push((analyzer.stem(synonym), weight));
             }
         }
         let mut known = terms.iter().any(|(term, _)| (self.is_known)(term));
         if !stop && !known && !latin && self.options.stem {
-            let stripped = self.known_without_clitics(analyzer, word);
+            let mut stripped = self.known_without_clitics(analyzer, word);
+            if dialect && stripped.is_empty() {
+                stripped = self.known_dialect_cores(analyzer, word);
+            }
             known = !stripped.is_empty();
             terms.extend(stripped.into_iter().map(|term| (term, CLITIC_WEIGHT)));
         }
@@ -125,6 +155,26 @@ impl QueryContext<'_> {
         }
         terms.dedup_by(|a, b| a.0 == b.0);
         QueryWord { terms, stop }
+    }
+
+    /// Index terms the knowledge base knows that a dialect-inflected word
+    /// (بيجددوا، ماعرفتش، كيدوزو) stands for: its core, or the core's
+    /// standard reading, from the first core that gives any.
+    fn known_dialect_cores(&self, analyzer: &mut Analyzer, word: &str) -> Vec<String> {
+        for core in dialect::cores(word) {
+            let mut found = Vec::new();
+            let readings = dialect::standard_readings(&core);
+            for candidate in std::iter::once(&core).chain(readings) {
+                let term = analyzer.stem(candidate);
+                if (self.is_known)(&term) && !found.contains(&term) {
+                    found.push(term);
+                }
+            }
+            if !found.is_empty() {
+                return found;
+            }
+        }
+        Vec::new()
     }
 
     /// Index terms the knowledge base knows that `word` becomes once one

@@ -1,12 +1,16 @@
 //! Built-in knowledge of how citizens write, the same for every agency:
-//! scripts and spelling, the dialects' words and morphology, courtesy,
-//! negation, and the words that steer a conversation. An agency's own
-//! words live in its knowledge base's `lexicon.toml`, never here.
+//! scripts and spelling, the dialects' words and morphology, general
+//! synonyms, courtesy, negation, emergencies and requests for a person,
+//! and the words that steer a conversation. An agency's own words live in
+//! its knowledge base's `lexicon.toml`, never here.
 
 pub mod conversation;
 pub mod courtesy;
+pub mod cues;
 pub mod dialect;
 pub mod morphology;
 pub mod negation;
+pub mod person;
 pub mod text;
 pub mod thesaurus;
+pub mod urgency;

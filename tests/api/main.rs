@@ -4,6 +4,7 @@ mod channel_helpers;
 mod helpers;
 
 mod bad_input;
+mod built_in_knowledge;
 mod console;
 mod console_browser;
 mod conversation;

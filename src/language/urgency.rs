@@ -1,0 +1,475 @@
+//! Whether a citizen's message reports an emergency happening now, built in
+//! for every agency: danger to life, or the loss of an essential service.
+//! The knowledge is `data/urgency*.toml` (cue lists per alarm) and
+//! `data/grammar.toml` (negation, conditionals); `cues` does the reading.
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use serde::Deserialize;
+
+use crate::language::cues::{Builder, Cues, FIRST_TAG, Hit, Reading, Tag, flag};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Hazard {
+    NotBreathing,
+    Unconscious,
+    ChestPain,
+    Bleeding,
+    Fire,
+    Drowning,
+    Trapped,
+    Missing,
+    Flood,
+    Collapse,
+    LiveWire,
+    GasLeak,
+    Chemical,
+    /// People lost or stuck far from help: desert, sea.
+    Stranded,
+    /// A serious injury: run over, a fall from height, a broken limb.
+    Injury,
+    /// Violence happening now: an attack, a break-in, a weapon.
+    Violence,
+    /// A medical emergency named as such: a stroke, labour, an allergic
+    /// reaction, a call for an ambulance.
+    Medical,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Service {
+    Water,
+    Power,
+    Internet,
+    Gas,
+    Sewage,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Alarm {
+    Danger(Hazard),
+    Outage(Service),
+}
+
+impl Alarm {
+    pub const ALL: [Alarm; 22] = [
+        Alarm::Danger(Hazard::NotBreathing),
+        Alarm::Danger(Hazard::Unconscious),
+        Alarm::Danger(Hazard::ChestPain),
+        Alarm::Danger(Hazard::Bleeding),
+        Alarm::Danger(Hazard::Fire),
+        Alarm::Danger(Hazard::Drowning),
+        Alarm::Danger(Hazard::Trapped),
+        Alarm::Danger(Hazard::Missing),
+        Alarm::Danger(Hazard::Flood),
+        Alarm::Danger(Hazard::Collapse),
+        Alarm::Danger(Hazard::LiveWire),
+        Alarm::Danger(Hazard::GasLeak),
+        Alarm::Danger(Hazard::Chemical),
+        Alarm::Danger(Hazard::Stranded),
+        Alarm::Danger(Hazard::Injury),
+        Alarm::Danger(Hazard::Violence),
+        Alarm::Danger(Hazard::Medical),
+        Alarm::Outage(Service::Water),
+        Alarm::Outage(Service::Power),
+        Alarm::Outage(Service::Internet),
+        Alarm::Outage(Service::Gas),
+        Alarm::Outage(Service::Sewage),
+    ];
+
+    /// The name `data/urgency.toml` uses.
+    pub fn name(self) -> &'static str {
+        match self {
+            Alarm::Danger(hazard) => match hazard {
+                Hazard::NotBreathing => "not_breathing",
+                Hazard::Unconscious => "unconscious",
+                Hazard::ChestPain => "chest_pain",
+                Hazard::Bleeding => "bleeding",
+                Hazard::Fire => "fire",
+                Hazard::Drowning => "drowning",
+                Hazard::Trapped => "trapped",
+                Hazard::Missing => "missing",
+                Hazard::Flood => "flood",
+                Hazard::Collapse => "collapse",
+                Hazard::LiveWire => "live_wire",
+                Hazard::GasLeak => "gas_leak",
+                Hazard::Chemical => "chemical",
+                Hazard::Stranded => "stranded",
+                Hazard::Injury => "injury",
+                Hazard::Violence => "violence",
+                Hazard::Medical => "medical",
+            },
+            Alarm::Outage(service) => match service {
+                Service::Water => "water",
+                Service::Power => "power",
+                Service::Internet => "internet",
+                Service::Gas => "gas",
+                Service::Sewage => "sewage",
+            },
+        }
+    }
+
+    fn named(name: &str) -> Option<Alarm> {
+        Alarm::ALL.into_iter().find(|alarm| alarm.name() == name)
+    }
+
+    /// Words (both languages, plain spelling) that name this hazard or
+    /// service, to rank a knowledge base's urgent entries for it.
+    pub fn topic_words(self) -> &'static [&'static str] {
+        TOPICS.get(&self).map(Vec::as_slice).unwrap_or_default()
+    }
+
+    pub fn is_danger_to_life(self) -> bool {
+        matches!(self, Alarm::Danger(_))
+    }
+}
+
+/// What a citizen's raw message reports happening now, if anything urgent.
+pub fn alarm(text: &str) -> Option<Alarm> {
+    DETECTOR.alarm(text)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Data {
+    classes: HashMap<String, Vec<String>>,
+    alarm: Vec<Rule>,
+    topics: HashMap<String, Vec<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Rule {
+    kind: String,
+    #[serde(default = "default_window")]
+    window: usize,
+    #[serde(default)]
+    absence: bool,
+    #[serde(default)]
+    bare_subjects: bool,
+    #[serde(default)]
+    alone: Vec<String>,
+    #[serde(default)]
+    negated_alone: Vec<String>,
+    #[serde(default)]
+    subjects: Vec<String>,
+    #[serde(default)]
+    problems: Vec<String>,
+    #[serde(default)]
+    negated_problems: Vec<String>,
+    #[serde(default)]
+    context: Vec<String>,
+    #[serde(default)]
+    modifiers: Vec<String>,
+    #[serde(default)]
+    unless: Vec<String>,
+}
+
+fn default_window() -> usize {
+    6
+}
+
+/// The alarms in priority order: urgency.toml (rules, classes, topics)
+/// first, then the alarm files.
+static DATA: LazyLock<Data> = LazyLock::new(|| {
+    let text = [
+        include_str!("data/urgency.toml"),
+        include_str!("data/urgency_danger.toml"),
+        include_str!("data/urgency_people.toml"),
+        include_str!("data/urgency_outage.toml"),
+    ]
+    .join("\n");
+    toml::from_str(&text).expect("language/data/urgency*.toml parse")
+});
+
+static TOPICS: LazyLock<HashMap<Alarm, Vec<&'static str>>> = LazyLock::new(|| {
+    let data: &'static Data = &DATA;
+    data.topics
+        .iter()
+        .map(|(name, words)| {
+            let alarm =
+                Alarm::named(name).unwrap_or_else(|| panic!("urgency.toml: unknown topic {name}"));
+            (alarm, words.iter().map(String::as_str).collect())
+        })
+        .collect()
+});
+
+static DETECTOR: LazyLock<Detector> = LazyLock::new(|| Detector::new(&DATA));
+
+/// The parts of a rule, each one cue list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Role {
+    Alone,
+    NegatedAlone,
+    Subject,
+    Problem,
+    NegatedProblem,
+    Context,
+    Modifier,
+    Unless,
+}
+
+const ROLES: Tag = 8;
+const ROLE_ORDER: [Role; ROLES as usize] = [
+    Role::Alone,
+    Role::NegatedAlone,
+    Role::Subject,
+    Role::Problem,
+    Role::NegatedProblem,
+    Role::Context,
+    Role::Modifier,
+    Role::Unless,
+];
+
+fn tag(rule: usize, role: Role) -> Tag {
+    FIRST_TAG + rule as Tag * ROLES + role as Tag
+}
+
+fn split(tag: Tag) -> (usize, Role) {
+    let offset = tag - FIRST_TAG;
+    (
+        (offset / ROLES) as usize,
+        ROLE_ORDER[(offset % ROLES) as usize],
+    )
+}
+
+struct Compiled {
+    alarm: Alarm,
+    window: usize,
+    absence: bool,
+    /// Subjects with a preposition (بالشارع) name a place, not what fell.
+    bare_subjects: bool,
+    has_context: bool,
+}
+
+struct Detector {
+    cues: Cues,
+    rules: Vec<Compiled>,
+}
+
+/// A class reference ("@family") expanded to its words, recursively.
+fn expand<'a>(
+    classes: &'a HashMap<String, Vec<String>>,
+    list: &'a [String],
+    out: &mut Vec<&'a str>,
+) {
+    for item in list {
+        match item.strip_prefix('@') {
+            Some(name) => {
+                let class = classes
+                    .get(name)
+                    .unwrap_or_else(|| panic!("urgency.toml: unknown class @{name}"));
+                expand(classes, class, out);
+            }
+            None => out.push(item),
+        }
+    }
+}
+
+impl Detector {
+    fn new(data: &Data) -> Self {
+        let mut builder = Builder::new();
+        let mut rules = Vec::new();
+        for (index, rule) in data.alarm.iter().enumerate() {
+            let alarm = Alarm::named(&rule.kind)
+                .unwrap_or_else(|| panic!("urgency.toml: unknown kind {}", rule.kind));
+            let lists = [
+                (Role::Alone, &rule.alone),
+                (Role::NegatedAlone, &rule.negated_alone),
+                (Role::Subject, &rule.subjects),
+                (Role::Problem, &rule.problems),
+                (Role::NegatedProblem, &rule.negated_problems),
+                (Role::Context, &rule.context),
+                (Role::Modifier, &rule.modifiers),
+                (Role::Unless, &rule.unless),
+            ];
+            for (role, list) in lists {
+                let mut cues = Vec::new();
+                expand(&data.classes, list, &mut cues);
+                for cue in cues {
+                    builder.add(cue, tag(index, role));
+                }
+            }
+            rules.push(Compiled {
+                alarm,
+                window: rule.window,
+                absence: rule.absence,
+                bare_subjects: rule.bare_subjects,
+                has_context: !rule.context.is_empty(),
+            });
+        }
+        Self {
+            cues: builder.build(),
+            rules,
+        }
+    }
+
+    fn alarm(&self, text: &str) -> Option<Alarm> {
+        let reading = self.cues.read(text);
+        let mut by_rule: Vec<Vec<(Role, Hit)>> = vec![Vec::new(); self.rules.len()];
+        for hit in reading.hits() {
+            let (rule, role) = split(hit.tag);
+            by_rule[rule].push((role, *hit));
+        }
+        let judge = Judge {
+            reading: &reading,
+            rules: &self.rules,
+            by_rule: &by_rule,
+        };
+        (0..self.rules.len())
+            .find(|&rule| judge.fires(rule))
+            .map(|rule| self.rules[rule].alarm)
+    }
+}
+
+/// One message's hits, judged rule by rule.
+struct Judge<'a> {
+    reading: &'a Reading,
+    rules: &'a [Compiled],
+    by_rule: &'a [Vec<(Role, Hit)>],
+}
+
+impl Judge<'_> {
+    fn of(&self, rule: usize, role: Role) -> impl Iterator<Item = Hit> + '_ {
+        self.by_rule[rule]
+            .iter()
+            .filter(move |(r, _)| *r == role)
+            .map(|(_, hit)| *hit)
+    }
+
+    fn same_clause(&self, a: &Hit, b: &Hit) -> bool {
+        self.reading.clause(a.start) == self.reading.clause(b.start)
+    }
+
+    /// Whether the rule may fire in the clause of `hit`: no `unless` word
+    /// there.
+    fn clause_allows(&self, rule: usize, hit: &Hit) -> bool {
+        !self
+            .of(rule, Role::Unless)
+            .any(|u| self.same_clause(&u, hit))
+    }
+
+    /// Whether a subject and problem stand where the rule needs them to: a
+    /// context word in the clause ("swimming" for someone who "went under").
+    fn in_context(&self, rule: usize, hit: &Hit) -> bool {
+        !self.rules[rule].has_context
+            || self
+                .of(rule, Role::Context)
+                .any(|c| self.same_clause(&c, hit))
+    }
+
+    /// Whether a modifier turns the cue into another thing: "water bill",
+    /// "فاتورة الكهرباء", "fire extinguisher".
+    fn modified(&self, rule: usize, hit: &Hit) -> bool {
+        self.of(rule, Role::Modifier).any(|m| {
+            self.same_clause(&m, hit)
+                && m.gap(hit) <= 1
+                && !self.of(rule, Role::Problem).any(|p| between(&p, &m, hit))
+        })
+    }
+
+    fn fires(&self, rule: usize) -> bool {
+        let reading = self.reading;
+        let alone = self.of(rule, Role::Alone).any(|a| {
+            reading.reported(&a)
+                && !reading.negated(a.start)
+                && !self.modified(rule, &a)
+                && self.clause_allows(rule, &a)
+        });
+        let negated_alone = || {
+            self.of(rule, Role::NegatedAlone).any(|a| {
+                reading.negated(a.start) && reading.reported(&a) && self.clause_allows(rule, &a)
+            })
+        };
+        alone
+            || negated_alone()
+            || self
+                .of(rule, Role::Subject)
+                .any(|s| self.subject_fires(rule, &s))
+    }
+
+    fn subject_fires(&self, rule: usize, subject: &Hit) -> bool {
+        let reading = self.reading;
+        if self.modified(rule, subject)
+            || self.swallowed(subject)
+            || !self.clause_allows(rule, subject)
+            || !self.in_context(rule, subject)
+            || (self.rules[rule].bare_subjects && reading.has(subject.start, flag::GOVERNED))
+        {
+            return false;
+        }
+        if self.rules[rule].absence && reading.absent(subject) && reading.reported(subject) {
+            return true;
+        }
+        self.problems_of(rule).any(|(problem, wanted_negation)| {
+            problem.start != subject.start
+                && self.same_clause(&problem, subject)
+                && problem.gap(subject) <= self.rules[rule].window
+                && reading.negated(problem.start) == wanted_negation
+                && reading.reported(&problem)
+                && (!reading.takes_object(&problem) || self.object_is_subject(rule, &problem))
+                && !self.outranked(rule, subject, &problem)
+        })
+    }
+
+    /// Whether a longer subject of any rule contains this one: "gas supply"
+    /// is no water "supply", "سلك الكهربا" no power cut.
+    fn swallowed(&self, subject: &Hit) -> bool {
+        let length = subject.end - subject.start;
+        self.by_rule.iter().flatten().any(|(role, s)| {
+            *role == Role::Subject
+                && s.start <= subject.start
+                && s.end >= subject.end
+                && s.end - s.start > length
+        })
+    }
+
+    /// The rule's problem hits, each with whether it needs a negation.
+    fn problems_of(&self, rule: usize) -> impl Iterator<Item = (Hit, bool)> + '_ {
+        self.by_rule[rule]
+            .iter()
+            .filter_map(|(role, hit)| match role {
+                Role::Problem => Some((*hit, false)),
+                Role::NegatedProblem => Some((*hit, true)),
+                _ => None,
+            })
+    }
+
+    /// "Lost our little boy" names the lost one; "lost his card" does not.
+    fn object_is_subject(&self, rule: usize, problem: &Hit) -> bool {
+        let object = problem.end + 1..=problem.end + 2;
+        self.of(rule, Role::Subject)
+            .any(|s| object.contains(&s.start))
+    }
+
+    /// Whether another rule claims the same problem word through a subject
+    /// nearer to it: "the building collapsed" is no fainting even with "my
+    /// son" further away.
+    fn outranked(&self, rule: usize, subject: &Hit, problem: &Hit) -> bool {
+        let distance = problem.gap(subject);
+        (0..self.rules.len())
+            .filter(|&other| other != rule)
+            .any(|other| {
+                self.problems_of(other)
+                    .any(|(p, _)| p.start == problem.start)
+                    && self.of(other, Role::Subject).any(|s| {
+                        s.start != problem.start
+                            && self.same_clause(&s, problem)
+                            && problem.gap(&s) < distance
+                            && !self.modified(other, &s)
+                            && self.clause_allows(other, &s)
+                            && self.in_context(other, &s)
+                    })
+            })
+    }
+}
+
+/// Whether `x` lies strictly between `a` and `b`.
+fn between(x: &Hit, a: &Hit, b: &Hit) -> bool {
+    let (low, high) = if a.start < b.start { (a, b) } else { (b, a) };
+    x.start >= low.end && x.end <= high.start
+}
+
+#[cfg(test)]
+#[path = "urgency_tests.rs"]
+mod tests;
