@@ -276,6 +276,10 @@ pub struct Thread {
     /// Corrections in a row: a second one offers a person.
     #[serde(default, skip_serializing_if = "is_zero")]
     pub corrections: u32,
+    /// The ids of the buttons of the last reply, when it offered no
+    /// choices: "the second one" may mean its second button.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub buttons: Vec<String>,
 }
 
 fn is_zero(count: &u32) -> bool {

@@ -3,6 +3,7 @@
 //! dialects ("the second one", "التانية", "اللي تحت"), by title, or by a
 //! close paraphrase of one title ("the water one").
 
+use super::decide::ButtonAction;
 use crate::kb::KnowledgeBase;
 use crate::language::conversation::{Message, Position, WORDS};
 use crate::language::text::normalize_arabic;
@@ -12,6 +13,28 @@ use crate::language::text::normalize_arabic;
 const PARAPHRASE_MIN_COVERAGE: f32 = 0.5;
 /// ...and clearly more than any other option does (a share of the best).
 const PARAPHRASE_MIN_LEAD: f32 = 0.25;
+
+/// The button of the last reply that a message picks by position ("2",
+/// "the first one"), when that reply offered buttons but no choices (an
+/// answer's related entries, a greeting's topics). Buttons that hand the
+/// citizen to a person (an outage entry, "talk to a person") are not
+/// picked this way: a number meant for choices the bot did not offer must
+/// not put anyone in the urgent queue.
+pub fn picked_button(text: &str, buttons: &[String], kb: &KnowledgeBase) -> Option<ButtonAction> {
+    let position = WORDS.choice.position(&Message::read(text).words())?;
+    let id = match position {
+        Position::Nth(n) => buttons.get(n.checked_sub(1)?)?,
+        Position::Last => buttons.last()?,
+    };
+    match ButtonAction::parse(id)? {
+        ButtonAction::Entry(entry) => kb
+            .get(&entry)
+            .filter(|entry| entry.escalate.is_none())
+            .map(|_| ButtonAction::Entry(entry)),
+        button @ (ButtonAction::Topic(_) | ButtonAction::MainTopics) => Some(button),
+        _ => None,
+    }
+}
 
 /// The offered entry the message picks, if it picks one.
 pub fn picked(text: &str, offered: &[usize], kb: &KnowledgeBase) -> Option<usize> {

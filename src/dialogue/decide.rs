@@ -284,6 +284,12 @@ pub fn decide(
     if let Some(entry) = super::choice::picked(text, &offered, kb) {
         return for_entry(kb, entry);
     }
+    if offered.is_empty()
+        && let Some(decision) = super::choice::picked_button(text, &conversation.thread.buttons, kb)
+            .and_then(|button| decide_button(&button, kb))
+    {
+        return decision;
+    }
     let to_person = |reason| Decision::Escalate {
         entry: None,
         reason,

@@ -269,6 +269,16 @@ fn apply(
     kb: &KnowledgeBase,
 ) {
     conversation.offered = rendered.candidates.clone();
+    conversation.thread.buttons = if rendered.candidates.is_empty() {
+        rendered
+            .messages
+            .iter()
+            .flat_map(|message| &message.buttons)
+            .map(|button| button.id.clone())
+            .collect()
+    } else {
+        Vec::new()
+    };
     let (decision, correction) = match decision {
         Decision::Correction { rejected, then } => (then.as_ref(), Some(rejected.as_slice())),
         decision => (decision, None),

