@@ -793,7 +793,7 @@
         : t('case-' + item.outcome);
       list.append(el('li', { 'data-outcome': item.outcome },
         el('time', { class: 'time', datetime: new Date(item.opened_ms).toISOString() }, day(item.opened_ms)), ' ',
-        urgencyBadge(Boolean(item.urgent)),
+        urgencyBadge(Boolean(item.urgent)), item.urgent ? ' ' : null,
         el('span', { dir: 'auto' }, entryLabel(item.entry_title, item.entry_id) || t('case-no-topic')), ' — ',
         el('span', null, outcome)));
     }
