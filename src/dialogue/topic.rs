@@ -314,3 +314,29 @@ pub(super) fn note(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn follow_ups_are_told_by_their_cues() {
+        let read = |text: &str| {
+            let cues = cues(text);
+            (cues.follow_up, cues.detail)
+        };
+        assert_eq!(read("how much?"), (true, true));
+        assert_eq!(read("وقديش الغرامة؟"), (true, true));
+        assert_eq!(read("and for my kids?"), (true, false));
+        assert_eq!(read("ومحتاج اروح بنفسي؟"), (true, false));
+        assert_eq!(read("do I have to go to an office for that?"), (true, true));
+        assert_eq!(read("I want to renew my passport"), (false, false));
+        assert_eq!(read("وين"), (true, true), "a question word of its own");
+    }
+
+    #[test]
+    fn cue_words_are_left_out_of_what_retrieval_reads() {
+        assert_eq!(cues("وكم ياخذ الاعتراض؟").rest, "ياخذ الاعتراض");
+        assert_eq!(cues("and how long does it take?").rest, "long take");
+    }
+}
