@@ -15,7 +15,7 @@ use std::collections::HashMap;
 use serde::Deserialize;
 
 use crate::language::text::{is_arabic_letter, normalize_arabic, words};
-use spelling::{Words, unstretched};
+use spelling::Words;
 
 /// What a detector calls one of its cue lists; grammar keeps its own.
 pub type Tag = u16;
@@ -61,6 +61,7 @@ const INFO_REACH: usize = 4;
 struct Grammar {
     arabic_conjunctions: Vec<String>,
     arabic_prefixes: Vec<String>,
+    arabic_verb_prefixes: Vec<String>,
     arabic_suffixes: Vec<String>,
     arabizi_prefixes: Vec<String>,
     negators: Vec<String>,
@@ -236,7 +237,7 @@ impl Cues {
             let start = word.as_ptr() as usize - text.as_ptr() as usize;
             let broken = breaks_clause(&text[previous_end..start]);
             previous_end = start + word.len();
-            let resolved = self.resolve(&unstretched(word), previous_the);
+            let resolved = self.words.resolve(&unstretched(word), previous_the);
             previous_the = word.eq_ignore_ascii_case("the");
             let mut joined = if resolved.joined { flag::JOINED } else { 0 };
             if resolved.negated {
@@ -304,66 +305,6 @@ impl Cues {
         }
         Reading { tokens, hits }
     }
-
-    /// The word a token is, with what its spelling says about it.
-    fn resolve(&self, raw: &str, after_the: bool) -> Resolved {
-        let mut resolved = Resolved {
-            word: None,
-            negated: false,
-            joined: false,
-            governed: false,
-            definite: after_the,
-        };
-        if !raw.chars().any(is_arabic_letter) {
-            resolved.word = self.words.latin(raw);
-            return resolved;
-        }
-        let word = normalize_arabic(raw);
-        let bare = self.words.strip_conjunction(&word);
-        resolved.definite = bare.starts_with("ال");
-        resolved.joined = bare.len() < word.len() && resolved.definite;
-        if let Some(found) = self.words.arabic(&word) {
-            resolved.word = Some(found.id);
-            resolved.joined |= found.joined;
-            resolved.governed = found.governed;
-            return resolved;
-        }
-        // A negation written into the word: ما/م before it, ش after it.
-        for prefix in ["ما", "م"] {
-            let Some(rest) = bare.strip_prefix(prefix) else {
-                continue;
-            };
-            let inner = match rest.strip_suffix('ش') {
-                Some(inner) => inner,
-                None if prefix == "ما" => rest,
-                None => continue,
-            };
-            if inner.chars().count() >= 2
-                && let Some(found) = self.words.arabic(inner)
-            {
-                resolved.word = Some(found.id);
-                resolved.negated = true;
-                resolved.joined = bare.len() < word.len();
-                return resolved;
-            }
-        }
-        resolved.word = bare
-            .strip_suffix('ش')
-            .filter(|inner| inner.chars().count() >= 3)
-            .and_then(|inner| self.words.arabic(inner))
-            .map(|found| found.id);
-        resolved
-    }
-}
-
-struct Resolved {
-    word: Option<WordId>,
-    /// The word carried its own negation (مايشتغل, مكاينش).
-    negated: bool,
-    joined: bool,
-    governed: bool,
-    /// الموظف, "the agent".
-    definite: bool,
 }
 
 impl Token {
@@ -375,6 +316,27 @@ impl Token {
             definite: false,
         }
     }
+}
+
+/// A word without the letters stretched for emphasis: "حريييق", "heeelp".
+fn unstretched(word: &str) -> std::borrow::Cow<'_, str> {
+    let chars: Vec<char> = word.chars().collect();
+    let stretched = chars.windows(3).any(|w| w[0] == w[1] && w[1] == w[2]);
+    if !stretched {
+        return word.into();
+    }
+    let mut out = String::with_capacity(word.len());
+    let mut index = 0;
+    while index < chars.len() {
+        let run = chars[index..]
+            .iter()
+            .take_while(|&&c| c == chars[index])
+            .count();
+        let keep = if run >= 3 { 1 } else { run };
+        out.extend(std::iter::repeat_n(chars[index], keep));
+        index += run;
+    }
+    out.into()
 }
 
 /// Whether the text between two words ends a clause: sentence or clause

@@ -44,6 +44,25 @@ fn arabic_clitics_and_suffixes_reach_the_listed_word() {
 }
 
 #[test]
+fn prepositions_and_look_alike_letters_do_not_merge_words() {
+    // بالشارع (in the street) says more than شارع.
+    let street = cues(&["شارع"], &["بالشارع"]);
+    assert_eq!(found(&street.read("بالشارع"), STATE), [0]);
+    assert!(found(&street.read("بالشارع"), THING).is_empty());
+    // A short word's first letter is no progressive prefix: بيبي is a baby.
+    let cues = cues(&["بيبي", "كهرب"], &["يبي", "هرب"]);
+    assert!(found(&cues.read("يبي"), THING).is_empty());
+    assert!(found(&cues.read("كهرب"), STATE).is_empty());
+    assert!(found(&cues.read("كهربته"), STATE).is_empty());
+}
+
+#[test]
+fn tanween_alef_is_no_letter_of_the_word() {
+    let cues = cues(&["دخان"], &[]);
+    assert_eq!(found(&cues.read("أرى دخاناً"), THING), [1]);
+}
+
+#[test]
 fn a_negation_written_into_the_word_is_read_as_one() {
     let cues = cues(&["الضو"], &["يشتغل"]);
     for text in ["مبيشتغلش الضو", "مايشتغل الضو", "ومايشتغل الضو"]

@@ -148,6 +148,8 @@ struct Rule {
     #[serde(default)]
     bare_subjects: bool,
     #[serde(default)]
+    subject_first: bool,
+    #[serde(default)]
     alone: Vec<String>,
     #[serde(default)]
     negated_alone: Vec<String>,
@@ -166,7 +168,7 @@ struct Rule {
 }
 
 fn default_window() -> usize {
-    6
+    8
 }
 
 /// The alarms in priority order: urgency.toml (rules, classes, topics)
@@ -239,6 +241,9 @@ struct Compiled {
     absence: bool,
     /// Subjects with a preposition (بالشارع) name a place, not what fell.
     bare_subjects: bool,
+    /// The subject must come before its problem: "الاسفلت نزل" (the asphalt
+    /// sank), not "نزلت الشارع" (I went down to the street).
+    subject_first: bool,
     has_context: bool,
 }
 
@@ -295,6 +300,7 @@ impl Detector {
                 window: rule.window,
                 absence: rule.absence,
                 bare_subjects: rule.bare_subjects,
+                subject_first: rule.subject_first,
                 has_context: !rule.context.is_empty(),
             });
         }
@@ -365,7 +371,16 @@ impl Judge<'_> {
             self.same_clause(&m, hit)
                 && m.gap(hit) <= 1
                 && !self.of(rule, Role::Problem).any(|p| between(&p, &m, hit))
+                && !self.joined_between(&m, hit)
         })
+    }
+
+    /// Whether "and" stands between two hits, or the later one starts with
+    /// و: "العداد يدور والماء يسرب" is no water meter.
+    fn joined_between(&self, a: &Hit, b: &Hit) -> bool {
+        let (first, last) = if a.start < b.start { (a, b) } else { (b, a) };
+        self.reading.has(last.start, flag::JOINED)
+            || (first.end..last.start).any(|j| self.reading.has(j, flag::CONJ))
     }
 
     fn fires(&self, rule: usize) -> bool {
@@ -403,6 +418,7 @@ impl Judge<'_> {
         }
         self.problems_of(rule).any(|(problem, wanted_negation)| {
             problem.start != subject.start
+                && (!self.rules[rule].subject_first || subject.end <= problem.start)
                 && self.same_clause(&problem, subject)
                 && problem.gap(subject) <= self.rules[rule].window
                 && reading.negated(problem.start) == wanted_negation

@@ -40,7 +40,7 @@ fn unconscious() {
     );
     calm(&[
         "I felt faint yesterday at the clinic, can I get a sick note?",
-        "my dad isn't answering his phone since this morning, can you check his account?",
+        "my dad changed his phone number, how do I update his account?",
         "in case someone faints in the office, what is the first aid?",
     ]);
 }

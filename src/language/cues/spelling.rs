@@ -9,27 +9,6 @@ use frostem::{Algorithm, Stemmer};
 use super::{Grammar, WordId};
 use crate::language::text::{is_arabic_letter, normalize_arabic};
 
-/// A word without the letters stretched for emphasis: "حريييق", "heeelp".
-pub(super) fn unstretched(word: &str) -> std::borrow::Cow<'_, str> {
-    let chars: Vec<char> = word.chars().collect();
-    let stretched = chars.windows(3).any(|w| w[0] == w[1] && w[1] == w[2]);
-    if !stretched {
-        return word.into();
-    }
-    let mut out = String::with_capacity(word.len());
-    let mut index = 0;
-    while index < chars.len() {
-        let run = chars[index..]
-            .iter()
-            .take_while(|&&c| c == chars[index])
-            .count();
-        let keep = if run >= 3 { 1 } else { run };
-        out.extend(std::iter::repeat_n(chars[index], keep));
-        index += run;
-    }
-    out.into()
-}
-
 /// An Arabic word found under its clitics.
 pub(super) struct Found {
     pub(super) id: WordId,
@@ -39,10 +18,38 @@ pub(super) struct Found {
     pub(super) governed: bool,
 }
 
+pub(super) struct Resolved {
+    pub(super) word: Option<WordId>,
+    /// The word carried its own negation (مايشتغل, مكاينش).
+    pub(super) negated: bool,
+    pub(super) joined: bool,
+    pub(super) governed: bool,
+    /// الموظف, "the agent".
+    pub(super) definite: bool,
+}
+
+/// Which clitic came off a word.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Prefix {
+    None,
+    Article,
+    Preposition,
+    /// The progressive ب or ك of a dialect verb: بيتنفس, كيتخبط.
+    Verb,
+}
+
+struct Stripped<'a> {
+    base: &'a str,
+    /// A conjunction (و, ف) came off.
+    joined: bool,
+    prefix: Prefix,
+}
+
 /// Every spelling a cue word may take, mapped to the word.
 pub(super) struct Words {
     conjunctions: Vec<String>,
     prefixes: Vec<String>,
+    verb_prefixes: Vec<String>,
     suffixes: Vec<String>,
     arabizi_prefixes: Vec<String>,
     stemmer: Stemmer,
@@ -69,6 +76,7 @@ impl Words {
         Self {
             conjunctions: normalized(&grammar.arabic_conjunctions),
             prefixes: normalized(&grammar.arabic_prefixes),
+            verb_prefixes: normalized(&grammar.arabic_verb_prefixes),
             suffixes: normalized(&grammar.arabic_suffixes),
             arabizi_prefixes: grammar.arabizi_prefixes.clone(),
             stemmer: Stemmer::new(Algorithm::English),
@@ -156,6 +164,66 @@ impl Words {
         id
     }
 
+    /// The word a token is, with what its spelling says about it.
+    pub(super) fn resolve(&self, raw: &str, after_the: bool) -> Resolved {
+        let mut resolved = Resolved {
+            word: None,
+            negated: false,
+            joined: false,
+            governed: false,
+            definite: after_the,
+        };
+        if !raw.chars().any(is_arabic_letter) {
+            resolved.word = self.latin(raw);
+            return resolved;
+        }
+        // The accusative alef written after tanween (دخاناً) is no letter of
+        // the word.
+        let raw = match raw
+            .strip_suffix("\u{064B}")
+            .unwrap_or(raw)
+            .strip_suffix('ا')
+        {
+            Some(stem) if raw.contains('\u{064B}') => stem,
+            _ => raw,
+        };
+        let word = normalize_arabic(raw);
+        let bare = self.strip_conjunction(&word);
+        resolved.definite = bare.starts_with("ال");
+        resolved.joined = bare.len() < word.len() && resolved.definite;
+        if let Some(found) = self.arabic(&word) {
+            resolved.word = Some(found.id);
+            resolved.joined |= found.joined;
+            resolved.governed = found.governed;
+            return resolved;
+        }
+        // A negation written into the word: ما/م before it, ش after it.
+        for prefix in ["ما", "م"] {
+            let Some(rest) = bare.strip_prefix(prefix) else {
+                continue;
+            };
+            let inner = match rest.strip_suffix('ش') {
+                Some(inner) => inner,
+                None if prefix == "ما" => rest,
+                None => continue,
+            };
+            if inner.chars().count() >= 2
+                && let Some(found) = self.arabic(inner)
+            {
+                resolved.word = Some(found.id);
+                resolved.negated = true;
+                resolved.joined = bare.len() < word.len();
+                return resolved;
+            }
+        }
+        resolved.word = bare
+            .strip_suffix('ش')
+            .filter(|inner| inner.chars().count() >= 3)
+            .and_then(|inner| self.arabic(inner))
+            .map(|found| found.id);
+        resolved
+    }
+
     /// One id for the spellings of a listed Arabic word: "بتسرب" is "تسرب",
     /// "الكهربا" is "كهربا" when both are listed. A word listed only with its
     /// article is also reached without it (البر → للبر).
@@ -177,10 +245,12 @@ impl Words {
         id
     }
 
-    /// The listed content word `key` is a clitic form of, if any: without
-    /// a conjunction, article or preposition, or a pronoun suffix, leaving
-    /// at least three letters (two after a bare article). Function words
-    /// are never a base: الما (water) is not ما (not).
+    /// The listed content word `key` is another spelling of, if any: without
+    /// a conjunction or a verb's progressive prefix (in words of five
+    /// letters or more, so بيبي stays a baby), without the article, or
+    /// without a pronoun suffix. Never without a preposition (بالشارع, in
+    /// the street, is not شارع), and never a function word: الما (water) is
+    /// not ما (not).
     fn base_of(&self, key: &str) -> Option<String> {
         let content = |base: &str| {
             self.listed.contains(base)
@@ -189,21 +259,23 @@ impl Words {
                     .get(base)
                     .is_none_or(|&id| id > self.function_words)
         };
-        let mut bases = Vec::new();
-        for conjunction in std::iter::once("").chain(self.conjunctions.iter().map(String::as_str)) {
-            let Some(rest) = key.strip_prefix(conjunction) else {
-                continue;
-            };
-            for prefix in std::iter::once("").chain(self.prefixes.iter().map(String::as_str)) {
-                let Some(base) = rest.strip_prefix(prefix) else {
-                    continue;
-                };
-                let shortest = if prefix == "ال" { 2 } else { 3 };
-                if base != key && base.chars().count() >= shortest && content(base) {
-                    return Some(base.to_owned());
-                }
-                bases.push(base);
-            }
+        let long = key.chars().count() >= 5;
+        let bases: Vec<&str> = self
+            .stripped(key)
+            .into_iter()
+            .filter(|s| match s.prefix {
+                Prefix::Preposition => false,
+                Prefix::Article => true,
+                Prefix::None | Prefix::Verb => long || !s.joined && s.prefix == Prefix::None,
+            })
+            .map(|s| s.base)
+            .collect();
+        let whole = bases
+            .iter()
+            .skip(1)
+            .find(|base| base.chars().count() >= 2 && content(base));
+        if let Some(base) = whole {
+            return Some((*base).to_owned());
         }
         bases.into_iter().find_map(|base| {
             self.suffixes.iter().find_map(|suffix| {
@@ -213,6 +285,57 @@ impl Words {
                 content(stem).then(|| stem.to_owned())
             })
         })
+    }
+
+    /// The word without each clitic it may carry, least stripped first.
+    fn stripped<'a>(&self, word: &'a str) -> Vec<Stripped<'a>> {
+        let mut out = Vec::with_capacity(24);
+        for conjunction in std::iter::once("").chain(self.conjunctions.iter().map(String::as_str)) {
+            let Some(rest) = word.strip_prefix(conjunction) else {
+                continue;
+            };
+            let joined = !conjunction.is_empty();
+            if rest.chars().count() < 2 {
+                continue;
+            }
+            out.push(Stripped {
+                base: rest,
+                joined,
+                prefix: Prefix::None,
+            });
+            for prefix in &self.verb_prefixes {
+                let imperfect = rest.strip_prefix(prefix.as_str()).filter(|base| {
+                    base.starts_with(['ي', 'ت', 'ن', 'ا'])
+                        && !base.starts_with("ال")
+                        && base.chars().count() >= 3
+                });
+                if let Some(base) = imperfect {
+                    out.push(Stripped {
+                        base,
+                        joined,
+                        prefix: Prefix::Verb,
+                    });
+                }
+            }
+            for prefix in &self.prefixes {
+                if let Some(base) = rest
+                    .strip_prefix(prefix.as_str())
+                    .filter(|b| b.chars().count() >= 2)
+                {
+                    let kind = if prefix == "ال" {
+                        Prefix::Article
+                    } else {
+                        Prefix::Preposition
+                    };
+                    out.push(Stripped {
+                        base,
+                        joined,
+                        prefix: kind,
+                    });
+                }
+            }
+        }
+        out
     }
 
     pub(super) fn strip_conjunction<'a>(&self, word: &'a str) -> &'a str {
@@ -228,39 +351,26 @@ impl Words {
     /// An Arabic word by its least-stripped spelling that is a cue: as
     /// written, without its clitics, then without a pronoun suffix.
     pub(super) fn arabic(&self, word: &str) -> Option<Found> {
-        let mut bases: Vec<(&str, bool, bool)> = Vec::with_capacity(24);
-        for conjunction in std::iter::once("").chain(self.conjunctions.iter().map(String::as_str)) {
-            let Some(rest) = word.strip_prefix(conjunction) else {
-                continue;
-            };
-            for prefix in std::iter::once("").chain(self.prefixes.iter().map(String::as_str)) {
-                if let Some(base) = rest.strip_prefix(prefix).filter(|b| b.chars().count() >= 2) {
-                    let joined = !conjunction.is_empty();
-                    let governed = !prefix.is_empty() && prefix != "ال";
-                    if let Some(&id) = self.exact.get(base) {
-                        return Some(Found {
-                            id,
-                            joined,
-                            governed,
-                        });
-                    }
-                    bases.push((base, joined, governed));
-                }
-            }
-        }
-        bases.iter().find_map(|&(base, joined, governed)| {
-            self.suffixes.iter().find_map(|suffix| {
-                let stem = base
-                    .strip_suffix(suffix.as_str())
-                    .filter(|s| s.chars().count() >= 3)?;
-                let id = *self.exact.get(stem)?;
-                Some(Found {
-                    id,
-                    joined,
-                    governed,
+        let bases = self.stripped(word);
+        let found = |s: &Stripped, id: WordId| Found {
+            id,
+            joined: s.joined,
+            governed: s.prefix == Prefix::Preposition,
+        };
+        bases
+            .iter()
+            .find_map(|s| self.exact.get(s.base).map(|&id| found(s, id)))
+            .or_else(|| {
+                bases.iter().find_map(|s| {
+                    self.suffixes.iter().find_map(|suffix| {
+                        let stem = s
+                            .base
+                            .strip_suffix(suffix.as_str())
+                            .filter(|stem| stem.chars().count() >= 3)?;
+                        self.exact.get(stem).map(|&id| found(s, id))
+                    })
                 })
             })
-        })
     }
 
     /// A Latin word: as written, by its English stem, as Arabizi without a
