@@ -199,7 +199,7 @@ fn meant(
     let topic = topic?;
     let (words, _) = topic::content(kb, text);
     let mut analyzer = Analyzer::new(kb.options());
-    topic::better_related(kb, &mut analyzer, topic, &words, rejected)
+    topic::better_related(kb, &mut analyzer, topic, &words, rejected, false)
         .map(|entry| for_entry(kb, entry))
 }
 
@@ -256,7 +256,7 @@ pub(super) fn decide(
             let entry_text = EntryText::of(kb, &mut analyzer, entry);
             wrong_words
                 .iter()
-                .any(|word| entry_text.strength(word) == 2)
+                .any(|word| entry_text.strength(word) >= 2)
         })
         .collect();
     if said.weak && named.is_empty() {

@@ -27,6 +27,12 @@ use crate::language::conversation::{Message, WORDS};
 /// A topic is current for this long after it was last answered.
 pub const TOPIC_LIFETIME_MS: i64 = 30 * 60 * 1000;
 
+/// How strongly an entry's text knows a word: in its title or keywords
+/// (what it is about), or in its questions (how citizens ask, generic words
+/// included); only in its answer counts 1.
+const NAMED: u32 = 3;
+const ASKED: u32 = 2;
+
 /// How much more of a message a related entry must explain than the topic
 /// to be answered instead, without a word the topic does not know:
 /// one word of its questions against the same word in the topic's answer
@@ -61,8 +67,11 @@ pub(super) fn content(kb: &KnowledgeBase, text: &str) -> (Vec<Vec<String>>, bool
 
 /// How an entry's text explains a citizen's words.
 pub(super) struct EntryText {
-    /// Terms of its titles, questions and keywords: what it is for.
-    described: HashSet<String>,
+    /// Terms of its titles and keywords: what it is about.
+    named: HashSet<String>,
+    /// Terms of its questions: how citizens ask for it, generic words
+    /// ("day", "before", "need") included.
+    asked: HashSet<String>,
     /// Terms of its answers: what the citizen read about it.
     answered: HashSet<String>,
     titles: Vec<Vec<String>>,
@@ -70,31 +79,40 @@ pub(super) struct EntryText {
 
 impl EntryText {
     pub fn of(kb: &KnowledgeBase, analyzer: &mut Analyzer, entry: usize) -> Self {
-        let mut described = HashSet::new();
+        let mut named = HashSet::new();
+        let mut asked = HashSet::new();
         let mut answered = HashSet::new();
         let mut titles = Vec::new();
         for (_, side) in kb.entry(entry).sides() {
             let title = analyzer.terms(&side.title);
-            described.extend(title.iter().cloned());
+            named.extend(title.iter().cloned());
             titles.push(title);
-            for text in side.questions.iter().chain(&side.keywords) {
-                described.extend(analyzer.terms(text));
+            for keyword in &side.keywords {
+                named.extend(analyzer.terms(keyword));
+            }
+            for question in &side.questions {
+                asked.extend(analyzer.terms(question));
             }
             answered.extend(analyzer.terms(&side.answer));
         }
         Self {
-            described,
+            named,
+            asked,
             answered,
             titles,
         }
     }
 
-    /// 2 when the entry's questions, keywords or title know the word, 1
-    /// when only its answer does, 0 otherwise.
+    /// [`NAMED`] when the entry's title or keywords know the word,
+    /// [`ASKED`] when its questions do, 1 when only its answer does, 0
+    /// otherwise.
     pub fn strength(&self, word: &[String]) -> u32 {
-        if word.iter().any(|term| self.described.contains(term)) {
-            2
-        } else if word.iter().any(|term| self.answered.contains(term)) {
+        let knows = |terms: &HashSet<String>| word.iter().any(|term| terms.contains(term));
+        if knows(&self.named) {
+            NAMED
+        } else if knows(&self.asked) {
+            ASKED
+        } else if knows(&self.answered) {
             1
         } else {
             0
@@ -107,7 +125,10 @@ impl EntryText {
 
     /// How many of the words its questions, keywords or title know.
     pub fn described(&self, words: &[Vec<String>]) -> usize {
-        words.iter().filter(|word| self.strength(word) == 2).count()
+        words
+            .iter()
+            .filter(|word| self.strength(word) >= ASKED)
+            .count()
     }
 
     /// Whether the message holds more than half of one of its titles: it
@@ -140,14 +161,19 @@ pub(super) fn cues(text: &str) -> Cues {
     let follow_up = &WORDS.follow_up;
     let detail = follow_up.details.contains(&words);
     let found = detail
+        || follow_up.questions.contains(&words)
         || follow_up.references.contains(&words)
         || follow_up.continuations.at(&words, 0).is_some()
         || words.first().is_some_and(|first| glued_and(first));
-    let rest = follow_up.references.remove(
-        &follow_up
-            .details
-            .remove(&follow_up.continuations.remove(&words)),
-    );
+    let mut rest = words;
+    for cue in [
+        &follow_up.continuations,
+        &follow_up.details,
+        &follow_up.questions,
+        &follow_up.references,
+    ] {
+        rest = cue.remove(&rest);
+    }
     Cues {
         follow_up: found,
         detail,
@@ -164,25 +190,40 @@ fn glued_and(word: &str) -> bool {
 }
 
 /// The topic's related entry that explains `words` better than the topic
-/// itself, if one does.
+/// itself, if one does: it knows a word the topic is not about ("can I pay
+/// it with Mada?"), from its title or keywords when the message asks for a
+/// detail; or it explains clearly more of the message (for a detail: all of
+/// it, where the topic does not).
 pub(super) fn better_related(
     kb: &KnowledgeBase,
     analyzer: &mut Analyzer,
     topic: usize,
     words: &[Vec<String>],
     rejected: &[usize],
+    detail: bool,
 ) -> Option<usize> {
     let own = EntryText::of(kb, analyzer, topic);
     let own_score = own.score(words);
-    let unknown: Vec<&Vec<String>> = words.iter().filter(|w| own.strength(w) == 0).collect();
+    // Words the topic is not about: unknown to it, or only mentioned in
+    // passing in its answer ("a burial" in the answer on cemeteries).
+    let unknown: Vec<&Vec<String>> = words.iter().filter(|w| own.strength(w) <= 1).collect();
     let mut best: Option<(usize, u32)> = None;
     for related in answerable_related(kb, topic, rejected) {
         let text = EntryText::of(kb, analyzer, related);
         let score = text.score(words);
-        let explains_unknown = unknown.iter().any(|word| text.strength(word) == 2);
-        if (explains_unknown || score >= own_score + RELATED_MIN_LEAD)
-            && best.is_none_or(|(_, seen)| score > seen)
-        {
+        // A detail of the topic ("how many days before?") is pulled away
+        // only by what another entry is about, not by how it is asked.
+        let needed = if detail { NAMED } else { ASKED };
+        let names_unknown = unknown.iter().any(|word| text.strength(word) >= needed);
+        // For a detail: every word is one it is asked about, and not so
+        // for the topic ("what papers do I need for the burial?").
+        let explains_more = if detail {
+            words.iter().all(|word| text.strength(word) >= ASKED)
+                && !words.iter().all(|word| own.strength(word) >= ASKED)
+        } else {
+            score >= own_score + RELATED_MIN_LEAD
+        };
+        if (names_unknown || explains_more) && best.is_none_or(|(_, seen)| score > seen) {
             best = Some((related, score));
         }
     }
@@ -230,7 +271,7 @@ pub(super) fn in_context(
         // lost it" is about the lost passport.
         return match (
             &base,
-            better_related(kb, &mut analyzer, topic, &words, rejected),
+            better_related(kb, &mut analyzer, topic, &words, rejected, cues.detail),
         ) {
             (Decision::Fallback, Some(related)) => for_entry(kb, related),
             _ => base,
@@ -241,7 +282,7 @@ pub(super) fn in_context(
         // Nothing but "how much?" or "and where?".
         return if cues.follow_up { follow_up } else { base };
     }
-    if let Some(related) = better_related(kb, &mut analyzer, topic, &words, rejected) {
+    if let Some(related) = better_related(kb, &mut analyzer, topic, &words, rejected, cues.detail) {
         return for_entry(kb, related);
     }
     let own = EntryText::of(kb, &mut analyzer, topic);

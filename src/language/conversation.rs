@@ -219,6 +219,7 @@ impl Choice {
 #[serde(deny_unknown_fields)]
 pub struct FollowUp {
     pub details: Phrases,
+    pub questions: Phrases,
     pub continuations: Phrases,
     pub references: Phrases,
 }
