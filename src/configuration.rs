@@ -4,8 +4,9 @@
 //! passed in as a map so that tests can layer it without touching the
 //! process's own.
 
+mod secrets;
+
 use std::collections::HashMap;
-use std::fmt;
 use std::net::SocketAddr;
 use std::num::{NonZeroU64, NonZeroUsize};
 use std::path::{Path, PathBuf};
@@ -14,7 +15,7 @@ use std::time::Duration;
 use config::{Config, Environment, File, FileFormat};
 use serde::Deserialize;
 
-use crate::state::{KeyPrefix, RedisOptions};
+pub use secrets::{AgentTokens, CHANNEL_ENV_PREFIXES, ChannelEnv, RedisUrl, Secret};
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
@@ -84,34 +85,35 @@ pub struct StateSettings {
     pub redis_url: Option<RedisUrl>,
 }
 
-/// A Redis connection URL; it may carry a password, so `Debug` hides it.
-#[derive(Clone, PartialEq)]
-pub struct RedisUrl(String);
+/// Prepended to every key, so that several deployments (or test runs) can
+/// share one Redis: non-empty, printable, without spaces or braces (braces
+/// would break the hash tags that keep a conversation in one Cluster slot).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(try_from = "String")]
+pub struct KeyPrefix(String);
 
-impl RedisUrl {
-    /// The scheme is checked here; `RedisStore::new` checks the rest.
-    pub fn parse(raw: String) -> Result<Self, String> {
-        // TLS (`rediss://`) would need one of the redis crate's TLS features.
-        const SCHEMES: &[&str] = &["redis://", "redis+unix://", "unix://"];
-        if SCHEMES.iter().any(|scheme| raw.starts_with(scheme)) {
-            Ok(Self(raw))
-        } else {
-            // Not the URL itself: it may hold a password.
-            Err(format!(
-                "REDIS_URL must start with one of {}",
-                SCHEMES.join(", ")
-            ))
+impl TryFrom<String> for KeyPrefix {
+    type Error = String;
+
+    fn try_from(raw: String) -> Result<Self, Self::Error> {
+        if raw.is_empty() {
+            return Err("the key prefix must not be empty".to_owned());
         }
-    }
-
-    pub fn expose(&self) -> &str {
-        &self.0
+        if raw
+            .chars()
+            .any(|c| c.is_control() || c.is_whitespace() || c == '{' || c == '}')
+        {
+            return Err(format!(
+                "the key prefix {raw:?} must not contain spaces, control characters or braces"
+            ));
+        }
+        Ok(Self(raw))
     }
 }
 
-impl fmt::Debug for RedisUrl {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("RedisUrl(<redacted>)")
+impl KeyPrefix {
+    pub fn as_str(&self) -> &str {
+        &self.0
     }
 }
 
@@ -220,95 +222,6 @@ pub struct TeamSettings {
     pub time_zone: Option<String>,
 }
 
-/// `name:token,name:token`: who may use the agent API. `Debug` shows the
-/// names only.
-#[derive(Clone, Default, PartialEq)]
-pub struct AgentTokens(Vec<(String, Secret)>);
-
-impl AgentTokens {
-    pub fn parse(raw: &str) -> Result<Self, String> {
-        let mut agents: Vec<(String, Secret)> = Vec::new();
-        for pair in raw
-            .split(',')
-            .map(str::trim)
-            .filter(|pair| !pair.is_empty())
-        {
-            let (name, token) = pair
-                .split_once(':')
-                .map(|(name, token)| (name.trim(), token.trim()))
-                .filter(|(name, token)| !name.is_empty() && !token.is_empty())
-                // Not the pair itself: it holds a token.
-                .ok_or("KHIDMA_AGENT_TOKENS must be name:token pairs separated by commas")?;
-            if agents.iter().any(|(known, _)| known == name) {
-                return Err(format!("KHIDMA_AGENT_TOKENS names agent {name:?} twice"));
-            }
-            agents.push((name.to_owned(), Secret::new(token)));
-        }
-        Ok(Self(agents))
-    }
-
-    pub fn iter(&self) -> impl Iterator<Item = (&str, &Secret)> {
-        self.0.iter().map(|(name, token)| (name.as_str(), token))
-    }
-}
-
-impl fmt::Debug for AgentTokens {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_list()
-            .entries(self.0.iter().map(|(name, _)| name))
-            .finish()
-    }
-}
-
-/// A value that must not reach logs: `Debug` prints `[redacted]`.
-#[derive(Clone, PartialEq, Eq)]
-pub struct Secret(String);
-
-impl Secret {
-    pub fn new(value: impl Into<String>) -> Self {
-        Self(value.into())
-    }
-
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl std::fmt::Debug for Secret {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("[redacted]")
-    }
-}
-
-/// Environment prefixes of the messaging platforms; a new platform adds its
-/// own here.
-pub const CHANNEL_ENV_PREFIXES: &[&str] = &["WHATSAPP_", "TELEGRAM_", "MESSENGER_"];
-
-/// The platforms' environment variables (`WHATSAPP_APP_SECRET`, ...), kept
-/// as given; each channel reads and validates its own.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct ChannelEnv(std::collections::BTreeMap<String, Secret>);
-
-impl ChannelEnv {
-    pub fn from_env(env: &HashMap<String, String>) -> Self {
-        Self(
-            env.iter()
-                .filter(|(name, value)| {
-                    !value.is_empty()
-                        && CHANNEL_ENV_PREFIXES
-                            .iter()
-                            .any(|prefix| name.starts_with(prefix))
-                })
-                .map(|(name, value)| (name.clone(), Secret::new(value.as_str())))
-                .collect(),
-        )
-    }
-
-    pub fn get(&self, name: &str) -> Option<&Secret> {
-        self.0.get(name)
-    }
-}
-
 impl KbSettings {
     pub fn reload_debounce(&self) -> Duration {
         Duration::from_millis(self.reload_debounce_ms)
@@ -326,18 +239,6 @@ impl StateSettings {
 
     pub fn memory_retention(&self) -> Duration {
         Duration::from_secs(self.memory_retention_secs)
-    }
-
-    pub fn redis_options(&self) -> RedisOptions {
-        RedisOptions {
-            key_prefix: self.key_prefix.clone(),
-            timeout: Duration::from_millis(self.redis_timeout_ms.get()),
-            lease: Duration::from_millis(self.lease_ms.get()),
-            lock_wait: Duration::from_millis(self.lock_wait_ms.get()),
-            idle_ttl: self.idle_ttl(),
-            dedup_ttl: self.dedup_ttl(),
-            memory_retention: self.memory_retention(),
-        }
     }
 }
 
@@ -451,6 +352,14 @@ mod tests {
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect()
+    }
+
+    #[test]
+    fn key_prefixes_without_braces_or_spaces_are_accepted() {
+        assert!(KeyPrefix::try_from("khidma:".to_owned()).is_ok());
+        assert!(KeyPrefix::try_from(String::new()).is_err());
+        assert!(KeyPrefix::try_from("a{b".to_owned()).is_err());
+        assert!(KeyPrefix::try_from("a b".to_owned()).is_err());
     }
 
     #[test]

@@ -98,6 +98,9 @@ pub enum Action {
 pub enum EscalationReason {
     /// An `escalate = "urgent"` entry matched: an outage or a hazard.
     Urgent,
+    /// The citizen reports danger to life (fire, not breathing, someone
+    /// trapped) that no urgent entry of the knowledge base covers.
+    DangerToLife,
     /// An `escalate = "agent"` entry matched.
     AgentEntry,
     /// The citizen asked for a person.

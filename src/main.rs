@@ -1,3 +1,6 @@
+//! The command line: `serve` (the default), `check`, `ask` and `eval`;
+//! each builds what it needs from the settings and calls into the library.
+
 use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::path::PathBuf;
@@ -6,13 +9,14 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 
+use khidma::channels::web::MessageReply;
 use khidma::configuration::Settings;
 use khidma::conversation::ConversationId;
 use khidma::dialogue::Incoming;
 use khidma::i18n::{Lang, Localizer};
 use khidma::kb::load_dir;
 use khidma::kb::{KnowledgeBase, RetrievalOptions};
-use khidma::startup::{Application, build_bot};
+use khidma::startup::{Application, build_pipeline};
 use khidma::telemetry;
 use khidma::{evaluation, scenarios};
 
@@ -189,7 +193,7 @@ fn ask(settings: &Settings, lang: Option<&str>, text: &str) -> anyhow::Result<Ex
     // REDIS_URL in the editor's environment is ignored.
     let mut settings = settings.clone();
     settings.state.redis_url = None;
-    let bot = build_bot(&settings)?;
+    let pipeline = build_pipeline(&settings)?;
     let incoming = Incoming {
         text: text.to_owned(),
         forced_language: lang.map(|code| code.parse::<Lang>()).transpose()?,
@@ -199,8 +203,11 @@ fn ask(settings: &Settings, lang: Option<&str>, text: &str) -> anyhow::Result<Ex
         .build()
         .context("starting the async runtime")?;
     let id = ConversationId::new("cli", "ask").expect("a fixed, valid id");
-    let reply = runtime.block_on(bot.handle(&id, &incoming))?;
-    println!("{}", serde_json::to_string_pretty(&reply)?);
+    let reply = runtime.block_on(pipeline.answer(&id, &incoming))?;
+    println!(
+        "{}",
+        serde_json::to_string_pretty(&MessageReply::from(reply))?
+    );
     Ok(ExitCode::SUCCESS)
 }
 

@@ -5,43 +5,69 @@ use std::net::TcpListener;
 use std::sync::Arc;
 use std::time::Duration;
 
-use actix_web::dev::Server;
-use actix_web::{App, HttpServer, web};
 use anyhow::Context;
-use tracing_actix_web::TracingLogger;
 
-use crate::bot::Bot;
-use crate::channels::{Channels, Outbound};
+use crate::agents::AgentService;
+use crate::channels::{Channels, Outbound, Web};
 use crate::configuration::Settings;
-use crate::handoff::{
-    AgentService, Desk, HandoffStore, MemoryHandoffStore, RedisHandoffStore, Teams,
-};
+use crate::handoff::{Desk, HandoffStore, MemoryHandoffStore, RedisHandoffStore, Teams};
+use crate::http::{self, Server, Services};
 use crate::i18n::Localizer;
 use crate::kb::{self, KbError, KbHandle, KnowledgeBase, RetrievalOptions};
 use crate::metrics::Metrics;
-use crate::state::{ConversationStore, MemoryStore, RedisStore};
+use crate::pipeline::Pipeline;
+use crate::state::{ConversationStore, MemoryStore, RedisOptions, RedisStore};
 use crate::worker::{Worker, WorkerHandle};
 
-/// Loads the knowledge base and the locales and sets up state: everything a
-/// message needs, with no server around it.
-pub fn build_bot(settings: &Settings) -> anyhow::Result<Bot> {
-    let kb = load_kb(settings)?;
+/// Everything a message needs, with no server around it: the knowledge
+/// base, the locales, the stores and the desk.
+struct Core {
+    kb: KbHandle,
+    localizer: Arc<Localizer>,
+    store: Arc<dyn ConversationStore>,
+    handoff_store: Arc<dyn HandoffStore>,
+    teams: Arc<Teams>,
+    desk: Arc<Desk>,
+}
+
+fn build_core(settings: &Settings) -> anyhow::Result<Core> {
+    let kb = KbHandle::new(load_kb(settings)?);
     let localizer = Arc::new(
         Localizer::load(&settings.locales.dir)
             .with_context(|| format!("loading locales from {}", settings.locales.dir.display()))?
             .with_emergency_number(&settings.handoff.emergency_number),
     );
     let (store, handoff_store) = build_stores(settings)?;
-    let teams = Teams::from_settings(&settings.handoff)?;
-    let kb = KbHandle::new(kb);
+    let teams = Arc::new(Teams::from_settings(&settings.handoff)?);
     let desk = Desk::new(
-        handoff_store,
-        teams,
+        handoff_store.clone(),
+        teams.clone(),
         localizer.clone(),
         kb.clone(),
         settings.handoff.incident_window(),
     );
-    Ok(Bot::new(kb, store, localizer).with_desk(Arc::new(desk)))
+    Ok(Core {
+        kb,
+        localizer,
+        store,
+        handoff_store,
+        teams,
+        desk: Arc::new(desk),
+    })
+}
+
+/// The turn pipeline with no messaging platform, for `khidma ask`: web
+/// chat's turns send nothing.
+pub fn build_pipeline(settings: &Settings) -> anyhow::Result<Pipeline> {
+    let core = build_core(settings)?;
+    Ok(Pipeline::new(
+        core.kb,
+        core.localizer,
+        core.store,
+        core.desk,
+        Channels::web_only(Arc::new(Web::new(core.handoff_store))),
+        Arc::new(Metrics::default()),
+    ))
 }
 
 /// Redis when `REDIS_URL` is set, this process's memory otherwise: the
@@ -53,7 +79,7 @@ fn build_stores(
     let handoff = &settings.handoff;
     match &state.redis_url {
         Some(url) => {
-            let store = RedisStore::new(url.expose(), state.redis_options())
+            let store = RedisStore::new(url.expose(), RedisOptions::from_settings(state))
                 .context("setting up the redis state store")?;
             tracing::info!(
                 redis = %store.address(),
@@ -129,12 +155,12 @@ pub struct Application {
 impl Application {
     pub fn build(settings: Settings) -> anyhow::Result<Self> {
         let started = std::time::Instant::now();
-        let bot = build_bot(&settings)?;
+        let core = build_core(&settings)?;
         let watcher = if settings.kb.watch {
             Some(
                 kb::watch(
                     &settings.kb.dir,
-                    bot.kb().clone(),
+                    core.kb.clone(),
                     RetrievalOptions::default(),
                     settings.kb.reload_debounce(),
                 )
@@ -148,62 +174,63 @@ impl Application {
             Outbound::new(&settings.outbound, metrics.clone())
                 .context("building the HTTP client for the platforms")?,
         );
-        let channels = Channels::from_settings(&settings, outbound, bot.localizer().clone())
+        let web = Arc::new(Web::new(core.handoff_store.clone()));
+        let channels = Channels::from_settings(&settings, outbound, core.localizer.clone(), web)
             .context("configuring the messaging channels")?;
         let listener = TcpListener::bind(settings.server.bind)
             .with_context(|| format!("binding {}", settings.server.bind))?;
         let address = listener.local_addr()?;
-        let kb = bot.kb().current();
+        let kb = core.kb.current();
         tracing::info!(
             address = %address,
             knowledge_base = %settings.kb.dir.display(),
             entries = kb.entries().len(),
             index_build_ms = kb.build_time().as_secs_f64() * 1000.0,
             startup_ms = started.elapsed().as_secs_f64() * 1000.0,
-            store = bot.store().kind(),
+            store = core.store.kind(),
             "khidma is listening; conversation state is kept {}",
-            match bot.store().kind() {
+            match core.store.kind() {
                 "redis" => "in redis (shared by every instance)",
                 _ => "in memory (single process, lost on exit)",
             }
         );
         tracing::info!(channels = ?channels.names(), "messaging channels on");
-        let worker = Worker::new(bot.clone(), channels.clone(), metrics.clone())
-            .spawn(settings.outbound.worker_concurrency);
-        let max_body_bytes = settings.server.max_body_bytes;
-        let store = bot.store().clone();
-        let agents = web::Data::new(AgentService::new(
-            bot.desk()
-                .context("build_bot gives the bot a desk")?
-                .clone(),
-            store.clone(),
+        let pipeline = Arc::new(Pipeline::new(
+            core.kb.clone(),
+            core.localizer.clone(),
+            core.store.clone(),
+            core.desk.clone(),
             channels.clone(),
-            bot.localizer().clone(),
+            metrics.clone(),
+        ));
+        let worker = Worker::new(pipeline.clone()).spawn(settings.outbound.worker_concurrency);
+        let agents = Arc::new(AgentService::new(
+            core.desk.clone(),
+            core.store.clone(),
+            pipeline.clone(),
+            core.localizer.clone(),
             settings.handoff.incident_send_concurrency,
         ));
         let updates = settings
             .handoff
             .unclaimed_update()
-            .map(|every| spawn_waiting_updates(agents.clone().into_inner(), every));
-        let data = web::Data::new(bot);
-        let channels = web::Data::new(channels);
-        let metrics = web::Data::from(metrics);
-        let mut server = HttpServer::new(move || {
-            App::new()
-                .wrap(TracingLogger::default())
-                .app_data(data.clone())
-                .app_data(channels.clone())
-                .app_data(metrics.clone())
-                .app_data(agents.clone())
-                .configure(crate::http::configure(max_body_bytes))
-        })
-        .listen(listener)?;
-        if settings.server.workers > 0 {
-            server = server.workers(settings.server.workers);
-        }
+            .map(|every| spawn_waiting_updates(agents.clone(), every));
+        let store = core.store.clone();
+        let services = Services {
+            pipeline,
+            agents,
+            teams: core.teams,
+            channels,
+            store: core.store,
+            handoff: core.handoff_store,
+            kb: core.kb,
+            localizer: core.localizer,
+            metrics,
+        };
+        let server = http::serve(listener, services, &settings.server)?;
         Ok(Self {
             port: address.port(),
-            server: server.run(),
+            server,
             worker,
             updates,
             store,
@@ -223,7 +250,7 @@ impl Application {
     /// Serves until the server stops (on a signal), then lets the webhook
     /// worker finish the turns it has started.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        let served = self.server.await;
+        let served = self.server.stopped().await;
         if let Some(updates) = self.updates {
             updates.abort();
         }

@@ -1,3 +1,5 @@
+//! Logging: `tracing` to stderr, filtered by `RUST_LOG`.
+
 use tracing_subscriber::EnvFilter;
 
 /// Logs to stderr (stdout belongs to `khidma ask` and `check` output),

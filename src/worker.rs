@@ -1,9 +1,7 @@
-//! Handles the messages that platform webhooks enqueued: for each ready
-//! conversation, take its lease, let the dialogue answer the oldest queued
-//! message, send the reply through the conversation's channel, record a
-//! failed delivery on the conversation, and commit, which removes the
-//! message from the inbox. One message per lease, so that a crash repeats
-//! at most one reply (see ARCHITECTURE.md, "Platform messages").
+//! Handles the messages that platform webhooks enqueued: waits for ready
+//! conversations and answers their queued messages one by one, oldest
+//! first, each a turn of the pipeline ([`Pipeline::answer_queued`]), a
+//! bounded number of conversations at a time.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -11,11 +9,8 @@ use std::time::Duration;
 use tokio::sync::{Semaphore, watch};
 use tokio::task::JoinHandle;
 
-use crate::bot::Bot;
-use crate::channels::Channels;
-use crate::conversation::{ConversationId, FailedDelivery, now_ms};
-use crate::metrics::{Counter, Metrics};
-use crate::state::StoreError;
+use crate::conversation::ConversationId;
+use crate::pipeline::Pipeline;
 
 /// How long one `next_ready` call waits before checking for shutdown.
 const POLL: Duration = Duration::from_millis(500);
@@ -25,9 +20,7 @@ const STORE_ERROR_PAUSE: Duration = Duration::from_secs(1);
 const DRAIN: Duration = Duration::from_secs(10);
 
 pub struct Worker {
-    bot: Bot,
-    channels: Channels,
-    metrics: Arc<Metrics>,
+    pipeline: Arc<Pipeline>,
 }
 
 /// Stops the worker: [`WorkerHandle::stop`] waits for turns in progress;
@@ -47,12 +40,8 @@ impl WorkerHandle {
 }
 
 impl Worker {
-    pub fn new(bot: Bot, channels: Channels, metrics: Arc<Metrics>) -> Self {
-        Self {
-            bot,
-            channels,
-            metrics,
-        }
+    pub fn new(pipeline: Arc<Pipeline>) -> Self {
+        Self { pipeline }
     }
 
     /// Runs the loop on the current runtime, `concurrency` conversations at
@@ -65,7 +54,7 @@ impl Worker {
             loop {
                 let ready = tokio::select! {
                     _ = stopped.changed() => break,
-                    ready = worker.bot.store().next_ready(POLL) => ready,
+                    ready = worker.pipeline.store().next_ready(POLL) => ready,
                 };
                 match ready {
                     Ok(Some(conversation_id)) => {
@@ -99,7 +88,7 @@ impl Worker {
     /// Handles the conversation's queued messages one by one, oldest first.
     async fn drain(&self, conversation_id: &ConversationId) {
         loop {
-            match self.handle_oldest(conversation_id).await {
+            match self.pipeline.answer_queued(conversation_id).await {
                 Ok(true) => {}
                 Ok(false) => break,
                 Err(err) => {
@@ -110,47 +99,5 @@ impl Worker {
                 }
             }
         }
-    }
-
-    /// Whether there was a message to handle.
-    #[tracing::instrument(name = "queued turn", skip_all, fields(conversation = %conversation_id))]
-    async fn handle_oldest(&self, conversation_id: &ConversationId) -> Result<bool, StoreError> {
-        let store = self.bot.store();
-        let mut lease = store.acquire(conversation_id).await?;
-        let Some(envelope) = lease.inbox.first().cloned() else {
-            return Ok(false);
-        };
-        let (reply, announcements) = self
-            .bot
-            .turn(&envelope.incoming, &mut lease.conversation)
-            .await?;
-        match self.channels.get(conversation_id.channel()) {
-            Err(err) => {
-                tracing::error!(error = %err, "a queued message's channel is off; it was dropped unanswered");
-            }
-            Ok(_) if reply.messages.is_empty() => {}
-            Ok(channel) => {
-                if let Err(err) = channel.send(conversation_id.user(), &reply).await {
-                    self.metrics
-                        .increment(Counter::SendFailures, channel.name());
-                    tracing::warn!(channel = channel.name(), error = %err, "a reply could not be delivered");
-                    lease.conversation.record_failed_delivery(FailedDelivery {
-                        at_ms: now_ms(),
-                        failure: err.failure(),
-                        detail: err.to_string(),
-                        text: reply
-                            .messages
-                            .iter()
-                            .map(|message| message.text.as_str())
-                            .collect::<Vec<_>>()
-                            .join("\n\n"),
-                    });
-                }
-            }
-        }
-        lease.handled = 1;
-        store.commit(lease).await?;
-        self.bot.announce(announcements).await;
-        Ok(true)
     }
 }

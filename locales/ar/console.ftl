@@ -34,6 +34,7 @@ console-announce-urgent = حالة عاجلة جديدة: { $title }
 console-announce-incident = تحديث على بلاغ جماعي: { $title }، عدد البلاغات { $count }
 
 console-reason-urgent = مشكلة عاجلة (انقطاع أو خطر)
+console-reason-danger_to_life = خطر على الحياة
 console-reason-agent_entry = موضوع يتولاه الموظفون
 console-reason-citizen_asked = طلب التحدث مع موظف
 console-reason-repeated_fallback = لم يجد المساعد إجابة مرتين

@@ -34,6 +34,7 @@ console-announce-urgent = New urgent case: { $title }
 console-announce-incident = Incident update: { $title }, { $count } reports
 
 console-reason-urgent = Urgent problem (outage or hazard)
+console-reason-danger_to_life = Danger to life
 console-reason-agent_entry = Topic handled by staff
 console-reason-citizen_asked = Asked for a person
 console-reason-repeated_fallback = The bot could not answer twice

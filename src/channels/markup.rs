@@ -4,7 +4,7 @@
 
 use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 
-use crate::dialogue::{Button, Reply};
+use crate::dialogue::{Button, OutgoingMessage};
 
 /// One chat bubble as a platform receives it: rendered text, and the
 /// buttons it carries.
@@ -13,17 +13,17 @@ pub struct Bubble<'a> {
     pub buttons: &'a [Button],
 }
 
-/// A reply's messages as bubbles: each rendered and split under `limit`
-/// characters, its buttons on the last piece, which stays under
-/// `buttons_limit` when there are buttons.
+/// Messages as bubbles: each rendered and split under `limit` characters,
+/// its buttons on the last piece, which stays under `buttons_limit` when
+/// there are buttons.
 pub fn bubbles(
-    reply: &Reply,
+    messages: &[OutgoingMessage],
     markup: Markup,
     limit: usize,
     buttons_limit: usize,
 ) -> Vec<Bubble<'_>> {
     let mut bubbles = Vec::new();
-    for message in &reply.messages {
+    for message in messages {
         let last_limit = if message.buttons.is_empty() {
             limit
         } else {

@@ -9,10 +9,13 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::markup::{Markup, bubbles, shorten};
-use super::outbound::{Outbound, SendError};
-use super::{Channel, ChannelError, Event, InboundMessage, api_base, geo_point, meta, required};
+use super::outbound::Outbound;
+use super::{
+    Channel, ChannelError, Event, InboundMessage, Outgoing, Platform, SendError, api_base,
+    geo_point, meta, required,
+};
 use crate::configuration::{ChannelEnv, Secret};
-use crate::dialogue::{Attachment, Incoming, Reply};
+use crate::dialogue::{Attachment, Incoming};
 
 pub const NAME: &str = "messenger";
 
@@ -58,28 +61,8 @@ impl Channel for Messenger {
         NAME
     }
 
-    fn max_body_bytes(&self) -> usize {
-        meta::MAX_BODY_BYTES
-    }
-
-    fn credential_header(&self) -> &'static str {
-        meta::SIGNATURE_HEADER
-    }
-
-    fn handshake(&self, query: &HashMap<String, String>) -> Result<String, ChannelError> {
-        meta::handshake(query, &self.verify_token)
-    }
-
-    fn verify(&self, credential: Option<&str>, body: &[u8]) -> Result<(), ChannelError> {
-        meta::verify_signature(credential, body, &self.app_secret)
-    }
-
-    fn parse(&self, body: &[u8]) -> Result<Vec<Event>, ChannelError> {
-        parse(body)
-    }
-
-    async fn send(&self, to: &str, reply: &Reply) -> Result<(), SendError> {
-        for bubble in bubbles(reply, Markup::Plain, TEXT_LIMIT, TEXT_LIMIT) {
+    async fn send(&self, to: &str, outgoing: &Outgoing<'_>) -> Result<(), SendError> {
+        for bubble in bubbles(outgoing.messages, Markup::Plain, TEXT_LIMIT, TEXT_LIMIT) {
             let mut content = json!({"text": bubble.text});
             if !bubble.buttons.is_empty() {
                 let quick_replies: Vec<Value> = bubble
@@ -115,6 +98,29 @@ impl Channel for Messenger {
                 .await?;
         }
         Ok(())
+    }
+}
+
+#[async_trait]
+impl Platform for Messenger {
+    fn max_body_bytes(&self) -> usize {
+        meta::MAX_BODY_BYTES
+    }
+
+    fn credential_header(&self) -> &'static str {
+        meta::SIGNATURE_HEADER
+    }
+
+    fn handshake(&self, query: &HashMap<String, String>) -> Result<String, ChannelError> {
+        meta::handshake(query, &self.verify_token)
+    }
+
+    fn verify(&self, credential: Option<&str>, body: &[u8]) -> Result<(), ChannelError> {
+        meta::verify_signature(credential, body, &self.app_secret)
+    }
+
+    fn parse(&self, body: &[u8]) -> Result<Vec<Event>, ChannelError> {
+        parse(body)
     }
 }
 

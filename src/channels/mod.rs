@@ -1,14 +1,18 @@
-//! Messaging platforms. Only this module knows their JSON: a [`Channel`]
-//! checks that a webhook request came from its platform, turns the body
-//! into platform-neutral [`Event`]s, and sends a [`Reply`]'s messages back
-//! in the platform's own format. A new platform is one file implementing
-//! the trait plus one line in [`Channels::from_settings`].
+//! Channels: where citizens write from and where what they read goes. Only
+//! this module knows their JSON. Every [`Channel`] sends [`Outgoing`]
+//! messages in its own format: web chat ([`web`]) into the citizen's
+//! outbox, which the web client reads, and each messaging platform through
+//! its send API. A [`Platform`] also checks that a webhook request came from
+//! it and turns the body into platform-neutral [`Event`]s. A new platform
+//! is one file implementing both traits plus one line in
+//! [`Channels::from_settings`].
 
 mod markup;
 mod messenger;
 mod meta;
 mod outbound;
 mod telegram;
+pub mod web;
 mod whatsapp;
 
 use std::collections::HashMap;
@@ -16,15 +20,20 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 
-pub use outbound::{Outbound, SendError};
+pub use outbound::Outbound;
+pub use web::Web;
 
 use crate::configuration::{ChannelEnv, Secret, Settings};
-use crate::conversation::{ConversationId, DeliveryFailure, now_ms};
-use crate::dialogue::{Incoming, Reply};
-use crate::i18n::Localizer;
+use crate::conversation::{ConversationId, DeliveryFailure, Speaker, now_ms};
+use crate::dialogue::{Incoming, OutgoingMessage};
+use crate::i18n::{Lang, Localizer};
 use crate::kb::GeoPoint;
 use crate::metrics::{Counter, Metrics};
 use crate::state::{ConversationStore, Enqueued, Envelope, StoreError};
+
+/// Longest text a citizen or an agent may send, in characters: WhatsApp's
+/// own limit, so any message fits one platform message.
+pub const MAX_TEXT_CHARS: usize = 4096;
 
 /// The coordinates in a platform's location object, named `lat_key` and
 /// `lon_key`; none when absent or out of range (the message is still read).
@@ -76,7 +85,7 @@ pub struct InboundMessage {
     pub user: String,
     pub incoming: Incoming,
     /// Something the platform wants confirmed once the message is safe
-    /// (Telegram's callback query id), sent through [`Channel::confirm`].
+    /// (Telegram's callback query id), sent through [`Platform::confirm`].
     pub confirm: Option<String>,
 }
 
@@ -92,11 +101,47 @@ pub enum Event {
     },
 }
 
+/// What a channel sends one citizen: the bot's or an agent's messages.
+#[derive(Debug)]
+pub struct Outgoing<'a> {
+    /// The citizen's language, for the words a platform adds (a list's
+    /// button label).
+    pub language: Lang,
+    /// Web chat shows who speaks; platforms send as the service's account.
+    pub speaker: Speaker,
+    pub messages: &'a [OutgoingMessage],
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SendError {
+    /// WhatsApp 131047 and Messenger's equivalent: only a template can
+    /// reach the citizen now.
+    #[error("outside the 24-hour window: a template is needed ({0})")]
+    OutsideWindow(String),
+    /// The platform refused the message; retrying would not help.
+    #[error("the platform refused the message: {0}")]
+    Rejected(String),
+    /// Transient failures through every attempt.
+    #[error("gave up: {0}")]
+    GaveUp(String),
+    /// Our own store, which holds web chat's outbox, failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Where a conversation's messages go.
 #[async_trait]
 pub trait Channel: Send + Sync + 'static {
     /// The name in paths, conversation ids and metrics: `whatsapp`.
     fn name(&self) -> &'static str;
 
+    /// Sends the messages, in order, to the channel's user `to`.
+    async fn send(&self, to: &str, outgoing: &Outgoing<'_>) -> Result<(), SendError>;
+}
+
+/// A messaging platform: its citizens' messages arrive by webhook.
+#[async_trait]
+pub trait Platform: Channel {
     /// Largest webhook body accepted, in bytes.
     fn max_body_bytes(&self) -> usize;
 
@@ -117,9 +162,6 @@ pub trait Channel: Send + Sync + 'static {
     /// Every event of a delivery, in order.
     fn parse(&self, body: &[u8]) -> Result<Vec<Event>, ChannelError>;
 
-    /// Sends a reply's messages, in order, to the platform user `to`.
-    async fn send(&self, to: &str, reply: &Reply) -> Result<(), SendError>;
-
     /// Confirms an [`InboundMessage::confirm`] token; best effort.
     async fn confirm(&self, token: &str) -> Result<(), SendError> {
         let _ = token;
@@ -130,10 +172,11 @@ pub trait Channel: Send + Sync + 'static {
 /// Names of every platform khidma can speak, configured or not.
 const PLATFORMS: [&str; 3] = [whatsapp::NAME, telegram::NAME, messenger::NAME];
 
-/// The configured channels, by name.
-#[derive(Clone, Default)]
+/// Web chat and the configured platforms, by name.
+#[derive(Clone)]
 pub struct Channels {
-    channels: Vec<Arc<dyn Channel>>,
+    web: Arc<Web>,
+    platforms: Vec<Arc<dyn Platform>>,
 }
 
 /// A channel's settings: every variable set, or none (the channel is off).
@@ -172,37 +215,62 @@ fn api_base(env: &ChannelEnv, name: &str, default: &str) -> String {
 }
 
 impl Channels {
+    /// Web chat alone, as `khidma ask` needs.
+    pub fn web_only(web: Arc<Web>) -> Self {
+        Self {
+            web,
+            platforms: Vec::new(),
+        }
+    }
+
+    /// Web chat and every platform whose settings are present.
     pub fn from_settings(
         settings: &Settings,
         outbound: Arc<Outbound>,
         localizer: Arc<Localizer>,
+        web: Arc<Web>,
     ) -> anyhow::Result<Self> {
         let env = &settings.channels;
-        let mut channels: Vec<Arc<dyn Channel>> = Vec::new();
+        let mut platforms: Vec<Arc<dyn Platform>> = Vec::new();
         if let Some(channel) = whatsapp::WhatsApp::from_env(env, outbound.clone(), localizer)? {
-            channels.push(Arc::new(channel));
+            platforms.push(Arc::new(channel));
         }
         if let Some(channel) = telegram::Telegram::from_env(env, outbound.clone())? {
-            channels.push(Arc::new(channel));
+            platforms.push(Arc::new(channel));
         }
         if let Some(channel) = messenger::Messenger::from_env(env, outbound)? {
-            channels.push(Arc::new(channel));
+            platforms.push(Arc::new(channel));
         }
-        Ok(Self { channels })
+        Ok(Self { web, platforms })
     }
 
     pub fn names(&self) -> Vec<&'static str> {
-        self.channels.iter().map(|channel| channel.name()).collect()
+        std::iter::once(self.web.name())
+            .chain(self.platforms.iter().map(|platform| platform.name()))
+            .collect()
     }
 
-    pub fn get(&self, name: &str) -> Result<&Arc<dyn Channel>, ChannelError> {
-        self.channels
+    /// The channel a conversation's messages go out on.
+    pub fn get(&self, name: &str) -> Result<&dyn Channel, ChannelError> {
+        if name == web::NAME {
+            return Ok(self.web.as_ref());
+        }
+        Ok(self.platform(name)?.as_ref())
+    }
+
+    /// The platform whose webhooks arrive under `name`.
+    pub fn platform(&self, name: &str) -> Result<&Arc<dyn Platform>, ChannelError> {
+        self.platforms
             .iter()
-            .find(|channel| channel.name() == name)
+            .find(|platform| platform.name() == name)
             .ok_or_else(|| match PLATFORMS.iter().find(|known| **known == name) {
                 Some(known) => ChannelError::Disabled(known),
                 None => ChannelError::Unknown(name.to_owned()),
             })
+    }
+
+    pub fn web(&self) -> &Arc<Web> {
+        &self.web
     }
 }
 
@@ -212,7 +280,7 @@ impl Channels {
 /// recorded as seen past the failing message, so the platform's retry
 /// handles the rest.
 pub async fn accept(
-    channel: &Arc<dyn Channel>,
+    channel: &Arc<dyn Platform>,
     events: Vec<Event>,
     store: &dyn ConversationStore,
     metrics: &Metrics,
@@ -270,7 +338,7 @@ impl SendError {
         match self {
             SendError::OutsideWindow(_) => DeliveryFailure::OutsideWindow,
             SendError::Rejected(_) => DeliveryFailure::Rejected,
-            SendError::GaveUp(_) => DeliveryFailure::Unreachable,
+            SendError::GaveUp(_) | SendError::Store(_) => DeliveryFailure::Unreachable,
         }
     }
 }

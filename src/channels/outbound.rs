@@ -13,22 +13,9 @@ use std::time::Duration;
 use reqwest::StatusCode;
 use serde_json::Value;
 
+use super::SendError;
 use crate::configuration::{OutboundSettings, Secret};
 use crate::metrics::{Counter, Metrics};
-
-#[derive(Debug, thiserror::Error)]
-pub enum SendError {
-    /// WhatsApp 131047 and Messenger's equivalent: only a template can
-    /// reach the citizen now.
-    #[error("outside the 24-hour window: a template is needed ({0})")]
-    OutsideWindow(String),
-    /// The platform refused the message; retrying would not help.
-    #[error("the platform refused the message: {0}")]
-    Rejected(String),
-    /// Transient failures through every attempt.
-    #[error("gave up: {0}")]
-    GaveUp(String),
-}
 
 /// How a platform answered one call.
 #[derive(Debug, Clone, PartialEq)]

@@ -11,10 +11,13 @@ use serde_json::{Value, json};
 use subtle::ConstantTimeEq;
 
 use super::markup::{Markup, bubbles};
-use super::outbound::{Outbound, SendError, Verdict, by_status};
-use super::{Channel, ChannelError, Event, InboundMessage, api_base, geo_point, required};
+use super::outbound::{Outbound, Verdict, by_status};
+use super::{
+    Channel, ChannelError, Event, InboundMessage, Outgoing, Platform, SendError, api_base,
+    geo_point, required,
+};
 use crate::configuration::{ChannelEnv, Secret};
-use crate::dialogue::{Attachment, Button, Incoming, Reply};
+use crate::dialogue::{Attachment, Button, Incoming};
 use crate::i18n::Lang;
 
 pub const NAME: &str = "telegram";
@@ -131,6 +134,30 @@ impl Channel for Telegram {
         NAME
     }
 
+    async fn send(&self, to: &str, outgoing: &Outgoing<'_>) -> Result<(), SendError> {
+        for bubble in bubbles(
+            outgoing.messages,
+            Markup::TelegramHtml,
+            TEXT_LIMIT,
+            TEXT_LIMIT,
+        ) {
+            let mut body = json!({
+                "chat_id": to,
+                "text": bubble.text,
+                "parse_mode": "HTML",
+                "link_preview_options": {"is_disabled": true},
+            });
+            if let Some(keyboard) = keyboard(bubble.buttons) {
+                body["reply_markup"] = keyboard;
+            }
+            self.call("sendMessage", &body).await?;
+        }
+        Ok(())
+    }
+}
+
+#[async_trait]
+impl Platform for Telegram {
     fn max_body_bytes(&self) -> usize {
         MAX_BODY_BYTES
     }
@@ -154,22 +181,6 @@ impl Channel for Telegram {
 
     fn parse(&self, body: &[u8]) -> Result<Vec<Event>, ChannelError> {
         parse(body)
-    }
-
-    async fn send(&self, to: &str, reply: &Reply) -> Result<(), SendError> {
-        for bubble in bubbles(reply, Markup::TelegramHtml, TEXT_LIMIT, TEXT_LIMIT) {
-            let mut body = json!({
-                "chat_id": to,
-                "text": bubble.text,
-                "parse_mode": "HTML",
-                "link_preview_options": {"is_disabled": true},
-            });
-            if let Some(keyboard) = keyboard(bubble.buttons) {
-                body["reply_markup"] = keyboard;
-            }
-            self.call("sendMessage", &body).await?;
-        }
-        Ok(())
     }
 
     /// Stops the spinner on the pressed button.

@@ -9,11 +9,14 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::markup::{Markup, bubbles, shorten};
-use super::outbound::{Outbound, SendError};
-use super::{Channel, ChannelError, Event, InboundMessage, api_base, geo_point, meta, required};
+use super::outbound::Outbound;
+use super::{
+    Channel, ChannelError, Event, InboundMessage, Outgoing, Platform, SendError, api_base,
+    geo_point, meta, required,
+};
 use crate::configuration::{ChannelEnv, Secret};
-use crate::dialogue::{Attachment, Button, Incoming, Reply};
-use crate::i18n::{Localizer, Msg};
+use crate::dialogue::{Attachment, Button, Incoming};
+use crate::i18n::{Lang, Localizer, Msg};
 
 pub const NAME: &str = "whatsapp";
 
@@ -65,7 +68,7 @@ impl WhatsApp {
     }
 
     /// The request body for one message, addressed to `to`.
-    fn payload(&self, to: &str, text: &str, buttons: &[Button], reply: &Reply) -> Value {
+    fn payload(&self, to: &str, text: &str, buttons: &[Button], language: Lang) -> Value {
         let mut payload = json!({
             "messaging_product": "whatsapp",
             "recipient_type": "individual",
@@ -108,7 +111,7 @@ impl WhatsApp {
                 .take(MAX_LIST_ROWS)
                 .map(|button| json!({"id": button.id, "title": shorten(&button.title, ROW_TITLE_LIMIT)}))
                 .collect();
-            let label = self.localizer.text(reply.language, Msg::ButtonChoices);
+            let label = self.localizer.text(language, Msg::ButtonChoices);
             payload["type"] = json!("interactive");
             payload["interactive"] = json!({
                 "type": "list",
@@ -129,6 +132,30 @@ impl Channel for WhatsApp {
         NAME
     }
 
+    async fn send(&self, to: &str, outgoing: &Outgoing<'_>) -> Result<(), SendError> {
+        for bubble in bubbles(
+            outgoing.messages,
+            Markup::WhatsApp,
+            TEXT_LIMIT,
+            INTERACTIVE_LIMIT,
+        ) {
+            let payload = self.payload(to, &bubble.text, bubble.buttons, outgoing.language);
+            self.outbound
+                .post(
+                    NAME,
+                    &self.messages_url,
+                    Some(&self.access_token),
+                    &payload,
+                    meta::classify,
+                )
+                .await?;
+        }
+        Ok(())
+    }
+}
+
+#[async_trait]
+impl Platform for WhatsApp {
     fn max_body_bytes(&self) -> usize {
         meta::MAX_BODY_BYTES
     }
@@ -147,22 +174,6 @@ impl Channel for WhatsApp {
 
     fn parse(&self, body: &[u8]) -> Result<Vec<Event>, ChannelError> {
         parse(body)
-    }
-
-    async fn send(&self, to: &str, reply: &Reply) -> Result<(), SendError> {
-        for bubble in bubbles(reply, Markup::WhatsApp, TEXT_LIMIT, INTERACTIVE_LIMIT) {
-            let payload = self.payload(to, &bubble.text, bubble.buttons, reply);
-            self.outbound
-                .post(
-                    NAME,
-                    &self.messages_url,
-                    Some(&self.access_token),
-                    &payload,
-                    meta::classify,
-                )
-                .await?;
-        }
-        Ok(())
     }
 }
 

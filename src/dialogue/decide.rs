@@ -2,7 +2,9 @@
 //! Pure: no I/O, the same inputs always give the same decision.
 
 use crate::conversation::{Conversation, EscalationReason, Handoff, Priority, Speaker};
-use crate::kb::{Escalation, Hit, KnowledgeBase};
+use crate::kb::{Escalation, Hit, KnowledgeBase, Query};
+use crate::language::person;
+use crate::language::urgency::{self, Alarm};
 
 /// How many ranked entries the decision looks at.
 const CANDIDATES: usize = 5;
@@ -207,10 +209,21 @@ pub(super) fn decide_question(text: &str, offered: &[usize], kb: &KnowledgeBase)
     if let Some(entry) = verdict.escalate {
         return for_entry(kb, entry);
     }
+    // Then what every agency's citizens say the same way: an emergency, or
+    // a request for a person, detected whatever the base holds.
+    if kb.options().alarms {
+        if let Some(alarm) = urgency::alarm(text) {
+            return emergency(alarm, text, kb);
+        }
+        if person::asks_for_person(text) {
+            return person_requested(&query, kb);
+        }
+    }
     let hits: Vec<Hit> = kb
         .search(&query, CANDIDATES)
         .into_iter()
         .filter(|hit| !verdict.vetoed.contains(&hit.entry))
+        .filter(|hit| reachable_by_retrieval(hit, kb))
         .collect();
     let Some(top) = hits.first() else {
         return Decision::Fallback;
@@ -239,6 +252,84 @@ pub(super) fn decide_question(text: &str, offered: &[usize], kb: &KnowledgeBase)
     let mut candidates = vec![top.entry];
     candidates.extend(close);
     Decision::Clarify { candidates }
+}
+
+/// Whether retrieval alone may lead to this entry. With the built-in
+/// detectors on, whether a message reports an emergency is theirs to say
+/// (and the editors' rules'): a question that merely shares words with an
+/// urgent entry ("what do I do if there is a fire?", "the site is not
+/// working") must not hand the citizen over as urgent. An entry that hands
+/// over to staff is a topic like any other, but only when the message holds
+/// one of its questions, keywords or its title whole: half of "live chat" is
+/// not a request for a person.
+fn reachable_by_retrieval(hit: &Hit, kb: &KnowledgeBase) -> bool {
+    match kb.entry(hit.entry).escalate {
+        _ if !kb.options().alarms => true,
+        None => true,
+        Some(Escalation::Urgent) => false,
+        Some(Escalation::Agent) => hit.fit >= WHOLE,
+    }
+}
+
+/// A descriptor present in full (fit is a share, so allow for rounding).
+const WHOLE: f32 = 0.999;
+
+/// How many urgent entries an emergency is weighed against.
+const URGENT_CANDIDATES: usize = 5;
+
+/// An emergency goes to the urgent entry about it that fits the message
+/// best; with none, it still reaches a person at once, with life first.
+fn emergency(alarm: Alarm, text: &str, kb: &KnowledgeBase) -> Decision {
+    let topic = alarm.topic_words().join(" ");
+    // Urgent entries whose questions, keywords or title name the hazard or
+    // the service (not merely their answer text).
+    let about_it: Vec<usize> = kb
+        .search_escalating(&kb.read(&topic), Escalation::Urgent, URGENT_CANDIDATES)
+        .into_iter()
+        .filter(|hit| hit.coverage > 0.0)
+        .map(|hit| hit.entry)
+        .collect();
+    let message = kb.read(&format!("{text} {topic}"));
+    let entry = kb
+        .search_escalating(&message, Escalation::Urgent, URGENT_CANDIDATES)
+        .into_iter()
+        .map(|hit| hit.entry)
+        .find(|entry| about_it.contains(entry))
+        .or_else(|| about_it.first().copied());
+    match entry {
+        Some(entry) => Decision::Escalate {
+            entry: Some(entry),
+            reason: EscalationReason::Urgent,
+            priority: Priority::Urgent,
+        },
+        None => Decision::Escalate {
+            entry: None,
+            reason: if alarm.is_danger_to_life() {
+                EscalationReason::DangerToLife
+            } else {
+                EscalationReason::Urgent
+            },
+            priority: Priority::Urgent,
+        },
+    }
+}
+
+/// A request for a person: the base's entry for it when it has one (its
+/// answer says what happens next), a person in any case.
+fn person_requested(query: &Query, kb: &KnowledgeBase) -> Decision {
+    let entry = kb
+        .search_escalating(query, Escalation::Agent, 1)
+        .into_iter()
+        .find(|hit| hit.coverage > 0.0)
+        .map(|hit| hit.entry);
+    match entry {
+        Some(entry) => for_entry(kb, entry),
+        None => Decision::Escalate {
+            entry: None,
+            reason: EscalationReason::CitizenAsked,
+            priority: Priority::Normal,
+        },
+    }
 }
 
 /// The decision for one message in `conversation`.

@@ -78,15 +78,15 @@ pub struct Button {
 }
 
 /// One chat bubble. `text` is Markdown; channels render it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OutgoingMessage {
     pub text: String,
     pub buttons: Vec<Button>,
 }
 
-/// The bot's reply to one message: the object of `POST /api/v1/messages`
-/// and of `khidma ask`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// The bot's reply to one message; each channel sends it in its own format
+/// (web chat's is `channels::web::MessageReply`).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Reply {
     pub conversation_id: String,
     pub language: Lang,

@@ -154,7 +154,7 @@ pub fn render(
             }
             let handoff = match reason {
                 // Life first when no entry of the base explains what to do.
-                EscalationReason::Urgent if entry.is_none() => Some(Msg::HandoffEmergency),
+                EscalationReason::DangerToLife => Some(Msg::HandoffEmergency),
                 EscalationReason::Urgent => Some(Msg::HandoffUrgent),
                 EscalationReason::CitizenAsked => Some(Msg::HandoffRequested),
                 EscalationReason::RepeatedFallback

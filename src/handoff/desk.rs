@@ -1,7 +1,10 @@
 //! What a bot turn does for the humans: queue an escalated conversation
 //! for its team and tell the citizen their place and wait, pass on what a
 //! citizen writes while agents have it, and store ratings. The dialogue
-//! decides; this writes it down and tells the agents.
+//! decides; this writes it down and tells the agents. Urgent reports and
+//! their outage incidents are `reports`.
+
+mod reports;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -12,8 +15,8 @@ use jiff::Timestamp;
 use serde::Serialize;
 
 use super::{
-    Event, HandoffStore, HistoryItem, Incident, IncidentChange, IncidentEvent, IncidentKey,
-    IncidentUpdate, Placement, Record, Report, StoredRating, Teams,
+    Announcements, Event, HandoffStore, HistoryItem, Incident, IncidentChange, Placement, Record,
+    Report, StoredRating, Teams,
 };
 use crate::conversation::{
     Action, Conversation, ConversationId, EscalationReason, Handoff, Priority, Speaker, Turn,
@@ -23,10 +26,11 @@ use crate::dialogue::{OutgoingMessage, Reply};
 use crate::i18n::{Lang, Localizer, Msg};
 use crate::kb::{Area, EntryId, KbHandle};
 use crate::state::StoreError;
+use reports::incident_event;
 
 pub struct Desk {
     store: Arc<dyn HandoffStore>,
-    teams: Teams,
+    teams: Arc<Teams>,
     localizer: Arc<Localizer>,
     /// For entry titles and area names in what citizens and agents read.
     kb: KbHandle,
@@ -52,23 +56,6 @@ impl TurnStart {
             had_area: conversation.handoff.area().is_some(),
         }
     }
-}
-
-/// The agents' events of a turn, held back until the turn is committed: a
-/// console that reloads on an event must find the conversation as the
-/// event says (waiting, say), not as it was before the turn.
-#[derive(Debug, Default)]
-#[must_use = "announce the events once the turn is committed"]
-pub struct Announcements(Vec<Event>);
-
-fn incident_event(incident: &Incident, change: IncidentChange) -> Event {
-    Event::incident(IncidentEvent {
-        incident_id: incident.id.clone(),
-        team: incident.team.clone(),
-        change,
-        count: incident.members.len(),
-        at_ms: now_ms(),
-    })
 }
 
 /// An entry's titles, for agents' displays.
@@ -114,7 +101,7 @@ fn estimate_minutes(mut pickups: Vec<i64>) -> Option<i64> {
 impl Desk {
     pub fn new(
         store: Arc<dyn HandoffStore>,
-        teams: Teams,
+        teams: Arc<Teams>,
         localizer: Arc<Localizer>,
         kb: KbHandle,
         incident_window: Duration,
@@ -148,14 +135,6 @@ impl Desk {
         }
     }
 
-    /// Adds `item` to the history and tells the agents of its team.
-    pub async fn publish(&self, id: &ConversationId, item: HistoryItem) -> Result<(), StoreError> {
-        self.store.append(id, std::slice::from_ref(&item)).await?;
-        self.store
-            .publish(&Event::conversation(id.clone(), item))
-            .await
-    }
-
     /// Tells the incident's team that it changed.
     pub async fn publish_incident(
         &self,
@@ -174,18 +153,13 @@ impl Desk {
         announcements: &mut Announcements,
     ) -> Result<(), StoreError> {
         self.store.append(id, std::slice::from_ref(&item)).await?;
-        announcements.0.push(Event::conversation(id.clone(), item));
+        announcements.event(Event::conversation(id.clone(), item));
         Ok(())
     }
 
-    /// Tells the agents what a committed turn did. The turn is done: a lost
-    /// event is logged, not retried (consoles reload on reconnect).
-    pub async fn announce(&self, announcements: Announcements) {
-        for event in announcements.0 {
-            if let Err(err) = self.store.publish(&event).await {
-                tracing::warn!(error = %err, kind = event.kind(), "an event for agents was lost");
-            }
-        }
+    /// Tells the agents what a committed turn did.
+    pub async fn announce(&self, announcements: Announcements) -> Result<(), StoreError> {
+        announcements.announce(self.store.as_ref()).await
     }
 
     /// The entry's titles in both languages (one side stands in for a
@@ -198,156 +172,6 @@ impl Desk {
             ar: title(Lang::Ar),
             en: title(Lang::En),
         })
-    }
-
-    /// What the incident is about, in `lang`: the entry's title and the
-    /// area's name.
-    fn subject(
-        &self,
-        lang: Lang,
-        incident: &Incident,
-    ) -> Vec<(&'static str, FluentValue<'static>)> {
-        let title = self.entry_title(&incident.entry_id).map_or_else(
-            || incident.entry_id.as_str().to_owned(),
-            |title| match lang {
-                Lang::Ar => title.ar,
-                Lang::En => title.en,
-            },
-        );
-        vec![
-            ("title", FluentValue::from(title)),
-            (
-                "area",
-                FluentValue::from(
-                    incident
-                        .area
-                        .as_ref()
-                        .map_or_else(|| "none".to_owned(), |area| area.name(lang).to_owned()),
-                ),
-            ),
-            (
-                "has_area",
-                FluentValue::from(if incident.area.is_some() { "yes" } else { "no" }),
-            ),
-        ]
-    }
-
-    /// A status update as a citizen of `lang` reads it: a heading naming
-    /// the problem, then the agent's words.
-    pub fn update_text(&self, lang: Lang, incident: &Incident, update: &IncidentUpdate) -> String {
-        let heading = self.localizer.text_with(
-            lang,
-            Msg::IncidentUpdateHeading,
-            &self.subject(lang, incident),
-        );
-        format!("{heading}\n{}", update.text(lang))
-    }
-
-    /// The message that the incident is over.
-    pub fn closing_text(&self, lang: Lang, incident: &Incident) -> String {
-        self.localizer
-            .text_with(lang, Msg::IncidentResolved, &self.subject(lang, incident))
-    }
-
-    /// For a citizen whose report joined a known incident: that it is
-    /// known, how many reported it, and what was last said about it.
-    fn known_text(&self, lang: Lang, incident: &Incident) -> String {
-        let mut args = self.subject(lang, incident);
-        args.push(("count", FluentValue::from(incident.members.len())));
-        let known = self.localizer.text_with(lang, Msg::IncidentKnown, &args);
-        let latest = match incident.updates.last() {
-            Some(update) => self.localizer.text_with(
-                lang,
-                Msg::IncidentLatestUpdate,
-                &[
-                    (
-                        "time",
-                        FluentValue::from(self.teams.local_time(&incident.team, update.at_ms)),
-                    ),
-                    ("text", FluentValue::from(update.text(lang).to_owned())),
-                ],
-            ),
-            None => self.localizer.text(lang, Msg::IncidentNoUpdateYet),
-        };
-        format!("{known}\n\n{latest}")
-    }
-
-    /// Groups an urgent report of an entry into its incident.
-    async fn report(
-        &self,
-        team: &str,
-        escalation: &Escalation,
-        id: &ConversationId,
-    ) -> Result<Option<Report>, StoreError> {
-        let (Some(entry_id), Priority::Urgent) = (&escalation.entry_id, escalation.priority) else {
-            return Ok(None);
-        };
-        let key = IncidentKey {
-            team: team.to_owned(),
-            entry_id: entry_id.clone(),
-            area: escalation.area.clone(),
-        };
-        Ok(Some(self.group(&key, id).await?))
-    }
-
-    /// Joins the live incident of `key` or opens one, now.
-    async fn group(&self, key: &IncidentKey, id: &ConversationId) -> Result<Report, StoreError> {
-        let window_ms = i64::try_from(self.incident_window.as_millis()).unwrap_or(i64::MAX);
-        self.store
-            .report_incident(key, id, window_ms, now_ms())
-            .await
-    }
-
-    /// A waiting member of an incident without an area said where it is:
-    /// it moves to that area's incident, and hears the latest update there.
-    async fn move_to_area(
-        &self,
-        conversation: &mut Conversation,
-        reply: &mut Reply,
-        announcements: &mut Announcements,
-    ) -> Result<(), StoreError> {
-        let Handoff::Waiting {
-            area: Some(area),
-            incident_id: Some(incident_id),
-            ..
-        } = &conversation.handoff
-        else {
-            return Ok(());
-        };
-        let (area, incident_id) = (area.clone(), incident_id.clone());
-        let Some(old) = self.store.incident(&incident_id).await? else {
-            return Ok(());
-        };
-        if old.area.is_some() || !old.is_open() {
-            return Ok(());
-        }
-        let id = conversation.id.clone();
-        if let Some(remaining) = self.store.leave_incident(&old.id, &id).await? {
-            announcements
-                .0
-                .push(incident_event(&remaining, IncidentChange::Updated));
-        }
-        let key = IncidentKey {
-            team: old.team.clone(),
-            entry_id: old.entry_id.clone(),
-            area: Some(area),
-        };
-        let report = self.group(&key, &id).await?;
-        if let Handoff::Waiting { incident_id, .. } = &mut conversation.handoff {
-            *incident_id = Some(report.incident.id.clone());
-        }
-        announcements
-            .0
-            .push(incident_event(&report.incident, report.change()));
-        tracing::info!(conversation = %id, from = old.id, to = report.incident.id, "moved to the incident of its area");
-        if let Some(update) = report.incident.updates.last() {
-            let lang = reply.language;
-            reply.messages.push(OutgoingMessage {
-                text: self.update_text(lang, &report.incident, update),
-                buttons: Vec::new(),
-            });
-        }
-        Ok(())
     }
 
     /// Runs after the dialogue answered and before the conversation is
@@ -482,9 +306,7 @@ impl Desk {
         self.record(id, item, announcements).await?;
         tracing::info!(conversation = %id, team, ?reason, position, "escalated");
         if let Some(report) = report {
-            announcements
-                .0
-                .push(incident_event(&report.incident, report.change()));
+            announcements.event(incident_event(&report.incident, report.change()));
         }
         match placement.closed_until {
             Some(opening) => Ok(self.localizer.text_with(
@@ -530,7 +352,7 @@ impl Desk {
                     ..
                 }
             ) {
-                announcements.0.push(Event::conversation(id.clone(), item));
+                announcements.event(Event::conversation(id.clone(), item));
             }
         }
         Ok(())

@@ -1,3 +1,7 @@
+//! Handoff state in this process's memory, beside `state::MemoryStore`:
+//! queues, histories, outboxes, ratings, incidents, and live events over a
+//! broadcast channel within the process.
+
 use std::collections::{HashMap, VecDeque};
 use std::sync::Mutex;
 

@@ -1,26 +1,29 @@
-//! Human handoff: the queue of escalated conversations per team, agents
-//! claiming, answering and resolving them, the full history agents read,
-//! the web-chat outbox, ratings, and live events for agents' consoles.
+//! Human handoff, the humans' side of a conversation: teams and their
+//! hours (`teams`, `hours`), what a bot turn does for them (`desk`: queue
+//! an escalation, relay a citizen's message, store a rating, group urgent
+//! reports into outage incidents), and the state agents read: queues, full
+//! histories, web-chat outboxes, ratings, incidents and live events.
 //!
 //! State lives behind [`HandoffStore`], in memory (one process, the
 //! default) or in Redis (`REDIS_URL`), beside the conversations of
-//! `state/`. A conversation's own state changes (claim, resolve) still go
-//! through the conversation's lease, which makes them exclusive across
-//! instances: of two agents claiming at once, exactly one wins.
+//! `state/`. What agents do is in `agents/`; a change to a conversation
+//! goes through the pipeline's lease like any turn, and the agents hear of
+//! it ([`Announcements`]) only once it is committed.
 
+mod announcements;
 mod desk;
 mod hours;
 mod incidents;
 mod memory;
 mod redis;
-mod service;
 mod teams;
 
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 use tokio::sync::broadcast;
 
-pub use desk::{Announcements, Desk, EntryTitle, TurnStart};
+pub use announcements::Announcements;
+pub use desk::{Desk, EntryTitle, TurnStart};
 pub use hours::Opening;
 pub use incidents::{
     Incident, IncidentChange, IncidentEvent, IncidentKey, IncidentStatus, IncidentUpdate,
@@ -28,10 +31,6 @@ pub use incidents::{
 };
 pub use memory::MemoryHandoffStore;
 pub use redis::RedisHandoffStore;
-pub use service::{
-    AgentService, Broadcast, Delivery, HandoffError, IncidentMember, IncidentView, MemberDelivery,
-    QueueItem, View,
-};
 pub use teams::{Agent, Placement, Teams};
 
 use crate::conversation::{

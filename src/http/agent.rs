@@ -2,75 +2,91 @@
 //! needs `Authorization: Bearer <token>` (`KHIDMA_AGENT_TOKENS`).
 
 use std::convert::Infallible;
+use std::future::{Ready, ready};
 use std::time::Duration;
 
+use actix_web::dev::Payload;
 use actix_web::http::header::{AUTHORIZATION, CACHE_CONTROL};
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{FromRequest, HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 use serde_json::json;
 use tokio::sync::broadcast::error::RecvError;
 
-use super::messages::MAX_TEXT_CHARS;
+use super::error::{ApiError, Code};
+use crate::agents::AgentService;
+use crate::channels::MAX_TEXT_CHARS;
 use crate::conversation::ConversationId;
-use crate::error::ApiError;
-use crate::handoff::{Agent, AgentService};
+use crate::handoff::{Agent, HandoffStore, Teams};
 
 /// A comment line this often keeps proxies from closing an idle stream.
 const KEEP_ALIVE: Duration = Duration::from_secs(15);
 
-fn authenticate(request: &HttpRequest, agents: &AgentService) -> Result<Agent, ApiError> {
+/// The agent whose token the request carries: a handler that takes one
+/// answers `401` to anyone else, before reading the rest of the request.
+pub struct AuthenticatedAgent(Agent);
+
+impl FromRequest for AuthenticatedAgent {
+    type Error = ApiError;
+    type Future = Ready<Result<Self, ApiError>>;
+
+    fn from_request(request: &HttpRequest, _payload: &mut Payload) -> Self::Future {
+        ready(authenticate(request).map(AuthenticatedAgent))
+    }
+}
+
+fn authenticate(request: &HttpRequest) -> Result<Agent, ApiError> {
+    let teams = request
+        .app_data::<web::Data<Teams>>()
+        .ok_or_else(|| ApiError::internal(anyhow::anyhow!("no teams are registered")))?;
     let token = request
         .headers()
         .get(AUTHORIZATION)
         .and_then(|value| value.to_str().ok())
         .and_then(|value| value.strip_prefix("Bearer "))
-        .ok_or_else(|| ApiError::Unauthorized("send Authorization: Bearer <agent token>".into()))?;
-    agents
-        .desk()
-        .teams()
+        .ok_or_else(|| {
+            ApiError::new(
+                Code::Unauthorized,
+                "send Authorization: Bearer <agent token>",
+            )
+        })?;
+    teams
         .authenticate(token.trim())
-        .ok_or_else(|| ApiError::Unauthorized("the agent token is not valid".into()))
+        .ok_or_else(|| ApiError::new(Code::Unauthorized, "the agent token is not valid"))
 }
 
 fn conversation_id(raw: &str) -> Result<ConversationId, ApiError> {
-    ConversationId::try_from(raw.to_owned())
-        .map_err(|reason| ApiError::NotFound(format!("no conversation {raw:?}: {reason}")))
+    ConversationId::try_from(raw.to_owned()).map_err(|reason| {
+        ApiError::new(Code::NotFound, format!("no conversation {raw:?}: {reason}"))
+    })
 }
 
 /// The agent behind the token and their teams: the console's login check.
-pub async fn me(
-    request: HttpRequest,
-    agents: web::Data<AgentService>,
-) -> Result<HttpResponse, ApiError> {
-    let agent = authenticate(&request, &agents)?;
-    Ok(HttpResponse::Ok().json(json!({ "name": agent.name, "teams": agent.teams })))
+pub async fn me(AuthenticatedAgent(agent): AuthenticatedAgent) -> HttpResponse {
+    HttpResponse::Ok().json(json!({ "name": agent.name, "teams": agent.teams }))
 }
 
 pub async fn queue(
-    request: HttpRequest,
+    AuthenticatedAgent(agent): AuthenticatedAgent,
     agents: web::Data<AgentService>,
 ) -> Result<HttpResponse, ApiError> {
-    let agent = authenticate(&request, &agents)?;
     let queue = agents.queue(&agent).await?;
     Ok(HttpResponse::Ok().json(json!({ "conversations": queue })))
 }
 
 pub async fn conversation(
-    request: HttpRequest,
+    AuthenticatedAgent(agent): AuthenticatedAgent,
     id: web::Path<String>,
     agents: web::Data<AgentService>,
 ) -> Result<HttpResponse, ApiError> {
-    let agent = authenticate(&request, &agents)?;
     let view = agents.view(&agent, &conversation_id(&id)?).await?;
     Ok(HttpResponse::Ok().json(view))
 }
 
 pub async fn claim(
-    request: HttpRequest,
+    AuthenticatedAgent(agent): AuthenticatedAgent,
     id: web::Path<String>,
     agents: web::Data<AgentService>,
 ) -> Result<HttpResponse, ApiError> {
-    let agent = authenticate(&request, &agents)?;
     let handoff = agents.claim(&agent, &conversation_id(&id)?).await?;
     Ok(HttpResponse::Ok().json(json!({ "handoff": handoff })))
 }
@@ -85,8 +101,8 @@ pub struct AgentMessage {
 fn check_length(name: &str, text: &str) -> Result<(), ApiError> {
     let length = text.chars().count();
     if length > MAX_TEXT_CHARS {
-        return Err(ApiError::bad_request(
-            "text_too_long",
+        return Err(ApiError::new(
+            Code::TextTooLong,
             format!("{name} is {length} characters; the limit is {MAX_TEXT_CHARS}"),
         ));
     }
@@ -94,18 +110,14 @@ fn check_length(name: &str, text: &str) -> Result<(), ApiError> {
 }
 
 pub async fn send(
-    request: HttpRequest,
+    AuthenticatedAgent(agent): AuthenticatedAgent,
     id: web::Path<String>,
     body: web::Json<AgentMessage>,
     agents: web::Data<AgentService>,
 ) -> Result<HttpResponse, ApiError> {
-    let agent = authenticate(&request, &agents)?;
     let text = body.into_inner().text;
     if text.trim().is_empty() {
-        return Err(ApiError::bad_request(
-            "empty_text",
-            "text must not be empty",
-        ));
+        return Err(ApiError::new(Code::EmptyText, "text must not be empty"));
     }
     check_length("text", &text)?;
     let delivery = agents.send(&agent, &conversation_id(&id)?, &text).await?;
@@ -113,30 +125,27 @@ pub async fn send(
 }
 
 pub async fn resolve(
-    request: HttpRequest,
+    AuthenticatedAgent(agent): AuthenticatedAgent,
     id: web::Path<String>,
     agents: web::Data<AgentService>,
 ) -> Result<HttpResponse, ApiError> {
-    let agent = authenticate(&request, &agents)?;
     let delivery = agents.resolve(&agent, &conversation_id(&id)?).await?;
     Ok(HttpResponse::Ok().json(delivery))
 }
 
 pub async fn incidents(
-    request: HttpRequest,
+    AuthenticatedAgent(agent): AuthenticatedAgent,
     agents: web::Data<AgentService>,
 ) -> Result<HttpResponse, ApiError> {
-    let agent = authenticate(&request, &agents)?;
     let incidents = agents.incidents(&agent).await?;
     Ok(HttpResponse::Ok().json(json!({ "incidents": incidents })))
 }
 
 pub async fn incident(
-    request: HttpRequest,
+    AuthenticatedAgent(agent): AuthenticatedAgent,
     id: web::Path<String>,
     agents: web::Data<AgentService>,
 ) -> Result<HttpResponse, ApiError> {
-    let agent = authenticate(&request, &agents)?;
     let incident = agents.incident(&agent, &id).await?;
     Ok(HttpResponse::Ok().json(incident))
 }
@@ -152,18 +161,17 @@ pub struct IncidentUpdateBody {
 }
 
 pub async fn post_incident_update(
-    request: HttpRequest,
+    AuthenticatedAgent(agent): AuthenticatedAgent,
     id: web::Path<String>,
     body: web::Json<IncidentUpdateBody>,
     agents: web::Data<AgentService>,
 ) -> Result<HttpResponse, ApiError> {
-    let agent = authenticate(&request, &agents)?;
     let IncidentUpdateBody { ar, en } = body.into_inner();
     let written = |text: Option<String>| text.filter(|text| !text.trim().is_empty());
     let (ar, en) = (written(ar), written(en));
     if ar.is_none() && en.is_none() {
-        return Err(ApiError::bad_request(
-            "empty_text",
+        return Err(ApiError::new(
+            Code::EmptyText,
             "write the update in ar, en or both",
         ));
     }
@@ -182,20 +190,18 @@ pub async fn post_incident_update(
 }
 
 pub async fn resolve_incident(
-    request: HttpRequest,
+    AuthenticatedAgent(agent): AuthenticatedAgent,
     id: web::Path<String>,
     agents: web::Data<AgentService>,
 ) -> Result<HttpResponse, ApiError> {
-    let agent = authenticate(&request, &agents)?;
     let broadcast = agents.resolve_incident(&agent, &id).await?;
     Ok(HttpResponse::Ok().json(broadcast))
 }
 
 pub async fn ratings(
-    request: HttpRequest,
+    AuthenticatedAgent(agent): AuthenticatedAgent,
     agents: web::Data<AgentService>,
 ) -> Result<HttpResponse, ApiError> {
-    let agent = authenticate(&request, &agents)?;
     let ratings = agents.ratings(&agent).await?;
     Ok(HttpResponse::Ok().json(json!({ "ratings": ratings })))
 }
@@ -203,11 +209,10 @@ pub async fn ratings(
 /// Server-sent events for the agent's teams, from every instance. The
 /// first line is a comment, sent at once: the subscription is live.
 pub async fn events(
-    request: HttpRequest,
-    agents: web::Data<AgentService>,
+    AuthenticatedAgent(agent): AuthenticatedAgent,
+    handoff: web::Data<dyn HandoffStore>,
 ) -> Result<HttpResponse, ApiError> {
-    let agent = authenticate(&request, &agents)?;
-    let receiver = agents.desk().store().subscribe().await?;
+    let receiver = handoff.subscribe().await?;
     let keep_alive = tokio::time::interval(KEEP_ALIVE);
     let stream = futures_util::stream::unfold(
         (receiver, keep_alive, agent),

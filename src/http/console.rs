@@ -1,6 +1,7 @@
-//! The agents' console, `GET /agent`: a page, its script and style sheet,
-//! all compiled into the binary (no network beyond khidma itself), and its
-//! sentences in Arabic and English from `locales/<lang>/console.ftl`.
+//! The agents' console, `GET /agent`: a page, its ES modules and style
+//! sheet, all compiled into the binary (no network beyond khidma itself),
+//! and its sentences in Arabic and English from
+//! `locales/<lang>/console.ftl`.
 
 use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
@@ -8,13 +9,65 @@ use std::hash::{Hash, Hasher};
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpRequest, HttpResponse, HttpResponseBuilder, web};
 
-use crate::bot::Bot;
-use crate::error::ApiError;
-use crate::i18n::Lang;
+use super::error::{ApiError, Code};
+use crate::i18n::{Lang, Localizer};
 
 const PAGE: &str = include_str!("../../console/index.html");
-const SCRIPT: &str = include_str!("../../console/console.js");
-const STYLE: &str = include_str!("../../console/console.css");
+
+const JAVASCRIPT: &str = "text/javascript; charset=utf-8";
+
+/// Every file the page loads, by its name under `/agent/`. A module the
+/// browser imports must be listed here (a test checks that each file of
+/// `console/` is).
+const ASSETS: &[(&str, &str, &str)] = &[
+    (
+        "console.js",
+        include_str!("../../console/console.js"),
+        JAVASCRIPT,
+    ),
+    ("api.js", include_str!("../../console/api.js"), JAVASCRIPT),
+    (
+        "conversation.js",
+        include_str!("../../console/conversation.js"),
+        JAVASCRIPT,
+    ),
+    ("dom.js", include_str!("../../console/dom.js"), JAVASCRIPT),
+    (
+        "events.js",
+        include_str!("../../console/events.js"),
+        JAVASCRIPT,
+    ),
+    (
+        "incident.js",
+        include_str!("../../console/incident.js"),
+        JAVASCRIPT,
+    ),
+    (
+        "queue.js",
+        include_str!("../../console/queue.js"),
+        JAVASCRIPT,
+    ),
+    (
+        "session.js",
+        include_str!("../../console/session.js"),
+        JAVASCRIPT,
+    ),
+    (
+        "state.js",
+        include_str!("../../console/state.js"),
+        JAVASCRIPT,
+    ),
+    (
+        "strings.js",
+        include_str!("../../console/strings.js"),
+        JAVASCRIPT,
+    ),
+    (
+        "console.css",
+        include_str!("../../console/console.css"),
+        "text/css; charset=utf-8",
+    ),
+];
 
 /// Everything the page loads comes from khidma itself; no inline script or
 /// style, no frames, no plugins.
@@ -71,34 +124,40 @@ pub async fn page(request: HttpRequest) -> HttpResponse {
     respond(&request, PAGE.to_owned(), "text/html; charset=utf-8")
 }
 
-pub async fn script(request: HttpRequest) -> HttpResponse {
-    respond(
-        &request,
-        SCRIPT.to_owned(),
-        "text/javascript; charset=utf-8",
-    )
-}
-
-pub async fn style(request: HttpRequest) -> HttpResponse {
-    respond(&request, STYLE.to_owned(), "text/css; charset=utf-8")
+/// A script module or the style sheet.
+pub async fn asset(
+    request: HttpRequest,
+    name: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let (_, body, content_type) = ASSETS
+        .iter()
+        .find(|(file, _, _)| *file == name.as_str())
+        .ok_or_else(|| {
+            ApiError::new(
+                Code::NotFound,
+                format!("the console has no file {:?}", name.as_str()),
+            )
+        })?;
+    Ok(respond(&request, (*body).to_owned(), content_type))
 }
 
 /// Every `console-*` message in `ar` or `en`, as one JSON object.
 pub async fn strings(
     request: HttpRequest,
     lang: web::Path<String>,
-    bot: web::Data<Bot>,
+    localizer: web::Data<Localizer>,
 ) -> Result<HttpResponse, ApiError> {
     let lang: Lang = match lang.as_str() {
         "ar" => Lang::Ar,
         "en" => Lang::En,
         other => {
-            return Err(ApiError::NotFound(format!(
-                "no console strings for {other:?}: expected \"ar\" or \"en\""
-            )));
+            return Err(ApiError::new(
+                Code::NotFound,
+                format!("no console strings for {other:?}: expected \"ar\" or \"en\""),
+            ));
         }
     };
-    let messages = bot.localizer().messages_with_prefix(lang, MESSAGE_PREFIX);
-    let body = serde_json::to_string(&messages).map_err(|err| ApiError::Internal(err.into()))?;
+    let messages = localizer.messages_with_prefix(lang, MESSAGE_PREFIX);
+    let body = serde_json::to_string(&messages).map_err(ApiError::internal)?;
     Ok(respond(&request, body, "application/json; charset=utf-8"))
 }

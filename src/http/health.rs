@@ -1,8 +1,11 @@
+//! For operators: liveness, readiness and the counters.
+
 use actix_web::{HttpResponse, web};
 use serde_json::json;
 
-use crate::bot::Bot;
+use crate::kb::KbHandle;
 use crate::metrics::Metrics;
+use crate::state::ConversationStore;
 
 /// The process is up.
 pub async fn healthz() -> HttpResponse {
@@ -11,10 +14,12 @@ pub async fn healthz() -> HttpResponse {
 
 /// The process can serve: a knowledge base is loaded and the state store
 /// answers.
-pub async fn readyz(bot: web::Data<Bot>) -> HttpResponse {
-    let entries = bot.kb().current().entries().len();
-    let generation = bot.kb().generation();
-    let store = bot.store();
+pub async fn readyz(
+    kb: web::Data<KbHandle>,
+    store: web::Data<dyn ConversationStore>,
+) -> HttpResponse {
+    let entries = kb.current().entries().len();
+    let generation = kb.generation();
     match store.ping().await {
         Ok(()) => HttpResponse::Ok().json(json!({
             "status": "ready",

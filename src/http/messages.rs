@@ -1,95 +1,23 @@
-//! The web-chat channel: `POST /api/v1/messages`.
+//! Web chat over REST: `POST /api/v1/messages` answers a citizen's message
+//! in the response; `GET /api/v1/conversations/{id}/messages` reads what
+//! agents sent since. The wire types are the web channel's.
 
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 
-use crate::bot::Bot;
+use super::error::{ApiError, Code};
+use crate::channels::Web;
+use crate::channels::web::{MessageReply, MessageRequest};
 use crate::conversation::ConversationId;
-use crate::dialogue::{Attachment, Incoming};
-use crate::error::ApiError;
-use crate::handoff::AgentService;
-use crate::i18n::Lang;
-use crate::kb::GeoPoint;
-
-/// Longest message accepted, in characters; WhatsApp's own limit.
-pub const MAX_TEXT_CHARS: usize = 4096;
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct MessageRequest {
-    user_id: String,
-    text: String,
-    #[serde(default)]
-    language: Option<String>,
-    /// The `id` of a button from an earlier reply, when the citizen pressed
-    /// one (its title goes in `text`).
-    #[serde(default)]
-    button: Option<String>,
-    /// Where the citizen is, when the web client shares it; `text` may then
-    /// be empty.
-    #[serde(default)]
-    location: Option<GeoPoint>,
-}
-
-impl MessageRequest {
-    fn validate(self) -> Result<(ConversationId, Incoming), ApiError> {
-        let conversation_id = ConversationId::new("web", &self.user_id).map_err(|reason| {
-            ApiError::bad_request("invalid_user_id", format!("user_id {reason}"))
-        })?;
-        if let Some(location) = &self.location
-            && !location.is_valid()
-        {
-            return Err(ApiError::bad_request(
-                "invalid_location",
-                "latitude must be between -90 and 90, longitude between -180 and 180",
-            ));
-        }
-        if self.text.trim().is_empty() && self.location.is_none() {
-            return Err(ApiError::bad_request(
-                "empty_text",
-                "text must not be empty",
-            ));
-        }
-        let length = self.text.chars().count();
-        if length > MAX_TEXT_CHARS {
-            return Err(ApiError::bad_request(
-                "text_too_long",
-                format!("text is {length} characters; the limit is {MAX_TEXT_CHARS}"),
-            ));
-        }
-        let forced_language = match self.language.as_deref() {
-            None => None,
-            Some("ar") => Some(Lang::Ar),
-            Some("en") => Some(Lang::En),
-            Some(other) => {
-                return Err(ApiError::bad_request(
-                    "invalid_language",
-                    format!("language {other:?} is not supported: use \"ar\" or \"en\""),
-                ));
-            }
-        };
-        let location_only = self.location.is_some() && self.text.trim().is_empty();
-        Ok((
-            conversation_id,
-            Incoming {
-                text: self.text,
-                button: self.button.filter(|button| !button.is_empty()),
-                forced_language,
-                language_hint: None,
-                attachment: location_only.then_some(Attachment::Location),
-                location: self.location,
-            },
-        ))
-    }
-}
+use crate::pipeline::Pipeline;
 
 pub async fn post_message(
-    bot: web::Data<Bot>,
+    pipeline: web::Data<Pipeline>,
     request: web::Json<MessageRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let (conversation_id, incoming) = request.into_inner().validate()?;
-    let reply = bot.handle(&conversation_id, &incoming).await?;
-    Ok(HttpResponse::Ok().json(reply))
+    let (conversation_id, incoming) = request.into_inner().into_message()?;
+    let reply = pipeline.answer(&conversation_id, &incoming).await?;
+    Ok(HttpResponse::Ok().json(MessageReply::from(reply)))
 }
 
 #[derive(Deserialize)]
@@ -104,21 +32,10 @@ pub struct AfterCursor {
 pub async fn agent_messages(
     id: web::Path<String>,
     query: web::Query<AfterCursor>,
-    agents: web::Data<AgentService>,
+    channel: web::Data<Web>,
 ) -> Result<HttpResponse, ApiError> {
     let conversation_id = ConversationId::try_from(id.into_inner())
-        .map_err(|reason| ApiError::bad_request("invalid_conversation_id", reason))?;
-    let messages = agents
-        .desk()
-        .store()
-        .outbox(&conversation_id, query.after)
-        .await?;
-    let cursor = messages
-        .last()
-        .map_or(query.after, |message| message.cursor);
-    Ok(HttpResponse::Ok().json(serde_json::json!({
-        "conversation_id": conversation_id,
-        "messages": messages,
-        "cursor": cursor,
-    })))
+        .map_err(|reason| ApiError::new(Code::InvalidConversationId, reason))?;
+    let page = channel.outbox(conversation_id, query.after).await?;
+    Ok(HttpResponse::Ok().json(page))
 }

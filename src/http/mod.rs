@@ -1,25 +1,104 @@
 //! The HTTP surface. Only this module knows actix-web; handlers turn requests
-//! into calls on [`crate::bot::Bot`] and results into the JSON contract.
+//! into calls on [`crate::pipeline::Pipeline`] and the agents' service, and
+//! results into the JSON contract.
 
 mod agent;
 mod console;
+mod error;
 mod health;
 mod messages;
 mod webhooks;
 
-use actix_web::error::JsonPayloadError;
-use actix_web::{HttpRequest, HttpResponse, web};
+use std::net::TcpListener;
+use std::sync::Arc;
 
-use crate::error::ApiError;
+use actix_web::error::{JsonPayloadError, QueryPayloadError};
+use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
+use tracing_actix_web::TracingLogger;
+
+use crate::agents::AgentService;
+use crate::channels::Channels;
+use crate::configuration::ServerSettings;
+use crate::handoff::{HandoffStore, Teams};
+use crate::i18n::Localizer;
+use crate::kb::KbHandle;
+use crate::metrics::Metrics;
+use crate::pipeline::Pipeline;
+use crate::state::ConversationStore;
+use error::{ApiError, Code};
+
+/// What the handlers need; each is registered as its own `web::Data`, and
+/// each handler takes only what it uses.
+pub struct Services {
+    pub pipeline: Arc<Pipeline>,
+    pub agents: Arc<AgentService>,
+    pub teams: Arc<Teams>,
+    pub channels: Channels,
+    pub store: Arc<dyn ConversationStore>,
+    pub handoff: Arc<dyn HandoffStore>,
+    pub kb: KbHandle,
+    pub localizer: Arc<Localizer>,
+    pub metrics: Arc<Metrics>,
+}
+
+/// A running HTTP server: it serves until a signal stops it.
+pub struct Server(actix_web::dev::Server);
+
+impl Server {
+    /// Waits until the server has stopped.
+    pub async fn stopped(self) -> std::io::Result<()> {
+        self.0.await
+    }
+}
+
+/// Serves the API on `listener`, on the current runtime.
+pub fn serve(
+    listener: TcpListener,
+    services: Services,
+    settings: &ServerSettings,
+) -> std::io::Result<Server> {
+    let max_body_bytes = settings.max_body_bytes;
+    let pipeline = web::Data::from(services.pipeline);
+    let agents = web::Data::from(services.agents);
+    let teams = web::Data::from(services.teams);
+    let web_chat = web::Data::from(services.channels.web().clone());
+    let channels = web::Data::new(services.channels);
+    let store = web::Data::from(services.store);
+    let handoff = web::Data::from(services.handoff);
+    let kb = web::Data::new(services.kb);
+    let localizer = web::Data::from(services.localizer);
+    let metrics = web::Data::from(services.metrics);
+    let mut server = HttpServer::new(move || {
+        App::new()
+            .wrap(TracingLogger::default())
+            .app_data(pipeline.clone())
+            .app_data(agents.clone())
+            .app_data(teams.clone())
+            .app_data(web_chat.clone())
+            .app_data(channels.clone())
+            .app_data(store.clone())
+            .app_data(handoff.clone())
+            .app_data(kb.clone())
+            .app_data(localizer.clone())
+            .app_data(metrics.clone())
+            .configure(configure(max_body_bytes))
+    })
+    .listen(listener)?;
+    if settings.workers > 0 {
+        server = server.workers(settings.workers);
+    }
+    Ok(Server(server.run()))
+}
 
 /// Registers every route. `max_body_bytes` bounds JSON bodies.
-pub fn configure(max_body_bytes: usize) -> impl FnOnce(&mut web::ServiceConfig) {
+fn configure(max_body_bytes: usize) -> impl FnOnce(&mut web::ServiceConfig) {
     move |cfg| {
         cfg.app_data(
             web::JsonConfig::default()
                 .limit(max_body_bytes)
                 .error_handler(json_error),
         )
+        .app_data(web::QueryConfig::default().error_handler(query_error))
         .route("/healthz", web::get().to(health::healthz))
         .route("/readyz", web::get().to(health::readyz))
         .route("/metrics", web::get().to(health::metrics))
@@ -27,8 +106,7 @@ pub fn configure(max_body_bytes: usize) -> impl FnOnce(&mut web::ServiceConfig) 
         .route("/webhooks/{channel}", web::post().to(webhooks::receive))
         .route("/agent", web::get().to(console::page))
         .route("/agent/", web::get().to(console::page))
-        .route("/agent/console.js", web::get().to(console::script))
-        .route("/agent/console.css", web::get().to(console::style))
+        .route("/agent/{file}", web::get().to(console::asset))
         .route("/agent/strings/{lang}", web::get().to(console::strings))
         .route("/api/v1/messages", web::post().to(messages::post_message))
         .route(
@@ -63,38 +141,42 @@ pub fn configure(max_body_bytes: usize) -> impl FnOnce(&mut web::ServiceConfig) 
     }
 }
 
-/// Bad JSON is the client's mistake: a 400 in the one error shape, never
-/// actix's plain-text default.
+/// Bad JSON is the client's mistake: a 400 (413 when too large) in the one
+/// error shape, never actix's plain-text default.
 fn json_error(err: JsonPayloadError, _request: &HttpRequest) -> actix_web::Error {
     let api_error = match &err {
-        JsonPayloadError::OverflowKnownLength { length, limit } => ApiError::bad_request(
-            "payload_too_large",
+        JsonPayloadError::OverflowKnownLength { length, limit } => ApiError::new(
+            Code::PayloadTooLarge,
             format!("the body is {length} bytes; the limit is {limit}"),
         ),
-        JsonPayloadError::Overflow { limit } => ApiError::bad_request(
-            "payload_too_large",
+        JsonPayloadError::Overflow { limit } => ApiError::new(
+            Code::PayloadTooLarge,
             format!("the body is larger than the limit of {limit} bytes"),
         ),
-        JsonPayloadError::ContentType => ApiError::bad_request(
-            "unsupported_content_type",
+        JsonPayloadError::ContentType => ApiError::new(
+            Code::UnsupportedContentType,
             "send the body as application/json",
         ),
         JsonPayloadError::Deserialize(cause) if cause.is_data() => {
-            ApiError::bad_request("invalid_request", cause.to_string())
+            ApiError::new(Code::InvalidRequest, cause.to_string())
         }
-        JsonPayloadError::Deserialize(cause) => ApiError::bad_request(
-            "malformed_json",
+        JsonPayloadError::Deserialize(cause) => ApiError::new(
+            Code::MalformedJson,
             format!("the body is not valid JSON: {cause}"),
         ),
-        other => ApiError::bad_request("invalid_body", other.to_string()),
+        other => ApiError::new(Code::InvalidBody, other.to_string()),
     };
     api_error.into()
 }
 
-async fn not_found(request: HttpRequest) -> HttpResponse {
-    actix_web::ResponseError::error_response(&ApiError::NotFound(format!(
-        "no route for {} {}",
-        request.method(),
-        request.path()
-    )))
+/// A query string that does not fit its handler: a 400 in the one shape.
+fn query_error(err: QueryPayloadError, _request: &HttpRequest) -> actix_web::Error {
+    ApiError::new(Code::InvalidRequest, err.to_string()).into()
+}
+
+async fn not_found(request: HttpRequest) -> Result<HttpResponse, ApiError> {
+    Err(ApiError::new(
+        Code::NotFound,
+        format!("no route for {} {}", request.method(), request.path()),
+    ))
 }

@@ -1,6 +1,8 @@
 //! Platform webhooks, `/webhooks/{channel}`: thin. The channel verifies and
 //! parses; the messages are made durable; only then does the platform get
-//! its `200` (ARCHITECTURE.md, "Platform messages").
+//! its `200`. Acknowledging after the reply was sent would keep the
+//! platform waiting on our send (and have it retry a slow one);
+//! acknowledging before the write would lose the message to a crash.
 
 use std::collections::HashMap;
 
@@ -8,10 +10,10 @@ use actix_web::http::header::CONTENT_LENGTH;
 use actix_web::{HttpRequest, HttpResponse, web};
 use futures_util::StreamExt;
 
-use crate::bot::Bot;
-use crate::channels::{self, Channel, Channels};
-use crate::error::ApiError;
+use super::error::{ApiError, Code};
+use crate::channels::{self, Channels, Platform};
 use crate::metrics::{Counter, Metrics};
+use crate::state::ConversationStore;
 
 /// The `hub.challenge` handshake of Meta platforms.
 pub async fn subscribe(
@@ -19,7 +21,7 @@ pub async fn subscribe(
     query: web::Query<HashMap<String, String>>,
     channels: web::Data<Channels>,
 ) -> Result<HttpResponse, ApiError> {
-    let channel = channels.get(&channel)?;
+    let channel = channels.platform(&channel)?;
     let challenge = channel.handshake(&query)?;
     Ok(HttpResponse::Ok()
         .content_type("text/plain; charset=utf-8")
@@ -31,10 +33,10 @@ pub async fn receive(
     request: HttpRequest,
     payload: web::Payload,
     channels: web::Data<Channels>,
-    bot: web::Data<Bot>,
+    store: web::Data<dyn ConversationStore>,
     metrics: web::Data<Metrics>,
 ) -> Result<HttpResponse, ApiError> {
-    let channel = channels.get(&channel)?;
+    let channel = channels.platform(&channel)?;
     let events = match read_verified(channel.as_ref(), &request, payload).await {
         Ok(events) => events,
         Err(err) => {
@@ -43,17 +45,22 @@ pub async fn receive(
             return Err(err);
         }
     };
-    channels::accept(channel, events, bot.store().as_ref(), &metrics).await?;
+    channels::accept(channel, events, store.get_ref(), &metrics).await?;
     Ok(HttpResponse::Ok().json(serde_json::json!({"status": "accepted"})))
 }
 
 async fn read_verified(
-    channel: &dyn Channel,
+    channel: &dyn Platform,
     request: &HttpRequest,
     mut payload: web::Payload,
 ) -> Result<Vec<channels::Event>, ApiError> {
     let limit = channel.max_body_bytes();
-    let too_large = || ApiError::PayloadTooLarge(format!("the body is larger than {limit} bytes"));
+    let too_large = || {
+        ApiError::new(
+            Code::PayloadTooLarge,
+            format!("the body is larger than {limit} bytes"),
+        )
+    };
     let declared = request
         .headers()
         .get(CONTENT_LENGTH)
@@ -64,7 +71,7 @@ async fn read_verified(
     }
     let mut body = web::BytesMut::with_capacity(declared.unwrap_or(4096).min(limit));
     while let Some(chunk) = payload.next().await {
-        let chunk = chunk.map_err(|err| ApiError::bad_request("invalid_body", err.to_string()))?;
+        let chunk = chunk.map_err(|err| ApiError::new(Code::InvalidBody, err.to_string()))?;
         if body.len() + chunk.len() > limit {
             return Err(too_large());
         }

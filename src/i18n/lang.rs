@@ -1,3 +1,5 @@
+//! The languages khidma speaks, and their codes.
+
 use std::fmt;
 use std::str::FromStr;
 

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
 use super::analysis::{Analyzer, words};
-use super::load::{FileReport, KbIssue, read_optional};
+use super::report::{FileReport, KbIssue, read_optional};
 
 pub const FILE_NAME: &str = "areas.toml";
 

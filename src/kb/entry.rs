@@ -1,3 +1,6 @@
+//! One knowledge-base entry as the loader checked it: its id, category,
+//! escalation, related entries and its Arabic and English sides.
+
 use std::fmt;
 use std::path::PathBuf;
 

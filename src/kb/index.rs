@@ -7,11 +7,13 @@ use std::collections::{HashMap, HashSet};
 
 use tantivy::collector::TopDocs;
 use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query as TantivyQuery, TermQuery};
-use tantivy::schema::{FAST, Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions};
+use tantivy::schema::{
+    FAST, Field, IndexRecordOption, STRING, Schema, TextFieldIndexing, TextOptions,
+};
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
 
 use super::analysis::{Analyzer, KhidmaTokenizer, words};
-use super::entry::Entry;
+use super::entry::{Entry, Escalation};
 use super::query::Query;
 use super::vocabulary::Vocabulary;
 
@@ -40,6 +42,15 @@ struct Fields {
     questions: Field,
     keywords: Field,
     answer: Field,
+    /// "urgent" or "agent" for entries that hand over to people.
+    escalation: Field,
+}
+
+fn escalation_term(escalation: Escalation) -> &'static str {
+    match escalation {
+        Escalation::Urgent => "urgent",
+        Escalation::Agent => "agent",
+    }
 }
 
 impl Fields {
@@ -97,6 +108,7 @@ impl SearchIndex {
             questions: schema_builder.add_text_field("questions", text.clone()),
             keywords: schema_builder.add_text_field("keywords", text.clone()),
             answer: schema_builder.add_text_field("answer", text),
+            escalation: schema_builder.add_text_field("escalation", STRING),
         };
         let index = Index::create_in_ram(schema_builder.build());
         index
@@ -112,6 +124,9 @@ impl SearchIndex {
         for (ordinal, entry) in entries.iter().enumerate() {
             let mut document = TantivyDocument::default();
             document.add_u64(fields.ordinal, ordinal as u64);
+            if let Some(escalation) = entry.escalate {
+                document.add_text(fields.escalation, escalation_term(escalation));
+            }
             let mut terms = HashSet::new();
             let mut entry_descriptors = Vec::new();
             for (_, side) in entry.sides() {
@@ -295,6 +310,21 @@ impl SearchIndex {
 
     /// The best `limit` entries for a query, best first.
     pub fn search(&self, query: &Query, limit: usize) -> Vec<Hit> {
+        self.ranked(query, None, limit)
+    }
+
+    /// The best `limit` entries that hand over to people as `escalation`
+    /// says, best first.
+    pub fn search_escalating(
+        &self,
+        query: &Query,
+        escalation: Escalation,
+        limit: usize,
+    ) -> Vec<Hit> {
+        self.ranked(query, Some(escalation), limit)
+    }
+
+    fn ranked(&self, query: &Query, only: Option<Escalation>, limit: usize) -> Vec<Hit> {
         if query.is_empty() || limit == 0 {
             return Vec::new();
         }
@@ -319,11 +349,19 @@ impl SearchIndex {
                     })
             })
             .collect();
+        let mut matched: Box<dyn TantivyQuery> = Box::new(BooleanQuery::new(clauses));
+        if let Some(escalation) = only {
+            let kind = TermQuery::new(
+                Term::from_field_text(self.fields.escalation, escalation_term(escalation)),
+                IndexRecordOption::Basic,
+            );
+            matched = Box::new(BooleanQuery::new(vec![
+                (Occur::Must, matched),
+                (Occur::Must, Box::new(kind) as Box<dyn TantivyQuery>),
+            ]));
+        }
         let searcher = self.reader.searcher();
-        let top = match searcher.search(
-            &BooleanQuery::new(clauses),
-            &TopDocs::with_limit(limit).order_by_score(),
-        ) {
+        let top = match searcher.search(&matched, &TopDocs::with_limit(limit).order_by_score()) {
             Ok(top) => top,
             Err(err) => {
                 tracing::error!(error = %err, "search failed on the in-memory index");

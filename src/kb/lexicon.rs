@@ -12,7 +12,7 @@ use toml::Spanned;
 
 use super::analysis::{Analyzer, words};
 use super::entry::EntryId;
-use super::load::{FileReport, KbIssue, read_optional};
+use super::report::{FileReport, KbIssue, read_optional};
 
 pub const FILE_NAME: &str = "lexicon.toml";
 
@@ -154,7 +154,7 @@ pub fn read(dir: &Path, issues: &mut Vec<KbIssue>) -> LexiconSource {
                 report.error(list.span(), key, "needs at least one word");
             }
         }
-        escalate_lines.push(super::load::line_of(&source, span.start));
+        escalate_lines.push(super::report::line_of(&source, span.start));
         escalate.push(EscalationRule {
             entry,
             when: rule.when.into_inner(),
@@ -348,13 +348,24 @@ impl Lexicon {
 
     /// Drops noise phrases and attaches synonyms, longest phrase first.
     pub fn read(&self, analyzer: &Analyzer, text: &str) -> Reading {
+        self.read_dropping(analyzer, text, 1)
+    }
+
+    /// The words of a message with only courtesy of two words or more
+    /// dropped ("السلام عليكم"), for names: a district may be called
+    /// "السلام" even though the word alone is a greeting.
+    pub fn read_for_names(&self, analyzer: &Analyzer, text: &str) -> Reading {
+        self.read_dropping(analyzer, text, 2)
+    }
+
+    fn read_dropping(&self, analyzer: &Analyzer, text: &str, noise_words: usize) -> Reading {
         let normalized = normalized_phrase(analyzer, text);
         let mut reading = Reading::default();
         let mut at = 0;
         'words: while at < normalized.len() {
             for length in (1..=self.longest_phrase.min(normalized.len() - at)).rev() {
                 let phrase = &normalized[at..at + length];
-                if self.noise.contains(phrase) {
+                if length >= noise_words && self.noise.contains(phrase) {
                     reading.greeted |= self.greetings.contains(phrase);
                     at += length;
                     continue 'words;

@@ -10,6 +10,7 @@ mod index;
 mod lexicon;
 mod load;
 mod query;
+mod report;
 mod vocabulary;
 
 use std::collections::HashMap;
@@ -133,7 +134,7 @@ impl KnowledgeBase {
     pub fn area_named_in(&self, text: &str) -> Option<&Area> {
         let words: Vec<String> = self
             .lexicon
-            .read(self.index.analyzer(), text)
+            .read_for_names(self.index.analyzer(), text)
             .words
             .into_iter()
             .map(|(word, _)| word)
@@ -209,6 +210,17 @@ impl KnowledgeBase {
 
     pub fn search(&self, query: &Query, limit: usize) -> Vec<Hit> {
         self.index.search(query, limit)
+    }
+
+    /// The best entries for a query among those that hand over to people as
+    /// `escalation` says (the urgent ones for an emergency).
+    pub fn search_escalating(
+        &self,
+        query: &Query,
+        escalation: Escalation,
+        limit: usize,
+    ) -> Vec<Hit> {
+        self.index.search_escalating(query, escalation, limit)
     }
 
     /// Whether the message has one of the editors' phrases of frustration.

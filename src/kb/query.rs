@@ -130,11 +130,22 @@ impl QueryContext<'_> {
             );
         for (synonym, weight) in synonyms {
             // A reading may itself be a function word (عايز reads أريد).
-            if !analyzer.is_stop_word(synonym) && !(dialect && dialect::is_function_word(synonym)) {
+            let function_word = dialect && dialect::is_function_word(synonym);
+            if !analyzer.is_stop_word(synonym) && !function_word {
                 terms.push((analyzer.stem(synonym), weight));
             }
         }
         let mut known = terms.iter().any(|(term, _)| (self.is_known)(term));
+        if !stop && known && !latin && self.options.stem {
+            // A pronoun on a plural (مخالفاتي، سياراتنا) hides the plural
+            // from the stemmer, which takes one suffix off: the word also
+            // stands for its form without the pronoun.
+            for term in self.known_without_pronoun(analyzer, word) {
+                if !terms.iter().any(|(known, _)| *known == term) {
+                    terms.push((term, CLITIC_WEIGHT));
+                }
+            }
+        }
         if !stop && !known && !latin && self.options.stem {
             let mut stripped = self.known_without_clitics(analyzer, word);
             if dialect && stripped.is_empty() {
@@ -175,6 +186,18 @@ impl QueryContext<'_> {
             }
         }
         Vec::new()
+    }
+
+    /// Index terms the knowledge base knows that `word` becomes once an
+    /// attached pronoun is taken off its end.
+    fn known_without_pronoun(&self, analyzer: &mut Analyzer, word: &str) -> Vec<String> {
+        ENCLITICS
+            .iter()
+            .filter_map(|end| word.strip_suffix(end))
+            .filter(|core| core.chars().count() >= 3)
+            .map(|core| analyzer.stem(core))
+            .filter(|term| (self.is_known)(term))
+            .collect()
     }
 
     /// Index terms the knowledge base knows that `word` becomes once one

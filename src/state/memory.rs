@@ -1,4 +1,5 @@
-//! Conversation state in this process's memory (the embedded default).
+//! Conversation state in this process's memory: the default when no
+//! `REDIS_URL` is set, for one instance; everything is lost on exit.
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex};

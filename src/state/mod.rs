@@ -14,7 +14,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
-pub use self::redis::{KeyPrefix, RedisOptions, RedisStore};
+pub use self::redis::{RedisOptions, RedisStore};
 pub use memory::MemoryStore;
 
 use crate::conversation::{Conversation, ConversationId};

@@ -1,9 +1,46 @@
-//! Conversation state in Redis, shared by every instance. The only file that
-//! knows Redis keys; ARCHITECTURE.md lists them.
+//! Conversation state in Redis, shared by every instance (Redis 6.2 or
+//! newer). With `handoff/redis.rs`, the only code that knows Redis; its
+//! keys are listed in `keys`.
 //!
 //! Every operation is one Lua script (one round trip), so each is atomic on
-//! the server: a turn costs two, `acquire` and `commit`. Every call has a
-//! deadline, and every failure is [`StoreError::Unavailable`].
+//! the server: a turn costs two, `acquire` (lease, conversation, inbox and
+//! the citizen's memory) and `commit` (save both, trim the inbox,
+//! release): remembering citizens costs no round trip of its own. Every call has a deadline
+//! (`state.redis_timeout_ms`), and every failure is
+//! [`StoreError::Unavailable`]; the next call reconnects.
+//!
+//! **A FIFO lease with owner tokens.** A plain `SET NX` lock polled by
+//! waiters is not fair (whoever polls right after a release wins), so the
+//! lease has a queue. `acquire` drops dead waiters from the head of the
+//! queue, then takes the lease if it is free and nobody queued earlier,
+//! else joins the queue and returns the position. A waiter asks again after
+//! a pause that grows with its position (1 ms at the head, at most 20 ms);
+//! each ask refreshes its deadline, and a waiter that stops asking for
+//! max(2 s, 4 x timeout) (its process died) loses its place. "Arrival
+//! order" is thus the order of arrival at Redis, the one clock all
+//! instances share. The lease holds a random owner token with a TTL
+//! (`state.lease_ms`), renewed every third of it while the turn runs (the
+//! Rasa lock-store race, RasaHQ/rasa#9213); renewal, commit and release act
+//! only if the key still holds the caller's token, so a turn whose lease ran
+//! out saves nothing and fails rather than losing an update. A turn dropped
+//! before it commits gives its place and lease up at once (`lease`).
+//!
+//! **The webhook inbox.** `enqueue` records a message once per message id
+//! (`SET NX PX` on its `seen` key), appends it to the inbox and makes the
+//! conversation ready (`ZADD NX`: a conversation a worker holds stays
+//! hidden, or a second worker would wait on the same lease). `next_ready`
+//! hands out the conversation due longest and hides it for one lease time
+//! (a visibility timeout: if its worker dies, another gets it then).
+//! `commit` removes the handled messages and, while messages remain, keeps
+//! the conversation hidden one lease time ahead: the committing worker goes
+//! on with them itself (re-adding it as due made a second worker poll the
+//! lease every millisecond). `ready` is the one key outside a
+//! conversation's slot, and the inbox scripts touch it with conversation
+//! keys; with the agents' `MGET` across conversations, that needs a single
+//! Redis or Sentinel, not Cluster.
+
+mod keys;
+mod lease;
 
 use std::collections::hash_map::RandomState;
 use std::hash::BuildHasher;
@@ -14,44 +51,15 @@ use std::time::{Duration, Instant};
 use ::redis::aio::{ConnectionManager, ConnectionManagerConfig};
 use ::redis::{FromRedisValue, RedisResult, Script, ScriptInvocation};
 use async_trait::async_trait;
-use serde::Deserialize;
 use tokio::sync::OnceCell;
 
 use super::{ConversationStore, Enqueued, Envelope, Lease, LeaseHold, StoreError};
+use crate::configuration::{KeyPrefix, StateSettings};
 use crate::conversation::{Conversation, ConversationId};
 use crate::memory::CitizenMemory;
-
-/// Prepended to every key, so that several deployments (or test runs) can
-/// share one Redis: non-empty, printable, without spaces or braces (braces
-/// would break the hash tags that keep a conversation in one Cluster slot).
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(try_from = "String")]
-pub struct KeyPrefix(String);
-
-impl TryFrom<String> for KeyPrefix {
-    type Error = String;
-
-    fn try_from(raw: String) -> Result<Self, Self::Error> {
-        if raw.is_empty() {
-            return Err("the key prefix must not be empty".to_owned());
-        }
-        if raw
-            .chars()
-            .any(|c| c.is_control() || c.is_whitespace() || c == '{' || c == '}')
-        {
-            return Err(format!(
-                "the key prefix {raw:?} must not contain spaces, control characters or braces"
-            ));
-        }
-        Ok(Self(raw))
-    }
-}
-
-impl KeyPrefix {
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
+use keys::{ConversationKeys, ready_key};
+use lease::Claim;
+pub(super) use lease::RedisHold;
 
 /// How the Redis store behaves; built from `[state]` settings.
 #[derive(Debug, Clone)]
@@ -72,6 +80,18 @@ pub struct RedisOptions {
 }
 
 impl RedisOptions {
+    pub fn from_settings(settings: &StateSettings) -> Self {
+        Self {
+            key_prefix: settings.key_prefix.clone(),
+            timeout: Duration::from_millis(settings.redis_timeout_ms.get()),
+            lease: Duration::from_millis(settings.lease_ms.get()),
+            lock_wait: Duration::from_millis(settings.lock_wait_ms.get()),
+            idle_ttl: settings.idle_ttl(),
+            dedup_ttl: settings.dedup_ttl(),
+            memory_retention: settings.memory_retention(),
+        }
+    }
+
     /// A waiter that has not asked again for this long is taken for dead and
     /// loses its place, so a crashed instance cannot stall the queue.
     fn waiter_ttl(&self) -> Duration {
@@ -95,107 +115,10 @@ struct Shared {
     next_token: AtomicU64,
 }
 
-/// A held Redis lease: renewed in the background until committed or
-/// dropped; dropping it releases the lease without saving.
-pub(super) struct RedisHold {
-    claim: Claim,
-    renewal: tokio::task::JoinHandle<()>,
-}
-
-impl Drop for RedisHold {
-    fn drop(&mut self) {
-        self.renewal.abort();
-    }
-}
-
-/// A turn's place in a conversation's lease queue, then its lease. Dropped
-/// before it is settled (the request was cancelled while waiting, or the
-/// turn failed before committing), it gives both up at once, so the turns
-/// behind it need not wait for a waiter deadline or the lease to run out;
-/// if that fails too, they do.
-struct Claim {
-    shared: Arc<Shared>,
-    id: ConversationId,
-    token: String,
-    settled: bool,
-}
-
-impl Drop for Claim {
-    fn drop(&mut self) {
-        if self.settled {
-            return;
-        }
-        let Ok(runtime) = tokio::runtime::Handle::try_current() else {
-            return;
-        };
-        let shared = self.shared.clone();
-        let id = self.id.clone();
-        let token = std::mem::take(&mut self.token);
-        runtime.spawn(async move {
-            let keys = ConversationKeys::new(&shared.options.key_prefix, &id);
-            let mut abandon = ABANDON.prepare_invoke();
-            abandon
-                .key(&keys.lease)
-                .key(&keys.lease_queue)
-                .key(&keys.lease_waiters)
-                .key(&keys.inbox)
-                .key(ready_key(&shared.options.key_prefix))
-                .arg(&token)
-                .arg(id.as_str());
-            if let Err(err) = shared.run::<i64>(&abandon).await {
-                tracing::warn!(error = %err, conversation = %id, "could not give a lease up");
-            }
-        });
-    }
-}
-
-/// The keys of one conversation. `{…}` is a Cluster hash tag: all of them
-/// hash to one slot, which lets one script touch them together.
-struct ConversationKeys {
-    base: String,
-    conversation: String,
-    memory: String,
-    inbox: String,
-    lease: String,
-    lease_queue: String,
-    lease_waiters: String,
-}
-
-impl ConversationKeys {
-    fn new(prefix: &KeyPrefix, id: &ConversationId) -> Self {
-        // Braces inside the id would end the hash tag early and could make
-        // two ids share keys; escaping them keeps keys unambiguous.
-        let tag = id
-            .as_str()
-            .replace('%', "%25")
-            .replace('{', "%7B")
-            .replace('}', "%7D");
-        let base = format!("{}{{{tag}}}:", prefix.as_str());
-        Self {
-            conversation: format!("{base}conversation"),
-            memory: format!("{base}memory"),
-            inbox: format!("{base}inbox"),
-            lease: format!("{base}lease"),
-            lease_queue: format!("{base}lease-queue"),
-            lease_waiters: format!("{base}lease-waiters"),
-            base,
-        }
-    }
-
-    fn seen(&self, message_id: &str) -> String {
-        format!("{}seen:{message_id}", self.base)
-    }
-}
-
-fn ready_key(prefix: &KeyPrefix) -> String {
-    format!("{}ready", prefix.as_str())
-}
-
-/// Redis's clock in milliseconds, so that every instance measures deadlines
-/// and visibility against the same clock.
-const LUA_NOW: &str = "local clock = redis.call('TIME')
-local now = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
-";
+/// Redis's clock in milliseconds as `now`, so that every instance measures
+/// deadlines and visibility against the same clock; every script starts
+/// with it.
+const LUA_NOW: &str = include_str!("redis/now.lua");
 
 fn script(body: &str) -> Script {
     Script::new(&format!("{LUA_NOW}{body}"))
@@ -207,47 +130,7 @@ fn script(body: &str) -> Script {
 /// same round trip.
 /// KEYS: lease, lease-queue, lease-waiters, conversation, inbox, memory.
 /// ARGV: token, lease ms, waiter ttl ms.
-static ACQUIRE: LazyLock<Script> = LazyLock::new(|| {
-    script(
-        r"
-while true do
-  local head = redis.call('LINDEX', KEYS[2], 0)
-  if not head or head == ARGV[1] then break end
-  local deadline = redis.call('HGET', KEYS[3], head)
-  if deadline and tonumber(deadline) >= now then break end
-  redis.call('LPOP', KEYS[2])
-  redis.call('HDEL', KEYS[3], head)
-end
-local head = redis.call('LINDEX', KEYS[2], 0)
-if redis.call('EXISTS', KEYS[1]) == 0 and (not head or head == ARGV[1]) then
-  if head then
-    redis.call('LPOP', KEYS[2])
-    redis.call('HDEL', KEYS[3], ARGV[1])
-  end
-  redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
-  return {1, redis.call('GET', KEYS[4]), redis.call('LRANGE', KEYS[5], 0, -1), 0,
-    redis.call('GET', KEYS[6])}
-end
-if redis.call('HSET', KEYS[3], ARGV[1], now + tonumber(ARGV[3])) == 1 then
-  redis.call('RPUSH', KEYS[2], ARGV[1])
-end
-redis.call('PEXPIRE', KEYS[2], ARGV[3])
-redis.call('PEXPIRE', KEYS[3], ARGV[3])
-return {0, false, {}, redis.call('LPOS', KEYS[2], ARGV[1]), false}
-",
-    )
-});
-
-/// Extends the lease if this token still holds it.
-/// KEYS: lease. ARGV: token, lease ms.
-static RENEW: LazyLock<Script> = LazyLock::new(|| {
-    script(
-        r"
-if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
-return redis.call('PEXPIRE', KEYS[1], ARGV[2])
-",
-    )
-});
+static ACQUIRE: LazyLock<Script> = LazyLock::new(|| script(include_str!("redis/acquire.lua")));
 
 /// Saves the conversation and the citizen's memory (an empty one deletes
 /// it), drops the handled inbox messages, keeps the conversation in the
@@ -257,82 +140,18 @@ return redis.call('PEXPIRE', KEYS[1], ARGV[2])
 /// KEYS: lease, conversation, inbox, ready, memory. ARGV: token,
 /// conversation JSON, handled count, idle ttl ms (0: never expires),
 /// conversation id, lease ms, memory JSON ("": none), retention ms.
-static COMMIT: LazyLock<Script> = LazyLock::new(|| {
-    script(
-        r"
-if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
-if tonumber(ARGV[4]) > 0 then
-  redis.call('SET', KEYS[2], ARGV[2], 'PX', ARGV[4])
-else
-  redis.call('SET', KEYS[2], ARGV[2])
-end
-if ARGV[7] == '' then
-  redis.call('DEL', KEYS[5])
-else
-  redis.call('SET', KEYS[5], ARGV[7], 'PX', ARGV[8])
-end
-if tonumber(ARGV[3]) > 0 then redis.call('LTRIM', KEYS[3], ARGV[3], -1) end
--- The worker that committed goes on with the remaining messages itself, so
--- the conversation stays hidden from other workers for one lease; if that
--- worker dies, it is handed out again then.
-if redis.call('LLEN', KEYS[3]) > 0 then
-  redis.call('ZADD', KEYS[4], now + tonumber(ARGV[6]), ARGV[5])
-else
-  redis.call('ZREM', KEYS[4], ARGV[5])
-end
-redis.call('DEL', KEYS[1])
-return 1
-",
-    )
-});
-
-/// Leaves the lease queue and gives the lease up if this token holds it,
-/// without saving; queued messages make the conversation ready again.
-/// KEYS: lease, lease-queue, lease-waiters, inbox, ready. ARGV: token,
-/// conversation id.
-static ABANDON: LazyLock<Script> = LazyLock::new(|| {
-    script(
-        r"
-redis.call('LREM', KEYS[2], 0, ARGV[1])
-redis.call('HDEL', KEYS[3], ARGV[1])
-if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
-redis.call('DEL', KEYS[1])
-if redis.call('LLEN', KEYS[4]) > 0 then redis.call('ZADD', KEYS[5], now, ARGV[2]) end
-return 1
-",
-    )
-});
+static COMMIT: LazyLock<Script> = LazyLock::new(|| script(include_str!("redis/commit.lua")));
 
 /// Records a message once per message id and makes its conversation ready.
 /// KEYS: seen, inbox, ready. ARGV: envelope JSON, dedup ttl ms,
 /// conversation id.
-static ENQUEUE: LazyLock<Script> = LazyLock::new(|| {
-    script(
-        r"
-if not redis.call('SET', KEYS[1], '1', 'NX', 'PX', ARGV[2]) then return 0 end
-redis.call('RPUSH', KEYS[2], ARGV[1])
--- NX: a conversation a worker holds is hidden until its lease runs out;
--- un-hiding it would send a second worker to wait on the same lease. Its
--- commit makes it ready again while messages remain.
-redis.call('ZADD', KEYS[3], 'NX', now, ARGV[3])
-return 1
-",
-    )
-});
+static ENQUEUE: LazyLock<Script> = LazyLock::new(|| script(include_str!("redis/enqueue.lua")));
 
 /// Hands out the conversation ready longest and hides it for a visibility
 /// period: if its worker dies before committing, it comes back after that.
 /// KEYS: ready. ARGV: visibility ms.
-static NEXT_READY: LazyLock<Script> = LazyLock::new(|| {
-    script(
-        r"
-local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'LIMIT', 0, 1)
-if #due == 0 then return false end
-redis.call('ZADD', KEYS[1], now + tonumber(ARGV[1]), due[1])
-return due[1]
-",
-    )
-});
+static NEXT_READY: LazyLock<Script> =
+    LazyLock::new(|| script(include_str!("redis/next_ready.lua")));
 
 /// The longest pause between two looks at the ready set, and between two
 /// asks of a waiter far back in a lease queue.
@@ -360,17 +179,6 @@ impl RedisStore {
     /// Host and port, without credentials: safe to log.
     pub fn address(&self) -> String {
         self.shared.client.get_connection_info().addr().to_string()
-    }
-
-    /// A stored memory (none when retention is off: a memory written before
-    /// it was turned off is not read).
-    fn memory(&self, json: Option<&str>) -> Result<CitizenMemory, StoreError> {
-        match json {
-            Some(json) if !self.shared.options.memory_retention.is_zero() => {
-                parse("stored memory", json)
-            }
-            _ => Ok(CitizenMemory::default()),
-        }
     }
 
     /// Requests sent to Redis so far, for tests and benchmarks.
@@ -436,28 +244,6 @@ impl RedisStore {
         let serial = self.shared.next_token.fetch_add(1, Ordering::Relaxed);
         format!("{:016x}-{serial}", self.shared.instance)
     }
-
-    fn keep_renewed(&self, id: &ConversationId, token: &str) -> tokio::task::JoinHandle<()> {
-        let shared = self.shared.clone();
-        let lease_key = ConversationKeys::new(&shared.options.key_prefix, id).lease;
-        let token = token.to_owned();
-        tokio::spawn(async move {
-            let lease = shared.options.lease;
-            loop {
-                tokio::time::sleep(lease / 3).await;
-                let mut renew = RENEW.prepare_invoke();
-                renew.key(&lease_key).arg(&token).arg(millis(lease));
-                match shared.run::<i64>(&renew).await {
-                    Ok(1) => {}
-                    Ok(_) => {
-                        tracing::warn!(key = %lease_key, "a lease ran out while its turn was running");
-                        return;
-                    }
-                    Err(err) => tracing::warn!(error = %err, "could not renew a lease"),
-                }
-            }
-        })
-    }
 }
 
 impl Shared {
@@ -518,6 +304,19 @@ fn to_json(value: &impl serde::Serialize) -> Result<String, StoreError> {
     serde_json::to_string(value).map_err(|err| StoreError::Corrupt(err.to_string()))
 }
 
+impl RedisStore {
+    /// A stored memory (none when retention is off: a memory written before
+    /// it was turned off is not read).
+    fn memory(&self, json: Option<&str>) -> Result<CitizenMemory, StoreError> {
+        match json {
+            Some(json) if !self.shared.options.memory_retention.is_zero() => {
+                parse("stored memory", json)
+            }
+            _ => Ok(CitizenMemory::default()),
+        }
+    }
+}
+
 #[async_trait]
 impl ConversationStore for RedisStore {
     async fn acquire(&self, id: &ConversationId) -> Result<Lease, StoreError> {
@@ -564,7 +363,7 @@ impl ConversationStore for RedisStore {
             tokio::time::sleep(pause).await;
         };
         let hold = RedisHold {
-            renewal: self.keep_renewed(id, token),
+            renewal: lease::keep_renewed(self.shared.clone(), id, token),
             claim,
         };
         let conversation = stored
@@ -732,37 +531,5 @@ impl ConversationStore for RedisStore {
 
     fn kind(&self) -> &'static str {
         "redis"
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn key_prefixes_without_braces_or_spaces_are_accepted() {
-        assert!(KeyPrefix::try_from("khidma:".to_owned()).is_ok());
-        assert!(KeyPrefix::try_from(String::new()).is_err());
-        assert!(KeyPrefix::try_from("a{b".to_owned()).is_err());
-        assert!(KeyPrefix::try_from("a b".to_owned()).is_err());
-    }
-
-    #[test]
-    fn every_key_of_a_conversation_carries_its_hash_tag() {
-        let prefix = KeyPrefix::try_from("khidma:".to_owned()).unwrap();
-        let id = ConversationId::new("web", "a}b{c%").unwrap();
-        let keys = ConversationKeys::new(&prefix, &id);
-        assert_eq!(keys.conversation, "khidma:{web:a%7Db%7Bc%25}:conversation");
-        for key in [
-            &keys.memory,
-            &keys.inbox,
-            &keys.lease,
-            &keys.lease_queue,
-            &keys.lease_waiters,
-            &keys.seen("telegram:1"),
-        ] {
-            assert!(key.starts_with("khidma:{web:a%7Db%7Bc%25}:"), "{key}");
-        }
-        assert_eq!(ready_key(&prefix), "khidma:ready");
     }
 }

@@ -3,7 +3,11 @@ use serde_json::{Value, json};
 use crate::helpers::{spawn_app, user};
 
 async fn assert_rejected(response: reqwest::Response, code: &str) -> Value {
-    assert_eq!(response.status(), 400);
+    assert_answered(response, 400, code).await
+}
+
+async fn assert_answered(response: reqwest::Response, status: u16, code: &str) -> Value {
+    assert_eq!(response.status(), status);
     let body: Value = response.json().await.expect("errors are JSON");
     assert_eq!(body["error"]["code"], code, "{body}");
     assert!(
@@ -99,11 +103,20 @@ async fn a_location_out_of_range_or_with_unknown_keys_is_rejected() {
 }
 
 #[tokio::test]
-async fn an_oversized_body_is_a_400_not_a_413() {
+async fn an_oversized_body_is_a_413_in_the_error_shape() {
     let app = spawn_app().await;
     let text = "ا".repeat(40_000);
     let response = app.post_json(&json!({"user_id": "a", "text": text})).await;
-    assert_rejected(response, "payload_too_large").await;
+    assert_answered(response, 413, "payload_too_large").await;
+}
+
+#[tokio::test]
+async fn a_bad_query_string_is_a_400_in_the_error_shape() {
+    let app = spawn_app().await;
+    let response = app
+        .get("/api/v1/conversations/web:a/messages?after=soon")
+        .await;
+    assert_rejected(response, "invalid_request").await;
 }
 
 #[tokio::test]

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::helpers::spawn_app;
+use crate::helpers::{repo_path, spawn_app};
 
 async fn fetch(app: &crate::helpers::TestApp, path: &str) -> (reqwest::header::HeaderMap, String) {
     let response = app.get(path).await;
@@ -24,16 +24,27 @@ fn header<'a>(headers: &'a reqwest::header::HeaderMap, name: &str) -> &'a str {
 async fn the_console_and_its_assets_are_served_with_a_strict_policy() {
     let app = spawn_app().await;
     let mut everything = String::new();
-    for (path, content_type) in [
-        ("/agent", "text/html"),
-        ("/agent/console.js", "text/javascript"),
-        ("/agent/console.css", "text/css"),
-        ("/agent/strings/ar", "application/json"),
-        ("/agent/strings/en", "application/json"),
-    ] {
+    let mut paths = vec![
+        ("/agent".to_owned(), "text/html"),
+        ("/agent/strings/ar".to_owned(), "application/json"),
+        ("/agent/strings/en".to_owned(), "application/json"),
+    ];
+    // Every script module and style sheet of console/, so that a module
+    // the page imports cannot be left out of the binary.
+    for file in std::fs::read_dir(repo_path("console")).unwrap() {
+        let name = file.unwrap().file_name().into_string().unwrap();
+        let content_type = match name.rsplit_once('.').map(|(_, extension)| extension) {
+            Some("js") => "text/javascript",
+            Some("css") => "text/css",
+            _ => continue,
+        };
+        paths.push((format!("/agent/{name}"), content_type));
+    }
+    assert!(paths.len() > 5, "{paths:?}");
+    for (path, content_type) in &paths {
         let (headers, body) = fetch(&app, path).await;
         assert!(
-            header(&headers, "content-type").starts_with(content_type),
+            header(&headers, "content-type").starts_with(*content_type),
             "{path}: {headers:?}"
         );
         let policy = header(&headers, "content-security-policy");
@@ -56,6 +67,7 @@ async fn the_console_and_its_assets_are_served_with_a_strict_policy() {
     assert!(page.contains("src=\"/agent/console.js\""), "{page}");
     assert!(!page.contains("<script>"), "no inline script");
     assert!(!page.contains("style="), "no inline style");
+    assert_eq!(app.get("/agent/nothing.js").await.status(), 404);
 }
 
 #[tokio::test]

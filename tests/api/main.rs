@@ -3,6 +3,7 @@
 mod channel_helpers;
 mod helpers;
 
+mod architecture;
 mod bad_input;
 mod built_in_knowledge;
 mod console;

@@ -6,13 +6,17 @@ use std::time::{Duration, Instant};
 
 use serde_json::json;
 
-use khidma::bot::Bot;
+use khidma::channels::{Channels, Web};
+use khidma::configuration::Settings;
 use khidma::conversation::{
     Conversation, ConversationId, EscalationReason, Handoff, Priority, Speaker, now_ms,
 };
 use khidma::dialogue::Incoming;
+use khidma::handoff::{Desk, MemoryHandoffStore, Teams};
 use khidma::i18n::{Lang, Localizer};
 use khidma::kb::{KbHandle, KnowledgeBase, RetrievalOptions};
+use khidma::metrics::Metrics;
+use khidma::pipeline::Pipeline;
 use khidma::state::{ConversationStore, Enqueued, Envelope, RedisOptions, RedisStore};
 
 use crate::helpers::{repo_path, user};
@@ -402,18 +406,37 @@ async fn a_message_costs_two_round_trips_to_redis() {
     let store = Arc::new(namespace.store());
     let kb =
         KnowledgeBase::load(&repo_path("knowledge_base"), RetrievalOptions::default()).unwrap();
-    let localizer = Localizer::load(&repo_path("locales")).unwrap();
-    let bot = Bot::new(KbHandle::new(kb), store.clone(), Arc::new(localizer));
+    let localizer = Arc::new(Localizer::load(&repo_path("locales")).unwrap());
+    let (kb, settings) = (
+        KbHandle::new(kb),
+        Settings::load(None, &Default::default()).unwrap(),
+    );
+    let handoff = Arc::new(MemoryHandoffStore::new(10));
+    let desk = Desk::new(
+        handoff.clone(),
+        Arc::new(Teams::from_settings(&settings.handoff).unwrap()),
+        localizer.clone(),
+        kb.clone(),
+        settings.handoff.incident_window(),
+    );
+    let pipeline = Pipeline::new(
+        kb,
+        localizer,
+        store.clone(),
+        Arc::new(desk),
+        Channels::web_only(Arc::new(Web::new(handoff))),
+        Arc::new(Metrics::default()),
+    );
     let incoming = Incoming {
         text: line(1),
         ..Incoming::default()
     };
     // The first turn loads the scripts into Redis.
-    bot.handle(&web("warm-up"), &incoming).await.unwrap();
+    pipeline.answer(&web("warm-up"), &incoming).await.unwrap();
 
     for turn in 0..3 {
         let before = store.round_trips();
-        bot.handle(&web("counted"), &incoming).await.unwrap();
+        pipeline.answer(&web("counted"), &incoming).await.unwrap();
         assert_eq!(store.round_trips() - before, 2, "turn {turn}");
     }
 }

@@ -7,8 +7,8 @@ use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
 
-use khidma::configuration::{RedisUrl, Settings};
-use khidma::state::{KeyPrefix, RedisOptions, RedisStore};
+use khidma::configuration::{KeyPrefix, RedisUrl, Settings};
+use khidma::state::{RedisOptions, RedisStore};
 
 use crate::helpers::{TestApp, repo_path, settings, start};
 

@@ -1,0 +1,263 @@
+//! The agents' queue: the waiting conversations of their teams, urgent
+//! first, and the updates sent to citizens nobody has claimed for a while.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use serde::Serialize;
+
+use super::{AgentError, AgentService};
+use crate::conversation::{
+    Conversation, ConversationId, EscalationReason, Handoff, Priority, Speaker, now_ms,
+};
+use crate::dialogue::OutgoingMessage;
+use crate::handoff::{Agent, EntryTitle, HistoryItem, Queued, Record};
+use crate::i18n::{Lang, Msg};
+use crate::kb::{Area, EntryId};
+
+/// A waiting conversation, as the queue lists it.
+#[derive(Debug, Serialize)]
+pub struct QueueItem {
+    pub conversation_id: ConversationId,
+    pub team: String,
+    pub position: usize,
+    pub priority: Priority,
+    pub reason: EscalationReason,
+    pub entry_id: Option<EntryId>,
+    pub language: Option<Lang>,
+    pub since_ms: i64,
+    pub incident_id: Option<String>,
+    pub area: Option<Area>,
+    pub entry_title: Option<EntryTitle>,
+}
+
+/// Longer than any turn takes, however slow the platform: a queue entry
+/// of a conversation not stored yet and older than this is left over.
+const TURN_IN_FLIGHT_MAX_MS: i64 = 10 * 60 * 1000;
+
+/// Whether a queue entry outlived its case: the conversation expired, an
+/// agent has it (a claim whose dequeue was lost), or it went back to the bot
+/// after the entry was made. The escalation is queued before its turn
+/// commits (so that a crash cannot lose it), and the turn may still be
+/// sending the reply: until then a new citizen's conversation is not stored
+/// and an older one is still with the bot and not updated since. Such an
+/// entry is not stale, only not shown yet.
+fn is_stale(conversation: Option<&Conversation>, queued_since_ms: i64, now_ms: i64) -> bool {
+    match conversation {
+        None => now_ms - queued_since_ms > TURN_IN_FLIGHT_MAX_MS,
+        Some(conversation) => match conversation.handoff {
+            Handoff::Waiting { .. } => false,
+            Handoff::WithAgent { .. } => true,
+            Handoff::Bot => conversation.updated_at_ms >= queued_since_ms,
+        },
+    }
+}
+
+impl AgentService {
+    pub async fn queue(&self, agent: &Agent) -> Result<Vec<QueueItem>, AgentError> {
+        let mut items = Vec::new();
+        for team in &agent.teams {
+            let queued = self.handoff.queue(team).await?;
+            let ids: Vec<ConversationId> = queued.iter().map(|entry| entry.id.clone()).collect();
+            let conversations = self.conversations.get_many(&ids).await?;
+            let mut position = 0;
+            for (
+                Queued {
+                    id,
+                    since_ms: queued_since_ms,
+                },
+                conversation,
+            ) in queued.into_iter().zip(conversations)
+            {
+                if is_stale(conversation.as_ref(), queued_since_ms, now_ms()) {
+                    // It must neither show nor push the citizens behind it
+                    // down the line.
+                    self.handoff.dequeue(team, &id).await?;
+                    continue;
+                }
+                let waiting = conversation.and_then(|conversation| match conversation.handoff {
+                    Handoff::Waiting {
+                        reason,
+                        priority,
+                        entry_id,
+                        since_ms,
+                        area,
+                        incident_id,
+                        ..
+                    } => Some((
+                        conversation.language,
+                        reason,
+                        priority,
+                        entry_id,
+                        since_ms,
+                        area,
+                        incident_id,
+                    )),
+                    _ => None,
+                });
+                let Some((language, reason, priority, entry_id, since_ms, area, incident_id)) =
+                    waiting
+                else {
+                    // Its escalating turn is not committed yet.
+                    continue;
+                };
+                position += 1;
+                items.push(QueueItem {
+                    conversation_id: id,
+                    team: team.clone(),
+                    position,
+                    priority,
+                    reason,
+                    entry_title: entry_id.as_ref().and_then(|id| self.desk.entry_title(id)),
+                    entry_id,
+                    language,
+                    since_ms,
+                    incident_id,
+                    area,
+                });
+            }
+        }
+        // Across the agent's teams too: urgent first, then longest waiting.
+        items.sort_by_key(|item| (std::cmp::Reverse(item.priority), item.since_ms));
+        Ok(items)
+    }
+
+    /// Sends one update to each citizen who has waited longer than `every`
+    /// since their escalation or their last update, whichever instance
+    /// runs it: the store hands each update turn to one caller. Returns
+    /// how many were sent.
+    pub async fn update_unclaimed(&self, every: Duration) -> Result<usize, AgentError> {
+        let store = &self.handoff;
+        let mut sent = 0;
+        // Citizens of an incident with status updates hear those instead.
+        let mut incident_has_updates: HashMap<String, bool> = HashMap::new();
+        for team in self.desk.teams().names() {
+            // Outside its hours the citizen was told when the team is back;
+            // updates until then would only be noise.
+            if self
+                .desk
+                .teams()
+                .closed_until(team, jiff::Timestamp::now())
+                .is_some()
+            {
+                continue;
+            }
+            for (position, Queued { id, .. }) in store.queue(team).await?.into_iter().enumerate() {
+                let conversation = self.conversations.get(&id).await?;
+                let waited_long = conversation.as_ref().is_some_and(|conversation| {
+                    matches!(conversation.handoff, Handoff::Waiting { since_ms, .. }
+                        if now_ms() - since_ms >= every.as_millis() as i64)
+                });
+                if !waited_long {
+                    continue;
+                }
+                if let Some(incident_id) = conversation
+                    .as_ref()
+                    .and_then(|conversation| conversation.handoff.incident_id())
+                {
+                    let has_updates = match incident_has_updates.get(incident_id) {
+                        Some(known) => *known,
+                        None => {
+                            let known = store
+                                .incident(incident_id)
+                                .await?
+                                .is_some_and(|incident| !incident.updates.is_empty());
+                            incident_has_updates.insert(incident_id.to_owned(), known);
+                            known
+                        }
+                    };
+                    if has_updates {
+                        continue;
+                    }
+                }
+                if !store.take_update_turn(&id, every).await? {
+                    continue;
+                }
+                let mut turn = self.pipeline.begin(&id).await?;
+                // Claimed meanwhile: no update.
+                let Handoff::Waiting { team, category, .. } = &turn.conversation().handoff else {
+                    continue;
+                };
+                let team = team
+                    .clone()
+                    .unwrap_or_else(|| self.desk.teams().route(category.as_deref()).to_owned());
+                let lang = turn.conversation().language.unwrap_or_default();
+                let text = self.localizer.text_with(
+                    lang,
+                    Msg::HandoffStillWaiting,
+                    &[("position", (position + 1).into())],
+                );
+                let message = OutgoingMessage {
+                    text: text.clone(),
+                    buttons: Vec::new(),
+                };
+                let delivery = self.say(&mut turn, message, Speaker::Bot).await?;
+                turn.after_commit().note(
+                    &id,
+                    HistoryItem {
+                        at_ms: now_ms(),
+                        record: Record::Message {
+                            team,
+                            speaker: Speaker::Bot,
+                            text,
+                            agent: None,
+                            failure: delivery.failure,
+                        },
+                    },
+                );
+                self.pipeline.finish(turn).await?;
+                sent += 1;
+            }
+        }
+        Ok(sent)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn conversation(handoff: Handoff, updated_at_ms: i64) -> Conversation {
+        let mut conversation = Conversation::new(ConversationId::new("web", "c").unwrap());
+        conversation.handoff = handoff;
+        conversation.updated_at_ms = updated_at_ms;
+        conversation
+    }
+
+    #[test]
+    fn only_entries_that_outlived_their_case_are_stale() {
+        let now = 1_000_000_000;
+        let queued = now - 2_000;
+        // A new citizen's escalating turn, not committed yet.
+        assert!(!is_stale(None, queued, now));
+        assert!(is_stale(None, now - TURN_IN_FLIGHT_MAX_MS - 1, now));
+        // An older conversation whose escalating turn is in flight.
+        assert!(!is_stale(
+            Some(&conversation(Handoff::Bot, queued - 60_000)),
+            queued,
+            now
+        ));
+        // Back with the bot after the escalation: resolved.
+        assert!(is_stale(
+            Some(&conversation(Handoff::Bot, queued + 10)),
+            queued,
+            now
+        ));
+        let with_agent = Handoff::WithAgent {
+            agent: "sara".to_owned(),
+            team: "utilities".to_owned(),
+            reason: EscalationReason::Urgent,
+            priority: Priority::Urgent,
+            entry_id: None,
+            since_ms: queued,
+            acknowledged: false,
+            area: None,
+            incident_id: None,
+        };
+        assert!(is_stale(
+            Some(&conversation(with_agent, queued)),
+            queued,
+            now
+        ));
+    }
+}

@@ -1,0 +1,241 @@
+//! Web chat: a citizen's message arrives as the body of
+//! `POST /api/v1/messages` and is answered in the response; what agents
+//! (and the bot, on their behalf) send later goes to the citizen's outbox,
+//! which the web client reads with
+//! `GET /api/v1/conversations/{id}/messages?after=<cursor>`: the outbox is
+//! this channel's send. The types here are the REST API's wire format
+//! (`shared/contracts.md`), kept apart from the dialogue's own types so
+//! that the public JSON changes only on purpose.
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
+
+use super::{Channel, MAX_TEXT_CHARS, Outgoing, SendError};
+use crate::conversation::{Action, ConversationId, now_ms};
+use crate::dialogue::{Attachment, Incoming, Reply};
+use crate::handoff::{HandoffStore, OutboxMessage};
+use crate::i18n::Lang;
+use crate::kb::{EntryId, GeoPoint};
+use crate::state::StoreError;
+
+pub const NAME: &str = "web";
+
+pub struct Web {
+    /// The outboxes live with the rest of the handoff state.
+    outbox: Arc<dyn HandoffStore>,
+}
+
+impl Web {
+    pub fn new(outbox: Arc<dyn HandoffStore>) -> Self {
+        Self { outbox }
+    }
+
+    /// What was sent to the citizen after `after` (a cursor from an earlier
+    /// page; 0 for all).
+    pub async fn outbox(
+        &self,
+        conversation_id: ConversationId,
+        after: u64,
+    ) -> Result<OutboxPage, StoreError> {
+        let messages = self.outbox.outbox(&conversation_id, after).await?;
+        let cursor = messages.last().map_or(after, |message| message.cursor);
+        Ok(OutboxPage {
+            conversation_id,
+            messages,
+            cursor,
+        })
+    }
+}
+
+#[async_trait]
+impl Channel for Web {
+    fn name(&self) -> &'static str {
+        NAME
+    }
+
+    async fn send(&self, to: &str, outgoing: &Outgoing<'_>) -> Result<(), SendError> {
+        let id = ConversationId::new(NAME, to).map_err(SendError::Rejected)?;
+        let at_ms = now_ms();
+        for message in outgoing.messages {
+            let message = OutboxMessage {
+                cursor: 0,
+                at_ms,
+                speaker: outgoing.speaker.clone(),
+                text: message.text.clone(),
+                buttons: message.buttons.clone(),
+            };
+            self.outbox.push_outbox(&id, &message).await?;
+        }
+        Ok(())
+    }
+}
+
+/// The body of `POST /api/v1/messages`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MessageRequest {
+    user_id: String,
+    text: String,
+    #[serde(default)]
+    language: Option<String>,
+    /// The `id` of a button from an earlier reply, when the citizen pressed
+    /// one (its title goes in `text`).
+    #[serde(default)]
+    button: Option<String>,
+    /// Where the citizen is, when the web client shares it; `text` may then
+    /// be empty.
+    #[serde(default)]
+    location: Option<GeoPoint>,
+}
+
+/// Why a well-formed body is not a message.
+#[derive(Debug, thiserror::Error)]
+pub enum InvalidMessage {
+    #[error("user_id {0}")]
+    UserId(String),
+    #[error("latitude must be between -90 and 90, longitude between -180 and 180")]
+    Location,
+    #[error("text must not be empty")]
+    EmptyText,
+    #[error("text is {0} characters; the limit is {MAX_TEXT_CHARS}")]
+    TextTooLong(usize),
+    #[error("language {0:?} is not supported: use \"ar\" or \"en\"")]
+    Language(String),
+}
+
+impl MessageRequest {
+    /// The conversation and the message, checked before anything is
+    /// touched.
+    pub fn into_message(self) -> Result<(ConversationId, Incoming), InvalidMessage> {
+        let conversation_id =
+            ConversationId::new(NAME, &self.user_id).map_err(InvalidMessage::UserId)?;
+        if let Some(location) = &self.location
+            && !location.is_valid()
+        {
+            return Err(InvalidMessage::Location);
+        }
+        if self.text.trim().is_empty() && self.location.is_none() {
+            return Err(InvalidMessage::EmptyText);
+        }
+        let length = self.text.chars().count();
+        if length > MAX_TEXT_CHARS {
+            return Err(InvalidMessage::TextTooLong(length));
+        }
+        let forced_language = match self.language.as_deref() {
+            None => None,
+            Some("ar") => Some(Lang::Ar),
+            Some("en") => Some(Lang::En),
+            Some(other) => return Err(InvalidMessage::Language(other.to_owned())),
+        };
+        let location_only = self.location.is_some() && self.text.trim().is_empty();
+        Ok((
+            conversation_id,
+            Incoming {
+                text: self.text,
+                button: self.button.filter(|button| !button.is_empty()),
+                forced_language,
+                language_hint: None,
+                attachment: location_only.then_some(Attachment::Location),
+                location: self.location,
+            },
+        ))
+    }
+}
+
+/// The answer to `POST /api/v1/messages`, and what `khidma ask` prints.
+#[derive(Debug, Serialize)]
+pub struct MessageReply {
+    conversation_id: String,
+    language: Lang,
+    action: Action,
+    entry_id: Option<EntryId>,
+    candidates: Vec<EntryId>,
+    messages: Vec<ReplyMessage>,
+}
+
+/// One chat bubble: Markdown text, and the buttons under it.
+#[derive(Debug, Serialize)]
+struct ReplyMessage {
+    text: String,
+    buttons: Vec<ReplyButton>,
+}
+
+#[derive(Debug, Serialize)]
+struct ReplyButton {
+    id: String,
+    title: String,
+}
+
+impl From<Reply> for MessageReply {
+    fn from(reply: Reply) -> Self {
+        Self {
+            conversation_id: reply.conversation_id,
+            language: reply.language,
+            action: reply.action,
+            entry_id: reply.entry_id,
+            candidates: reply.candidates,
+            messages: reply
+                .messages
+                .into_iter()
+                .map(|message| ReplyMessage {
+                    text: message.text,
+                    buttons: message
+                        .buttons
+                        .into_iter()
+                        .map(|button| ReplyButton {
+                            id: button.id,
+                            title: button.title,
+                        })
+                        .collect(),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// The answer to `GET /api/v1/conversations/{id}/messages`.
+#[derive(Debug, Serialize)]
+pub struct OutboxPage {
+    conversation_id: ConversationId,
+    messages: Vec<OutboxMessage>,
+    /// The `after` of the next page.
+    cursor: u64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dialogue::{Button, OutgoingMessage};
+
+    #[test]
+    fn a_reply_keeps_the_public_json_shape() {
+        let reply = Reply {
+            conversation_id: "web:a".to_owned(),
+            language: Lang::Ar,
+            action: Action::Clarify,
+            entry_id: None,
+            candidates: vec![EntryId::parse("water-bill").unwrap()],
+            messages: vec![OutgoingMessage {
+                text: "which one?".to_owned(),
+                buttons: vec![Button {
+                    id: "entry:water-bill".to_owned(),
+                    title: "Water bill".to_owned(),
+                }],
+            }],
+        };
+        assert_eq!(
+            serde_json::to_value(MessageReply::from(reply)).unwrap(),
+            serde_json::json!({
+                "conversation_id": "web:a",
+                "language": "ar",
+                "action": "clarify",
+                "entry_id": null,
+                "candidates": ["water-bill"],
+                "messages": [{"text": "which one?",
+                              "buttons": [{"id": "entry:water-bill", "title": "Water bill"}]}],
+            })
+        );
+    }
+}

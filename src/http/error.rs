@@ -1,0 +1,249 @@
+//! The API's one error table and its one JSON shape,
+//! `{"error": {"code", "message"}}`. Every code is listed once below with
+//! its HTTP status and type; the domain's errors carry no status and are
+//! mapped here, each variant to a code.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, ResponseError};
+use serde::Serialize;
+
+use crate::agents::AgentError;
+use crate::channels::ChannelError;
+use crate::channels::web::InvalidMessage;
+use crate::state::StoreError;
+
+/// Who is to blame, which says what is logged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorType {
+    /// The request was wrong; nothing to log.
+    Request,
+    /// No or wrong credentials; nothing to log.
+    Auth,
+    /// Something khidma depends on is down: logged as a warning.
+    System,
+    /// A bug: logged as an error, with its cause.
+    Internal,
+}
+
+macro_rules! error_codes {
+    ($($variant:ident => $code:literal, $status:ident, $kind:ident;)*) => {
+        /// Every error code the API answers with.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum Code {
+            $($variant,)*
+        }
+
+        impl Code {
+            #[cfg(test)]
+            const ALL: &[Code] = &[$(Code::$variant,)*];
+
+            fn details(self) -> (&'static str, StatusCode, ErrorType) {
+                match self {
+                    $(Code::$variant => ($code, StatusCode::$status, ErrorType::$kind),)*
+                }
+            }
+        }
+    };
+}
+
+error_codes! {
+    MalformedJson => "malformed_json", BAD_REQUEST, Request;
+    InvalidRequest => "invalid_request", BAD_REQUEST, Request;
+    InvalidBody => "invalid_body", BAD_REQUEST, Request;
+    UnsupportedContentType => "unsupported_content_type", BAD_REQUEST, Request;
+    PayloadTooLarge => "payload_too_large", PAYLOAD_TOO_LARGE, Request;
+    InvalidUserId => "invalid_user_id", BAD_REQUEST, Request;
+    InvalidConversationId => "invalid_conversation_id", BAD_REQUEST, Request;
+    InvalidLocation => "invalid_location", BAD_REQUEST, Request;
+    InvalidLanguage => "invalid_language", BAD_REQUEST, Request;
+    EmptyText => "empty_text", BAD_REQUEST, Request;
+    TextTooLong => "text_too_long", BAD_REQUEST, Request;
+    InvalidHandshake => "invalid_handshake", BAD_REQUEST, Request;
+    InvalidWebhook => "invalid_webhook", BAD_REQUEST, Request;
+    Unauthorized => "unauthorized", UNAUTHORIZED, Auth;
+    Forbidden => "forbidden", FORBIDDEN, Auth;
+    NotFound => "not_found", NOT_FOUND, Request;
+    MethodNotAllowed => "method_not_allowed", METHOD_NOT_ALLOWED, Request;
+    NotWaiting => "not_waiting", CONFLICT, Request;
+    Claimed => "claimed", CONFLICT, Request;
+    NotYours => "not_yours", CONFLICT, Request;
+    IncidentResolved => "incident_resolved", CONFLICT, Request;
+    ChannelOff => "channel_off", CONFLICT, Request;
+    StoreUnavailable => "store_unavailable", SERVICE_UNAVAILABLE, System;
+    Internal => "internal", INTERNAL_SERVER_ERROR, Internal;
+}
+
+impl Code {
+    pub fn name(self) -> &'static str {
+        self.details().0
+    }
+
+    pub fn status(self) -> StatusCode {
+        self.details().1
+    }
+
+    pub fn kind(self) -> ErrorType {
+        self.details().2
+    }
+}
+
+/// An error answer: its code, the message the client reads, and for
+/// system and internal errors the cause, which only the logs see.
+#[derive(Debug, thiserror::Error)]
+#[error("{message}")]
+pub struct ApiError {
+    code: Code,
+    message: String,
+    #[source]
+    cause: Option<anyhow::Error>,
+}
+
+impl ApiError {
+    pub fn new(code: Code, message: impl Into<String>) -> Self {
+        Self {
+            code,
+            message: message.into(),
+            cause: None,
+        }
+    }
+
+    /// A bug: the client reads only that it happened.
+    pub fn internal(cause: impl Into<anyhow::Error>) -> Self {
+        Self::caused_by(Code::Internal, cause.into())
+    }
+
+    /// `err` answered as `code`. The client reads the error's own words
+    /// for its mistakes, a fixed sentence for ours; the logs get the cause.
+    fn caused_by(code: Code, err: anyhow::Error) -> Self {
+        match code.kind() {
+            ErrorType::Request | ErrorType::Auth => Self::new(code, err.to_string()),
+            ErrorType::System => Self {
+                code,
+                message: "conversation state is temporarily unavailable; retry shortly".to_owned(),
+                cause: Some(err),
+            },
+            ErrorType::Internal => Self {
+                code,
+                message: "internal error".to_owned(),
+                cause: Some(err),
+            },
+        }
+    }
+}
+
+fn store_code(err: &StoreError) -> Code {
+    match err {
+        StoreError::Unavailable(_) => Code::StoreUnavailable,
+        StoreError::Corrupt(_) => Code::Internal,
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(err: StoreError) -> Self {
+        ApiError::caused_by(store_code(&err), err.into())
+    }
+}
+
+impl From<AgentError> for ApiError {
+    fn from(err: AgentError) -> Self {
+        let code = match &err {
+            AgentError::NoConversation(_)
+            | AgentError::NeverHandedOver(_)
+            | AgentError::NoIncident(_) => Code::NotFound,
+            AgentError::NotInTeam { .. } | AgentError::NotInIncidentTeam { .. } => Code::Forbidden,
+            AgentError::NotWaiting(_) => Code::NotWaiting,
+            AgentError::Claimed { .. } => Code::Claimed,
+            AgentError::NotYours(_) => Code::NotYours,
+            AgentError::IncidentResolved(_) => Code::IncidentResolved,
+            AgentError::ChannelOff(_) => Code::ChannelOff,
+            AgentError::Store(store) => store_code(store),
+        };
+        ApiError::caused_by(code, err.into())
+    }
+}
+
+impl From<ChannelError> for ApiError {
+    fn from(err: ChannelError) -> Self {
+        let code = match err {
+            ChannelError::Disabled(_) | ChannelError::Unknown(_) => Code::NotFound,
+            ChannelError::NoHandshake(_) => Code::MethodNotAllowed,
+            ChannelError::MissingCredential(_) => Code::Unauthorized,
+            ChannelError::BadCredential(_) => Code::Forbidden,
+            ChannelError::BadHandshake(_) => Code::InvalidHandshake,
+            ChannelError::Malformed { .. } => Code::InvalidWebhook,
+        };
+        ApiError::new(code, err.to_string())
+    }
+}
+
+impl From<InvalidMessage> for ApiError {
+    fn from(err: InvalidMessage) -> Self {
+        let code = match err {
+            InvalidMessage::UserId(_) => Code::InvalidUserId,
+            InvalidMessage::Location => Code::InvalidLocation,
+            InvalidMessage::EmptyText => Code::EmptyText,
+            InvalidMessage::TextTooLong(_) => Code::TextTooLong,
+            InvalidMessage::Language(_) => Code::InvalidLanguage,
+        };
+        ApiError::new(code, err.to_string())
+    }
+}
+
+#[derive(Serialize)]
+struct ErrorBody<'a> {
+    error: ErrorDetail<'a>,
+}
+
+#[derive(Serialize)]
+struct ErrorDetail<'a> {
+    code: &'a str,
+    message: &'a str,
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        self.code.status()
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        match (self.code.kind(), &self.cause) {
+            (ErrorType::Internal, cause) => tracing::error!(error = ?cause, "request failed"),
+            (ErrorType::System, Some(cause)) => {
+                tracing::warn!(error = %cause, "state store unavailable");
+            }
+            _ => {}
+        }
+        HttpResponse::build(self.status_code()).json(ErrorBody {
+            error: ErrorDetail {
+                code: self.code.name(),
+                message: &self.message,
+            },
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_code_is_listed_once_and_only_errors_have_error_statuses() {
+        let mut names: Vec<&str> = Code::ALL.iter().map(|code| code.name()).collect();
+        names.sort_unstable();
+        let listed = names.len();
+        names.dedup();
+        assert_eq!(names.len(), listed, "a code is listed twice");
+        for code in Code::ALL {
+            let status = code.status();
+            assert!(
+                status.is_client_error() || status.is_server_error(),
+                "{code:?}"
+            );
+            assert_eq!(
+                status.is_server_error(),
+                matches!(code.kind(), ErrorType::System | ErrorType::Internal),
+                "{code:?}: a 5xx is khidma's fault, a 4xx the client's"
+            );
+        }
+    }
+}
