@@ -151,6 +151,7 @@ function renderConversation(detail, view) {
     field(t('field-entry'), entryText, { dir: 'auto' }),
     field(t('field-area'), areaName(area), { dir: 'auto' }),
     field(t('field-team'), view.team, { dir: 'auto' })));
+  detail.append(...earlierCases(view.earlier_cases || []));
 
   if (incidentId) {
     const incident = state.incidents.find((candidate) => candidate.id === incidentId);
@@ -195,6 +196,29 @@ function renderConversation(detail, view) {
   }
 
   detail.append(replyForm(id, mine));
+}
+
+// The citizen's cases the bot remembers across conversations, newest
+// first: what this citizen asked and reported before.
+function earlierCases(cases) {
+  if (cases.length === 0) return [];
+  const list = el('ul', { class: 'earlier-cases', id: 'earlier-cases' });
+  for (const item of cases) {
+    const outcome = item.outcome === 'resolved' && item.agent
+      ? t('case-resolved-by', { agent: item.agent })
+      : t('case-' + item.outcome);
+    list.append(el('li', { 'data-outcome': item.outcome },
+      el('time', { class: 'time', datetime: new Date(item.opened_ms).toISOString() }, day(item.opened_ms)), ' ',
+      urgencyBadge(Boolean(item.urgent)), item.urgent ? ' ' : null,
+      el('span', { dir: 'auto' }, entryLabel(item.entry_title, item.entry_id) || t('case-no-topic')), ' — ',
+      el('span', null, outcome)));
+  }
+  return [el('h3', { id: 'earlier-cases-heading' }, t('earlier-cases-heading')), list];
+}
+
+function day(atMs) {
+  const locale = state.lang === 'ar' ? 'ar-u-nu-latn' : 'en-GB';
+  return new Date(atMs).toLocaleDateString(locale, { day: 'numeric', month: 'short', year: 'numeric' });
 }
 
 function historyItem(item) {

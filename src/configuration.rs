@@ -63,6 +63,10 @@ pub struct LocaleSettings {
 pub struct StateSettings {
     /// Conversations idle this long are forgotten (not those with an agent).
     pub idle_ttl_secs: u64,
+    /// What is remembered of a citizen across conversations (language,
+    /// district, last cases) is kept this long after their last message;
+    /// 0 remembers nothing.
+    pub memory_retention_secs: u64,
     /// How long a platform message id is remembered to refuse re-deliveries;
     /// WhatsApp retries for up to seven days.
     pub dedup_ttl_secs: u64,
@@ -232,6 +236,10 @@ impl StateSettings {
     pub fn dedup_ttl(&self) -> Duration {
         Duration::from_secs(self.dedup_ttl_secs)
     }
+
+    pub fn memory_retention(&self) -> Duration {
+        Duration::from_secs(self.memory_retention_secs)
+    }
 }
 
 const DEFAULTS: &str = r#"
@@ -250,6 +258,7 @@ dir = "./locales"
 
 [state]
 idle_ttl_secs = 86400
+memory_retention_secs = 7776000
 dedup_ttl_secs = 604800
 key_prefix = "khidma:"
 redis_timeout_ms = 500

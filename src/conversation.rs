@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::i18n::Lang;
 use crate::kb::{Area, EntryId};
+use crate::memory::CitizenMemory;
 
 /// Turns kept with the conversation for context; the bot needs few, and
 /// agents get the full history from the transcript.
@@ -258,6 +259,42 @@ pub struct FailedDelivery {
     pub text: String,
 }
 
+/// The topic of the last answer and what the citizen said was wrong.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Thread {
+    /// The entry last answered: a follow-up ("how much?") is about it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub topic: Option<EntryId>,
+    /// The citizen's message that led to it: a correction ("not that")
+    /// looks again at its other readings.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub asked: String,
+    /// When the topic was last answered; it expires after a while.
+    #[serde(default)]
+    pub at_ms: i64,
+    /// Entries the citizen said were not what they meant; never offered
+    /// again while they correct the bot.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rejected: Vec<EntryId>,
+    /// Corrections in a row: a second one offers a person.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub corrections: u32,
+    /// The ids of the buttons of the last reply, when it offered no
+    /// choices: "the second one" may mean its second button.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub buttons: Vec<String>,
+}
+
+fn is_zero(count: &u32) -> bool {
+    *count == 0
+}
+
+impl Thread {
+    pub fn is_empty(&self) -> bool {
+        *self == Self::default()
+    }
+}
+
 /// Everything the bot remembers between two messages of one citizen.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Conversation {
@@ -288,10 +325,19 @@ pub struct Conversation {
     /// The citizen pressed "add a comment": their next message is it.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub awaiting_comment: bool,
-    /// The area of the last location the citizen shared: an outage they
-    /// report afterwards is grouped there.
+    /// The area the citizen last shared a location in or named: an outage
+    /// they report afterwards is grouped there.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shared_area: Option<Area>,
+    /// What the conversation is about right now, for follow-ups and
+    /// corrections (`dialogue::topic`, `dialogue::correction`).
+    #[serde(default, skip_serializing_if = "Thread::is_empty")]
+    pub thread: Thread,
+    /// What is remembered of the citizen across conversations. Stored
+    /// apart from the conversation (it outlives it), so not in its JSON;
+    /// the store loads it with the lease and saves it with the commit.
+    #[serde(skip)]
+    pub memory: CitizenMemory,
     pub created_at_ms: i64,
     pub updated_at_ms: i64,
 }
@@ -312,6 +358,8 @@ impl Conversation {
             ratings: VecDeque::new(),
             awaiting_comment: false,
             shared_area: None,
+            thread: Thread::default(),
+            memory: CitizenMemory::default(),
             created_at_ms: now,
             updated_at_ms: now,
         }

@@ -12,13 +12,13 @@ use clap::{Parser, Subcommand};
 use khidma::channels::web::MessageReply;
 use khidma::configuration::Settings;
 use khidma::conversation::ConversationId;
-use khidma::evaluation;
 use khidma::i18n::{Lang, Localizer};
 use khidma::kb::load_dir;
 use khidma::kb::{KnowledgeBase, RetrievalOptions};
 use khidma::message::Incoming;
 use khidma::startup::{Application, build_pipeline};
 use khidma::telemetry;
+use khidma::{evaluation, scenarios};
 
 #[derive(Parser)]
 #[command(
@@ -43,9 +43,12 @@ enum Command {
         /// Defaults to the configured knowledge base folder.
         dir: Option<PathBuf>,
     },
-    /// Score the bot on a JSON-lines file of messages with known answers.
+    /// Score the bot on a JSON-lines file of messages with known answers,
+    /// or of conversations with the expected reply to each turn.
     Eval {
-        /// One case per line: {"text", "lang", "kind", "entry", "tags"}.
+        /// One case per line: {"text", "lang", "kind", "entry", "tags"};
+        /// or one conversation per line: {"id", "lang", "tags", "turns"}
+        /// (the multi-turn harness's format).
         cases: PathBuf,
         /// Retrieval features to use (default: all): normalize, stem,
         /// dialect, negation, alarms, lexicon, fuzzy, arabizi, calibrate;
@@ -245,6 +248,12 @@ fn eval(
         .with_context(|| format!("loading {}", settings.kb.dir.display()))?;
     let localizer = Localizer::load(&settings.locales.dir)?
         .with_emergency_number(&settings.handoff.emergency_number);
+    if scenarios::is_scenario_file(cases)? {
+        let scenarios = scenarios::read_scenarios(cases)?;
+        let results = scenarios::run(&scenarios, &kb, &localizer);
+        print!("{}", scenarios::report(&scenarios, &results, show_failures));
+        return Ok(ExitCode::SUCCESS);
+    }
     let cases = evaluation::read_cases(cases)?;
     let outcomes = evaluation::run(&cases, &kb, &localizer);
     print!("{}", evaluation::report(&cases, &outcomes, show_failures));

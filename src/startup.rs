@@ -91,7 +91,10 @@ fn build_stores(
             Ok((Arc::new(store), Arc::new(handoff_store)))
         }
         None => Ok((
-            Arc::new(MemoryStore::new(state.idle_ttl(), state.dedup_ttl())),
+            Arc::new(
+                MemoryStore::new(state.idle_ttl(), state.dedup_ttl())
+                    .with_memory_retention(state.memory_retention()),
+            ),
             Arc::new(MemoryHandoffStore::new(handoff.history_limit)),
         )),
     }

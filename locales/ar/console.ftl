@@ -88,6 +88,12 @@ console-open-incident = فتح البلاغ الجماعي (عدد البلاغ�
 console-transcript-heading = المحادثة كاملة
 console-transcript-empty = لا رسائل مسجّلة بعد.
 console-bot-failures-heading = ردود المساعد التي لم تصل ({ $count })
+console-earlier-cases-heading = حالات سابقة لهذا المواطن
+console-case-answered = أجاب عنها المساعد
+console-case-escalated = أُحيلت إلى الفريق ولم تُغلق
+console-case-resolved = أغلقها الفريق
+console-case-resolved-by = أغلقها { $agent }
+console-case-no-topic = طلب التحدث مع موظف
 
 console-claim = تولَّ هذه الحالة
 console-claim-conflict = تولّى { $agent } هذه الحالة قبلك.

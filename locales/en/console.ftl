@@ -88,6 +88,12 @@ console-open-incident = Open the incident ({ $count } reports)
 console-transcript-heading = Full conversation
 console-transcript-empty = No messages recorded yet.
 console-bot-failures-heading = Bot replies that did not arrive ({ $count })
+console-earlier-cases-heading = Earlier cases of this citizen
+console-case-answered = answered by the bot
+console-case-escalated = handed to the team, not closed
+console-case-resolved = closed by the team
+console-case-resolved-by = closed by { $agent }
+console-case-no-topic = Asked for a person
 
 console-claim = Take this case
 console-claim-conflict = { $agent } has already taken this case.

@@ -94,3 +94,43 @@ incident-resolved = Good news: the problem “{ $title }”{ $has_area ->
         [yes] {" "}in { $area }
        *[no] {""}
     } has been fixed. Thank you for your patience. If it isn't fixed for you, write to us here and we'll look into it straight away.
+
+# Sentences of conversations that remember: follow-ups, corrections,
+# language switches, districts and returning citizens.
+
+# Before an answer given again because the citizen asked about it.
+follow-up-intro = Here is everything I have on { $title }:
+# After a second correction in a row; $has_options is "yes" when other
+# likely answers follow as buttons.
+correction-offer-person = I'm sorry I still haven't found what you need. Would you like to talk to a member of our team? They can look at your question with you.{ $has_options ->
+        [yes] {" "}Or, if one of these is what you meant, just pick it.
+       *[no] {""}
+    }
+# The citizen asked for English and there was nothing to say again.
+language-switched = Of course, I'll continue in English. How can I help you?
+# The citizen only said where they are; $area is the district.
+area-noted = { $salam ->
+        [yes] Wa alaikum assalam!{" "}
+       *[no] {""}
+    }Thank you, I've noted that you're in { $area }. How can I help you today?
+# A citizen the bot remembers says hello.
+welcome-back = { $salam ->
+        [yes] Wa alaikum assalam, and welcome back!
+       *[no] Welcome back!
+    } It's good to hear from you again. Type your question, or pick one of the main topics below.
+# ...and last time the bot answered them about $title.
+welcome-back-answered = { $salam ->
+        [yes] Wa alaikum assalam, and welcome back!
+       *[no] Welcome back!
+    } Last time you asked about { $title }. How can I help you today?
+# ...and last time they reported $title to our team, $days days ago.
+welcome-back-case = { $salam ->
+        [yes] Wa alaikum assalam, and welcome back!
+       *[no] Welcome back!
+    } { $days ->
+        [0] Earlier today
+        [1] Yesterday
+       *[other] { $days } days ago
+    } you told us about { $title }. I hope it's sorted out now; if it isn't, just tell me what's happening and I'll help.
+# After "forget me".
+forgotten = Done. I've erased what I remembered about you (your language, your district and your earlier questions) and this conversation, so next time we start fresh. Messages you exchanged with our team stay in their case records. Is there anything else I can help you with?

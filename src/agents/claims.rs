@@ -141,6 +141,7 @@ impl AgentService {
         let conversation = turn.conversation_mut();
         conversation.handoff = Handoff::Bot;
         conversation.consecutive_fallbacks = 0;
+        conversation.memory.note_resolved(&agent.name, now_ms());
         conversation.rating_request = Some(RatingRequest {
             agent: agent.name.clone(),
             team: team.clone(),

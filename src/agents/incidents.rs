@@ -253,6 +253,7 @@ impl AgentService {
             Some((team, owner)) => {
                 conversation.handoff = Handoff::Bot;
                 conversation.consecutive_fallbacks = 0;
+                conversation.memory.note_resolved(owner, now_ms());
                 conversation.rating_request = Some(RatingRequest {
                     agent: owner.clone(),
                     team: team.clone(),

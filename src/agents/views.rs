@@ -10,6 +10,7 @@ use crate::handoff::{
 };
 use crate::i18n::Lang;
 use crate::kb::{Area, EntryId};
+use crate::memory::PastCase;
 
 /// A conversation as an agent reads it: its state and full history.
 #[derive(Debug, Serialize)]
@@ -20,6 +21,18 @@ pub struct View {
     /// The incident its last escalation was grouped into, if any.
     pub incident_id: Option<String>,
     pub area: Option<Area>,
+    pub entry_title: Option<EntryTitle>,
+    /// What the bot remembers of the citizen's cases, this one included,
+    /// newest first: earlier conversations are gone, these stay
+    /// (`state.memory_retention_secs`).
+    pub earlier_cases: Vec<EarlierCase>,
+}
+
+/// One of a citizen's remembered cases, with its entry's titles.
+#[derive(Debug, Serialize)]
+pub struct EarlierCase {
+    #[serde(flatten)]
+    pub case: PastCase,
     pub entry_title: Option<EntryTitle>,
 }
 
@@ -94,9 +107,23 @@ impl AgentService {
             .map(str::to_owned)
             .or(incident_id);
         let area = conversation.handoff.area().cloned().or(area);
+        let earlier_cases = conversation
+            .memory
+            .cases
+            .iter()
+            .rev()
+            .map(|case| EarlierCase {
+                entry_title: case
+                    .entry_id
+                    .as_ref()
+                    .and_then(|id| self.desk.entry_title(id)),
+                case: case.clone(),
+            })
+            .collect();
         Ok(View {
             team,
             entry_title: entry_id.as_ref().and_then(|id| self.desk.entry_title(id)),
+            earlier_cases,
             conversation,
             history,
             incident_id,

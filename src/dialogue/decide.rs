@@ -95,16 +95,49 @@ pub enum Decision {
     AskComment,
     /// The message is the comment on the last rating.
     Commented,
+    /// A question about the topic just answered ("how much?"): its answer
+    /// again, introduced as such (`topic`).
+    FollowUp {
+        entry: usize,
+    },
+    /// The citizen said the last answer was wrong (`correction`): `then`
+    /// is what the bot does instead, and `rejected` what it must not offer
+    /// again.
+    Correction {
+        rejected: Vec<usize>,
+        then: Box<Decision>,
+    },
+    /// The bot missed twice in a row: it offers a person, and any other
+    /// likely readings.
+    OfferPerson {
+        candidates: Vec<usize>,
+    },
+    /// The citizen asked for the other language and there was nothing to
+    /// say again in it (`switch`).
+    LanguageSwitched,
+    /// The message only said where the citizen is (`location`).
+    AreaNoted {
+        area: crate::kb::Area,
+        salam: bool,
+    },
+    /// A greeting from a citizen the bot remembers (`returning`), with
+    /// their last case when there is one.
+    WelcomeBack {
+        salam: bool,
+        case: Option<crate::memory::PastCase>,
+    },
+    /// "Forget me": what the bot kept about the citizen is erased.
+    Forget,
 }
 
 /// Whether a greeting deserves "wa alaikum assalam": the reply to salam is
 /// a fixed courtesy in both languages.
-fn said_salam(text: &str) -> bool {
+pub(super) fn said_salam(text: &str) -> bool {
     let normalized = crate::language::text::normalize_arabic(&text.to_lowercase());
     normalized.contains("سلام") || normalized.contains("salam")
 }
 
-fn for_entry(kb: &KnowledgeBase, entry: usize) -> Decision {
+pub(super) fn for_entry(kb: &KnowledgeBase, entry: usize) -> Decision {
     match kb.entry(entry).escalate {
         Some(Escalation::Urgent) => Decision::Escalate {
             entry: Some(entry),
@@ -150,22 +183,6 @@ fn rating(text: &str, button: Option<&ButtonAction>) -> Option<u8> {
         .filter(|score| RATING_SCORES.contains(score))
 }
 
-/// A reply to offered choices by their title or position ("2", "٢").
-fn picked_by_text(text: &str, offered: &[usize], kb: &KnowledgeBase) -> Option<usize> {
-    let wanted = crate::language::text::normalize_arabic(text.trim()).to_lowercase();
-    if let Ok(position) = wanted.parse::<usize>() {
-        return position
-            .checked_sub(1)
-            .and_then(|i| offered.get(i))
-            .copied();
-    }
-    offered.iter().copied().find(|&entry| {
-        kb.entry(entry).sides().any(|(_, side)| {
-            crate::language::text::normalize_arabic(&side.title).to_lowercase() == wanted
-        })
-    })
-}
-
 fn margin(top: &Hit, runner_up: Option<&Hit>) -> f32 {
     match runner_up {
         Some(second) if top.score > 0.0 => (top.score - second.score) / top.score,
@@ -174,7 +191,7 @@ fn margin(top: &Hit, runner_up: Option<&Hit>) -> f32 {
 }
 
 /// Ranks the entries for a question and decides how sure to be.
-fn decide_question(text: &str, offered: &[usize], kb: &KnowledgeBase) -> Decision {
+pub(super) fn decide_question(text: &str, offered: &[usize], kb: &KnowledgeBase) -> Decision {
     let query = kb.read(text);
     if query.is_empty() {
         return if query.greeted || said_salam(text) {
@@ -322,12 +339,16 @@ pub fn decide(
     conversation: &Conversation,
     kb: &KnowledgeBase,
 ) -> Decision {
-    if let Handoff::Waiting { acknowledged, .. } | Handoff::WithAgent { acknowledged, .. } =
-        conversation.handoff
-    {
-        return Decision::RelayToAgent {
-            first: !acknowledged,
-        };
+    // The acknowledgement belongs to the wait: once a person has the
+    // conversation, the bot says nothing of its own.
+    match conversation.handoff {
+        Handoff::Waiting { acknowledged, .. } => {
+            return Decision::RelayToAgent {
+                first: !acknowledged,
+            };
+        }
+        Handoff::WithAgent { .. } => return Decision::RelayToAgent { first: false },
+        Handoff::Bot => {}
     }
     if conversation.rating_request.is_some()
         && let Some(score) = rating(text, button)
@@ -340,27 +361,46 @@ pub fn decide(
     if let Some(decision) = button.and_then(|button| decide_button(button, kb)) {
         return decision;
     }
+    if super::returning::asks_to_forget(text) {
+        return Decision::Forget;
+    }
+    if super::switch::requested(text).is_some() {
+        return super::switch::resend(conversation, kb);
+    }
     let offered: Vec<usize> = conversation
         .offered
         .iter()
         .filter_map(|id| kb.ordinal(id.as_str()))
         .collect();
-    if let Some(entry) = picked_by_text(text, &offered, kb) {
+    if let Some(entry) = super::choice::picked(text, &offered, kb) {
         return for_entry(kb, entry);
+    }
+    if offered.is_empty()
+        && let Some(decision) = super::choice::picked_button(text, &conversation.thread.buttons, kb)
+            .and_then(|button| decide_button(&button, kb))
+    {
+        return decision;
     }
     let to_person = |reason| Decision::Escalate {
         entry: None,
         reason,
         priority: Priority::Normal,
     };
-    match decide_question(text, &offered, kb) {
+    let decision = match super::correction::decide(text, conversation, kb) {
+        Some(correction) => correction,
+        None => super::context::read(text, &offered, conversation, kb),
+    };
+    match decision {
         // An outage stays urgent however the citizen words it.
         urgent @ Decision::Escalate {
             priority: Priority::Urgent,
             ..
         } => urgent,
         _ if kb.frustrated(text) => to_person(EscalationReason::Frustration),
-        Decision::Answer { .. } | Decision::Clarify { .. } | Decision::Fallback
+        Decision::Answer { .. }
+        | Decision::FollowUp { .. }
+        | Decision::Clarify { .. }
+        | Decision::Fallback
             if asked_before(text, conversation, 2) =>
         {
             to_person(EscalationReason::RepeatedQuestion)
@@ -370,7 +410,7 @@ pub fn decide(
         Decision::Fallback if conversation.consecutive_fallbacks >= 1 => {
             to_person(EscalationReason::RepeatedFallback)
         }
-        decision => decision,
+        decision => super::returning::welcome(decision, conversation),
     }
 }
 

@@ -14,6 +14,8 @@ pub struct Detected {
     /// Share of all letters that are in `lang`'s script (Arabizi counts as
     /// Arabic), 0.5..=1.
     pub share: f32,
+    /// Arabic read from Latin letters.
+    pub arabizi: bool,
 }
 
 /// Script first: Arabic letters against Latin letters, the majority wins.
@@ -52,6 +54,7 @@ pub fn detect(text: &str) -> Option<Detected> {
         lang,
         words,
         share: letters as f32 / total as f32,
+        arabizi: arabizi && lang == Lang::Ar,
     })
 }
 
@@ -74,6 +77,10 @@ pub fn choose(
     }
     match (pinned, detected) {
         (None, Some(detected)) => detected.lang,
+        // English that happens to read as Arabizi ("We're in Al Malqa,
+        // villa 22") is far likelier than an English speaker turning to
+        // Arabizi; asking for Arabic still switches.
+        (Some(Lang::En), Some(detected)) if detected.arabizi => Lang::En,
         (Some(pinned), Some(detected))
             if detected.lang != pinned
                 && detected.words >= SWITCH_MIN_WORDS
@@ -127,6 +134,9 @@ mod tests {
             Lang::Ar
         );
         assert_eq!(choose(None, None, Some(Lang::En), None), Lang::En);
+        let arabizi = detect("el may ma2tou3a 3anna men el sob7");
+        assert_eq!(choose(None, None, None, arabizi), Lang::Ar);
+        assert_eq!(choose(None, Some(Lang::En), None, arabizi), Lang::En);
         assert_eq!(choose(None, None, None, None), Lang::Ar);
     }
 }

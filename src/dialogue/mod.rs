@@ -2,9 +2,16 @@
 //! nothing of HTTP, platforms or storage: a channel hands it a message and a
 //! conversation, it hands back a [`Reply`] and the updated conversation.
 
+mod choice;
+mod context;
+mod correction;
 mod decide;
 pub mod language;
+mod location;
 mod render;
+mod returning;
+pub mod switch;
+pub mod topic;
 
 pub use decide::{ButtonAction, Decision, RATING_SCORES, decide};
 pub use render::rating_request;
@@ -25,9 +32,13 @@ pub fn respond(
     kb: &KnowledgeBase,
     localizer: &Localizer,
 ) -> Reply {
+    let now = now_ms();
+    topic::expire(conversation, now);
     let lang = language::choose(
-        incoming.forced_language,
-        conversation.language,
+        incoming
+            .forced_language
+            .or_else(|| switch::requested(&incoming.text)),
+        conversation.language.or(conversation.memory.language),
         incoming.language_hint,
         language::detect(&incoming.text),
     );
@@ -39,9 +50,24 @@ pub fn respond(
     let button = incoming.button.as_deref().and_then(ButtonAction::parse);
     let decision = decide(&incoming.text, button.as_ref(), conversation, kb);
     let rendered = render::render(&decision, lang, kb, localizer);
+    if decision == Decision::Forget {
+        // Erased: the reply is all that is left, and the store deletes
+        // the memory it finds empty.
+        *conversation = Conversation::new(conversation.id.clone());
+        return Reply {
+            conversation_id: conversation.id.to_string(),
+            language: lang,
+            action: rendered.action,
+            entry_id: None,
+            candidates: Vec::new(),
+            messages: rendered.messages,
+        };
+    }
     apply(&decision, &incoming.text, &rendered, conversation, kb);
+    // After deciding: a greeting is a welcome back only for a citizen
+    // remembered from before this message.
+    conversation.memory.language = Some(lang);
 
-    let now = now_ms();
     conversation.record(Turn {
         at_ms: now,
         speaker: Speaker::Citizen,
@@ -139,22 +165,26 @@ fn respond_to_attachment(
     }
 }
 
-/// Remembers where a citizen shared their location from, and completes a
-/// waiting case that did not say where it is when the citizen now does
-/// (the desk then moves it to that area's incident).
+/// Remembers where a citizen shared their location from or said they are,
+/// and completes a waiting case that did not say where it is when the
+/// citizen now does (the desk then moves it to that area's incident).
 fn note_area(incoming: &Incoming, conversation: &mut Conversation, kb: &KnowledgeBase) {
     let shared = incoming
         .location
         .filter(GeoPoint::is_valid)
         .map(|point| kb.area_at(point));
-    if shared.is_some() {
-        conversation.shared_area = shared.clone();
+    let said = location::read(&incoming.text, kb).map(|located| located.area);
+    let area = said.or(shared);
+    if area.is_some() {
+        conversation.shared_area = area.clone();
+        conversation.memory.area = area.clone();
     }
     if let Handoff::Waiting {
-        area: area @ None, ..
+        area: waiting @ None,
+        ..
     } = &mut conversation.handoff
     {
-        *area = kb.area_named_in(&incoming.text).cloned().or(shared);
+        *waiting = area;
     }
 }
 
@@ -167,9 +197,26 @@ fn apply(
     kb: &KnowledgeBase,
 ) {
     conversation.offered = rendered.candidates.clone();
+    conversation.thread.buttons = if rendered.candidates.is_empty() {
+        rendered
+            .messages
+            .iter()
+            .flat_map(|message| &message.buttons)
+            .map(|button| button.id.clone())
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let (decision, correction) = match decision {
+        Decision::Correction { rejected, then } => (then.as_ref(), Some(rejected.as_slice())),
+        decision => (decision, None),
+    };
+    topic::note(decision, text, correction, conversation, kb);
     if !matches!(decision, Decision::RelayToAgent { .. }) {
         conversation.consecutive_fallbacks = match decision {
-            Decision::Fallback => conversation.consecutive_fallbacks + 1,
+            Decision::Fallback | Decision::OfferPerson { .. } => {
+                conversation.consecutive_fallbacks + 1
+            }
             _ => 0,
         };
     }
@@ -187,7 +234,11 @@ fn apply(
                 rating.comment = Some(text.trim().to_owned());
             }
         }
-        Decision::Answer { entry } => conversation.last_entry = Some(kb.entry(*entry).id.clone()),
+        Decision::Answer { entry } | Decision::FollowUp { entry } => {
+            let id = kb.entry(*entry).id.clone();
+            conversation.memory.note_answer(&id, now_ms());
+            conversation.last_entry = Some(id);
+        }
         Decision::Rated { score } => {
             if let Some(request) = rating_request {
                 conversation.record_rating(Rating {
@@ -218,10 +269,16 @@ fn apply(
             if entry_id.is_some() {
                 conversation.last_entry = entry_id.clone();
             }
+            conversation.memory.note_escalation(
+                entry_id.as_ref(),
+                *priority == crate::conversation::Priority::Urgent,
+                now_ms(),
+            );
             let area = kb
                 .area_named_in(text)
                 .cloned()
-                .or_else(|| conversation.shared_area.clone());
+                .or_else(|| conversation.shared_area.clone())
+                .or_else(|| conversation.memory.area.clone());
             conversation.handoff = Handoff::Waiting {
                 reason: *reason,
                 priority: *priority,

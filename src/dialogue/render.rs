@@ -5,9 +5,10 @@ use fluent_bundle::FluentValue;
 
 use super::decide::{ButtonAction, Decision};
 use super::{Button, OutgoingMessage};
-use crate::conversation::{Action, EscalationReason};
+use crate::conversation::{Action, EscalationReason, now_ms};
 use crate::i18n::{Lang, Localizer, Msg};
 use crate::kb::{EntryId, KnowledgeBase};
+use crate::memory::{Outcome, PastCase};
 
 pub struct Rendered {
     pub action: Action,
@@ -208,6 +209,69 @@ pub fn render(
             candidates: Vec::new(),
             messages: vec![text_only(localizer.text(lang, Msg::CommentThanks))],
         },
+        Decision::FollowUp { entry } => {
+            let mut messages = answer_messages(kb, *entry, lang, localizer);
+            let title = kb.entry(*entry).localized_or_other(lang).0.title.clone();
+            let intro = localizer.text_with(
+                lang,
+                Msg::FollowUpIntro,
+                &[("title", FluentValue::from(title))],
+            );
+            if let Some(first) = messages.first_mut() {
+                first.text = format!("{intro}\n\n{}", first.text);
+            }
+            Rendered {
+                action: Action::Answer,
+                entry_id: Some(id_of(*entry)),
+                candidates: Vec::new(),
+                messages,
+            }
+        }
+        Decision::Correction { then, .. } => render(then, lang, kb, localizer),
+        Decision::OfferPerson { candidates } => {
+            let mut buttons: Vec<Button> = candidates
+                .iter()
+                .map(|&entry| entry_button(kb, entry, lang))
+                .collect();
+            buttons.push(agent_button(lang, localizer));
+            let has_options = if candidates.is_empty() { "no" } else { "yes" };
+            Rendered {
+                action: if candidates.is_empty() {
+                    Action::Fallback
+                } else {
+                    Action::Clarify
+                },
+                entry_id: None,
+                candidates: candidates.iter().map(|&entry| id_of(entry)).collect(),
+                messages: vec![OutgoingMessage {
+                    text: localizer.text_with(
+                        lang,
+                        Msg::CorrectionOfferPerson,
+                        &[("has_options", FluentValue::from(has_options))],
+                    ),
+                    buttons,
+                }],
+            }
+        }
+        Decision::LanguageSwitched => small_talk(
+            localizer.text(lang, Msg::LanguageSwitched),
+            topic_buttons(kb, lang, localizer),
+        ),
+        Decision::AreaNoted { area, salam } => small_talk(
+            localizer.text_with(
+                lang,
+                Msg::AreaNoted,
+                &[
+                    ("area", FluentValue::from(area.name(lang).to_owned())),
+                    ("salam", FluentValue::from(yes_no(*salam))),
+                ],
+            ),
+            topic_buttons(kb, lang, localizer),
+        ),
+        Decision::WelcomeBack { salam, case } => {
+            welcome_back(*salam, case.as_ref(), lang, kb, localizer)
+        }
+        Decision::Forget => small_talk(localizer.text(lang, Msg::Forgotten), Vec::new()),
         Decision::RelayToAgent { first } => Rendered {
             action: Action::Agent,
             entry_id: None,
@@ -219,6 +283,60 @@ pub fn render(
             },
         },
     }
+}
+
+fn yes_no(flag: bool) -> &'static str {
+    if flag { "yes" } else { "no" }
+}
+
+/// A reply that answers no question: action `answer`, no entry.
+fn small_talk(text: String, buttons: Vec<Button>) -> Rendered {
+    Rendered {
+        action: Action::Answer,
+        entry_id: None,
+        candidates: Vec::new(),
+        messages: vec![OutgoingMessage { text, buttons }],
+    }
+}
+
+const DAY_MS: i64 = 24 * 60 * 60 * 1000;
+
+/// "Welcome back", with the citizen's last case when the bot remembers
+/// one whose entry still exists, and a button back to it.
+fn welcome_back(
+    salam: bool,
+    case: Option<&PastCase>,
+    lang: Lang,
+    kb: &KnowledgeBase,
+    localizer: &Localizer,
+) -> Rendered {
+    let salam_arg = ("salam", FluentValue::from(yes_no(salam)));
+    let entry = case.and_then(|case| {
+        let entry = kb.ordinal(case.entry_id.as_ref()?.as_str())?;
+        Some((case, entry))
+    });
+    let mut buttons = topic_buttons(kb, lang, localizer);
+    let text = match entry {
+        None => localizer.text_with(lang, Msg::WelcomeBack, &[salam_arg]),
+        Some((case, entry)) => {
+            buttons.insert(0, entry_button(kb, entry, lang));
+            let title = (
+                "title",
+                FluentValue::from(entry_button(kb, entry, lang).title),
+            );
+            if case.outcome == Outcome::Answered {
+                localizer.text_with(lang, Msg::WelcomeBackAnswered, &[salam_arg, title])
+            } else {
+                let days = (now_ms() - case.opened_ms).max(0) / DAY_MS;
+                localizer.text_with(
+                    lang,
+                    Msg::WelcomeBackCase,
+                    &[salam_arg, title, ("days", FluentValue::from(days))],
+                )
+            }
+        }
+    };
+    small_talk(text, buttons)
 }
 
 /// The message a resolve sends: thanks, and the 1-5 rating buttons.

@@ -54,10 +54,18 @@ pub enum Msg {
     IncidentNoUpdateYet,
     IncidentUpdateHeading,
     IncidentResolved,
+    FollowUpIntro,
+    CorrectionOfferPerson,
+    LanguageSwitched,
+    AreaNoted,
+    WelcomeBack,
+    WelcomeBackAnswered,
+    WelcomeBackCase,
+    Forgotten,
 }
 
 impl Msg {
-    pub const ALL: [Msg; 34] = [
+    pub const ALL: [Msg; 42] = [
         Msg::Greeting,
         Msg::GreetingReplyToSalam,
         Msg::Fallback,
@@ -92,6 +100,14 @@ impl Msg {
         Msg::IncidentNoUpdateYet,
         Msg::IncidentUpdateHeading,
         Msg::IncidentResolved,
+        Msg::FollowUpIntro,
+        Msg::CorrectionOfferPerson,
+        Msg::LanguageSwitched,
+        Msg::AreaNoted,
+        Msg::WelcomeBack,
+        Msg::WelcomeBackAnswered,
+        Msg::WelcomeBackCase,
+        Msg::Forgotten,
     ];
 
     pub fn id(self) -> &'static str {
@@ -130,6 +146,14 @@ impl Msg {
             Msg::IncidentNoUpdateYet => "incident-no-update-yet",
             Msg::IncidentUpdateHeading => "incident-update-heading",
             Msg::IncidentResolved => "incident-resolved",
+            Msg::FollowUpIntro => "follow-up-intro",
+            Msg::CorrectionOfferPerson => "correction-offer-person",
+            Msg::LanguageSwitched => "language-switched",
+            Msg::AreaNoted => "area-noted",
+            Msg::WelcomeBack => "welcome-back",
+            Msg::WelcomeBackAnswered => "welcome-back-answered",
+            Msg::WelcomeBackCase => "welcome-back-case",
+            Msg::Forgotten => "forgotten",
         }
     }
 }

@@ -243,6 +243,19 @@ impl KnowledgeBase {
                 .collect(),
         }
     }
+
+    /// [`KnowledgeBase::search`] among `entries` only (a conversation's
+    /// current topic and its related entries, or the options just offered),
+    /// best first; an entry the query does not touch is left out.
+    pub fn search_among(&self, query: &Query, entries: &[usize]) -> Vec<Hit> {
+        if entries.is_empty() {
+            return Vec::new();
+        }
+        self.search(query, self.entries.len())
+            .into_iter()
+            .filter(|hit| entries.contains(&hit.entry))
+            .collect()
+    }
 }
 
 /// The escalation rules' verdict on a message, by entry ordinal.

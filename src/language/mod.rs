@@ -1,9 +1,10 @@
 //! Built-in knowledge of how citizens write, the same for every agency:
 //! scripts and spelling, the dialects' words and morphology, general
-//! synonyms, courtesy, negation, emergencies and requests for a person. An
-//! agency's own words live in its knowledge base's `lexicon.toml`, never
-//! here.
+//! synonyms, courtesy, negation, emergencies and requests for a person,
+//! and the words that steer a conversation. An agency's own words live in
+//! its knowledge base's `lexicon.toml`, never here.
 
+pub mod conversation;
 pub mod courtesy;
 pub mod cues;
 pub mod dialect;

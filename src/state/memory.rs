@@ -10,6 +10,10 @@ use tokio::sync::{Mutex as AsyncMutex, mpsc};
 
 use super::{ConversationStore, Enqueued, Envelope, Lease, LeaseHold, StoreError};
 use crate::conversation::{Conversation, ConversationId, now_ms};
+use crate::memory::CitizenMemory;
+
+/// `state.memory_retention_secs`' default: 90 days.
+const DEFAULT_MEMORY_RETENTION: Duration = Duration::from_secs(90 * 24 * 60 * 60);
 
 /// Every this many commits or enqueues, expired conversations and message
 /// ids are swept out.
@@ -19,6 +23,7 @@ const SWEEP_EVERY: u64 = 1024;
 pub struct MemoryStore {
     idle_ttl: Duration,
     dedup_ttl: Duration,
+    memory_retention: Duration,
     inner: Mutex<Inner>,
     ready_sender: mpsc::UnboundedSender<ConversationId>,
     ready_receiver: AsyncMutex<mpsc::UnboundedReceiver<ConversationId>>,
@@ -32,6 +37,8 @@ struct Inner {
     inboxes: HashMap<ConversationId, VecDeque<Envelope>>,
     /// Message ids seen, with the time they may be forgotten.
     seen: HashMap<String, i64>,
+    /// What is remembered of each citizen, with the time it is forgotten.
+    memories: HashMap<ConversationId, (CitizenMemory, i64)>,
     writes: u64,
 }
 
@@ -41,10 +48,18 @@ impl MemoryStore {
         Self {
             idle_ttl,
             dedup_ttl,
+            memory_retention: DEFAULT_MEMORY_RETENTION,
             inner: Mutex::new(Inner::default()),
             ready_sender,
             ready_receiver: AsyncMutex::new(ready_receiver),
         }
+    }
+
+    /// How long a citizen is remembered after their last message
+    /// (`Duration::ZERO`: not at all).
+    pub fn with_memory_retention(mut self, retention: Duration) -> Self {
+        self.memory_retention = retention;
+        self
     }
 
     fn is_expired(&self, conversation: &Conversation, now: i64) -> bool {
@@ -68,7 +83,19 @@ impl MemoryStore {
                 .conversations
                 .retain(|_, conversation| !self.is_expired(conversation, now));
             inner.seen.retain(|_, forget_at| *forget_at > now);
+            inner.memories.retain(|_, (_, forget_at)| *forget_at > now);
         }
+    }
+}
+
+impl Inner {
+    /// The citizen's memory, unless it has run out.
+    fn memory(&self, id: &ConversationId, now: i64) -> CitizenMemory {
+        self.memories
+            .get(id)
+            .filter(|(_, forget_at)| *forget_at > now)
+            .map(|(memory, _)| memory.clone())
+            .unwrap_or_default()
     }
 }
 
@@ -89,18 +116,27 @@ impl ConversationStore for MemoryStore {
             .get(id)
             .map(|queued| queued.iter().cloned().collect())
             .unwrap_or_default();
-        Ok(Lease::new(id, stored, inbox, LeaseHold::Local(guard)))
+        let mut lease = Lease::new(id, stored, inbox, LeaseHold::Local(guard));
+        lease.conversation.memory = inner.memory(id, now);
+        Ok(lease)
     }
 
     async fn commit(&self, lease: Lease) -> Result<(), StoreError> {
         let Lease {
-            conversation,
+            mut conversation,
             handled,
             hold,
             ..
         } = lease;
         let mut inner = self.inner();
         let id = conversation.id.clone();
+        let memory = std::mem::take(&mut conversation.memory);
+        if memory.is_empty() || self.memory_retention.is_zero() {
+            inner.memories.remove(&id);
+        } else {
+            let forget_at = now_ms() + self.memory_retention.as_millis() as i64;
+            inner.memories.insert(id.clone(), (memory, forget_at));
+        }
         if let Some(queued) = inner.inboxes.get_mut(&id) {
             queued.drain(..handled.min(queued.len()));
             if queued.is_empty() {
@@ -123,7 +159,15 @@ impl ConversationStore for MemoryStore {
     }
 
     async fn get(&self, id: &ConversationId) -> Result<Option<Conversation>, StoreError> {
-        Ok(self.inner().conversations.get(id).cloned())
+        let inner = self.inner();
+        Ok(inner
+            .conversations
+            .get(id)
+            .cloned()
+            .map(|mut conversation| {
+                conversation.memory = inner.memory(id, now_ms());
+                conversation
+            }))
     }
 
     async fn get_many(
@@ -283,6 +327,56 @@ mod tests {
         lease.conversation.updated_at_ms -= 10;
         store.commit(lease).await.unwrap();
         assert!(store.acquire(&id("waiting")).await.unwrap().existed);
+    }
+
+    #[tokio::test]
+    async fn a_citizen_is_remembered_past_the_conversation_until_forgotten() {
+        let store = MemoryStore::new(Duration::from_millis(0), Duration::from_secs(60));
+        let mut lease = store.acquire(&id("back")).await.unwrap();
+        lease.conversation.memory.language = Some(crate::i18n::Lang::En);
+        lease.conversation.updated_at_ms -= 10;
+        store.commit(lease).await.unwrap();
+        let lease = store.acquire(&id("back")).await.unwrap();
+        assert!(!lease.existed, "the conversation expired");
+        assert_eq!(
+            lease.conversation.memory.language,
+            Some(crate::i18n::Lang::En)
+        );
+        store.commit(lease).await.unwrap();
+        assert!(
+            store
+                .get(&id("back"))
+                .await
+                .unwrap()
+                .unwrap()
+                .memory
+                .language
+                .is_some(),
+            "agents read it too"
+        );
+
+        let mut lease = store.acquire(&id("back")).await.unwrap();
+        lease.conversation.memory = CitizenMemory::default();
+        store.commit(lease).await.unwrap();
+        let lease = store.acquire(&id("back")).await.unwrap();
+        assert!(
+            lease.conversation.memory.is_empty(),
+            "an empty memory is erased"
+        );
+
+        let store = store.with_memory_retention(Duration::ZERO);
+        let mut lease = store.acquire(&id("never")).await.unwrap();
+        lease.conversation.memory.language = Some(crate::i18n::Lang::Ar);
+        store.commit(lease).await.unwrap();
+        assert!(
+            store
+                .acquire(&id("never"))
+                .await
+                .unwrap()
+                .conversation
+                .memory
+                .is_empty()
+        );
     }
 
     #[tokio::test]

@@ -3,8 +3,9 @@
 //! keys are listed in `keys`.
 //!
 //! Every operation is one Lua script (one round trip), so each is atomic on
-//! the server: a turn costs two, `acquire` (lease, conversation and inbox)
-//! and `commit` (save, trim the inbox, release). Every call has a deadline
+//! the server: a turn costs two, `acquire` (lease, conversation, inbox and
+//! the citizen's memory) and `commit` (save both, trim the inbox,
+//! release): remembering citizens costs no round trip of its own. Every call has a deadline
 //! (`state.redis_timeout_ms`), and every failure is
 //! [`StoreError::Unavailable`]; the next call reconnects.
 //!
@@ -55,6 +56,7 @@ use tokio::sync::OnceCell;
 use super::{ConversationStore, Enqueued, Envelope, Lease, LeaseHold, StoreError};
 use crate::configuration::{KeyPrefix, StateSettings};
 use crate::conversation::{Conversation, ConversationId};
+use crate::memory::CitizenMemory;
 use keys::{ConversationKeys, ready_key};
 use lease::Claim;
 pub(super) use lease::RedisHold;
@@ -72,6 +74,9 @@ pub struct RedisOptions {
     pub lock_wait: Duration,
     pub idle_ttl: Duration,
     pub dedup_ttl: Duration,
+    /// How long a citizen's memory outlives their last message (`ZERO`:
+    /// nothing is remembered).
+    pub memory_retention: Duration,
 }
 
 impl RedisOptions {
@@ -83,6 +88,7 @@ impl RedisOptions {
             lock_wait: Duration::from_millis(settings.lock_wait_ms.get()),
             idle_ttl: settings.idle_ttl(),
             dedup_ttl: settings.dedup_ttl(),
+            memory_retention: settings.memory_retention(),
         }
     }
 
@@ -120,18 +126,20 @@ fn script(body: &str) -> Script {
 
 /// Takes the lease if it is free and nobody queued earlier; otherwise joins
 /// (or stays in) the FIFO queue and reports its position in it. Taking the lease
-/// also loads the conversation and its inbox, in the same round trip.
-/// KEYS: lease, lease-queue, lease-waiters, conversation, inbox.
+/// also loads the conversation, its inbox and the citizen's memory, in the
+/// same round trip.
+/// KEYS: lease, lease-queue, lease-waiters, conversation, inbox, memory.
 /// ARGV: token, lease ms, waiter ttl ms.
 static ACQUIRE: LazyLock<Script> = LazyLock::new(|| script(include_str!("redis/acquire.lua")));
 
-/// Saves the conversation, drops the handled inbox messages, keeps the
-/// conversation in the ready set while messages remain, and releases the
-/// lease: only if this token still holds it, so a turn whose lease ran out
-/// saves nothing (no lost update).
-/// KEYS: lease, conversation, inbox, ready. ARGV: token, conversation
-/// JSON, handled count, idle ttl ms (0: never expires), conversation id,
-/// lease ms.
+/// Saves the conversation and the citizen's memory (an empty one deletes
+/// it), drops the handled inbox messages, keeps the conversation in the
+/// ready set while messages remain, and releases the lease: only if this
+/// token still holds it, so a turn whose lease ran out saves nothing (no
+/// lost update).
+/// KEYS: lease, conversation, inbox, ready, memory. ARGV: token,
+/// conversation JSON, handled count, idle ttl ms (0: never expires),
+/// conversation id, lease ms, memory JSON ("": none), retention ms.
 static COMMIT: LazyLock<Script> = LazyLock::new(|| script(include_str!("redis/commit.lua")));
 
 /// Records a message once per message id and makes its conversation ready.
@@ -296,6 +304,19 @@ fn to_json(value: &impl serde::Serialize) -> Result<String, StoreError> {
     serde_json::to_string(value).map_err(|err| StoreError::Corrupt(err.to_string()))
 }
 
+impl RedisStore {
+    /// A stored memory (none when retention is off: a memory written before
+    /// it was turned off is not read).
+    fn memory(&self, json: Option<&str>) -> Result<CitizenMemory, StoreError> {
+        match json {
+            Some(json) if !self.shared.options.memory_retention.is_zero() => {
+                parse("stored memory", json)
+            }
+            _ => Ok(CitizenMemory::default()),
+        }
+    }
+}
+
 #[async_trait]
 impl ConversationStore for RedisStore {
     async fn acquire(&self, id: &ConversationId) -> Result<Lease, StoreError> {
@@ -315,15 +336,21 @@ impl ConversationStore for RedisStore {
             .key(&keys.lease_waiters)
             .key(&keys.conversation)
             .key(&keys.inbox)
+            .key(&keys.memory)
             .arg(token)
             .arg(millis(options.lease))
             .arg(millis(options.waiter_ttl()));
         let give_up_at = Instant::now() + options.lock_wait;
-        let (stored, inbox) = loop {
-            let (granted, found, inbox, position): (bool, Option<String>, Vec<String>, u64) =
-                self.shared.run(&acquire).await?;
+        let (stored, inbox, memory) = loop {
+            let (granted, found, inbox, position, memory): (
+                bool,
+                Option<String>,
+                Vec<String>,
+                u64,
+                Option<String>,
+            ) = self.shared.run(&acquire).await?;
             if granted {
-                break (found, inbox);
+                break (found, inbox, memory);
             }
             if Instant::now() >= give_up_at {
                 return Err(StoreError::Unavailable(format!(
@@ -347,7 +374,9 @@ impl ConversationStore for RedisStore {
             .iter()
             .map(|json| parse::<Envelope>("queued message", json))
             .collect::<Result<Vec<_>, _>>()?;
-        Ok(Lease::new(id, conversation, inbox, LeaseHold::Redis(hold)))
+        let mut lease = Lease::new(id, conversation, inbox, LeaseHold::Redis(hold));
+        lease.conversation.memory = self.memory(memory.as_deref())?;
+        Ok(lease)
     }
 
     async fn commit(&self, lease: Lease) -> Result<(), StoreError> {
@@ -370,18 +399,26 @@ impl ConversationStore for RedisStore {
         } else {
             millis(options.idle_ttl)
         };
+        let memory = if conversation.memory.is_empty() || options.memory_retention.is_zero() {
+            String::new()
+        } else {
+            to_json(&conversation.memory)?
+        };
         let mut commit = COMMIT.prepare_invoke();
         commit
             .key(&keys.lease)
             .key(&keys.conversation)
             .key(&keys.inbox)
             .key(ready_key(&options.key_prefix))
+            .key(&keys.memory)
             .arg(&hold.claim.token)
             .arg(to_json(&conversation)?)
             .arg(handled)
             .arg(ttl_ms)
             .arg(conversation.id.as_str())
-            .arg(millis(options.lease));
+            .arg(millis(options.lease))
+            .arg(memory)
+            .arg(millis(options.memory_retention));
         // On failure the claim stays unsettled, and dropping it releases the
         // lease if the commit did not.
         let saved: i64 = self.shared.run(&commit).await?;
@@ -399,18 +436,22 @@ impl ConversationStore for RedisStore {
     async fn get(&self, id: &ConversationId) -> Result<Option<Conversation>, StoreError> {
         let keys = ConversationKeys::new(&self.shared.options.key_prefix, id);
         let mut connection = self.shared.connection().await?;
-        let stored: Option<String> = self
+        // One slot, one round trip: the conversation and its citizen's memory.
+        let (stored, memory): (Option<String>, Option<String>) = self
             .shared
             .timed(
-                ::redis::cmd("GET")
+                ::redis::cmd("MGET")
                     .arg(&keys.conversation)
+                    .arg(&keys.memory)
                     .query_async(&mut connection),
             )
             .await?;
-        stored
-            .as_deref()
-            .map(|json| parse("stored conversation", json))
-            .transpose()
+        let Some(json) = stored else {
+            return Ok(None);
+        };
+        let mut conversation: Conversation = parse("stored conversation", &json)?;
+        conversation.memory = self.memory(memory.as_deref())?;
+        Ok(Some(conversation))
     }
 
     async fn get_many(

@@ -21,6 +21,8 @@ mod messages;
 mod quality;
 mod redis;
 mod redis_helpers;
+mod returning;
+mod scenarios;
 mod webhook_messenger;
 mod webhook_telegram;
 mod webhook_whatsapp;

@@ -52,6 +52,7 @@ impl Namespace {
             lease: Duration::from_millis(1000),
             lock_wait: Duration::from_secs(20),
             idle_ttl: Duration::from_secs(600),
+            memory_retention: Duration::from_secs(600),
             dedup_ttl: Duration::from_secs(600),
         }
     }

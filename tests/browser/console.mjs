@@ -138,6 +138,8 @@ async function urgentScenario(page) {
   await page.locator('#transcript .msg.citizen .msg-text[dir="auto"]').first().waitFor();
   const transcript = await page.locator('#transcript').textContent();
   if (!transcript.includes('الكهرباء مقطوعة')) throw new Error(`the transcript shows the citizen: ${transcript}`);
+  // The citizen's remembered cases, this one first, beside the transcript.
+  await page.locator('#earlier-cases li[data-outcome="escalated"]').first().waitFor();
 
   await page.locator('#claim').focus();
   await page.keyboard.press('Enter');

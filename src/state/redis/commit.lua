@@ -5,6 +5,11 @@ if tonumber(ARGV[4]) > 0 then
 else
   redis.call('SET', KEYS[2], ARGV[2])
 end
+if ARGV[7] == '' then
+  redis.call('DEL', KEYS[5])
+else
+  redis.call('SET', KEYS[5], ARGV[7], 'PX', ARGV[8])
+end
 if tonumber(ARGV[3]) > 0 then redis.call('LTRIM', KEYS[3], ARGV[3], -1) end
 -- The worker that committed goes on with the remaining messages itself, so
 -- the conversation stays hidden from other workers for one lease; if that

@@ -10,6 +10,7 @@
 //! |---|---|---|---|
 //! | `P{C}:conversation` | string | the `Conversation` as JSON | `state.idle_ttl_secs` from the last commit; none while waiting for or with an agent |
 //! | `P{C}:inbox` | list | queued webhook messages (`Envelope` JSON), oldest first | until handled |
+//! | `P{C}:memory` | string | what is remembered of the citizen (`CitizenMemory` JSON: language, district, last cases with outcome; no message text) | `state.memory_retention_secs` (90 days) from the last commit; deleted when empty ("forget me") |
 //! | `P{C}:seen:<message id>` | string | a platform message id was enqueued | `state.dedup_ttl_secs` |
 //! | `P{C}:lease` | string | the token of the turn holding the conversation | `state.lease_ms`, renewed while the turn runs |
 //! | `P{C}:lease-queue` | list | tokens of turns waiting for the lease, in arrival order | refreshed by each waiter |
@@ -24,6 +25,7 @@ use crate::conversation::ConversationId;
 pub(super) struct ConversationKeys {
     pub(super) base: String,
     pub(super) conversation: String,
+    pub(super) memory: String,
     pub(super) inbox: String,
     pub(super) lease: String,
     pub(super) lease_queue: String,
@@ -42,6 +44,7 @@ impl ConversationKeys {
         let base = format!("{}{{{tag}}}:", prefix.as_str());
         Self {
             conversation: format!("{base}conversation"),
+            memory: format!("{base}memory"),
             inbox: format!("{base}inbox"),
             lease: format!("{base}lease"),
             lease_queue: format!("{base}lease-queue"),
@@ -70,6 +73,7 @@ mod tests {
         let keys = ConversationKeys::new(&prefix, &id);
         assert_eq!(keys.conversation, "khidma:{web:a%7Db%7Bc%25}:conversation");
         for key in [
+            &keys.memory,
             &keys.inbox,
             &keys.lease,
             &keys.lease_queue,
