@@ -41,6 +41,7 @@
 
 mod keys;
 mod lease;
+mod memory;
 
 use std::collections::hash_map::RandomState;
 use std::hash::BuildHasher;
@@ -56,7 +57,6 @@ use tokio::sync::OnceCell;
 use super::{ConversationStore, Enqueued, Envelope, Lease, LeaseHold, StoreError};
 use crate::configuration::{KeyPrefix, StateSettings};
 use crate::conversation::{Conversation, ConversationId};
-use crate::memory::CitizenMemory;
 use keys::{ConversationKeys, ready_key};
 use lease::Claim;
 pub(super) use lease::RedisHold;
@@ -131,6 +131,10 @@ fn script(body: &str) -> Script {
 /// KEYS: lease, lease-queue, lease-waiters, conversation, inbox, memory.
 /// ARGV: token, lease ms, waiter ttl ms.
 static ACQUIRE: LazyLock<Script> = LazyLock::new(|| script(include_str!("redis/acquire.lua")));
+
+/// What `ACQUIRE` returns: granted, the conversation, the inbox, the
+/// position in the queue, the citizen's memory.
+type Acquired = (bool, Option<String>, Vec<String>, u64, Option<String>);
 
 /// Saves the conversation and the citizen's memory (an empty one deletes
 /// it), drops the handled inbox messages, keeps the conversation in the
@@ -304,19 +308,6 @@ fn to_json(value: &impl serde::Serialize) -> Result<String, StoreError> {
     serde_json::to_string(value).map_err(|err| StoreError::Corrupt(err.to_string()))
 }
 
-impl RedisStore {
-    /// A stored memory (none when retention is off: a memory written before
-    /// it was turned off is not read).
-    fn memory(&self, json: Option<&str>) -> Result<CitizenMemory, StoreError> {
-        match json {
-            Some(json) if !self.shared.options.memory_retention.is_zero() => {
-                parse("stored memory", json)
-            }
-            _ => Ok(CitizenMemory::default()),
-        }
-    }
-}
-
 #[async_trait]
 impl ConversationStore for RedisStore {
     async fn acquire(&self, id: &ConversationId) -> Result<Lease, StoreError> {
@@ -342,13 +333,8 @@ impl ConversationStore for RedisStore {
             .arg(millis(options.waiter_ttl()));
         let give_up_at = Instant::now() + options.lock_wait;
         let (stored, inbox, memory) = loop {
-            let (granted, found, inbox, position, memory): (
-                bool,
-                Option<String>,
-                Vec<String>,
-                u64,
-                Option<String>,
-            ) = self.shared.run(&acquire).await?;
+            let (granted, found, inbox, position, memory): Acquired =
+                self.shared.run(&acquire).await?;
             if granted {
                 break (found, inbox, memory);
             }
@@ -375,7 +361,7 @@ impl ConversationStore for RedisStore {
             .map(|json| parse::<Envelope>("queued message", json))
             .collect::<Result<Vec<_>, _>>()?;
         let mut lease = Lease::new(id, conversation, inbox, LeaseHold::Redis(hold));
-        lease.conversation.memory = self.memory(memory.as_deref())?;
+        lease.conversation.memory = memory::read(memory.as_deref(), options.memory_retention)?;
         Ok(lease)
     }
 
@@ -399,11 +385,7 @@ impl ConversationStore for RedisStore {
         } else {
             millis(options.idle_ttl)
         };
-        let memory = if conversation.memory.is_empty() || options.memory_retention.is_zero() {
-            String::new()
-        } else {
-            to_json(&conversation.memory)?
-        };
+        let memory = memory::write(&conversation.memory, options.memory_retention)?;
         let mut commit = COMMIT.prepare_invoke();
         commit
             .key(&keys.lease)
@@ -450,7 +432,8 @@ impl ConversationStore for RedisStore {
             return Ok(None);
         };
         let mut conversation: Conversation = parse("stored conversation", &json)?;
-        conversation.memory = self.memory(memory.as_deref())?;
+        let retention = self.shared.options.memory_retention;
+        conversation.memory = memory::read(memory.as_deref(), retention)?;
         Ok(Some(conversation))
     }
 
