@@ -10,9 +10,10 @@ use std::path::Path;
 use serde::Deserialize;
 
 use crate::conversation::{Action, Conversation, ConversationId};
-use crate::dialogue::{self, Incoming};
+use crate::dialogue;
 use crate::i18n::{Lang, Localizer};
 use crate::kb::KnowledgeBase;
+use crate::message::{Incoming, Reply};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -82,7 +83,7 @@ pub struct Outcome {
     pub candidates: Vec<String>,
 }
 
-fn judge(case: &Case, reply: &dialogue::Reply) -> Outcome {
+fn judge(case: &Case, reply: &Reply) -> Outcome {
     let entry = reply.entry_id.as_ref().map(|id| id.to_string());
     let candidates: Vec<String> = reply.candidates.iter().map(|id| id.to_string()).collect();
     let escalated = reply.action == Action::Escalate;

@@ -1,6 +1,6 @@
 //! khidma: an Arabic-first, bilingual citizen-service chatbot backend.
 //!
-//! A channel turns a request into a [`dialogue::Incoming`] message, and
+//! A channel turns a request into a [`message::Incoming`] message, and
 //! [`pipeline::Pipeline`] runs the turn: it takes the conversation's lease
 //! from [`state`], lets [`dialogue`] decide against [`kb`] and word the
 //! reply with [`i18n`], sends it, saves, and only then tells the agents
@@ -19,6 +19,7 @@ pub mod i18n;
 pub mod kb;
 pub mod language;
 pub mod memory;
+pub mod message;
 pub mod metrics;
 pub mod pipeline;
 pub mod scenarios;

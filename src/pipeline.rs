@@ -26,10 +26,11 @@ use crate::channels::{ChannelError, Channels, Outgoing, SendError};
 use crate::conversation::{
     Conversation, ConversationId, DeliveryFailure, FailedDelivery, Speaker, now_ms,
 };
-use crate::dialogue::{self, Incoming, Reply};
+use crate::dialogue;
 use crate::handoff::{Announcements, Desk, TurnStart};
 use crate::i18n::Localizer;
 use crate::kb::KbHandle;
+use crate::message::{Incoming, Reply};
 use crate::metrics::{Counter, Metrics};
 use crate::state::{ConversationStore, Lease, StoreError};
 

@@ -14,10 +14,11 @@ use std::path::Path;
 use serde::{Deserialize, Deserializer};
 
 use crate::conversation::{Conversation, ConversationId};
-use crate::dialogue::{self, Incoming, Reply};
+use crate::dialogue;
 use crate::evaluation::EvalError;
 use crate::i18n::{Lang, Localizer};
 use crate::kb::KnowledgeBase;
+use crate::message::{Incoming, Reply};
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]

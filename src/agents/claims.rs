@@ -3,8 +3,9 @@
 
 use super::{AgentError, AgentService, forbidden};
 use crate::conversation::{ConversationId, Handoff, RatingRequest, Speaker, now_ms};
-use crate::dialogue::{self, OutgoingMessage};
+use crate::dialogue;
 use crate::handoff::{Agent, HistoryItem, Record};
+use crate::message::OutgoingMessage;
 use crate::pipeline::{Delivery, OpenTurn};
 
 impl AgentService {

@@ -9,10 +9,11 @@ use super::{AgentError, AgentService, incident_resolved, no_incident};
 use crate::conversation::{
     ConversationId, DeliveryFailure, Handoff, RatingRequest, Speaker, now_ms,
 };
-use crate::dialogue::{self, OutgoingMessage};
+use crate::dialogue;
 use crate::handoff::{
     Agent, HistoryItem, Incident, IncidentChange, IncidentUpdate, IncidentWrite, Record,
 };
+use crate::message::OutgoingMessage;
 use crate::pipeline::Delivery;
 
 /// Whether an incident message reached one citizen.

@@ -20,9 +20,9 @@ pub use views::{IncidentMember, IncidentView, View};
 
 use crate::channels::{ChannelError, Outgoing};
 use crate::conversation::{ConversationId, Speaker, Turn, now_ms};
-use crate::dialogue::OutgoingMessage;
 use crate::handoff::{Agent, Desk, HandoffStore};
 use crate::i18n::Localizer;
+use crate::message::OutgoingMessage;
 use crate::pipeline::{Delivery, DeliveryError, OpenTurn, Pipeline};
 use crate::state::{ConversationStore, StoreError};
 

@@ -10,10 +10,10 @@ use super::{AgentError, AgentService};
 use crate::conversation::{
     Conversation, ConversationId, EscalationReason, Handoff, Priority, Speaker, now_ms,
 };
-use crate::dialogue::OutgoingMessage;
 use crate::handoff::{Agent, EntryTitle, HistoryItem, Queued, Record};
 use crate::i18n::{Lang, Msg};
 use crate::kb::{Area, EntryId};
+use crate::message::OutgoingMessage;
 
 /// A waiting conversation, as the queue lists it.
 #[derive(Debug, Serialize)]

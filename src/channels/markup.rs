@@ -4,7 +4,7 @@
 
 use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 
-use crate::dialogue::{Button, OutgoingMessage};
+use crate::message::{Button, OutgoingMessage};
 
 /// One chat bubble as a platform receives it: rendered text, and the
 /// buttons it carries.

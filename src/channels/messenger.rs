@@ -15,7 +15,7 @@ use super::{
     geo_point, meta, required,
 };
 use crate::configuration::{ChannelEnv, Secret};
-use crate::dialogue::{Attachment, Incoming};
+use crate::message::{Attachment, Incoming};
 
 pub const NAME: &str = "messenger";
 

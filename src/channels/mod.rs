@@ -25,9 +25,9 @@ pub use web::Web;
 
 use crate::configuration::{ChannelEnv, Secret, Settings};
 use crate::conversation::{ConversationId, DeliveryFailure, Speaker, now_ms};
-use crate::dialogue::{Incoming, OutgoingMessage};
 use crate::i18n::{Lang, Localizer};
 use crate::kb::GeoPoint;
+use crate::message::{Incoming, OutgoingMessage};
 use crate::metrics::{Counter, Metrics};
 use crate::state::{ConversationStore, Enqueued, Envelope, StoreError};
 

@@ -17,8 +17,8 @@ use super::{
     geo_point, required,
 };
 use crate::configuration::{ChannelEnv, Secret};
-use crate::dialogue::{Attachment, Button, Incoming};
 use crate::i18n::Lang;
+use crate::message::{Attachment, Button, Incoming};
 
 pub const NAME: &str = "telegram";
 

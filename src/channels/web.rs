@@ -14,10 +14,10 @@ use serde::{Deserialize, Serialize};
 
 use super::{Channel, MAX_TEXT_CHARS, Outgoing, SendError};
 use crate::conversation::{Action, ConversationId, now_ms};
-use crate::dialogue::{Attachment, Incoming, Reply};
 use crate::handoff::{HandoffStore, OutboxMessage};
 use crate::i18n::Lang;
 use crate::kb::{EntryId, GeoPoint};
+use crate::message::{Attachment, Incoming, Reply};
 use crate::state::StoreError;
 
 pub const NAME: &str = "web";
@@ -207,7 +207,7 @@ pub struct OutboxPage {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::dialogue::{Button, OutgoingMessage};
+    use crate::message::{Button, OutgoingMessage};
 
     #[test]
     fn a_reply_keeps_the_public_json_shape() {

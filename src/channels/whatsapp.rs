@@ -15,8 +15,8 @@ use super::{
     geo_point, meta, required,
 };
 use crate::configuration::{ChannelEnv, Secret};
-use crate::dialogue::{Attachment, Button, Incoming};
 use crate::i18n::{Lang, Localizer, Msg};
+use crate::message::{Attachment, Button, Incoming};
 
 pub const NAME: &str = "whatsapp";
 

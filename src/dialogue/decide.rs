@@ -133,7 +133,7 @@ pub enum Decision {
 /// Whether a greeting deserves "wa alaikum assalam": the reply to salam is
 /// a fixed courtesy in both languages.
 pub(super) fn said_salam(text: &str) -> bool {
-    let normalized = crate::kb::analysis::normalize_arabic(&text.to_lowercase());
+    let normalized = crate::language::text::normalize_arabic(&text.to_lowercase());
     normalized.contains("سلام") || normalized.contains("salam")
 }
 
@@ -177,7 +177,7 @@ fn rating(text: &str, button: Option<&ButtonAction>) -> Option<u8> {
     if let Some(ButtonAction::Rate(score)) = button {
         return Some(*score);
     }
-    crate::kb::analysis::normalize_arabic(text.trim())
+    crate::language::text::normalize_arabic(text.trim())
         .parse()
         .ok()
         .filter(|score| RATING_SCORES.contains(score))
@@ -421,7 +421,7 @@ pub fn decide(
 fn asked_before(text: &str, conversation: &Conversation, times: usize) -> bool {
     let same = |other: &str| {
         let normalize =
-            |text: &str| crate::kb::analysis::normalize_arabic(&text.trim().to_lowercase());
+            |text: &str| crate::language::text::normalize_arabic(&text.trim().to_lowercase());
         normalize(other) == normalize(text)
     };
     let earlier: Vec<&str> = conversation

@@ -2,8 +2,8 @@
 //! in the conversation, switched only when the citizen clearly switches.
 
 use crate::i18n::Lang;
-use crate::kb::analysis::{is_arabic_letter, words};
 use crate::kb::arabizi::is_arabizi;
+use crate::language::text::{is_arabic_letter, words};
 
 /// What one message says about its language.
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -22,9 +22,9 @@ use crate::conversation::{
     Action, Conversation, ConversationId, EscalationReason, Handoff, Priority, Speaker, Turn,
     now_ms,
 };
-use crate::dialogue::{OutgoingMessage, Reply};
 use crate::i18n::{Lang, Localizer, Msg};
 use crate::kb::{Area, EntryId, KbHandle};
+use crate::message::{OutgoingMessage, Reply};
 use crate::state::StoreError;
 use reports::incident_event;
 

@@ -36,9 +36,9 @@ pub use teams::{Agent, Placement, Teams};
 use crate::conversation::{
     ConversationId, DeliveryFailure, EscalationReason, Priority, Rating, Speaker,
 };
-use crate::dialogue::Button;
 use crate::i18n::Lang;
 use crate::kb::{Area, EntryId};
+use crate::message::Button;
 use crate::state::StoreError;
 
 /// Something that happened in a conversation: a line of the history agents

@@ -247,7 +247,7 @@ impl ConversationStore for MemoryStore {
 mod tests {
     use super::*;
     use crate::conversation::{EscalationReason, Handoff, Priority};
-    use crate::dialogue::Incoming;
+    use crate::message::Incoming;
 
     fn id(user: &str) -> ConversationId {
         ConversationId::new("web", user).unwrap()

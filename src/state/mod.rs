@@ -18,7 +18,7 @@ pub use self::redis::{RedisOptions, RedisStore};
 pub use memory::MemoryStore;
 
 use crate::conversation::{Conversation, ConversationId};
-use crate::dialogue::Incoming;
+use crate::message::Incoming;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {

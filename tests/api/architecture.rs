@@ -121,3 +121,25 @@ fn only_the_pipeline_takes_and_commits_a_conversations_lease() {
     let found = offenders(&["pipeline.rs", "handoff/"], &[".announce("]);
     assert_eq!(found, Vec::<String>::new());
 }
+
+#[test]
+fn storage_and_channels_know_messages_not_the_dialogue() {
+    let found: Vec<String> = sources()
+        .into_iter()
+        .filter(|(path, _)| path.starts_with("state/") || path.starts_with("channels/"))
+        .filter(|(_, code)| mentions(code, "crate::dialogue"))
+        .map(|(path, _)| path)
+        .collect();
+    assert_eq!(found, Vec::<String>::new());
+}
+
+#[test]
+fn built_in_language_knowledge_knows_no_knowledge_base() {
+    let found: Vec<String> = sources()
+        .into_iter()
+        .filter(|(path, _)| path.starts_with("language/"))
+        .filter(|(_, code)| mentions(code, "crate::kb") || mentions(code, "crate::dialogue"))
+        .map(|(path, _)| path)
+        .collect();
+    assert_eq!(found, Vec::<String>::new());
+}

@@ -11,10 +11,10 @@ use khidma::configuration::Settings;
 use khidma::conversation::{
     Conversation, ConversationId, EscalationReason, Handoff, Priority, Speaker, now_ms,
 };
-use khidma::dialogue::Incoming;
 use khidma::handoff::{Desk, MemoryHandoffStore, Teams};
 use khidma::i18n::{Lang, Localizer};
 use khidma::kb::{KbHandle, KnowledgeBase, RetrievalOptions};
+use khidma::message::Incoming;
 use khidma::metrics::Metrics;
 use khidma::pipeline::Pipeline;
 use khidma::state::{ConversationStore, Enqueued, Envelope, RedisOptions, RedisStore};

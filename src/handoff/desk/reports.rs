@@ -7,12 +7,12 @@ use fluent_bundle::FluentValue;
 
 use super::{Desk, Escalation};
 use crate::conversation::{Conversation, ConversationId, Handoff, Priority, now_ms};
-use crate::dialogue::{OutgoingMessage, Reply};
 use crate::handoff::{
     Announcements, Event, Incident, IncidentChange, IncidentEvent, IncidentKey, IncidentUpdate,
     Report,
 };
 use crate::i18n::{Lang, Msg};
+use crate::message::{OutgoingMessage, Reply};
 use crate::state::StoreError;
 
 pub(super) fn incident_event(incident: &Incident, change: IncidentChange) -> Event {
