@@ -42,15 +42,16 @@
 mod keys;
 mod lease;
 mod memory;
+mod scripts;
 
 use std::collections::hash_map::RandomState;
 use std::hash::BuildHasher;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, LazyLock};
 use std::time::{Duration, Instant};
 
 use ::redis::aio::{ConnectionManager, ConnectionManagerConfig};
-use ::redis::{FromRedisValue, RedisResult, Script, ScriptInvocation};
+use ::redis::{FromRedisValue, RedisResult, ScriptInvocation};
 use async_trait::async_trait;
 use tokio::sync::OnceCell;
 
@@ -60,6 +61,7 @@ use crate::conversation::{Conversation, ConversationId};
 use keys::{ConversationKeys, ready_key};
 use lease::Claim;
 pub(super) use lease::RedisHold;
+use scripts::{ACQUIRE, Acquired, COMMIT, ENQUEUE, NEXT_READY};
 
 /// How the Redis store behaves; built from `[state]` settings.
 #[derive(Debug, Clone)]
@@ -114,48 +116,6 @@ struct Shared {
     instance: u64,
     next_token: AtomicU64,
 }
-
-/// Redis's clock in milliseconds as `now`, so that every instance measures
-/// deadlines and visibility against the same clock; every script starts
-/// with it.
-const LUA_NOW: &str = include_str!("redis/now.lua");
-
-fn script(body: &str) -> Script {
-    Script::new(&format!("{LUA_NOW}{body}"))
-}
-
-/// Takes the lease if it is free and nobody queued earlier; otherwise joins
-/// (or stays in) the FIFO queue and reports its position in it. Taking the lease
-/// also loads the conversation, its inbox and the citizen's memory, in the
-/// same round trip.
-/// KEYS: lease, lease-queue, lease-waiters, conversation, inbox, memory.
-/// ARGV: token, lease ms, waiter ttl ms.
-static ACQUIRE: LazyLock<Script> = LazyLock::new(|| script(include_str!("redis/acquire.lua")));
-
-/// What `ACQUIRE` returns: granted, the conversation, the inbox, the
-/// position in the queue, the citizen's memory.
-type Acquired = (bool, Option<String>, Vec<String>, u64, Option<String>);
-
-/// Saves the conversation and the citizen's memory (an empty one deletes
-/// it), drops the handled inbox messages, keeps the conversation in the
-/// ready set while messages remain, and releases the lease: only if this
-/// token still holds it, so a turn whose lease ran out saves nothing (no
-/// lost update).
-/// KEYS: lease, conversation, inbox, ready, memory. ARGV: token,
-/// conversation JSON, handled count, idle ttl ms (0: never expires),
-/// conversation id, lease ms, memory JSON ("": none), retention ms.
-static COMMIT: LazyLock<Script> = LazyLock::new(|| script(include_str!("redis/commit.lua")));
-
-/// Records a message once per message id and makes its conversation ready.
-/// KEYS: seen, inbox, ready. ARGV: envelope JSON, dedup ttl ms,
-/// conversation id.
-static ENQUEUE: LazyLock<Script> = LazyLock::new(|| script(include_str!("redis/enqueue.lua")));
-
-/// Hands out the conversation ready longest and hides it for a visibility
-/// period: if its worker dies before committing, it comes back after that.
-/// KEYS: ready. ARGV: visibility ms.
-static NEXT_READY: LazyLock<Script> =
-    LazyLock::new(|| script(include_str!("redis/next_ready.lua")));
 
 /// The longest pause between two looks at the ready set, and between two
 /// asks of a waiter far back in a lease queue.
