@@ -36,6 +36,15 @@ pub fn picked_button(text: &str, buttons: &[String], kb: &KnowledgeBase) -> Opti
     }
 }
 
+/// Whether the message is nothing but a position ("2", "the second one"):
+/// with nothing to pick from, it is no question either.
+pub fn names_a_position(text: &str) -> bool {
+    WORDS
+        .choice
+        .position(&Message::read(text).words())
+        .is_some()
+}
+
 /// The offered entry the message picks, if it picks one.
 pub fn picked(text: &str, offered: &[usize], kb: &KnowledgeBase) -> Option<usize> {
     if offered.is_empty() {

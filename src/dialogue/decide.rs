@@ -381,6 +381,9 @@ pub fn decide(
     {
         return decision;
     }
+    if super::choice::names_a_position(text) {
+        return Decision::Fallback;
+    }
     let to_person = |reason| Decision::Escalate {
         entry: None,
         reason,

@@ -41,25 +41,27 @@
 
 mod keys;
 mod lease;
+mod memory;
+mod scripts;
 
 use std::collections::hash_map::RandomState;
 use std::hash::BuildHasher;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, LazyLock};
 use std::time::{Duration, Instant};
 
 use ::redis::aio::{ConnectionManager, ConnectionManagerConfig};
-use ::redis::{FromRedisValue, RedisResult, Script, ScriptInvocation};
+use ::redis::{FromRedisValue, RedisResult, ScriptInvocation};
 use async_trait::async_trait;
 use tokio::sync::OnceCell;
 
 use super::{ConversationStore, Enqueued, Envelope, Lease, LeaseHold, StoreError};
 use crate::configuration::{KeyPrefix, StateSettings};
 use crate::conversation::{Conversation, ConversationId};
-use crate::memory::CitizenMemory;
 use keys::{ConversationKeys, ready_key};
 use lease::Claim;
 pub(super) use lease::RedisHold;
+use scripts::{ACQUIRE, Acquired, COMMIT, ENQUEUE, NEXT_READY};
 
 /// How the Redis store behaves; built from `[state]` settings.
 #[derive(Debug, Clone)]
@@ -114,44 +116,6 @@ struct Shared {
     instance: u64,
     next_token: AtomicU64,
 }
-
-/// Redis's clock in milliseconds as `now`, so that every instance measures
-/// deadlines and visibility against the same clock; every script starts
-/// with it.
-const LUA_NOW: &str = include_str!("redis/now.lua");
-
-fn script(body: &str) -> Script {
-    Script::new(&format!("{LUA_NOW}{body}"))
-}
-
-/// Takes the lease if it is free and nobody queued earlier; otherwise joins
-/// (or stays in) the FIFO queue and reports its position in it. Taking the lease
-/// also loads the conversation, its inbox and the citizen's memory, in the
-/// same round trip.
-/// KEYS: lease, lease-queue, lease-waiters, conversation, inbox, memory.
-/// ARGV: token, lease ms, waiter ttl ms.
-static ACQUIRE: LazyLock<Script> = LazyLock::new(|| script(include_str!("redis/acquire.lua")));
-
-/// Saves the conversation and the citizen's memory (an empty one deletes
-/// it), drops the handled inbox messages, keeps the conversation in the
-/// ready set while messages remain, and releases the lease: only if this
-/// token still holds it, so a turn whose lease ran out saves nothing (no
-/// lost update).
-/// KEYS: lease, conversation, inbox, ready, memory. ARGV: token,
-/// conversation JSON, handled count, idle ttl ms (0: never expires),
-/// conversation id, lease ms, memory JSON ("": none), retention ms.
-static COMMIT: LazyLock<Script> = LazyLock::new(|| script(include_str!("redis/commit.lua")));
-
-/// Records a message once per message id and makes its conversation ready.
-/// KEYS: seen, inbox, ready. ARGV: envelope JSON, dedup ttl ms,
-/// conversation id.
-static ENQUEUE: LazyLock<Script> = LazyLock::new(|| script(include_str!("redis/enqueue.lua")));
-
-/// Hands out the conversation ready longest and hides it for a visibility
-/// period: if its worker dies before committing, it comes back after that.
-/// KEYS: ready. ARGV: visibility ms.
-static NEXT_READY: LazyLock<Script> =
-    LazyLock::new(|| script(include_str!("redis/next_ready.lua")));
 
 /// The longest pause between two looks at the ready set, and between two
 /// asks of a waiter far back in a lease queue.
@@ -304,19 +268,6 @@ fn to_json(value: &impl serde::Serialize) -> Result<String, StoreError> {
     serde_json::to_string(value).map_err(|err| StoreError::Corrupt(err.to_string()))
 }
 
-impl RedisStore {
-    /// A stored memory (none when retention is off: a memory written before
-    /// it was turned off is not read).
-    fn memory(&self, json: Option<&str>) -> Result<CitizenMemory, StoreError> {
-        match json {
-            Some(json) if !self.shared.options.memory_retention.is_zero() => {
-                parse("stored memory", json)
-            }
-            _ => Ok(CitizenMemory::default()),
-        }
-    }
-}
-
 #[async_trait]
 impl ConversationStore for RedisStore {
     async fn acquire(&self, id: &ConversationId) -> Result<Lease, StoreError> {
@@ -342,13 +293,8 @@ impl ConversationStore for RedisStore {
             .arg(millis(options.waiter_ttl()));
         let give_up_at = Instant::now() + options.lock_wait;
         let (stored, inbox, memory) = loop {
-            let (granted, found, inbox, position, memory): (
-                bool,
-                Option<String>,
-                Vec<String>,
-                u64,
-                Option<String>,
-            ) = self.shared.run(&acquire).await?;
+            let (granted, found, inbox, position, memory): Acquired =
+                self.shared.run(&acquire).await?;
             if granted {
                 break (found, inbox, memory);
             }
@@ -375,7 +321,7 @@ impl ConversationStore for RedisStore {
             .map(|json| parse::<Envelope>("queued message", json))
             .collect::<Result<Vec<_>, _>>()?;
         let mut lease = Lease::new(id, conversation, inbox, LeaseHold::Redis(hold));
-        lease.conversation.memory = self.memory(memory.as_deref())?;
+        lease.conversation.memory = memory::read(memory.as_deref(), options.memory_retention)?;
         Ok(lease)
     }
 
@@ -399,11 +345,7 @@ impl ConversationStore for RedisStore {
         } else {
             millis(options.idle_ttl)
         };
-        let memory = if conversation.memory.is_empty() || options.memory_retention.is_zero() {
-            String::new()
-        } else {
-            to_json(&conversation.memory)?
-        };
+        let memory = memory::write(&conversation.memory, options.memory_retention)?;
         let mut commit = COMMIT.prepare_invoke();
         commit
             .key(&keys.lease)
@@ -450,7 +392,8 @@ impl ConversationStore for RedisStore {
             return Ok(None);
         };
         let mut conversation: Conversation = parse("stored conversation", &json)?;
-        conversation.memory = self.memory(memory.as_deref())?;
+        let retention = self.shared.options.memory_retention;
+        conversation.memory = memory::read(memory.as_deref(), retention)?;
         Ok(Some(conversation))
     }
 

@@ -12,7 +12,7 @@ use khidma::conversation::{
     Conversation, ConversationId, EscalationReason, Handoff, Priority, Speaker, now_ms,
 };
 use khidma::handoff::{Desk, MemoryHandoffStore, Teams};
-use khidma::i18n::{Lang, Localizer};
+use khidma::i18n::Localizer;
 use khidma::kb::{KbHandle, KnowledgeBase, RetrievalOptions};
 use khidma::message::Incoming;
 use khidma::metrics::Metrics;
@@ -354,50 +354,6 @@ async fn idle_conversations_expire_but_those_waiting_for_an_agent_do_not() {
     tokio::time::sleep(Duration::from_millis(250)).await;
     assert!(store.get(&web("idle")).await.unwrap().is_none());
     assert!(store.get(&web("waiting")).await.unwrap().is_some());
-}
-
-#[tokio::test]
-async fn a_citizen_is_remembered_after_the_conversation_expires_until_forgotten() {
-    let namespace = Namespace::new();
-    let store = namespace.store_with(RedisOptions {
-        idle_ttl: Duration::from_millis(100),
-        ..namespace.options()
-    });
-    let mut lease = store.acquire(&web("back")).await.unwrap();
-    lease.conversation.memory.language = Some(Lang::En);
-    store.commit(lease).await.unwrap();
-    tokio::time::sleep(Duration::from_millis(250)).await;
-
-    let lease = store.acquire(&web("back")).await.unwrap();
-    assert!(!lease.existed, "the conversation expired");
-    assert_eq!(lease.conversation.memory.language, Some(Lang::En));
-    store.commit(lease).await.unwrap();
-    let snapshot = store.get(&web("back")).await.unwrap().unwrap();
-    assert_eq!(
-        snapshot.memory.language,
-        Some(Lang::En),
-        "agents read it too"
-    );
-
-    let mut lease = store.acquire(&web("back")).await.unwrap();
-    lease.conversation.memory = Default::default();
-    store.commit(lease).await.unwrap();
-    let lease = store.acquire(&web("back")).await.unwrap();
-    assert!(
-        lease.conversation.memory.is_empty(),
-        "an empty memory is erased"
-    );
-    store.commit(lease).await.unwrap();
-
-    let forgetful = namespace.store_with(RedisOptions {
-        memory_retention: Duration::ZERO,
-        ..namespace.options()
-    });
-    let mut lease = forgetful.acquire(&web("never")).await.unwrap();
-    lease.conversation.memory.language = Some(Lang::Ar);
-    forgetful.commit(lease).await.unwrap();
-    let lease = forgetful.acquire(&web("never")).await.unwrap();
-    assert!(lease.conversation.memory.is_empty());
 }
 
 #[tokio::test]

@@ -1,14 +1,24 @@
 //! Conversations that remember, through the HTTP app: the district said
 //! before an outage goes with the case, the bot is silent once an agent
 //! claims a case, a returning citizen is welcomed back with their last case
-//! (which agents see too), and "forget me" forgets.
+//! (which agents see too), and "forget me" forgets; and the Redis store
+//! keeps the memory past the conversation.
 
 use std::time::Duration;
 
 use serde_json::Value;
 
+use khidma::conversation::ConversationId;
+use khidma::i18n::Lang;
+use khidma::state::{ConversationStore, RedisOptions};
+
 use crate::handoff_helpers::{AgentClient, with_agents};
 use crate::helpers::{spawn_app_with, user};
+use crate::redis_helpers::Namespace;
+
+fn web(label: &str) -> ConversationId {
+    ConversationId::new("web", &user(label)).unwrap()
+}
 
 fn first_text(reply: &Value) -> &str {
     reply["messages"][0]["text"].as_str().unwrap_or_default()
@@ -116,4 +126,48 @@ async fn a_returning_citizen_is_welcomed_back_with_their_last_case_until_forgott
         !first_text(&stranger).contains("Welcome back"),
         "{stranger}"
     );
+}
+
+#[tokio::test]
+async fn a_citizen_is_remembered_after_the_conversation_expires_until_forgotten() {
+    let namespace = Namespace::new();
+    let store = namespace.store_with(RedisOptions {
+        idle_ttl: Duration::from_millis(100),
+        ..namespace.options()
+    });
+    let mut lease = store.acquire(&web("back")).await.unwrap();
+    lease.conversation.memory.language = Some(Lang::En);
+    store.commit(lease).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(250)).await;
+
+    let lease = store.acquire(&web("back")).await.unwrap();
+    assert!(!lease.existed, "the conversation expired");
+    assert_eq!(lease.conversation.memory.language, Some(Lang::En));
+    store.commit(lease).await.unwrap();
+    let snapshot = store.get(&web("back")).await.unwrap().unwrap();
+    assert_eq!(
+        snapshot.memory.language,
+        Some(Lang::En),
+        "agents read it too"
+    );
+
+    let mut lease = store.acquire(&web("back")).await.unwrap();
+    lease.conversation.memory = Default::default();
+    store.commit(lease).await.unwrap();
+    let lease = store.acquire(&web("back")).await.unwrap();
+    assert!(
+        lease.conversation.memory.is_empty(),
+        "an empty memory is erased"
+    );
+    store.commit(lease).await.unwrap();
+
+    let forgetful = namespace.store_with(RedisOptions {
+        memory_retention: Duration::ZERO,
+        ..namespace.options()
+    });
+    let mut lease = forgetful.acquire(&web("never")).await.unwrap();
+    lease.conversation.memory.language = Some(Lang::Ar);
+    forgetful.commit(lease).await.unwrap();
+    let lease = forgetful.acquire(&web("never")).await.unwrap();
+    assert!(lease.conversation.memory.is_empty());
 }

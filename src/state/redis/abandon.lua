@@ -1,4 +1,4 @@
--- ABANDON of state/redis.rs, which documents its KEYS and ARGV.
+-- ABANDON of state/redis/lease.rs, which documents its KEYS and ARGV.
 redis.call('LREM', KEYS[2], 0, ARGV[1])
 redis.call('HDEL', KEYS[3], ARGV[1])
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end

@@ -1,4 +1,4 @@
--- ACQUIRE of state/redis.rs, which documents its KEYS and ARGV.
+-- ACQUIRE of state/redis/scripts.rs, which documents its KEYS and ARGV.
 while true do
   local head = redis.call('LINDEX', KEYS[2], 0)
   if not head or head == ARGV[1] then break end

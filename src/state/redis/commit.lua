@@ -1,4 +1,4 @@
--- COMMIT of state/redis.rs, which documents its KEYS and ARGV.
+-- COMMIT of state/redis/scripts.rs, which documents its KEYS and ARGV.
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
 if tonumber(ARGV[4]) > 0 then
   redis.call('SET', KEYS[2], ARGV[2], 'PX', ARGV[4])

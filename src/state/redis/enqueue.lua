@@ -1,4 +1,4 @@
--- ENQUEUE of state/redis.rs, which documents its KEYS and ARGV.
+-- ENQUEUE of state/redis/scripts.rs, which documents its KEYS and ARGV.
 if not redis.call('SET', KEYS[1], '1', 'NX', 'PX', ARGV[2]) then return 0 end
 redis.call('RPUSH', KEYS[2], ARGV[1])
 -- NX: a conversation a worker holds is hidden until its lease runs out;

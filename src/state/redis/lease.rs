@@ -6,7 +6,8 @@ use std::sync::{Arc, LazyLock};
 use ::redis::Script;
 
 use super::keys::{ConversationKeys, ready_key};
-use super::{Shared, millis, script};
+use super::scripts::script;
+use super::{Shared, millis};
 use crate::conversation::ConversationId;
 
 /// Extends the lease if this token still holds it.
