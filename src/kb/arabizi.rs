@@ -101,7 +101,7 @@ const ENGLISH_FUNCTION_WORDS: &[&str] = &[
     "the", "is", "are", "my", "i", "to", "and", "of", "for", "how", "what", "can", "you", "it",
     "do", "have", "this", "on", "with", "me", "we", "our", "your", "be", "was", "there", "get",
     "need", "want", "please", "hi", "hello", "thanks", "where", "when", "why", "does", "not", "no",
-    "at", "since", "from", "into", "an",
+    "at", "since", "from", "into", "an", "in", "by", "near", "am", "has", "had", "will", "would",
 ];
 
 /// Arabizi writes the letters Latin lacks with digits: 2 ء, 3 ع, 5 خ, 6 ط,
@@ -283,5 +283,7 @@ mod tests {
         assert!(is_arabizi("wain el maktab"));
         assert!(!is_arabizi("I need 2 copies of my certificate"));
         assert!(!is_arabizi("where is the office"));
+        // "we" is also Arabizi "and"; English prepositions outweigh it.
+        assert!(!is_arabizi("we live in Hittin"));
     }
 }
