@@ -8,7 +8,7 @@ use super::choice;
 use super::decide::{Decision, decide_question, for_entry};
 use super::topic::{self, EntryText};
 use crate::conversation::{Conversation, Priority};
-use crate::kb::{Analyzer, KnowledgeBase};
+use crate::kb::KnowledgeBase;
 use crate::language::conversation::{Message, WORDS};
 
 /// Other readings offered after "not that": as many as a clarify offers.
@@ -198,9 +198,7 @@ fn meant(
     }
     let topic = topic?;
     let (words, _) = topic::content(kb, text);
-    let mut analyzer = Analyzer::new(kb.options());
-    topic::better_related(kb, &mut analyzer, topic, &words, rejected, false)
-        .map(|entry| for_entry(kb, entry))
+    topic::better_related(kb, topic, &words, rejected, false).map(|entry| for_entry(kb, entry))
 }
 
 /// The decision for a message that corrects the bot's last reply, if it is
@@ -242,7 +240,6 @@ pub(super) fn decide(
     }
     // What was wrong: the options that the negated words name, else all
     // the options just offered, else the topic just answered.
-    let mut analyzer = Analyzer::new(kb.options());
     let (wrong_words, _) = topic::content(kb, &said.wrong.join(" "));
     let shown: Vec<usize> = if offered.is_empty() {
         topic.into_iter().collect()
@@ -253,7 +250,7 @@ pub(super) fn decide(
         .iter()
         .copied()
         .filter(|&entry| {
-            let entry_text = EntryText::of(kb, &mut analyzer, entry);
+            let entry_text = EntryText::of(kb, entry);
             wrong_words
                 .iter()
                 .any(|word| entry_text.strength(word) >= 2)

@@ -21,7 +21,7 @@ use std::collections::HashSet;
 
 use super::decide::{Decision, for_entry};
 use crate::conversation::{Conversation, now_ms};
-use crate::kb::{Analyzer, KnowledgeBase};
+use crate::kb::{EntryTerms, KnowledgeBase};
 use crate::language::conversation::{Message, WORDS};
 
 /// A topic is current for this long after it was last answered.
@@ -65,41 +65,16 @@ pub(super) fn content(kb: &KnowledgeBase, text: &str) -> (Vec<Vec<String>>, bool
     (words, query.greeted)
 }
 
-/// How an entry's text explains a citizen's words.
-pub(super) struct EntryText {
-    /// Terms of its titles and keywords: what it is about.
-    named: HashSet<String>,
-    /// Terms of its questions: how citizens ask for it, generic words
-    /// ("day", "before", "need") included.
-    asked: HashSet<String>,
-    /// Terms of its answers: what the citizen read about it.
-    answered: HashSet<String>,
-    titles: Vec<Vec<String>>,
+/// How an entry's text explains a citizen's words (its analysed terms are
+/// kept with the knowledge base, so reading them costs nothing per message).
+pub(super) struct EntryText<'kb> {
+    terms: &'kb EntryTerms,
 }
 
-impl EntryText {
-    pub fn of(kb: &KnowledgeBase, analyzer: &mut Analyzer, entry: usize) -> Self {
-        let mut named = HashSet::new();
-        let mut asked = HashSet::new();
-        let mut answered = HashSet::new();
-        let mut titles = Vec::new();
-        for (_, side) in kb.entry(entry).sides() {
-            let title = analyzer.terms(&side.title);
-            named.extend(title.iter().cloned());
-            titles.push(title);
-            for keyword in &side.keywords {
-                named.extend(analyzer.terms(keyword));
-            }
-            for question in &side.questions {
-                asked.extend(analyzer.terms(question));
-            }
-            answered.extend(analyzer.terms(&side.answer));
-        }
+impl<'kb> EntryText<'kb> {
+    pub fn of(kb: &'kb KnowledgeBase, entry: usize) -> Self {
         Self {
-            named,
-            asked,
-            answered,
-            titles,
+            terms: kb.entry_terms(entry),
         }
     }
 
@@ -108,11 +83,11 @@ impl EntryText {
     /// otherwise.
     pub fn strength(&self, word: &[String]) -> u32 {
         let knows = |terms: &HashSet<String>| word.iter().any(|term| terms.contains(term));
-        if knows(&self.named) {
+        if knows(&self.terms.named) {
             NAMED
-        } else if knows(&self.asked) {
+        } else if knows(&self.terms.asked) {
             ASKED
-        } else if knows(&self.answered) {
+        } else if knows(&self.terms.answered) {
             1
         } else {
             0
@@ -135,7 +110,7 @@ impl EntryText {
     /// names this topic ("the fine objection") rather than touching one of
     /// its words ("the objection").
     pub fn named_by(&self, words: &[Vec<String>]) -> bool {
-        self.titles.iter().any(|title| {
+        self.terms.titles.iter().any(|title| {
             let held = title
                 .iter()
                 .filter(|term| words.iter().any(|word| word.contains(term)))
@@ -196,20 +171,19 @@ fn glued_and(word: &str) -> bool {
 /// it, where the topic does not).
 pub(super) fn better_related(
     kb: &KnowledgeBase,
-    analyzer: &mut Analyzer,
     topic: usize,
     words: &[Vec<String>],
     rejected: &[usize],
     detail: bool,
 ) -> Option<usize> {
-    let own = EntryText::of(kb, analyzer, topic);
+    let own = EntryText::of(kb, topic);
     let own_score = own.score(words);
     // Words the topic is not about: unknown to it, or only mentioned in
     // passing in its answer ("a burial" in the answer on cemeteries).
     let unknown: Vec<&Vec<String>> = words.iter().filter(|w| own.strength(w) <= 1).collect();
     let mut best: Option<(usize, u32)> = None;
     for related in answerable_related(kb, topic, rejected) {
-        let text = EntryText::of(kb, analyzer, related);
+        let text = EntryText::of(kb, related);
         let score = text.score(words);
         // A detail of the topic ("how many days before?") is pulled away
         // only by what another entry is about, not by how it is asked.
@@ -265,13 +239,12 @@ pub(super) fn in_context(
     if greeted && !cues.follow_up {
         return base;
     }
-    let mut analyzer = Analyzer::new(kb.options());
     if rejected.contains(&topic) {
         // Not that topic, but still its neighbourhood: "not renewal... I
         // lost it" is about the lost passport.
         return match (
             &base,
-            better_related(kb, &mut analyzer, topic, &words, rejected, cues.detail),
+            better_related(kb, topic, &words, rejected, cues.detail),
         ) {
             (Decision::Fallback, Some(related)) => for_entry(kb, related),
             _ => base,
@@ -282,10 +255,10 @@ pub(super) fn in_context(
         // Nothing but "how much?" or "and where?".
         return if cues.follow_up { follow_up } else { base };
     }
-    if let Some(related) = better_related(kb, &mut analyzer, topic, &words, rejected, cues.detail) {
+    if let Some(related) = better_related(kb, topic, &words, rejected, cues.detail) {
         return for_entry(kb, related);
     }
-    let own = EntryText::of(kb, &mut analyzer, topic);
+    let own = EntryText::of(kb, topic);
     let own_score = own.score(&words);
     let own_described = own.described(&words);
     let related = answerable_related(kb, topic, rejected);
@@ -299,7 +272,7 @@ pub(super) fn in_context(
         .iter()
         .filter(|&&entry| entry != topic && !related.contains(&entry))
         .any(|&entry| {
-            let text = EntryText::of(kb, &mut analyzer, entry);
+            let text = EntryText::of(kb, entry);
             let described = text.described(&words);
             text.score(&words) > own_score
                 && (!cues.follow_up

@@ -13,10 +13,10 @@ mod query;
 mod report;
 mod vocabulary;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 use arc_swap::ArcSwap;
@@ -58,6 +58,8 @@ pub struct KnowledgeBase {
     areas: Areas,
     options: RetrievalOptions,
     calibration: Calibration,
+    /// Each entry's analysed terms by part, computed when first asked for.
+    entry_terms: Vec<OnceLock<EntryTerms>>,
     warnings: Vec<KbIssue>,
     build_time: Duration,
 }
@@ -104,6 +106,7 @@ impl KnowledgeBase {
                 None => categories.push((entry.category.clone(), vec![ordinal])),
             }
         }
+        let entry_terms = entries.iter().map(|_| OnceLock::new()).collect();
         let mut kb = Self {
             entries,
             by_id,
@@ -113,6 +116,7 @@ impl KnowledgeBase {
             areas: Areas::default(),
             options,
             calibration: Calibration::default(),
+            entry_terms,
             warnings,
             build_time: Duration::ZERO,
         };
@@ -189,6 +193,28 @@ impl KnowledgeBase {
         self.options
     }
 
+    /// The analysed terms of an entry's title, keywords, questions and
+    /// answers, for reading a conversation's follow-ups against its topic.
+    pub fn entry_terms(&self, entry: usize) -> &EntryTerms {
+        self.entry_terms[entry].get_or_init(|| {
+            let mut analyzer = self.index.analyzer().clone();
+            let mut terms = EntryTerms::default();
+            for (_, side) in self.entries[entry].sides() {
+                let title = analyzer.terms(&side.title);
+                terms.named.extend(title.iter().cloned());
+                terms.titles.push(title);
+                for keyword in &side.keywords {
+                    terms.named.extend(analyzer.terms(keyword));
+                }
+                for question in &side.questions {
+                    terms.asked.extend(analyzer.terms(question));
+                }
+                terms.answered.extend(analyzer.terms(&side.answer));
+            }
+            terms
+        })
+    }
+
     /// The answer cut-offs learnt from this base (see `calibration.rs`).
     pub fn calibration(&self) -> &Calibration {
         &self.calibration
@@ -256,6 +282,19 @@ impl KnowledgeBase {
             .filter(|hit| entries.contains(&hit.entry))
             .collect()
     }
+}
+
+/// The analysed terms of one entry, by the part of it they come from.
+#[derive(Debug, Default)]
+pub struct EntryTerms {
+    /// Of its titles and keywords: what it is about.
+    pub named: HashSet<String>,
+    /// Of its questions: how citizens ask for it.
+    pub asked: HashSet<String>,
+    /// Of its answers: what the citizen read about it.
+    pub answered: HashSet<String>,
+    /// Each title's terms.
+    pub titles: Vec<Vec<String>>,
 }
 
 /// The escalation rules' verdict on a message, by entry ordinal.
