@@ -54,6 +54,11 @@ pub enum EvalError {
 }
 
 pub fn read_cases(path: &Path) -> Result<Vec<Case>, EvalError> {
+    read_lines(path)
+}
+
+/// A JSON-lines file, one `T` per non-blank line; an error names the line.
+pub fn read_lines<T: serde::de::DeserializeOwned>(path: &Path) -> Result<Vec<T>, EvalError> {
     let text = std::fs::read_to_string(path).map_err(|source| EvalError::Read {
         path: path.display().to_string(),
         source,

@@ -80,18 +80,7 @@ fn read(path: &Path) -> Result<String, EvalError> {
 }
 
 pub fn read_scenarios(path: &Path) -> Result<Vec<Scenario>, EvalError> {
-    read(path)?
-        .lines()
-        .enumerate()
-        .filter(|(_, line)| !line.trim().is_empty())
-        .map(|(index, line)| {
-            serde_json::from_str(line).map_err(|source| EvalError::Parse {
-                path: path.display().to_string(),
-                line: index + 1,
-                source,
-            })
-        })
-        .collect()
+    crate::evaluation::read_lines(path)
 }
 
 /// One turn as played: what was sent, what came back, which checks failed.
