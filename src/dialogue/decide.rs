@@ -131,10 +131,10 @@ pub enum Decision {
 }
 
 /// Whether a greeting deserves "wa alaikum assalam": the reply to salam is
-/// a fixed courtesy in both languages.
+/// a fixed courtesy in both languages (a farewell or the reply itself is
+/// not a salam).
 pub(super) fn said_salam(text: &str) -> bool {
-    let normalized = crate::language::text::normalize_arabic(&text.to_lowercase());
-    normalized.contains("سلام") || normalized.contains("salam")
+    crate::language::courtesy::said_salam(text)
 }
 
 pub(super) fn for_entry(kb: &KnowledgeBase, entry: usize) -> Decision {

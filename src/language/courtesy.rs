@@ -7,7 +7,7 @@ use std::sync::LazyLock;
 
 use serde::Deserialize;
 
-use super::dialect::{is_function_word, normalized_words};
+use super::dialect::normalized_words;
 
 const COURTESY: &str = include_str!("data/courtesy.toml");
 
@@ -129,29 +129,6 @@ pub fn courtesy_at<S: AsRef<str>>(words: &[S], at: usize) -> Option<(Courtesy, u
     found
 }
 
-/// The courtesy a message is made of, when it is made only of courtesy and
-/// function words and holds at least one greeting, thanks or farewell: a
-/// salam if it has one, else the first kind found. `None` for a message
-/// with a topic, or with filler alone.
-pub fn is_greeting_phrase(text: &str) -> Option<Courtesy> {
-    let words = normalized_words(text);
-    let mut found: Option<Courtesy> = None;
-    let mut at = 0;
-    while at < words.len() {
-        if let Some((kind, length)) = courtesy_at(&words, at) {
-            if kind == Courtesy::Salam || (kind.is_greeting() && found.is_none()) {
-                found = Some(kind);
-            }
-            at += length;
-        } else if is_function_word(&words[at]) || words[at].chars().all(|c| c.is_numeric()) {
-            at += 1;
-        } else {
-            return None;
-        }
-    }
-    found
-}
-
 /// Whether the message holds a salam (not a farewell such as مع السلامة,
 /// nor the reply وعليكم السلام).
 pub fn said_salam(text: &str) -> bool {
@@ -170,6 +147,30 @@ pub fn said_salam(text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::language::dialect::is_function_word;
+
+    /// The courtesy a message is made of, when it is made only of courtesy and
+    /// function words and holds at least one greeting, thanks or farewell: a
+    /// salam if it has one, else the first kind found. `None` for a message
+    /// with a topic, or with filler alone.
+    fn is_greeting_phrase(text: &str) -> Option<Courtesy> {
+        let words = normalized_words(text);
+        let mut found: Option<Courtesy> = None;
+        let mut at = 0;
+        while at < words.len() {
+            if let Some((kind, length)) = courtesy_at(&words, at) {
+                if kind == Courtesy::Salam || (kind.is_greeting() && found.is_none()) {
+                    found = Some(kind);
+                }
+                at += length;
+            } else if is_function_word(&words[at]) || words[at].chars().all(|c| c.is_numeric()) {
+                at += 1;
+            } else {
+                return None;
+            }
+        }
+        found
+    }
 
     #[test]
     fn greetings_in_both_languages_and_the_dialects() {

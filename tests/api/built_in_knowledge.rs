@@ -245,10 +245,8 @@ fn a_question_of_one_dialect_word_is_answered() {
 #[test]
 fn general_synonyms_reach_the_editors_wording() {
     let (kb, localizer) = agency_c();
-    let reply = reply(
-        &kb,
-        &localizer,
-        "I want to erase my account on your website for good",
-    );
+    // "erase" is none of the entry's words; without the thesaurus this
+    // falls back.
+    let reply = reply(&kb, &localizer, "how do I erase my profile");
     assert_eq!(outcome(&reply), "Answer Some(\"account-deletion\")");
 }
