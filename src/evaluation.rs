@@ -1,21 +1,22 @@
 //! `khidma eval`: scores the bot on a file of citizen messages with known
 //! answers, in process, with the same rules as the HTTP evaluation harness.
-//! Editors use it to see what a change to the knowledge base does; the
-//! quality report runs it once per retrieval feature.
+//! Editors use it to see what a change to the knowledge base does, in
+//! their language; the quality report reads its `--json` once per
+//! retrieval feature.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::Path;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::conversation::{Action, Conversation, ConversationId};
 use crate::dialogue;
-use crate::i18n::{Lang, Localizer};
+use crate::i18n::{Arg, Lang, Localizer, editor_text};
 use crate::kb::KnowledgeBase;
 use crate::message::{Incoming, Reply};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Kind {
     /// Right when answered from `entry` (a clarify offering it "resolves").
@@ -83,6 +84,8 @@ pub struct Outcome {
     pub resolved: bool,
     pub escalated: bool,
     pub language_ok: bool,
+    /// The language the bot replied in.
+    pub replied_in: Lang,
     pub action: Action,
     pub entry: Option<String>,
     pub candidates: Vec<String>,
@@ -111,6 +114,7 @@ fn judge(case: &Case, reply: &Reply) -> Outcome {
         resolved,
         escalated,
         language_ok: reply.language == case.lang,
+        replied_in: reply.language,
         action: reply.action,
         entry,
         candidates,
@@ -136,7 +140,7 @@ pub fn run(cases: &[Case], kb: &KnowledgeBase, localizer: &Localizer) -> Vec<Out
 }
 
 /// The evaluation's headline figures.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Score {
     pub strict: f64,
     pub resolved: f64,
@@ -206,41 +210,147 @@ pub fn segments(cases: &[Case], outcomes: &[Outcome]) -> BTreeMap<String, (usize
         .collect()
 }
 
-/// The report `khidma eval` prints: segments, failures when asked, and the
-/// score line in the harness's format.
-pub fn report(cases: &[Case], outcomes: &[Outcome], show_failures: bool) -> String {
+/// What the bot did, in the editor's words: "answered with water-bill",
+/// "asked which one was meant: a, b", and the language when it is not the
+/// one expected.
+pub fn describe(
+    lang: Lang,
+    action: Action,
+    entry: Option<&str>,
+    candidates: &[String],
+    wrong_language: Option<Lang>,
+) -> String {
+    let say = |id: &str, args: &[(&str, Arg)]| editor_text(lang, id, args);
+    let mut text = match (action, entry) {
+        (Action::Answer, Some(entry)) => say("eval-got-answer", &[("entry", entry.into())]),
+        (Action::Answer, None) => say("eval-got-answer-none", &[]),
+        (Action::Clarify, _) => {
+            let candidates = if candidates.is_empty() {
+                say("eval-nothing", &[])
+            } else {
+                candidates.join(", ")
+            };
+            say("eval-got-clarify", &[("candidates", candidates.into())])
+        }
+        (Action::Escalate, Some(entry)) => say("eval-got-escalate", &[("entry", entry.into())]),
+        (Action::Escalate, None) => say("eval-got-escalate-none", &[]),
+        (Action::Fallback, _) => say("eval-got-fallback", &[]),
+        (Action::Agent, _) => say("eval-got-agent", &[]),
+    };
+    if let Some(replied_in) = wrong_language {
+        text.push_str(&say(
+            "eval-got-language",
+            &[("lang", replied_in.code().into())],
+        ));
+    }
+    text
+}
+
+/// The figures' lines, each with what it means.
+fn figures(out: &mut String, lang: Lang, score: &Score) {
+    let _ = writeln!(out, "{}", editor_text(lang, "eval-figures-heading", &[]));
+    for (id, value) in [
+        ("eval-strict", score.strict),
+        ("eval-resolved", score.resolved),
+        ("eval-urgent-recall", score.urgent_recall),
+        ("eval-false-escalation", score.false_escalation),
+        ("eval-language", score.language),
+    ] {
+        let value = Arg::from(format!("{value:.3}"));
+        let _ = writeln!(out, "  {}", editor_text(lang, id, &[("value", value)]));
+    }
+}
+
+/// The misses, grouped by what was expected.
+fn misses(out: &mut String, lang: Lang, cases: &[Case], outcomes: &[Outcome]) {
+    for (kind, heading) in [
+        (Kind::Answer, "eval-miss-answer"),
+        (Kind::Urgent, "eval-miss-urgent"),
+        (Kind::Handoff, "eval-miss-handoff"),
+        (Kind::Oos, "eval-miss-oos"),
+    ] {
+        let missed: Vec<_> = cases
+            .iter()
+            .zip(outcomes)
+            .filter(|(case, outcome)| case.kind == kind && !outcome.strict)
+            .collect();
+        if missed.is_empty() {
+            continue;
+        }
+        let count = [("count", Arg::Count(missed.len()))];
+        let _ = writeln!(out, "\n{}", editor_text(lang, heading, &count));
+        for (case, outcome) in missed {
+            let got = describe(
+                lang,
+                outcome.action,
+                outcome.entry.as_deref(),
+                &outcome.candidates,
+                (!outcome.language_ok).then_some(outcome.replied_in),
+            );
+            let mut args = vec![
+                ("text", Arg::from(case.text.as_str())),
+                ("lang", Arg::from(case.lang.code())),
+                ("got", Arg::from(got)),
+            ];
+            let id = match &case.entry {
+                Some(entry) => {
+                    args.push(("expected", Arg::from(entry.as_str())));
+                    "eval-miss"
+                }
+                None => "eval-miss-plain",
+            };
+            let _ = writeln!(out, "  {}", editor_text(lang, id, &args));
+        }
+    }
+}
+
+/// The report `khidma eval` prints, in the editor's language: what was
+/// played, each figure with what it means, the figures per segment, the
+/// misses grouped by what was expected (when asked), and last the score
+/// line in the harness's format, the same in every language.
+pub fn report(
+    cases: &[Case],
+    outcomes: &[Outcome],
+    file: &str,
+    lang: Lang,
+    show_failures: bool,
+) -> String {
     let mut out = String::new();
+    let score = score(cases, outcomes);
+    let intro = [("cases", Arg::Count(cases.len())), ("file", file.into())];
+    let _ = writeln!(out, "{}\n", editor_text(lang, "eval-intro", &intro));
+    figures(&mut out, lang, &score);
+    let _ = writeln!(out, "\n{}", editor_text(lang, "eval-segments-heading", &[]));
     let _ = writeln!(
         out,
-        "{:<14} {:>5} {:>8} {:>9}",
-        "segment", "n", "strict", "resolved"
+        "  {:<14} {:>5} {:>8} {:>9}",
+        editor_text(lang, "eval-segment-header", &[]),
+        "n",
+        "strict",
+        "resolved"
     );
     let table = segments(cases, outcomes);
     let order =
         std::iter::once("all").chain(table.keys().map(String::as_str).filter(|k| *k != "all"));
     for name in order {
         let (n, strict, resolved) = table[name];
-        let _ = writeln!(out, "{name:<14} {n:>5} {strict:>8.3} {resolved:>9.3}");
+        let _ = writeln!(out, "  {name:<14} {n:>5} {strict:>8.3} {resolved:>9.3}");
     }
-    if show_failures {
-        for (case, outcome) in cases.iter().zip(outcomes).filter(|(_, o)| !o.strict) {
-            let _ = writeln!(
-                out,
-                "MISS {:?}/{} {:?} expected {} got {:?} {:?} {:?}",
-                case.kind,
-                case.entry.as_deref().unwrap_or("-"),
-                case.text,
-                case.lang,
-                outcome.action,
-                outcome.entry,
-                outcome.candidates
-            );
-        }
-    }
-    let score = score(cases, outcomes);
+    let missed = outcomes.iter().filter(|outcome| !outcome.strict).count();
+    let count = [("count", Arg::Count(missed))];
     let _ = writeln!(
         out,
-        "score: strict={:.3} resolved={:.3} urgent_recall={:.3} false_escalation={:.3} language={:.3} n={}",
+        "\n{}",
+        editor_text(lang, "eval-misses-heading", &count)
+    );
+    if show_failures {
+        misses(&mut out, lang, cases, outcomes);
+    } else if missed > 0 {
+        let _ = writeln!(out, "{}", editor_text(lang, "eval-misses-hint", &[]));
+    }
+    let _ = writeln!(
+        out,
+        "\nscore: strict={:.3} resolved={:.3} urgent_recall={:.3} false_escalation={:.3} language={:.3} n={}",
         score.strict,
         score.resolved,
         score.urgent_recall,
@@ -249,4 +359,69 @@ pub fn report(cases: &[Case], outcomes: &[Outcome], show_failures: bool) -> Stri
         cases.len()
     );
     out
+}
+
+/// One segment's figures in `--json`.
+#[derive(Debug, Serialize)]
+pub struct SegmentJson {
+    pub n: usize,
+    pub strict: f64,
+    pub resolved: f64,
+}
+
+/// A message that was not strictly right, in `--json`.
+#[derive(Debug, Serialize)]
+pub struct MissJson<'a> {
+    pub text: &'a str,
+    pub lang: Lang,
+    pub kind: Kind,
+    pub expected: Option<&'a str>,
+    pub action: Action,
+    pub entry: Option<&'a str>,
+    pub candidates: &'a [String],
+    pub replied_in: Lang,
+}
+
+/// `khidma eval --json`: the shape documented in the README, for tools.
+#[derive(Debug, Serialize)]
+pub struct JsonReport<'a> {
+    pub n: usize,
+    pub score: Score,
+    pub segments: BTreeMap<String, SegmentJson>,
+    pub misses: Vec<MissJson<'a>>,
+}
+
+pub fn json_report<'a>(cases: &'a [Case], outcomes: &'a [Outcome]) -> JsonReport<'a> {
+    JsonReport {
+        n: cases.len(),
+        score: score(cases, outcomes),
+        segments: segments(cases, outcomes)
+            .into_iter()
+            .map(|(name, (n, strict, resolved))| {
+                (
+                    name,
+                    SegmentJson {
+                        n,
+                        strict,
+                        resolved,
+                    },
+                )
+            })
+            .collect(),
+        misses: cases
+            .iter()
+            .zip(outcomes)
+            .filter(|(_, outcome)| !outcome.strict)
+            .map(|(case, outcome)| MissJson {
+                text: &case.text,
+                lang: case.lang,
+                kind: case.kind,
+                expected: case.entry.as_deref(),
+                action: outcome.action,
+                entry: outcome.entry.as_deref(),
+                candidates: &outcome.candidates,
+                replied_in: outcome.replied_in,
+            })
+            .collect(),
+    }
 }

@@ -12,7 +12,7 @@ use clap::{Parser, Subcommand};
 use khidma::channels::web::MessageReply;
 use khidma::configuration::Settings;
 use khidma::conversation::ConversationId;
-use khidma::i18n::{Lang, Localizer};
+use khidma::i18n::{Arg, Lang, Localizer, editor_text, terminal_lang};
 use khidma::kb::load_dir;
 use khidma::kb::{KnowledgeBase, RetrievalOptions};
 use khidma::message::Incoming;
@@ -42,6 +42,10 @@ enum Command {
     Check {
         /// Defaults to the configured knowledge base folder.
         dir: Option<PathBuf>,
+        /// The report's language (default: Arabic when LC_ALL, LC_MESSAGES
+        /// or LANG names Arabic, else English).
+        #[arg(long, value_parser = ["ar", "en"])]
+        lang: Option<String>,
     },
     /// Score the bot on a JSON-lines file of messages with known answers,
     /// or of conversations with the expected reply to each turn.
@@ -58,6 +62,12 @@ enum Command {
         /// List every case that was not strictly right.
         #[arg(long)]
         show_failures: bool,
+        /// The report's language (default: as for check).
+        #[arg(long, value_parser = ["ar", "en"])]
+        lang: Option<String>,
+        /// Print the results as JSON for tools (the shape is in the README).
+        #[arg(long)]
+        json: bool,
     },
     /// Print, as JSON, what the bot would do with one message.
     Ask {
@@ -81,13 +91,28 @@ fn main() -> ExitCode {
         .context("loading settings")
         .and_then(|settings| match cli.command.unwrap_or(Command::Serve) {
             Command::Serve => serve(settings),
-            Command::Check { dir } => Ok(check(dir.unwrap_or(settings.kb.dir))),
+            Command::Check { dir, lang } => Ok(check(
+                dir.unwrap_or(settings.kb.dir),
+                editor_lang(lang.as_deref(), &env),
+            )),
             Command::Ask { lang, text } => ask(&settings, lang.as_deref(), &text.join(" ")),
             Command::Eval {
                 cases,
                 features,
                 show_failures,
-            } => eval(&settings, &cases, features.as_deref(), show_failures),
+                lang,
+                json,
+            } => {
+                let output = if json {
+                    EvalOutput::Json
+                } else {
+                    EvalOutput::Report {
+                        lang: editor_lang(lang.as_deref(), &env),
+                        show_failures,
+                    }
+                };
+                eval(&settings, &cases, features.as_deref(), output)
+            }
         });
     result.unwrap_or_else(|err| {
         eprintln!("khidma: {err:#}");
@@ -104,80 +129,89 @@ fn serve(settings: Settings) -> anyhow::Result<ExitCode> {
     })
 }
 
+/// `--lang` when given, else the terminal's language.
+fn editor_lang(flag: Option<&str>, env: &HashMap<String, String>) -> Lang {
+    flag.and_then(|code| code.parse().ok())
+        .unwrap_or_else(|| terminal_lang(&|name| env.get(name).cloned()))
+}
+
 #[allow(
     clippy::print_stdout,
     reason = "check reports to the editor's terminal"
 )]
-fn check(dir: PathBuf) -> ExitCode {
-    let (entries, errors, warnings) = match load_dir(&dir) {
-        Ok(loaded) => (loaded.entries.len(), Vec::new(), loaded.warnings),
-        Err(failed) => (0, failed.errors, failed.warnings),
-    };
-    for issue in errors.iter().chain(&warnings) {
-        println!("{issue}");
-    }
-    if errors.is_empty() {
-        println!(
-            "{}: {entries} entries, no errors, {} warning(s)",
-            dir.display(),
-            warnings.len()
-        );
-        match KnowledgeBase::load(&dir, RetrievalOptions::ALL) {
-            Ok(kb) => print!("{}", calibration_report(&kb)),
-            Err(err) => println!("{}: {err}", dir.display()),
+fn check(dir: PathBuf, lang: Lang) -> ExitCode {
+    let failed = match load_dir(&dir) {
+        Ok(loaded) => {
+            for warning in &loaded.warnings {
+                println!("{}", warning.render(lang));
+            }
+            let counts = [
+                ("entries", Arg::Count(loaded.entries.len())),
+                ("warnings", Arg::Count(loaded.warnings.len())),
+            ];
+            println!("{}", editor_text(lang, "check-summary-ok", &counts));
+            match KnowledgeBase::load(&dir, RetrievalOptions::ALL) {
+                Ok(kb) => print!("{}", calibration_report(&kb, lang)),
+                Err(err) => println!("{}: {err}", dir.display()),
+            }
+            return ExitCode::SUCCESS;
         }
-        ExitCode::SUCCESS
-    } else {
-        println!(
-            "{}: {} error(s), {} warning(s); nothing was loaded",
-            dir.display(),
-            errors.len(),
-            warnings.len()
-        );
-        ExitCode::FAILURE
+        Err(failed) => failed,
+    };
+    for issue in failed.errors.iter().chain(&failed.warnings) {
+        println!("{}", issue.render(lang));
     }
+    let counts = [
+        ("errors", Arg::Count(failed.errors.len())),
+        ("files", Arg::Count(failed.files())),
+        ("warnings", Arg::Count(failed.warnings.len())),
+        ("fine", Arg::Count(failed.fine)),
+    ];
+    println!("{}", editor_text(lang, "check-summary-failed", &counts));
+    ExitCode::FAILURE
 }
 
 /// What `check` tells editors about how sure the bot will be with their
 /// base, and which entries their questions do not tell apart.
-fn calibration_report(kb: &KnowledgeBase) -> String {
+fn calibration_report(kb: &KnowledgeBase, lang: Lang) -> String {
     let calibration = kb.calibration();
     let mut out = String::new();
     let source = if calibration.learnt {
-        "learnt from this knowledge base"
+        "check-calibration-learnt"
     } else {
-        "defaults: too few questions to learn from"
+        "check-calibration-defaults"
     };
-    let _ = writeln!(
-        out,
-        "calibration ({source}): answer when fit >= {:.2}, coverage >= {:.2} \
-         and fit x coverage >= {:.2}; \
-         {} of {} questions asked in other words would be answered, \
-         {} of {} \"nothing fits\" samples fall back",
-        calibration.min_fit,
-        calibration.min_coverage,
-        calibration.min_evidence,
-        percent(calibration.answered),
-        calibration.right_matches,
-        percent(calibration.fell_back),
-        calibration.nothing_fits,
-    );
+    let figure = |value: f32| Arg::from(format!("{value:.2}"));
+    let args = [
+        ("source", Arg::Phrase(source)),
+        ("fit", figure(calibration.min_fit)),
+        ("coverage", figure(calibration.min_coverage)),
+        ("evidence", figure(calibration.min_evidence)),
+        ("answered", Arg::from(percent(calibration.answered))),
+        ("matches", Arg::Count(calibration.right_matches)),
+        ("fell_back", Arg::from(percent(calibration.fell_back))),
+        ("nothing", Arg::Count(calibration.nothing_fits)),
+    ];
+    let _ = writeln!(out, "{}", editor_text(lang, "check-calibration", &args));
     if calibration.confusable.is_empty() {
         return out;
     }
     let _ = writeln!(
         out,
-        "confusable entries (a question of the first fits the second as well; \
-         make the questions or keywords more specific):"
+        "{}",
+        editor_text(lang, "check-confusable-heading", &[])
     );
     for pair in &calibration.confusable {
+        let args = [
+            ("entry", Arg::from(kb.entry(pair.entry).id.as_str())),
+            ("other", Arg::from(kb.entry(pair.other).id.as_str())),
+            ("count", Arg::Count(pair.questions)),
+            ("example", Arg::from(pair.example.as_str())),
+        ];
         let _ = writeln!(
             out,
-            "  {} ~ {}: {} question(s), e.g. {:?}",
-            kb.entry(pair.entry).id,
-            kb.entry(pair.other).id,
-            pair.questions,
-            pair.example
+            "  {}",
+            editor_text(lang, "check-confusable-pair", &args)
         );
     }
     out
@@ -236,26 +270,50 @@ fn retrieval_options(features: Option<&[String]>) -> anyhow::Result<RetrievalOpt
     Ok(options)
 }
 
+/// How `eval` prints its results.
+enum EvalOutput {
+    Report { lang: Lang, show_failures: bool },
+    Json,
+}
+
 #[allow(clippy::print_stdout, reason = "eval prints its report")]
 fn eval(
     settings: &Settings,
     cases: &std::path::Path,
     features: Option<&[String]>,
-    show_failures: bool,
+    output: EvalOutput,
 ) -> anyhow::Result<ExitCode> {
     let options = retrieval_options(features)?;
     let kb = KnowledgeBase::load(&settings.kb.dir, options)
         .with_context(|| format!("loading {}", settings.kb.dir.display()))?;
     let localizer = Localizer::load(&settings.locales.dir)?
         .with_emergency_number(&settings.handoff.emergency_number);
-    if scenarios::is_scenario_file(cases)? {
+    let file = cases.display().to_string();
+    let printed = if scenarios::is_scenario_file(cases)? {
         let scenarios = scenarios::read_scenarios(cases)?;
         let results = scenarios::run(&scenarios, &kb, &localizer);
-        print!("{}", scenarios::report(&scenarios, &results, show_failures));
-        return Ok(ExitCode::SUCCESS);
-    }
-    let cases = evaluation::read_cases(cases)?;
-    let outcomes = evaluation::run(&cases, &kb, &localizer);
-    print!("{}", evaluation::report(&cases, &outcomes, show_failures));
+        match output {
+            EvalOutput::Report {
+                lang,
+                show_failures,
+            } => scenarios::report(&scenarios, &results, &file, lang, show_failures),
+            EvalOutput::Json => {
+                serde_json::to_string_pretty(&scenarios::json_report(&scenarios, &results))? + "\n"
+            }
+        }
+    } else {
+        let cases = evaluation::read_cases(cases)?;
+        let outcomes = evaluation::run(&cases, &kb, &localizer);
+        match output {
+            EvalOutput::Report {
+                lang,
+                show_failures,
+            } => evaluation::report(&cases, &outcomes, &file, lang, show_failures),
+            EvalOutput::Json => {
+                serde_json::to_string_pretty(&evaluation::json_report(&cases, &outcomes))? + "\n"
+            }
+        }
+    };
+    print!("{printed}");
     Ok(ExitCode::SUCCESS)
 }

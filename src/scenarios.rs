@@ -7,18 +7,20 @@
 //! Played without the agents' desk: a reply's decision is the one the
 //! server makes, without the place-in-line sentence the desk adds.
 
-use std::collections::BTreeMap;
-use std::fmt::Write as _;
+mod report;
+
 use std::path::Path;
 
-use serde::{Deserialize, Deserializer};
+use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::conversation::{Conversation, ConversationId};
 use crate::dialogue;
 use crate::evaluation::EvalError;
 use crate::i18n::{Lang, Localizer};
+
 use crate::kb::KnowledgeBase;
 use crate::message::{Incoming, Reply};
+pub use report::{json_report, report};
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -113,7 +115,7 @@ fn reference(spec: &str) -> Option<usize> {
         .map(|n| n - 1)
 }
 
-fn action_name(reply: &Reply) -> String {
+pub(crate) fn action_name(reply: &Reply) -> String {
     serde_json::to_value(reply.action)
         .ok()
         .and_then(|value| value.as_str().map(str::to_owned))
@@ -255,13 +257,13 @@ pub fn run(scenarios: &[Scenario], kb: &KnowledgeBase, localizer: &Localizer) ->
 }
 
 /// Shares of conversations and turns that passed.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct ConversationScore {
     pub conversations: f64,
     pub turns: f64,
 }
 
-fn ratio(part: usize, whole: usize) -> f64 {
+pub(crate) fn ratio(part: usize, whole: usize) -> f64 {
     if whole == 0 {
         0.0
     } else {
@@ -281,109 +283,4 @@ pub fn score(results: &[Vec<Played>]) -> ConversationScore {
         conversations: ratio(results.iter().filter(|r| passed(r)).count(), results.len()),
         turns: ratio(turns_ok, turns),
     }
-}
-
-/// The harness's report: conversations and turns per segment (all, the
-/// starting language, each tag), turns per expected action, failed
-/// conversations turn by turn when asked, and the score line.
-pub fn report(scenarios: &[Scenario], results: &[Vec<Played>], show_failures: bool) -> String {
-    let mut segments: BTreeMap<(u8, String), [usize; 4]> = BTreeMap::new();
-    let mut actions: BTreeMap<String, [usize; 2]> = BTreeMap::new();
-    for (scenario, turns) in scenarios.iter().zip(results) {
-        let ok = turns.iter().filter(|turn| turn.failed.is_empty()).count();
-        let lang = scenario.lang.to_string();
-        let mut names = vec![(0, "all".to_owned()), (1, lang.clone())];
-        for tag in &scenario.tags {
-            if !names.iter().any(|(_, seen)| seen == tag) {
-                names.push((2, tag.clone()));
-            }
-        }
-        for name in names {
-            let tally = segments.entry(name).or_default();
-            tally[0] += 1;
-            tally[1] += usize::from(ok == turns.len());
-            tally[2] += turns.len();
-            tally[3] += ok;
-        }
-        for (turn, played) in scenario.turns.iter().zip(turns) {
-            let action = turn.expect.action.clone().unwrap_or("(not checked)".into());
-            let tally = actions.entry(action).or_default();
-            tally[0] += 1;
-            tally[1] += usize::from(played.failed.is_empty());
-        }
-    }
-    let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "{:<18} {:>6} {:>8} {:>6} {:>8}",
-        "segment", "convs", "conv_ok", "turns", "turn_ok"
-    );
-    for ((_, name), [convs, convs_ok, turns, turns_ok]) in &segments {
-        let _ = writeln!(
-            out,
-            "{name:<18} {convs:>6} {:>8.3} {turns:>6} {:>8.3}",
-            ratio(*convs_ok, *convs),
-            ratio(*turns_ok, *turns)
-        );
-    }
-    let _ = writeln!(
-        out,
-        "\n{:<30} {:>6} {:>8}",
-        "expected action", "turns", "turn_ok"
-    );
-    for (action, [turns, ok]) in &actions {
-        let _ = writeln!(out, "{action:<30} {turns:>6} {:>8.3}", ratio(*ok, *turns));
-    }
-    if show_failures {
-        for (scenario, turns) in scenarios.iter().zip(results) {
-            if turns.iter().all(|turn| turn.failed.is_empty()) {
-                continue;
-            }
-            let _ = writeln!(out, "\nFAIL {} [{}]", scenario.id, scenario.tags.join(" "));
-            for (number, (turn, played)) in scenario.turns.iter().zip(turns).enumerate() {
-                let got = played.reply.as_ref().map_or_else(
-                    || "not sent".to_owned(),
-                    |reply| {
-                        format!(
-                            "{} {:?} {:?} {}",
-                            action_name(reply),
-                            reply.entry_id.as_ref().map(ToString::to_string),
-                            reply
-                                .candidates
-                                .iter()
-                                .map(ToString::to_string)
-                                .collect::<Vec<_>>(),
-                            reply.language
-                        )
-                    },
-                );
-                let _ = writeln!(
-                    out,
-                    "{} turn {} {:?} expected {:?} got {got}{}",
-                    if played.failed.is_empty() {
-                        "  ok"
-                    } else {
-                        "MISS"
-                    },
-                    number + 1,
-                    played.sent.as_deref().unwrap_or_default(),
-                    turn.expect,
-                    if played.failed.is_empty() {
-                        String::new()
-                    } else {
-                        format!(" -- failed: {}", played.failed.join(", "))
-                    }
-                );
-            }
-        }
-    }
-    let score = score(results);
-    let _ = writeln!(
-        out,
-        "\nscore: conversations={:.3} turns={:.3} n={}",
-        score.conversations,
-        score.turns,
-        scenarios.len()
-    );
-    out
 }

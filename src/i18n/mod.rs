@@ -3,6 +3,7 @@
 //! word for word. This module loads them and checks that both languages say
 //! everything the code needs.
 
+mod editor;
 mod lang;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -13,6 +14,7 @@ use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
 use unic_langid::LanguageIdentifier;
 
+pub use editor::{Arg, editor_text, terminal_lang};
 pub use lang::{Lang, UnsupportedLang};
 
 /// The messages the code uses. Keeping them in one enum lets start-up prove

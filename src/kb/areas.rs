@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
 use super::analysis::{Analyzer, words};
+use super::diagnostics::Problem;
 use super::report::{FileReport, KbIssue, read_optional};
 
 pub const FILE_NAME: &str = "areas.toml";
@@ -125,20 +126,20 @@ pub fn read(dir: &Path, issues: &mut Vec<KbIssue>) -> Vec<AreaSource> {
             report.error(
                 raw.id.span(),
                 "area.id",
-                format!("{id:?} is not valid: use lowercase ASCII letters, digits and dashes"),
+                Problem::new("check-area-id-invalid").with("id", id.as_str()),
             );
             valid = false;
         } else if !ids.insert(id.clone()) {
             report.error(
                 raw.id.span(),
                 "area.id",
-                format!("{id:?} is used by another area; ids must be unique"),
+                Problem::new("check-area-id-duplicate").with("id", id.as_str()),
             );
             valid = false;
         }
         for (name, key) in [(&raw.ar, "area.ar"), (&raw.en, "area.en")] {
             if name.get_ref().trim().is_empty() {
-                report.error(name.span(), key, "must not be empty");
+                report.error(name.span(), key, Problem::new("check-area-name-empty"));
                 valid = false;
             }
         }
@@ -148,7 +149,11 @@ pub fn read(dir: &Path, issues: &mut Vec<KbIssue>) -> Vec<AreaSource> {
         ];
         for name in &raw.names {
             if name.get_ref().trim().is_empty() {
-                report.error(name.span(), "area.names", "holds an empty name");
+                report.error(
+                    name.span(),
+                    "area.names",
+                    Problem::new("check-area-names-empty"),
+                );
                 valid = false;
             } else {
                 names.push(name.get_ref().trim().to_owned());
@@ -161,7 +166,7 @@ pub fn read(dir: &Path, issues: &mut Vec<KbIssue>) -> Vec<AreaSource> {
                     report.error(
                         latitude.span(),
                         "area.latitude",
-                        "must be between -90 and 90",
+                        Problem::new("check-latitude-range"),
                     );
                     valid = false;
                 }
@@ -169,7 +174,7 @@ pub fn read(dir: &Path, issues: &mut Vec<KbIssue>) -> Vec<AreaSource> {
                     report.error(
                         longitude.span(),
                         "area.longitude",
-                        "must be between -180 and 180",
+                        Problem::new("check-longitude-range"),
                     );
                     valid = false;
                 }
@@ -177,7 +182,7 @@ pub fn read(dir: &Path, issues: &mut Vec<KbIssue>) -> Vec<AreaSource> {
                     report.error(
                         radius.span(),
                         "area.radius_km",
-                        "must be more than 0 (kilometres)",
+                        Problem::new("check-radius-positive"),
                     );
                     valid = false;
                 }
@@ -193,7 +198,7 @@ pub fn read(dir: &Path, issues: &mut Vec<KbIssue>) -> Vec<AreaSource> {
                 report.error(
                     span.clone(),
                     "area.latitude",
-                    "latitude, longitude and radius_km go together: give all three or none",
+                    Problem::new("check-circle-incomplete"),
                 );
                 valid = false;
                 None

@@ -11,6 +11,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::analysis::{Analyzer, words};
+use super::diagnostics::Problem;
 use super::entry::EntryId;
 use super::report::{FileReport, KbIssue, read_optional};
 
@@ -103,15 +104,19 @@ pub fn read(dir: &Path, issues: &mut Vec<KbIssue>) -> LexiconSource {
     for (variant, target) in raw_synonyms {
         let key = format!("synonyms.{variant}");
         if variant.trim().is_empty() {
-            report.error(target.span(), "synonyms", "has an empty variant");
+            report.error(
+                target.span(),
+                "synonyms",
+                Problem::new("check-synonym-empty-variant"),
+            );
         } else if target.get_ref().trim().is_empty() {
             report.error(
                 target.span(),
                 &key,
-                "maps to nothing: write the knowledge base's word",
+                Problem::new("check-synonym-to-nothing"),
             );
         } else if variant.trim() == target.get_ref().trim() {
-            report.error(target.span(), &key, "maps a word to itself");
+            report.error(target.span(), &key, Problem::new("check-synonym-to-itself"));
         } else {
             synonyms.push((
                 variant.trim().to_owned(),
@@ -125,7 +130,7 @@ pub fn read(dir: &Path, issues: &mut Vec<KbIssue>) -> LexiconSource {
             .filter_map(|phrase| {
                 let text = phrase.get_ref().trim().to_owned();
                 if text.is_empty() {
-                    report.error(phrase.span(), key, "holds an empty phrase");
+                    report.error(phrase.span(), key, Problem::new("check-phrase-empty"));
                     None
                 } else {
                     Some(text)
@@ -144,14 +149,19 @@ pub fn read(dir: &Path, issues: &mut Vec<KbIssue>) -> LexiconSource {
         let rule = rule.into_inner();
         let entry = match EntryId::parse(rule.entry.get_ref()) {
             Ok(entry) => entry,
-            Err(reason) => {
-                report.error(rule.entry.span(), "escalate.entry", reason);
+            Err(_) => {
+                report.error(
+                    rule.entry.span(),
+                    "escalate.entry",
+                    Problem::new("check-rule-entry-invalid")
+                        .with("name", rule.entry.get_ref().as_str()),
+                );
                 continue;
             }
         };
         for (list, key) in [(&rule.when, "escalate.when"), (&rule.with, "escalate.with")] {
             if list.get_ref().iter().all(|word| word.trim().is_empty()) {
-                report.error(list.span(), key, "needs at least one word");
+                report.error(list.span(), key, Problem::new("check-rule-no-words"));
             }
         }
         escalate_lines.push(super::report::line_of(&source, span.start));

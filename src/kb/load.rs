@@ -10,9 +10,10 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::areas::{self, AreaSource};
-use super::entry::{Entry, EntryId, Escalation, LocalizedEntry, is_kebab_case};
+use super::diagnostics::{Problem, did_you_mean};
+use super::entry::{Entry, EntryId, Escalation, LocalizedEntry, MAX_ID_LEN, is_kebab_case};
 use super::lexicon::{self, LexiconSource};
-use super::report::{FileReport, io_issue};
+use super::report::{FileReport, KEY_FILE_NAME, KEY_FOLDER, KEY_FOLDER_NAME, io_issue};
 pub use super::report::{KbIssue, Severity};
 
 /// Button and list-row titles are cut beyond this on WhatsApp.
@@ -36,6 +37,19 @@ pub struct Loaded {
 pub struct LoadFailed {
     pub errors: Vec<KbIssue>,
     pub warnings: Vec<KbIssue>,
+    /// Entries that have no error of their own.
+    pub fine: usize,
+}
+
+impl LoadFailed {
+    /// How many files the errors are in.
+    pub fn files(&self) -> usize {
+        self.errors
+            .iter()
+            .map(|issue| &issue.file)
+            .collect::<HashSet<_>>()
+            .len()
+    }
 }
 
 #[derive(Deserialize)]
@@ -65,15 +79,18 @@ fn check_side(report: &mut FileReport<'_>, lang: &str, side: RawSide) -> Localiz
     let title = side.title.get_ref().trim().to_owned();
     let title_key = format!("{lang}.title");
     if title.is_empty() {
-        report.error(side.title.span(), &title_key, "must not be empty");
+        report.error(
+            side.title.span(),
+            &title_key,
+            Problem::new("check-title-empty"),
+        );
     } else if title.chars().count() > MAX_TITLE_CHARS {
         report.error(
             side.title.span(),
             &title_key,
-            format!(
-                "is {} characters long; buttons show at most {MAX_TITLE_CHARS}",
-                title.chars().count()
-            ),
+            Problem::new("check-title-too-long")
+                .with("length", title.chars().count())
+                .with("max", MAX_TITLE_CHARS),
         );
     }
 
@@ -86,7 +103,11 @@ fn check_side(report: &mut FileReport<'_>, lang: &str, side: RawSide) -> Localiz
         .filter_map(|question| {
             let text = question.get_ref().trim().to_owned();
             if text.is_empty() {
-                report.error(question.span(), &questions_key, "holds an empty question");
+                report.error(
+                    question.span(),
+                    &questions_key,
+                    Problem::new("check-question-empty"),
+                );
                 None
             } else {
                 Some(text)
@@ -97,7 +118,7 @@ fn check_side(report: &mut FileReport<'_>, lang: &str, side: RawSide) -> Localiz
         report.error(
             questions_span,
             &questions_key,
-            "needs at least one question, written the way citizens ask it",
+            Problem::new("check-questions-none"),
         );
     }
 
@@ -108,7 +129,11 @@ fn check_side(report: &mut FileReport<'_>, lang: &str, side: RawSide) -> Localiz
         .filter_map(|keyword| {
             let text = keyword.get_ref().trim().to_owned();
             if text.is_empty() {
-                report.error(keyword.span(), &keywords_key, "holds an empty keyword");
+                report.error(
+                    keyword.span(),
+                    &keywords_key,
+                    Problem::new("check-keyword-empty"),
+                );
                 None
             } else {
                 Some(text)
@@ -119,15 +144,18 @@ fn check_side(report: &mut FileReport<'_>, lang: &str, side: RawSide) -> Localiz
     let answer_key = format!("{lang}.answer");
     let answer = side.answer.get_ref().trim().to_owned();
     if answer.is_empty() {
-        report.error(side.answer.span(), &answer_key, "must not be empty");
+        report.error(
+            side.answer.span(),
+            &answer_key,
+            Problem::new("check-answer-empty"),
+        );
     } else if answer.chars().count() > ANSWER_SOFT_LIMIT_CHARS {
         report.warning(
             Some(side.answer.span()),
             &answer_key,
-            format!(
-                "is {} characters long; aim under {ANSWER_SOFT_LIMIT_CHARS} for chat",
-                answer.chars().count()
-            ),
+            Problem::new("check-answer-long")
+                .with("length", answer.chars().count())
+                .with("max", ANSWER_SOFT_LIMIT_CHARS),
         );
     }
 
@@ -157,8 +185,15 @@ fn parse_entry(
     let mut report = FileReport::new(relative, &source);
     let id = match EntryId::parse(stem) {
         Ok(id) => Some(id),
-        Err(reason) => {
-            report.push(Severity::Error, None, "(file name)", reason);
+        Err(_) => {
+            report.push(
+                Severity::Error,
+                None,
+                KEY_FILE_NAME,
+                Problem::new("check-file-name-invalid")
+                    .with("name", stem)
+                    .with("max", MAX_ID_LEN),
+            );
             None
         }
     };
@@ -174,17 +209,9 @@ fn parse_entry(
     let ar = raw.ar.map(|side| check_side(&mut report, "ar", side));
     let en = raw.en.map(|side| check_side(&mut report, "en", side));
     match (&ar, &en) {
-        (None, None) => report.error(0..0, "ar, en", "needs an [ar] or an [en] section"),
-        (None, Some(_)) => report.warning(
-            None,
-            "ar",
-            "is missing: Arabic speakers will get the English answer",
-        ),
-        (Some(_), None) => report.warning(
-            None,
-            "en",
-            "is missing: English speakers will get the Arabic answer",
-        ),
+        (None, None) => report.error(0..0, "ar, en", Problem::new("check-no-language")),
+        (None, Some(_)) => report.warning(None, "ar", Problem::new("check-missing-arabic")),
+        (Some(_), None) => report.warning(None, "en", Problem::new("check-missing-english")),
         (Some(_), Some(_)) => {}
     }
 
@@ -234,8 +261,9 @@ pub fn load_dir(dir: &Path) -> Result<Loaded, LoadFailed> {
         Ok(children) => children,
         Err(err) => {
             return Err(LoadFailed {
-                errors: vec![io_issue(Path::new("."), &err)],
+                errors: vec![folder_issue(dir, &err)],
                 warnings: Vec::new(),
+                fine: 0,
             });
         }
     };
@@ -251,10 +279,8 @@ pub fn load_dir(dir: &Path) -> Result<Loaded, LoadFailed> {
                 severity: Severity::Error,
                 file: relative_category.clone(),
                 line: None,
-                key: "(folder name)".to_owned(),
-                message: format!(
-                    "{category:?} is not a valid category: use lowercase ASCII letters, digits and dashes"
-                ),
+                key: KEY_FOLDER_NAME.to_owned(),
+                problem: Problem::new("check-category-invalid").with("name", category.as_str()),
             });
             continue;
         }
@@ -296,7 +322,7 @@ pub fn load_dir(dir: &Path) -> Result<Loaded, LoadFailed> {
         }
     }
 
-    check_unique_ids(&parsed, &mut issues);
+    let duplicated = check_unique_ids(&parsed, &mut issues);
     let mut related_by_entry = Vec::with_capacity(parsed.len());
     for item in &parsed {
         let mut report = FileReport::new(&item.entry.source, &item.source);
@@ -307,13 +333,13 @@ pub fn load_dir(dir: &Path) -> Result<Loaded, LoadFailed> {
                 report.error(
                     target.span(),
                     "related",
-                    "an entry cannot be related to itself",
+                    Problem::new("check-related-self").with("id", raw.as_str()),
                 );
             } else if !existing_ids.contains(raw.as_str()) {
                 report.error(
                     target.span(),
                     "related",
-                    format!("names {raw:?}, which is not an entry in this knowledge base"),
+                    unknown_entry("check-related-unknown", raw, &existing_ids),
                 );
             } else {
                 let id = EntryId::parse(raw).expect("existing ids were parsed from file names");
@@ -321,7 +347,7 @@ pub fn load_dir(dir: &Path) -> Result<Loaded, LoadFailed> {
                     report.warning(
                         Some(target.span()),
                         "related",
-                        format!("names {raw:?} twice"),
+                        Problem::new("check-related-twice").with("id", raw.as_str()),
                     );
                 } else {
                     related.push(id);
@@ -340,21 +366,25 @@ pub fn load_dir(dir: &Path) -> Result<Loaded, LoadFailed> {
         .into_iter()
         .partition(|issue| issue.severity == Severity::Error);
     if !errors.is_empty() {
-        return Err(LoadFailed { errors, warnings });
+        let fine = parsed
+            .iter()
+            .filter(|item| !duplicated.contains(item.entry.id.as_str()))
+            .filter(|item| !errors.iter().any(|error| error.file == item.entry.source))
+            .count();
+        return Err(LoadFailed {
+            errors,
+            warnings,
+            fine,
+        });
     }
     if parsed.is_empty() {
         return Err(LoadFailed {
-            errors: vec![KbIssue {
-                severity: Severity::Error,
-                file: PathBuf::from("."),
-                line: None,
-                key: "(folder)".to_owned(),
-                message: format!(
-                    "holds no entries: expected <category>/<id>.toml files under {}",
-                    dir.display()
-                ),
-            }],
+            errors: vec![folder_problem(
+                dir,
+                Problem::new("check-kb-empty").with("dir", dir.display().to_string()),
+            )],
             warnings,
+            fine: 0,
         });
     }
     let entries = parsed
@@ -373,6 +403,39 @@ pub fn load_dir(dir: &Path) -> Result<Loaded, LoadFailed> {
     })
 }
 
+fn folder_problem(dir: &Path, problem: Problem) -> KbIssue {
+    KbIssue {
+        severity: Severity::Error,
+        file: dir.to_path_buf(),
+        line: None,
+        key: KEY_FOLDER.to_owned(),
+        problem,
+    }
+}
+
+/// The knowledge-base folder itself cannot be listed: said plainly when it
+/// does not exist or is a file.
+fn folder_issue(dir: &Path, err: &std::io::Error) -> KbIssue {
+    let shown = dir.display().to_string();
+    match err.kind() {
+        std::io::ErrorKind::NotFound => {
+            folder_problem(dir, Problem::new("check-kb-missing").with("dir", shown))
+        }
+        std::io::ErrorKind::NotADirectory => folder_problem(
+            dir,
+            Problem::new("check-kb-not-a-folder").with("dir", shown),
+        ),
+        _ => io_issue(dir, err),
+    }
+}
+
+/// `id` is not an entry: said with the id the editor probably meant.
+fn unknown_entry(message: &'static str, id: &str, existing_ids: &HashSet<String>) -> Problem {
+    Problem::new(message)
+        .with("id", id)
+        .suggesting(did_you_mean(id, existing_ids.iter().map(String::as_str)))
+}
+
 /// An escalation rule must point at an entry that exists and escalates: it
 /// is the entry whose answer (safety steps, what happens next) the citizen
 /// receives.
@@ -383,32 +446,31 @@ fn check_escalation_rules(
     issues: &mut Vec<KbIssue>,
 ) {
     for (rule, &line) in lexicon.escalate.iter().zip(&lexicon.escalate_lines) {
+        let id = rule.entry.as_str();
         let problem = match parsed.iter().find(|item| item.entry.id == rule.entry) {
             // Its file exists but has errors of its own, reported there.
-            None if existing_ids.contains(rule.entry.as_str()) => None,
-            None => Some(format!(
-                "names {:?}, which is not an entry in this knowledge base",
-                rule.entry.as_str()
-            )),
-            Some(item) if item.entry.escalate.is_none() => Some(format!(
-                "names {:?}, which has no `escalate = \"urgent\"` or `\"agent\"`",
-                rule.entry.as_str()
-            )),
+            None if existing_ids.contains(id) => None,
+            None => Some(unknown_entry("check-rule-entry-unknown", id, existing_ids)),
+            Some(item) if item.entry.escalate.is_none() => {
+                Some(Problem::new("check-rule-entry-calm").with("id", id))
+            }
             Some(_) => None,
         };
-        if let Some(message) = problem {
+        if let Some(problem) = problem {
             issues.push(KbIssue {
                 severity: Severity::Error,
                 file: PathBuf::from(lexicon::FILE_NAME),
                 line: Some(line),
                 key: "escalate.entry".to_owned(),
-                message,
+                problem,
             });
         }
     }
 }
 
-fn check_unique_ids(parsed: &[Parsed], issues: &mut Vec<KbIssue>) {
+/// One error per id used by more than one file, on the first file and
+/// naming them all; returns those ids.
+fn check_unique_ids<'a>(parsed: &'a [Parsed], issues: &mut Vec<KbIssue>) -> HashSet<&'a str> {
     let mut files_by_id: BTreeMap<&str, Vec<&Path>> = BTreeMap::new();
     for item in parsed {
         files_by_id
@@ -416,23 +478,21 @@ fn check_unique_ids(parsed: &[Parsed], issues: &mut Vec<KbIssue>) {
             .or_default()
             .push(&item.entry.source);
     }
-    for (id, files) in files_by_id.into_iter().filter(|(_, files)| files.len() > 1) {
-        for file in &files {
-            let others: Vec<String> = files
-                .iter()
-                .filter(|other| other != &file)
-                .map(|other| other.display().to_string())
-                .collect();
-            issues.push(KbIssue {
-                severity: Severity::Error,
-                file: file.to_path_buf(),
-                line: None,
-                key: "(file name)".to_owned(),
-                message: format!(
-                    "id {id:?} is used again by {}; ids must be unique across all folders",
-                    others.join(", ")
-                ),
-            });
-        }
+    files_by_id.retain(|_, files| files.len() > 1);
+    for (id, files) in &files_by_id {
+        let names: Vec<String> = files
+            .iter()
+            .map(|file| file.display().to_string())
+            .collect();
+        issues.push(KbIssue {
+            severity: Severity::Error,
+            file: files[0].to_path_buf(),
+            line: None,
+            key: KEY_FILE_NAME.to_owned(),
+            problem: Problem::new("check-duplicate-id")
+                .with("id", *id)
+                .with("files", names.join(", ")),
+        });
     }
+    files_by_id.into_keys().collect()
 }

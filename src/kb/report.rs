@@ -1,10 +1,14 @@
 //! How problems in editors' files are reported: each with its file, line
-//! and dotted key, phrased for a content editor, whichever file of the
-//! knowledge base (entries, lexicon, districts) it is in.
+//! and dotted key, and a [`Problem`] worded for a content editor in Arabic
+//! or English, whichever file of the knowledge base (entries, lexicon,
+//! districts) it is in.
 
 use std::fmt;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
+
+use super::diagnostics::{Problem, toml_problem};
+use crate::i18n::{Arg, Lang, editor_text};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Severity {
@@ -12,28 +16,64 @@ pub enum Severity {
     Warning,
 }
 
-/// One problem found in the knowledge base, phrased for a content editor.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// The `key` of a problem with a file's name rather than its content.
+pub const KEY_FILE_NAME: &str = "(file name)";
+/// The `key` of a problem with a folder's name.
+pub const KEY_FOLDER_NAME: &str = "(folder name)";
+/// The `key` of a problem with a whole file (it cannot be read).
+pub const KEY_FILE: &str = "(file)";
+/// The `key` of a problem with the knowledge-base folder itself.
+pub const KEY_FOLDER: &str = "(folder)";
+
+/// One problem found in the knowledge base. Its `Display` is the English
+/// line `check` prints (what logs and `/readyz` show); [`KbIssue::render`]
+/// words it in either language.
+#[derive(Debug, Clone, PartialEq)]
 pub struct KbIssue {
     pub severity: Severity,
     /// Relative to the knowledge-base folder.
     pub file: PathBuf,
     pub line: Option<usize>,
     pub key: String,
-    pub message: String,
+    pub problem: Problem,
+}
+
+impl KbIssue {
+    /// What is wrong, without where.
+    pub fn message(&self, lang: Lang) -> String {
+        self.problem.text(lang)
+    }
+
+    /// The whole line: severity, file, line, key and what is wrong.
+    pub fn render(&self, lang: Lang) -> String {
+        let id = match (self.severity, self.line.is_some()) {
+            (Severity::Error, true) => "check-error-at-line",
+            (Severity::Error, false) => "check-error-in-file",
+            (Severity::Warning, true) => "check-warning-at-line",
+            (Severity::Warning, false) => "check-warning-in-file",
+        };
+        let key = match self.key.as_str() {
+            KEY_FILE_NAME => Arg::Phrase("check-key-file-name"),
+            KEY_FOLDER_NAME => Arg::Phrase("check-key-folder-name"),
+            KEY_FILE => Arg::Phrase("check-key-file"),
+            KEY_FOLDER => Arg::Phrase("check-key-folder"),
+            key => Arg::from(key),
+        };
+        let mut args = vec![
+            ("file", Arg::from(self.file.display().to_string())),
+            ("key", key),
+            ("message", Arg::from(self.message(lang))),
+        ];
+        if let Some(line) = self.line {
+            args.push(("line", Arg::Count(line)));
+        }
+        editor_text(lang, id, &args)
+    }
 }
 
 impl fmt::Display for KbIssue {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let level = match self.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-        };
-        write!(f, "{level}: {}", self.file.display())?;
-        if let Some(line) = self.line {
-            write!(f, ":{line}")?;
-        }
-        write!(f, ": {}: {}", self.key, self.message)
+        f.write_str(&self.render(Lang::En))
     }
 }
 
@@ -46,13 +86,7 @@ pub(super) fn read_optional(
         Ok(source) => Some(source),
         Err(err) if err.kind() == std::io::ErrorKind::NotFound => None,
         Err(err) => {
-            issues.push(KbIssue {
-                severity: Severity::Error,
-                file: file_name.into(),
-                line: None,
-                key: "(file)".to_owned(),
-                message: format!("cannot be read: {err}"),
-            });
+            issues.push(io_issue(Path::new(file_name), &err));
             None
         }
     }
@@ -79,7 +113,7 @@ impl<'a> FileReport<'a> {
         severity: Severity,
         span: Option<Range<usize>>,
         key: &str,
-        message: String,
+        problem: Problem,
     ) {
         let line = span.map(|span| line_of(self.source, span.start));
         self.issues.push(KbIssue {
@@ -87,12 +121,12 @@ impl<'a> FileReport<'a> {
             file: self.file.to_path_buf(),
             line,
             key: key.to_owned(),
-            message,
+            problem,
         });
     }
 
-    pub(super) fn error(&mut self, span: Range<usize>, key: &str, message: impl Into<String>) {
-        self.push(Severity::Error, Some(span), key, message.into());
+    pub(super) fn error(&mut self, span: Range<usize>, key: &str, problem: Problem) {
+        self.push(Severity::Error, Some(span), key, problem);
     }
 
     /// The file as `T`; none after a syntax or shape error, reported.
@@ -102,20 +136,16 @@ impl<'a> FileReport<'a> {
             .ok()
     }
 
-    /// A TOML syntax or shape error, with the key it concerns.
+    /// A TOML syntax or shape error in plain words, with the key it
+    /// concerns.
     pub(super) fn toml_error(&mut self, err: &toml::de::Error) {
-        let span = err.span().unwrap_or(0..0);
+        let (span, problem) = toml_problem(self.source, err);
         let key = key_at(self.source, span.start);
-        self.error(span, &key, err.message().trim().to_owned());
+        self.error(span, &key, problem);
     }
 
-    pub(super) fn warning(
-        &mut self,
-        span: Option<Range<usize>>,
-        key: &str,
-        message: impl Into<String>,
-    ) {
-        self.push(Severity::Warning, span, key, message.into());
+    pub(super) fn warning(&mut self, span: Option<Range<usize>>, key: &str, problem: Problem) {
+        self.push(Severity::Warning, span, key, problem);
     }
 }
 
@@ -165,7 +195,7 @@ fn key_at(source: &str, offset: usize) -> String {
         (Some(table), Some(key)) => format!("{table}.{key}"),
         (Some(table), None) => table,
         (None, Some(key)) => key,
-        (None, None) => "(file)".to_owned(),
+        (None, None) => KEY_FILE.to_owned(),
     }
 }
 
@@ -174,8 +204,8 @@ pub(super) fn io_issue(relative: &Path, err: &std::io::Error) -> KbIssue {
         severity: Severity::Error,
         file: relative.to_path_buf(),
         line: None,
-        key: "(file)".to_owned(),
-        message: format!("cannot be read: {err}"),
+        key: KEY_FILE.to_owned(),
+        problem: Problem::new("check-cannot-read").with("reason", err.to_string()),
     }
 }
 

@@ -1,14 +1,27 @@
-//! `khidma check`, as editors and their CI run it.
+//! `khidma check`, as editors and their CI run it: each kind of mistake in
+//! plain words, in English and in Arabic, pointing at where the mistake is.
 
+use std::path::Path;
 use std::process::Command;
 
 use crate::helpers::{copy_kb, repo_path};
 
-fn check(dir: &std::path::Path) -> (i32, String) {
-    let output = Command::new(env!("CARGO_BIN_EXE_khidma"))
-        .arg("check")
-        .arg(dir)
+/// First strong isolate and pop directional isolate: what keeps a path or
+/// a key in its own direction inside an Arabic line.
+const FSI: char = '\u{2068}';
+const PDI: char = '\u{2069}';
+
+fn check_in(dir: &Path, lang: Option<&str>, locale: &str) -> (i32, String) {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_khidma"));
+    command.arg("check").arg(dir);
+    if let Some(lang) = lang {
+        command.args(["--lang", lang]);
+    }
+    let output = command
         .env("RUST_LOG", "off")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env("LANG", locale)
         .output()
         .expect("the binary runs");
     (
@@ -17,19 +30,71 @@ fn check(dir: &std::path::Path) -> (i32, String) {
     )
 }
 
-#[test]
-fn check_passes_on_the_shipped_knowledge_base() {
-    let (code, stdout) = check(&repo_path("knowledge_base"));
-    assert_eq!(code, 0, "{stdout}");
-    assert!(stdout.contains("44 entries, no errors"), "{stdout}");
+fn check(dir: &Path, lang: &str) -> String {
+    let (code, stdout) = check_in(dir, Some(lang), "C.UTF-8");
+    assert_eq!(code, 1, "{stdout}");
+    assert!(
+        !stdout.contains("{$") && !stdout.contains("check-"),
+        "{stdout}"
+    );
+    stdout
+}
+
+/// An Arabic path or key as the Arabic report shows it.
+fn isolated(text: &str) -> String {
+    format!("{FSI}{text}{PDI}")
+}
+
+/// The shipped knowledge base with `file` edited by `edit`.
+fn broken(file: &str, edit: impl Fn(&str) -> String) -> tempfile::TempDir {
+    let kb = copy_kb(&repo_path("knowledge_base"));
+    let path = kb.path().join(file);
+    let text = std::fs::read_to_string(&path).unwrap();
+    let edited = edit(&text);
+    assert_ne!(edited, text, "the edit of {file} changed nothing");
+    std::fs::write(&path, edited).unwrap();
+    kb
+}
+
+fn line_of(text: &str, needle: &str) -> usize {
+    text.lines()
+        .position(|line| line.contains(needle))
+        .expect("the needle is in the file")
+        + 1
 }
 
 #[test]
-fn check_prints_every_error_with_file_line_and_key_and_exits_1() {
-    let kb = copy_kb(&repo_path("knowledge_base"));
-    let outage = kb.path().join("utilities/water-outage.toml");
-    let text = std::fs::read_to_string(&outage).unwrap();
-    std::fs::write(&outage, text.replacen("keywords", "keywordz", 1)).unwrap();
+fn check_passes_on_the_shipped_knowledge_base() {
+    let (code, stdout) = check_in(&repo_path("knowledge_base"), Some("en"), "C.UTF-8");
+    assert_eq!(code, 0, "{stdout}");
+    assert!(
+        stdout.contains("All 44 entries are fine, no errors."),
+        "{stdout}"
+    );
+    let (code, stdout) = check_in(&repo_path("knowledge_base"), Some("ar"), "C.UTF-8");
+    assert_eq!(code, 0, "{stdout}");
+    assert!(
+        stdout.contains("لا أخطاء، والمداخل كلها سليمة (عددها"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn the_language_follows_the_terminal_unless_lang_says_otherwise() {
+    let kb = repo_path("knowledge_base");
+    let (_, arabic) = check_in(&kb, None, "ar_SA.UTF-8");
+    assert!(arabic.contains("لا أخطاء"), "{arabic}");
+    let (_, english) = check_in(&kb, None, "C.UTF-8");
+    assert!(english.contains("no errors"), "{english}");
+    let (_, forced) = check_in(&kb, Some("en"), "ar_SA.UTF-8");
+    assert!(forced.contains("no errors"), "{forced}");
+}
+
+#[test]
+fn check_prints_every_error_with_file_line_and_key_and_a_summary() {
+    let kb = broken("utilities/water-outage.toml", |text| {
+        text.replacen("keywords", "keywordz", 1)
+    });
     let bill = kb.path().join("utilities/water-bill.toml");
     let text = std::fs::read_to_string(&bill).unwrap();
     std::fs::write(
@@ -38,29 +103,237 @@ fn check_prints_every_error_with_file_line_and_key_and_exits_1() {
     )
     .unwrap();
 
-    let (code, stdout) = check(kb.path());
-    assert_eq!(code, 1, "{stdout}");
+    let english = check(kb.path(), "en");
     assert!(
-        stdout.contains("error: utilities/water-outage.toml:") && stdout.contains("ar.keywordz"),
-        "{stdout}"
+        english.contains("error: utilities/water-outage.toml:")
+            && english.contains(": ar.keywordz: `keywordz` is not a key")
+            && english.contains("Did you mean `keywords`?"),
+        "{english}"
     );
     assert!(
-        stdout.contains("error: utilities/water-bill.toml:1: related:")
-            && stdout.contains("no-such-entry"),
-        "{stdout}"
+        english.contains("error: utilities/water-bill.toml:1: related: `related` names `no-such-entry`, but there is no entry with that id"),
+        "{english}"
     );
-    assert!(stdout.contains("2 error(s)"), "{stdout}");
+    assert!(
+        english.contains("2 errors in 2 files; 42 entries are fine. Nothing was loaded"),
+        "{english}"
+    );
+
+    let arabic = check(kb.path(), "ar");
+    assert!(
+        arabic.contains(&format!(
+            "خطأ في {}، السطر ",
+            isolated("utilities/water-bill.toml")
+        )) && arabic.contains(&format!("المفتاح {}", isolated("related"))),
+        "{arabic}"
+    );
+    assert!(
+        arabic.contains(&format!("هل تقصد {}؟", isolated("keywords"))),
+        "{arabic}"
+    );
+    assert!(
+        arabic.contains("خطآن في ملفين؛ وعدد المداخل السليمة 42. لم يُحمَّل شيء"),
+        "{arabic}"
+    );
+}
+
+#[test]
+fn an_unclosed_quote_is_reported_where_it_opens() {
+    let kb = broken("utilities/water-bill.toml", |text| {
+        text.replacen("title = \"Water bill\"", "title = \"Water bill", 1)
+    });
+    let source = std::fs::read_to_string(kb.path().join("utilities/water-bill.toml")).unwrap();
+    let line = line_of(&source, "title = \"Water bill");
+    let english = check(kb.path(), "en");
+    assert!(
+        english.contains(&format!(
+            "error: utilities/water-bill.toml:{line}: en.title: This text opens with \" but never closes."
+        )),
+        "{english}"
+    );
+    let arabic = check(kb.path(), "ar");
+    assert!(
+        arabic.contains(&format!("السطر {line}،")) && arabic.contains("يبدأ هذا النص بعلامة"),
+        "{arabic}"
+    );
+}
+
+#[test]
+fn an_unclosed_long_text_is_reported_at_its_opening_not_the_end_of_the_file() {
+    let kb = broken("utilities/water-bill.toml", |text| {
+        // The Arabic answer's closing quotes go missing.
+        text.replacen("فاختر «تسرب مياه».\n\"\"\"", "فاختر «تسرب مياه».", 1)
+    });
+    let source = std::fs::read_to_string(kb.path().join("utilities/water-bill.toml")).unwrap();
+    let line = line_of(&source, "answer = \"\"\"");
+    let english = check(kb.path(), "en");
+    assert!(
+        english.contains(&format!(
+            "error: utilities/water-bill.toml:{line}: ar.answer: This long text opens with \"\"\" but never closes"
+        )),
+        "{english}"
+    );
+    let arabic = check(kb.path(), "ar");
+    assert!(arabic.contains("يبدأ هذا النص الطويل"), "{arabic}");
+}
+
+#[test]
+fn a_misspelt_key_and_value_get_a_did_you_mean() {
+    let kb = broken("utilities/water-outage.toml", |text| {
+        text.replacen("answer = \"\"\"", "anwser = \"\"\"", 1)
+    });
+    let english = check(kb.path(), "en");
+    assert!(
+        english.contains("ar.anwser: `anwser` is not a key this part of the file knows. The keys allowed here are: title, questions, keywords, answer. Did you mean `answer`?"),
+        "{english}"
+    );
+    let arabic = check(kb.path(), "ar");
+    assert!(
+        arabic.contains(&format!("هل تقصد {}؟", isolated("answer")))
+            && arabic.contains("ليس من المفاتيح المعروفة"),
+        "{arabic}"
+    );
+    let kb = broken("utilities/water-outage.toml", |text| {
+        text.replacen("escalate = \"urgent\"", "escalate = \"urgnet\"", 1)
+    });
+    let english = check(kb.path(), "en");
+    assert!(
+        english.contains("error: utilities/water-outage.toml:1: escalate: `urgnet` is not one of the allowed values: urgent, agent. Did you mean `urgent`?"),
+        "{english}"
+    );
+    let arabic = check(kb.path(), "ar");
+    assert!(
+        arabic.contains("ليست من القيم المسموح بها")
+            && arabic.contains(&format!("هل تقصد {}؟", isolated("urgent"))),
+        "{arabic}"
+    );
+}
+
+#[test]
+fn a_missing_quote_in_the_lexicon_is_explained_on_its_line() {
+    let kb = broken("lexicon.toml", |text| {
+        text.replacen("\"الشبكة\" = \"انترنت\"", "\"الشبكة = \"انترنت\"", 1)
+    });
+    let source = std::fs::read_to_string(kb.path().join("lexicon.toml")).unwrap();
+    let line = line_of(&source, "\"الشبكة = ");
+    let english = check(kb.path(), "en");
+    assert!(
+        english.contains(&format!("error: lexicon.toml:{line}: synonyms: This line has a name with no = and value after it. A quotation mark is often missing or extra")),
+        "{english}"
+    );
+    let arabic = check(kb.path(), "ar");
+    assert!(
+        arabic.contains(&format!(
+            "خطأ في {}، السطر {line}،",
+            isolated("lexicon.toml")
+        )) && arabic.contains("علامة تنصيص ناقصة أو زائدة"),
+        "{arabic}"
+    );
+}
+
+#[test]
+fn a_misspelt_id_in_related_or_a_lexicon_rule_gets_a_did_you_mean() {
+    let kb = broken("utilities/water-bill.toml", |text| {
+        text.replacen("\"water-leak\"", "\"water-laek\"", 1)
+    });
+    let lexicon = kb.path().join("lexicon.toml");
+    let text = std::fs::read_to_string(&lexicon).unwrap();
+    std::fs::write(
+        &lexicon,
+        format!(
+            "{text}\n[[escalate]]\nentry = \"water-outgae\"\nwhen = [\"water\"]\nwith = [\"dry\"]\n"
+        ),
+    )
+    .unwrap();
+    let english = check(kb.path(), "en");
+    assert!(
+        english.contains("related: `related` names `water-laek`, but there is no entry with that id (an id is a file name without .toml). Did you mean `water-leak`?"),
+        "{english}"
+    );
+    assert!(
+        english.contains("escalate.entry: This rule names `water-outgae`, but there is no entry with that id (an id is a file name without .toml). Did you mean `water-outage`?"),
+        "{english}"
+    );
+    let arabic = check(kb.path(), "ar");
+    assert!(
+        arabic.contains(&format!("هل تقصد {}؟", isolated("water-leak")))
+            && arabic.contains(&format!("هل تقصد {}؟", isolated("water-outage"))),
+        "{arabic}"
+    );
+}
+
+#[test]
+fn a_duplicate_id_is_one_error_naming_both_files() {
+    let kb = copy_kb(&repo_path("knowledge_base"));
+    std::fs::copy(
+        kb.path().join("utilities/water-bill.toml"),
+        kb.path().join("general/water-bill.toml"),
+    )
+    .unwrap();
+    let english = check(kb.path(), "en");
+    let errors: Vec<&str> = english
+        .lines()
+        .filter(|line| line.starts_with("error:"))
+        .collect();
+    assert_eq!(
+        errors,
+        [
+            "error: general/water-bill.toml: (file name): The id `water-bill` is used by more than one file: general/water-bill.toml, utilities/water-bill.toml. Ids must be unique across all folders, so rename all but one of these files (and any `related` list that names it)."
+        ],
+        "{english}"
+    );
+    assert!(
+        english.contains("1 error in 1 file; 43 entries are fine."),
+        "{english}"
+    );
+    let arabic = check(kb.path(), "ar");
+    assert!(
+        arabic.contains("مستخدم في أكثر من ملف")
+            && arabic.contains(&isolated(
+                "general/water-bill.toml, utilities/water-bill.toml"
+            ))
+            && arabic.contains(&format!("المفتاح {}", isolated("(اسم الملف)"))),
+        "{arabic}"
+    );
+}
+
+#[test]
+fn a_missing_folder_is_said_plainly() {
+    let parent = tempfile::tempdir().unwrap();
+    let missing = parent.path().join("knowledge_base");
+    let shown = missing.display().to_string();
+    let english = check(&missing, "en");
+    assert!(
+        english.contains(&format!(
+            "The knowledge-base folder {shown} does not exist."
+        )),
+        "{english}"
+    );
+    assert!(!english.contains("(file)"), "{english}");
+    let arabic = check(&missing, "ar");
+    assert!(
+        arabic.contains(&format!(
+            "مجلد قاعدة المعرفة {} غير موجود",
+            isolated(&shown)
+        )),
+        "{arabic}"
+    );
 }
 
 #[test]
 fn check_reports_the_calibration_learnt_from_each_base() {
     for dir in ["knowledge_base", "tests/fixtures/kb-sample-c"] {
-        let (code, stdout) = check(&repo_path(dir));
+        let (code, stdout) = check_in(&repo_path(dir), Some("en"), "C.UTF-8");
         assert_eq!(code, 0, "{stdout}");
         assert!(
             stdout.contains("calibration (learnt from this knowledge base): answer when fit >= "),
             "{dir}: {stdout}"
         );
         assert!(stdout.contains("confusable entries"), "{dir}: {stdout}");
+        let (_, arabic) = check_in(&repo_path(dir), Some("ar"), "C.UTF-8");
+        assert!(
+            arabic.contains("المعايرة (") && arabic.contains("مداخل متشابهة"),
+            "{dir}: {arabic}"
+        );
     }
 }

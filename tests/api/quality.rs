@@ -129,7 +129,13 @@ fn the_repository_case_set_stays_above_its_floor() {
     assert!(
         score.strict >= 0.9 && score.urgent_recall == 1.0 && score.false_escalation == 0.0,
         "{}",
-        evaluation::report(&cases, &outcomes, true)
+        evaluation::report(
+            &cases,
+            &outcomes,
+            "quality-cases.jsonl",
+            khidma::i18n::Lang::En,
+            true
+        )
     );
     assert!(score.language >= 0.98, "{score:?}");
 }

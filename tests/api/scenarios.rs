@@ -24,7 +24,7 @@ fn play(kb_dir: &str, file: &str, min_conversations: f64, min_turns: f64) {
     assert!(
         score.conversations >= min_conversations && score.turns >= min_turns,
         "{}",
-        scenarios::report(&scenarios, &results, true)
+        scenarios::report(&scenarios, &results, file, khidma::i18n::Lang::En, true)
     );
 }
 
