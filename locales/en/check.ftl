@@ -98,6 +98,7 @@ check-summary-failed = { $errors ->
         [one] {" "}and 1 warning
        *[other] {" "}and { $warnings } warnings
     }; { $fine ->
+        [0] no entry could be read
         [one] 1 entry is fine
        *[other] { $fine } entries are fine
     }. Nothing was loaded: fix the errors above and run check again.

@@ -308,6 +308,7 @@ mod tests {
         let sources = [
             include_str!("diagnostics.rs"),
             include_str!("load.rs"),
+            include_str!("links.rs"),
             include_str!("lexicon.rs"),
             include_str!("areas.rs"),
             include_str!("report.rs"),

@@ -9,6 +9,7 @@ mod diagnostics;
 mod entry;
 mod index;
 mod lexicon;
+mod links;
 mod load;
 mod query;
 mod report;

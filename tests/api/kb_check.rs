@@ -310,6 +310,10 @@ fn a_missing_folder_is_said_plainly() {
         "{english}"
     );
     assert!(!english.contains("(file)"), "{english}");
+    assert!(
+        english.contains("1 error in 1 file; no entry could be read."),
+        "{english}"
+    );
     let arabic = check(&missing, "ar");
     assert!(
         arabic.contains(&format!(
@@ -335,5 +339,118 @@ fn check_reports_the_calibration_learnt_from_each_base() {
             arabic.contains("المعايرة (") && arabic.contains("مداخل متشابهة"),
             "{dir}: {arabic}"
         );
+    }
+}
+
+mod eval {
+    //! `khidma eval`, as editors read it and as tools parse it.
+
+    use super::*;
+
+    const CASES: &str = r#"{"text": "How do I pay my water bill?", "lang": "en", "kind": "answer", "entry": "water-bill"}
+{"text": "How do I pay my water bill?", "lang": "en", "kind": "answer", "entry": "family-visit-visa"}
+{"text": "What is the capital of Mongolia?", "lang": "en", "kind": "oos"}
+"#;
+
+    const CONVERSATION: &str = r#"{"id": "bill-then-visa", "lang": "en", "tags": ["follow-up"], "turns": [{"text": "How do I pay my water bill?", "expect": {"action": "answer", "entry": "family-visit-visa"}}]}
+"#;
+
+    fn eval(cases: &str, args: &[&str]) -> String {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("cases.jsonl");
+        std::fs::write(&file, cases).unwrap();
+        let output = Command::new(env!("CARGO_BIN_EXE_khidma"))
+            .arg("eval")
+            .arg(&file)
+            .args(args)
+            .current_dir(repo_path("."))
+            .env("RUST_LOG", "off")
+            .env("LANG", "C.UTF-8")
+            .env_remove("LC_ALL")
+            .env_remove("LC_MESSAGES")
+            .env_remove("REDIS_URL")
+            .output()
+            .expect("the binary runs");
+        let stdout = String::from_utf8(output.stdout).unwrap();
+        assert!(output.status.success(), "{stdout}");
+        assert!(
+            !stdout.contains("{$") && !stdout.contains("Some(") && !stdout.contains("eval-"),
+            "{stdout}"
+        );
+        stdout
+    }
+
+    #[test]
+    fn the_report_explains_each_figure_and_groups_misses_by_what_was_expected() {
+        let english = eval(CASES, &["--lang", "en", "--show-failures"]);
+        for says in [
+            "3 messages from ",
+            "strict: the bot did exactly the right thing",
+            "urgent recall: the share of urgent cases that reached a person",
+            "false escalation: the share of ordinary and out-of-scope questions",
+            "1 message was not strictly right:",
+            "Should have answered with the expected entry (1):",
+            "\"How do I pay my water bill?\" (en), expected family-visit-visa: answered with water-bill",
+            "score: strict=0.667 resolved=0.667 urgent_recall=1.000 false_escalation=0.000 language=1.000 n=3",
+        ] {
+            assert!(english.contains(says), "{says:?} in {english}");
+        }
+        let arabic = eval(CASES, &["--lang", "ar", "--show-failures"]);
+        for says in [
+            "3 رسائل من ",
+            "الإصابة التامة (strict)",
+            "رسالة واحدة لم يُصِب فيها البوت تمامًا:",
+            "كان ينبغي أن يجيب بالمدخل المتوقَّع (1):",
+            "المتوقَّع \u{2068}family-visit-visa\u{2069}",
+            "أجاب بالمدخل \u{2068}water-bill\u{2069}",
+            "score: strict=0.667",
+        ] {
+            assert!(arabic.contains(says), "{says:?} in {arabic}");
+        }
+        // Without --show-failures, a hint says how to see them.
+        let short = eval(CASES, &["--lang", "en"]);
+        assert!(short.contains("--show-failures") && !short.contains("expected family-visit-visa"));
+    }
+
+    #[test]
+    fn json_gives_the_documented_shape() {
+        let json: serde_json::Value = serde_json::from_str(&eval(CASES, &["--json"])).unwrap();
+        assert_eq!(json["n"], 3);
+        assert!((json["score"]["strict"].as_f64().unwrap() - 2.0 / 3.0).abs() < 1e-9);
+        assert_eq!(json["score"]["urgent_recall"], 1.0);
+        assert_eq!(json["segments"]["all"]["n"], 3);
+        assert_eq!(json["segments"]["oos"]["strict"], 1.0);
+        let misses = json["misses"].as_array().unwrap();
+        assert_eq!(misses.len(), 1, "{json}");
+        assert_eq!(misses[0]["expected"], "family-visit-visa");
+        assert_eq!(misses[0]["kind"], "answer");
+        assert_eq!(misses[0]["action"], "answer");
+        assert_eq!(misses[0]["entry"], "water-bill");
+        assert_eq!(misses[0]["replied_in"], "en");
+    }
+
+    #[test]
+    fn a_conversation_file_reads_the_same_way() {
+        let english = eval(CONVERSATION, &["--lang", "en", "--show-failures"]);
+        for says in [
+            "1 conversation from ",
+            "conversations: the share of conversations where every turn was right",
+            "Conversation bill-then-visa went wrong (follow-up):",
+            "turn 1 \"How do I pay my water bill?\": expected action=answer entry=family-visit-visa; answered with water-bill, in en. Checks that failed: entry",
+            "score: conversations=0.000 turns=0.000 n=1",
+        ] {
+            assert!(english.contains(says), "{says:?} in {english}");
+        }
+        let arabic = eval(CONVERSATION, &["--lang", "ar", "--show-failures"]);
+        assert!(
+            arabic.contains("لم تسر كما ينبغي") && arabic.contains("الفحوص التي لم تنجح"),
+            "{arabic}"
+        );
+        let json: serde_json::Value =
+            serde_json::from_str(&eval(CONVERSATION, &["--json"])).unwrap();
+        assert_eq!(json["score"]["conversations"], 0.0);
+        assert_eq!(json["failures"][0]["id"], "bill-then-visa");
+        assert_eq!(json["failures"][0]["turns"][0]["entry"], "water-bill");
+        assert_eq!(json["failures"][0]["turns"][0]["failed"][0], "entry");
     }
 }
