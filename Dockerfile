@@ -15,8 +15,11 @@ RUN mkdir src benches && echo "fn main() {}" > src/main.rs && touch src/lib.rs \
     && rm -rf src benches
 COPY src ./src
 COPY benches ./benches
-# The agents' console is compiled into the binary (include_str!).
+# The agents' console is compiled into the binary (include_str!), and so
+# are the sentences editors read from `check` and `eval` (locales/*/check.ftl,
+# eval.ftl).
 COPY console ./console
+COPY locales ./locales
 RUN touch src/main.rs src/lib.rs && cargo build --release --locked --bin khidma
 
 # Runtime stage: the binary, the knowledge base and the locales, run as an

@@ -46,12 +46,19 @@ pub enum EvalError {
         path: String,
         source: std::io::Error,
     },
-    #[error("{path}:{line}: {source}")]
+    #[error("{path}:{line}: {}", plain(.source))]
     Parse {
         path: String,
         line: usize,
         source: serde_json::Error,
     },
+}
+
+/// A case that is valid JSON but not a case, said as `check` says it
+/// ("`answr` is not one of the allowed values ... Did you mean `answer`?").
+fn plain(err: &serde_json::Error) -> String {
+    let message = err.to_string();
+    crate::kb::shape_problem(&message).map_or(message, |problem| problem.text(Lang::En))
 }
 
 pub fn read_cases(path: &Path) -> Result<Vec<Case>, EvalError> {

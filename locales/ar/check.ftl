@@ -83,7 +83,6 @@ check-type-list = قائمة بين قوسين مربعين (["...", "..."])
 check-type-number = رقم
 check-type-yes-no = true أو false
 check-type-section = قسم ([...])
-check-type-other = { $raw }
 check-unclosed-string = يبدأ هذا النص بعلامة { $quote } ولا ينتهي بها. أضف { $quote } في آخر النص، على السطر نفسه.
 check-unclosed-long-text = يبدأ هذا النص الطويل بـ { $quote } ولا ينتهي بها، فقُرئ كل ما بعده على أنه نص. أضف { $quote } في سطر مستقل بعد آخر سطر من النص.
 check-missing-equals = في هذا السطر اسم لا تليه علامة = وقيمة. كثيرًا ما تكون علامة تنصيص ناقصة أو زائدة: اكتب الطرفين بين علامتي تنصيص، مثل "كلمة" = "بديل".

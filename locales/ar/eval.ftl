@@ -46,7 +46,6 @@ eval-conversations-intro = { $conversations ->
        *[other] { $conversations } محادثة
     } من { $file }، لُعبت كل واحدة منها دورًا بدور من محادثة جديدة.
 eval-conversations-figures = { $conversations }  المحادثات (conversations): نسبة المحادثات التي أصاب البوت في كل أدوارها. { $turns }  الأدوار (turns): نسبة الأدوار التي أصاب فيها.
-eval-conversations-segment-header = المجموعة
 eval-conversations-actions-heading = الأدوار بحسب التصرف المتوقَّع:
 eval-conversations-not-checked = (لم يُفحص)
 eval-conversation-failed = المحادثة { $id } لم تسر كما ينبغي{ $tags ->

@@ -74,7 +74,6 @@ check-type-list = a list in square brackets (["...", "..."])
 check-type-number = a number
 check-type-yes-no = true or false
 check-type-section = a section ([...])
-check-type-other = { $raw }
 check-unclosed-string = This text opens with { $quote } but never closes. Add the closing { $quote } at the end of the text, on the same line.
 check-unclosed-long-text = This long text opens with { $quote } but never closes, so everything after it was read as text. Add { $quote } on its own line after the last line of the text.
 check-missing-equals = This line has a name with no = and value after it. A quotation mark is often missing or extra: write both sides in quotes, as in "word" = "replacement".

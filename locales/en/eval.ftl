@@ -39,7 +39,6 @@ eval-conversations-intro = { $conversations ->
        *[other] { $conversations } conversations
     } from { $file }, each played turn by turn from a new conversation.
 eval-conversations-figures = { $conversations }  conversations: the share of conversations where every turn was right. { $turns }  turns: the share of turns that were right.
-eval-conversations-segment-header = group
 eval-conversations-actions-heading = Turns by the action expected:
 eval-conversations-not-checked = (not checked)
 eval-conversation-failed = Conversation { $id } went wrong{ $tags ->

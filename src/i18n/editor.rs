@@ -147,6 +147,27 @@ mod tests {
     }
 
     #[test]
+    fn the_eval_report_names_every_eval_message_and_each_exists() {
+        let sources = [
+            include_str!("../evaluation.rs"),
+            include_str!("../scenarios/report.rs"),
+        ];
+        let named: Vec<String> = sources
+            .iter()
+            .flat_map(|source| source.split("\"eval-").skip(1))
+            .map(|piece| format!("eval-{}", piece.split('"').next().unwrap_or_default()))
+            .collect();
+        for id in &named {
+            for lang in Lang::ALL {
+                assert_ne!(&editor_text(lang, id, &[]), id, "{lang}: {id} is missing");
+            }
+        }
+        for id in ids(ENGLISH[1]) {
+            assert!(named.contains(&id), "{id} is never used");
+        }
+    }
+
+    #[test]
     fn arabic_isolates_paths_and_english_stays_plain() {
         let args = [("dir", Arg::from("kb/missing"))];
         let arabic = editor_text(Lang::Ar, "check-kb-missing", &args);

@@ -26,7 +26,7 @@ use arc_swap::ArcSwap;
 pub use analysis::{Analyzer, RetrievalOptions};
 pub use areas::{Area, AreaSource, GeoPoint};
 pub use calibration::{Calibration, Confusable};
-pub use diagnostics::Problem;
+pub use diagnostics::{Problem, shape_problem};
 pub use entry::{Entry, EntryId, Escalation, LocalizedEntry};
 pub use index::Hit;
 pub use load::{KbIssue, LoadFailed, Loaded, Severity, load_dir};

@@ -160,7 +160,7 @@ pub fn report(
     let _ = writeln!(
         out,
         "  {:<18} {:>6} {:>8} {:>6} {:>8}",
-        editor_text(lang, "eval-conversations-segment-header", &[]),
+        editor_text(lang, "eval-segment-header", &[]),
         "convs",
         "conv_ok",
         "turns",

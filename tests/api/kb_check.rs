@@ -413,6 +413,30 @@ mod eval {
     }
 
     #[test]
+    fn a_misspelt_kind_in_a_case_file_gets_a_did_you_mean() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("cases.jsonl");
+        std::fs::write(
+            &file,
+            CASES.replace("\"kind\": \"oos\"", "\"kind\": \"oss\""),
+        )
+        .unwrap();
+        let output = Command::new(env!("CARGO_BIN_EXE_khidma"))
+            .arg("eval")
+            .arg(&file)
+            .current_dir(repo_path("."))
+            .env("RUST_LOG", "off")
+            .output()
+            .expect("the binary runs");
+        let stderr = String::from_utf8(output.stderr).unwrap();
+        assert!(!output.status.success());
+        assert!(
+            stderr.contains("cases.jsonl:3: `oss` is not one of the allowed values: answer, urgent, handoff, oos. Did you mean `oos`?"),
+            "{stderr}"
+        );
+    }
+
+    #[test]
     fn json_gives_the_documented_shape() {
         let json: serde_json::Value = serde_json::from_str(&eval(CASES, &["--json"])).unwrap();
         assert_eq!(json["n"], 3);
