@@ -45,6 +45,12 @@ impl ConversationId {
         Ok(Self(format!("{channel}:{user}")))
     }
 
+    /// How this conversation appears in logs: never the id itself, which
+    /// holds a phone number or a platform's user id.
+    pub fn pseudonym(&self) -> crate::telemetry::Pseudonym<'_> {
+        crate::telemetry::Pseudonym::of(self)
+    }
+
     pub fn as_str(&self) -> &str {
         &self.0
     }

@@ -1,8 +1,10 @@
-//! The command line: `serve` (the default), `check`, `ask` and `eval`;
-//! each builds what it needs from the settings and calls into the library.
+//! The command line: `serve` (the default), `check`, `ask`, `eval` and
+//! `healthcheck`; each builds what it needs from the settings and calls into
+//! the library.
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -17,7 +19,7 @@ use khidma::kb::load_dir;
 use khidma::kb::{KnowledgeBase, RetrievalOptions};
 use khidma::message::Incoming;
 use khidma::startup::{Application, build_pipeline};
-use khidma::telemetry;
+use khidma::telemetry::{self, LogFormat};
 use khidma::{evaluation, scenarios};
 
 #[derive(Parser)]
@@ -76,17 +78,30 @@ enum Command {
         #[arg(required = true, num_args = 1..)]
         text: Vec<String>,
     },
+    /// Ask the server on this machine (at the configured bind address)
+    /// whether it is ready: exit 0 when `/readyz` answers 200 ("ready" or
+    /// "degraded"), 1 otherwise. For container health checks, where there
+    /// is no curl.
+    Healthcheck,
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let env: HashMap<String, String> = std::env::vars().collect();
+    let format = match LogFormat::parse(env.get("KHIDMA_LOG_FORMAT").map(String::as_str)) {
+        Ok(format) => format,
+        Err(err) => {
+            eprintln!("khidma: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
     // A server reports what it does; the editor tools print only their
     // answer unless something goes wrong.
-    telemetry::init(match cli.command {
+    let level = match cli.command {
         None | Some(Command::Serve) => "info",
         Some(_) => "warn",
-    });
-    let env: HashMap<String, String> = std::env::vars().collect();
+    };
+    telemetry::init(level, format, env.get("KHIDMA_LOG_KEY").map(String::as_str));
     let result = Settings::load(cli.config.as_deref(), &env)
         .context("loading settings")
         .and_then(|settings| match cli.command.unwrap_or(Command::Serve) {
@@ -113,11 +128,38 @@ fn main() -> ExitCode {
                 };
                 eval(&settings, &cases, features.as_deref(), output)
             }
+            Command::Healthcheck => healthcheck(&settings),
         });
     result.unwrap_or_else(|err| {
-        eprintln!("khidma: {err:#}");
+        // Said once, in the format of the other lines.
+        match format {
+            LogFormat::Json => tracing::error!(error = format!("{err:#}"), "khidma stopped"),
+            LogFormat::Text => eprintln!("khidma: {err:#}"),
+        }
         ExitCode::FAILURE
     })
+}
+
+#[allow(clippy::print_stdout, reason = "the health check's answer")]
+fn healthcheck(settings: &Settings) -> anyhow::Result<ExitCode> {
+    // A server bound to every address answers on loopback.
+    let mut address = settings.server.bind;
+    match address.ip() {
+        IpAddr::V4(ip) if ip.is_unspecified() => address.set_ip(Ipv4Addr::LOCALHOST.into()),
+        IpAddr::V6(ip) if ip.is_unspecified() => address.set_ip(Ipv6Addr::LOCALHOST.into()),
+        _ => {}
+    }
+    match khidma::http::probe::readiness(address) {
+        Ok((status, body)) => {
+            println!("{status} {body}");
+            Ok(if status == 200 {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            })
+        }
+        Err(err) => Err(anyhow::Error::new(err).context(format!("asking http://{address}/readyz"))),
+    }
 }
 
 fn serve(settings: Settings) -> anyhow::Result<ExitCode> {

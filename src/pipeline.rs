@@ -19,12 +19,14 @@
 //! ([`Pipeline::answer_queued`]) runs all five.
 
 use std::sync::Arc;
+use std::time::Instant;
 
 use serde::Serialize;
 
 use crate::channels::{ChannelError, Channels, Outgoing, SendError};
 use crate::conversation::{
-    Conversation, ConversationId, DeliveryFailure, FailedDelivery, Speaker, now_ms,
+    Action, Conversation, ConversationId, DeliveryFailure, EscalationReason, FailedDelivery,
+    Handoff, Speaker, now_ms,
 };
 use crate::dialogue;
 use crate::handoff::{Announcements, Desk, TurnStart};
@@ -200,16 +202,24 @@ impl Pipeline {
 
     /// A web-chat message (or `khidma ask`): the reply is the answer to the
     /// request, so nothing is sent.
-    #[tracing::instrument(name = "turn", skip_all, fields(conversation = %id, action))]
+    #[tracing::instrument(name = "turn", skip_all, fields(conversation = %id.pseudonym(), action))]
     pub async fn answer(
         &self,
         id: &ConversationId,
         incoming: &Incoming,
     ) -> Result<Reply, StoreError> {
+        let started = Instant::now();
         let mut turn = self.begin(id).await?;
         let reply = self.respond(&mut turn, incoming).await?;
+        let escalation = escalation_reason(&reply, turn.conversation());
         self.finish(turn).await?;
         tracing::Span::current().record("action", tracing::field::debug(reply.action));
+        self.metrics.observe_turn(
+            self.channel_name(id),
+            reply.action,
+            escalation,
+            started.elapsed(),
+        );
         Ok(reply)
     }
 
@@ -219,8 +229,9 @@ impl Pipeline {
     /// one reply. Sending before the commit makes delivery at least once: a
     /// crash in between answers the message again, which is a lesser harm
     /// than a reply silently lost.
-    #[tracing::instrument(name = "queued turn", skip_all, fields(conversation = %id))]
+    #[tracing::instrument(name = "queued turn", skip_all, fields(conversation = %id.pseudonym()))]
     pub async fn answer_queued(&self, id: &ConversationId) -> Result<bool, StoreError> {
+        let started = Instant::now();
         let mut turn = self.begin(id).await?;
         let Some(envelope) = turn.lease.inbox.first().cloned() else {
             return Ok(false);
@@ -241,11 +252,34 @@ impl Pipeline {
             }
         }
         turn.lease.handled = 1;
+        let escalation = escalation_reason(&reply, turn.conversation());
         self.finish(turn).await?;
+        self.metrics.observe_turn(
+            self.channel_name(id),
+            reply.action,
+            escalation,
+            started.elapsed(),
+        );
         Ok(true)
     }
 
     pub fn store(&self) -> &Arc<dyn ConversationStore> {
         &self.store
+    }
+
+    /// The conversation's channel as a metrics label: one of the configured
+    /// channels' names (`khidma ask`'s has none).
+    fn channel_name(&self, id: &ConversationId) -> &'static str {
+        self.channels
+            .get(id.channel())
+            .map_or("other", |channel| channel.name())
+    }
+}
+
+/// Why the turn handed the conversation to a person, if it did.
+fn escalation_reason(reply: &Reply, conversation: &Conversation) -> Option<EscalationReason> {
+    match (&reply.action, &conversation.handoff) {
+        (Action::Escalate, Handoff::Waiting { reason, .. }) => Some(*reason),
+        _ => None,
     }
 }

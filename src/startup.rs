@@ -8,12 +8,15 @@ use std::time::Duration;
 use anyhow::Context;
 
 use crate::agents::AgentService;
-use crate::channels::{Channels, Outbound, Web};
+use crate::channels::{Channels, Outbound, Web, web};
 use crate::configuration::Settings;
 use crate::handoff::{Desk, HandoffStore, MemoryHandoffStore, RedisHandoffStore, Teams};
 use crate::http::{self, Server, Services};
 use crate::i18n::Localizer;
-use crate::kb::{self, KbError, KbHandle, KnowledgeBase, RetrievalOptions};
+use crate::kb::last_good::LastGood;
+use crate::kb::{
+    self, Degraded, DegradedReason, KbError, KbHandle, KnowledgeBase, RetrievalOptions,
+};
 use crate::metrics::Metrics;
 use crate::pipeline::Pipeline;
 use crate::state::{ConversationStore, MemoryStore, RedisOptions, RedisStore};
@@ -28,16 +31,18 @@ struct Core {
     handoff_store: Arc<dyn HandoffStore>,
     teams: Arc<Teams>,
     desk: Arc<Desk>,
+    metrics: Arc<Metrics>,
 }
 
 fn build_core(settings: &Settings) -> anyhow::Result<Core> {
-    let kb = KbHandle::new(load_kb(settings)?);
+    let kb = load_kb(settings)?;
+    let metrics = Arc::new(Metrics::new().with_knowledge_base(kb.clone()));
     let localizer = Arc::new(
         Localizer::load(&settings.locales.dir)
             .with_context(|| format!("loading locales from {}", settings.locales.dir.display()))?
             .with_emergency_number(&settings.handoff.emergency_number),
     );
-    let (store, handoff_store) = build_stores(settings)?;
+    let (store, handoff_store) = build_stores(settings, &metrics)?;
     let teams = Arc::new(Teams::from_settings(&settings.handoff)?);
     let desk = Desk::new(
         handoff_store.clone(),
@@ -53,6 +58,7 @@ fn build_core(settings: &Settings) -> anyhow::Result<Core> {
         handoff_store,
         teams,
         desk: Arc::new(desk),
+        metrics,
     })
 }
 
@@ -66,7 +72,7 @@ pub fn build_pipeline(settings: &Settings) -> anyhow::Result<Pipeline> {
         core.store,
         core.desk,
         Channels::web_only(Arc::new(Web::new(core.handoff_store))),
-        Arc::new(Metrics::default()),
+        core.metrics,
     ))
 }
 
@@ -74,12 +80,14 @@ pub fn build_pipeline(settings: &Settings) -> anyhow::Result<Pipeline> {
 /// conversations, and the handoff state beside them.
 fn build_stores(
     settings: &Settings,
+    metrics: &Arc<Metrics>,
 ) -> anyhow::Result<(Arc<dyn ConversationStore>, Arc<dyn HandoffStore>)> {
     let state = &settings.state;
     let handoff = &settings.handoff;
     match &state.redis_url {
         Some(url) => {
-            let store = RedisStore::new(url.expose(), RedisOptions::from_settings(state))
+            let options = RedisOptions::from_settings(state);
+            let store = RedisStore::observed(url.expose(), options, metrics.clone())
                 .context("setting up the redis state store")?;
             tracing::info!(
                 redis = %store.address(),
@@ -100,26 +108,59 @@ fn build_stores(
     }
 }
 
-fn load_kb(settings: &Settings) -> anyhow::Result<KnowledgeBase> {
+/// The knowledge base from its folder; when that does not load and
+/// `kb.last_good_dir` is set, the copy saved at the last successful load,
+/// reported degraded. Each successful load refreshes that copy.
+fn load_kb(settings: &Settings) -> anyhow::Result<KbHandle> {
     let dir = &settings.kb.dir;
-    match KnowledgeBase::load(dir, RetrievalOptions::default()) {
-        Ok(kb) => {
-            for warning in kb.warnings() {
-                tracing::warn!(%warning, "knowledge base warning");
+    let last_good = settings.kb.last_good_dir.clone().map(LastGood::new);
+    let (failure, errors): (anyhow::Error, Vec<String>) =
+        match KnowledgeBase::load(dir, RetrievalOptions::default()) {
+            Ok(kb) => {
+                for warning in kb.warnings() {
+                    tracing::warn!(%warning, "knowledge base warning");
+                }
+                if let Some(last_good) = &last_good {
+                    last_good.keep(dir);
+                }
+                return Ok(KbHandle::new(kb));
             }
-            Ok(kb)
-        }
-        Err(KbError::Invalid(failed)) => {
-            for error in &failed.errors {
-                tracing::error!(%error, "knowledge base error");
+            Err(KbError::Invalid(failed)) => {
+                for error in &failed.errors {
+                    tracing::error!(%error, "knowledge base error");
+                }
+                let errors = failed.errors.iter().map(ToString::to_string).collect();
+                let context = format!("the knowledge base in {} does not load", dir.display());
+                (anyhow::Error::new(failed).context(context), errors)
             }
-            Err(anyhow::Error::new(failed).context(format!(
-                "the knowledge base in {} does not load",
-                dir.display()
-            )))
-        }
-        Err(err) => Err(anyhow::Error::new(err).context("building the search index")),
-    }
+            Err(err) => {
+                let errors = vec![err.to_string()];
+                (
+                    anyhow::Error::new(err).context("building the search index"),
+                    errors,
+                )
+            }
+        };
+    let Some(last_good) = last_good else {
+        return Err(failure);
+    };
+    let kb =
+        KnowledgeBase::load(last_good.dir(), RetrievalOptions::default()).with_context(|| {
+            format!(
+                "{failure:#}; nor does its last good copy in {}",
+                last_good.dir().display()
+            )
+        })?;
+    tracing::error!(
+        knowledge_base = %dir.display(),
+        last_good_dir = %last_good.dir().display(),
+        entries = kb.entries().len(),
+        "the knowledge base does not load: its last good copy is served until the files are fixed"
+    );
+    Ok(KbHandle::degraded(
+        kb,
+        Degraded::new(DegradedReason::StartedFromLastGood, &errors),
+    ))
 }
 
 /// Looks for citizens waiting too long a few times per `every` (at least
@@ -163,13 +204,14 @@ impl Application {
                     core.kb.clone(),
                     RetrievalOptions::default(),
                     settings.kb.reload_debounce(),
+                    settings.kb.last_good_dir.clone().map(LastGood::new),
                 )
                 .context("watching the knowledge base folder")?,
             )
         } else {
             None
         };
-        let metrics = Arc::new(Metrics::default());
+        let metrics = core.metrics.clone();
         let outbound = Arc::new(
             Outbound::new(&settings.outbound, metrics.clone())
                 .context("building the HTTP client for the platforms")?,
@@ -195,6 +237,12 @@ impl Application {
             }
         );
         tracing::info!(channels = ?channels.names(), "messaging channels on");
+        let platforms: Vec<&'static str> = channels
+            .names()
+            .into_iter()
+            .filter(|name| *name != web::NAME)
+            .collect();
+        metrics.show_channels(&platforms);
         let pipeline = Arc::new(Pipeline::new(
             core.kb.clone(),
             core.localizer.clone(),

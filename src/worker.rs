@@ -94,7 +94,7 @@ impl Worker {
                 Err(err) => {
                     // The message stays queued; `next_ready` hands the
                     // conversation out again.
-                    tracing::warn!(conversation = %conversation_id, error = %err, "a queued message could not be handled");
+                    tracing::warn!(conversation = %conversation_id.pseudonym(), error = %err, "a queued message could not be handled");
                     break;
                 }
             }

@@ -68,7 +68,7 @@ impl AgentService {
                     },
                 );
                 self.pipeline.finish(turn).await?;
-                tracing::info!(conversation = %id, agent = agent.name, team, "claimed");
+                tracing::info!(conversation = %id.pseudonym(), agent = agent.name, team, "claimed");
                 Ok(claimed)
             }
             Handoff::Bot => Err(AgentError::NotWaiting(id.clone())),
@@ -126,7 +126,7 @@ impl AgentService {
             },
         );
         self.pipeline.finish(turn).await?;
-        tracing::info!(conversation = %id, agent = agent.name, team, delivered = delivery.delivered, "agent message");
+        tracing::info!(conversation = %id.pseudonym(), agent = agent.name, team, delivered = delivery.delivered, "agent message");
         Ok(delivery)
     }
 
@@ -160,7 +160,7 @@ impl AgentService {
             },
         );
         self.pipeline.finish(turn).await?;
-        tracing::info!(conversation = %id, agent = agent.name, team, "resolved");
+        tracing::info!(conversation = %id.pseudonym(), agent = agent.name, team, "resolved");
         Ok(delivery)
     }
 }

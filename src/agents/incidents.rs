@@ -162,7 +162,7 @@ impl AgentService {
                         // like an unreachable channel: it must not cost the
                         // others their message.
                         Err(err) => {
-                            tracing::warn!(conversation = %member.conversation_id, error = %err, "an incident message could not be sent");
+                            tracing::warn!(conversation = %member.conversation_id.pseudonym(), error = %err, "an incident message could not be sent");
                             Delivery {
                                 delivered: false,
                                 failure: Some(DeliveryFailure::Unreachable),

@@ -266,7 +266,7 @@ impl Desk {
             };
             self.record(&conversation.id, item, &mut announcements)
                 .await?;
-            tracing::info!(conversation = %conversation.id, agent = rating.agent, score = rating.score, "rated");
+            tracing::info!(conversation = %conversation.id.pseudonym(), agent = rating.agent, score = rating.score, "rated");
         }
         Ok(announcements)
     }
@@ -304,7 +304,7 @@ impl Desk {
             },
         };
         self.record(id, item, announcements).await?;
-        tracing::info!(conversation = %id, team, ?reason, position, "escalated");
+        tracing::info!(conversation = %id.pseudonym(), team, ?reason, position, "escalated");
         if let Some(report) = report {
             announcements.event(incident_event(&report.incident, report.change()));
         }

@@ -1,10 +1,19 @@
-//! For operators: liveness, readiness and the counters.
+//! For operators: liveness, readiness and the metrics.
+//!
+//! `/readyz` answers `200` with `"status": "ready"` when the knowledge base
+//! in service is the one in the files and the state store answers; `200`
+//! with `"status": "degraded"` while an older knowledge base is served
+//! because the files do not load (a failed reload, or a start from the
+//! last good copy): the bot still answers, so a load balancer keeps
+//! sending it traffic, and the body says what is wrong; `503` with
+//! `"status": "unavailable"` when the state store does not answer.
 
 use actix_web::{HttpResponse, web};
 use serde_json::json;
 
+use crate::handoff::{HandoffStore, Teams};
 use crate::kb::KbHandle;
-use crate::metrics::Metrics;
+use crate::metrics::{CONTENT_TYPE, Metrics};
 use crate::state::ConversationStore;
 
 /// The process is up.
@@ -12,31 +21,36 @@ pub async fn healthz() -> HttpResponse {
     HttpResponse::Ok().json(json!({"status": "ok"}))
 }
 
-/// The process can serve: a knowledge base is loaded and the state store
-/// answers.
+/// Whether the process can serve, and with which knowledge base.
 pub async fn readyz(
     kb: web::Data<KbHandle>,
     store: web::Data<dyn ConversationStore>,
 ) -> HttpResponse {
-    let entries = kb.current().entries().len();
-    let generation = kb.generation();
+    let knowledge_base = kb.status();
+    let degraded = knowledge_base.degraded.is_some();
     match store.ping().await {
         Ok(()) => HttpResponse::Ok().json(json!({
-            "status": "ready",
-            "knowledge_base": {"entries": entries, "generation": generation},
+            "status": if degraded { "degraded" } else { "ready" },
+            "knowledge_base": knowledge_base,
             "store": {"kind": store.kind(), "status": "ok"},
         })),
         Err(err) => HttpResponse::ServiceUnavailable().json(json!({
             "status": "unavailable",
-            "knowledge_base": {"entries": entries, "generation": generation},
+            "knowledge_base": knowledge_base,
             "store": {"kind": store.kind(), "status": "unavailable", "error": err.to_string()},
         })),
     }
 }
 
-/// Counters in the Prometheus text format.
-pub async fn metrics(metrics: web::Data<Metrics>) -> HttpResponse {
+/// Every metric in the OpenMetrics text format; the agents' queues and
+/// open incidents are read from the store first.
+pub async fn metrics(
+    metrics: web::Data<Metrics>,
+    teams: web::Data<Teams>,
+    handoff: web::Data<dyn HandoffStore>,
+) -> HttpResponse {
+    metrics.observe_desk(&teams, handoff.get_ref()).await;
     HttpResponse::Ok()
-        .content_type("text/plain; version=0.0.4; charset=utf-8")
+        .content_type(CONTENT_TYPE)
         .body(metrics.render())
 }

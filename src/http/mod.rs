@@ -7,6 +7,8 @@ mod console;
 mod error;
 mod health;
 mod messages;
+mod observe;
+pub mod probe;
 mod webhooks;
 
 use std::net::TcpListener;
@@ -14,7 +16,6 @@ use std::sync::Arc;
 
 use actix_web::error::{JsonPayloadError, QueryPayloadError};
 use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
-use tracing_actix_web::TracingLogger;
 
 use crate::agents::AgentService;
 use crate::channels::Channels;
@@ -70,7 +71,7 @@ pub fn serve(
     let metrics = web::Data::from(services.metrics);
     let mut server = HttpServer::new(move || {
         App::new()
-            .wrap(TracingLogger::default())
+            .wrap(actix_web::middleware::from_fn(observe::observe))
             .app_data(pipeline.clone())
             .app_data(agents.clone())
             .app_data(teams.clone())

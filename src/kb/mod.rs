@@ -8,17 +8,19 @@ mod calibration;
 mod diagnostics;
 mod entry;
 mod index;
+pub mod last_good;
 mod lexicon;
 mod links;
 mod load;
 mod query;
 mod report;
+mod status;
 mod vocabulary;
 
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use arc_swap::ArcSwap;
@@ -30,6 +32,7 @@ pub use diagnostics::{Problem, shape_problem};
 pub use entry::{Entry, EntryId, Escalation, LocalizedEntry};
 pub use index::Hit;
 pub use load::{KbIssue, LoadFailed, Loaded, Severity, load_dir};
+pub use status::{Degraded, DegradedReason, KbStatus};
 pub mod watch;
 pub use watch::watch;
 
@@ -40,6 +43,7 @@ use areas::Areas;
 use index::SearchIndex;
 use lexicon::Lexicon;
 use query::QueryContext;
+use status::Health;
 
 #[derive(Debug, thiserror::Error)]
 pub enum KbError {
@@ -311,11 +315,21 @@ pub struct RuleVerdict {
 
 /// The knowledge base in service. Readers take a cheap snapshot per message;
 /// a reload replaces it atomically, so a message is never answered from half
-/// of one version and half of another.
+/// of one version and half of another. It also knows whether that version
+/// is the one in the files ([`KbStatus`]).
 #[derive(Clone)]
 pub struct KbHandle {
     current: Arc<ArcSwap<KnowledgeBase>>,
     generation: Arc<AtomicU64>,
+    health: Arc<Mutex<Health>>,
+}
+
+impl std::fmt::Debug for KbHandle {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("KbHandle")
+            .field("generation", &self.generation())
+            .finish_non_exhaustive()
+    }
 }
 
 impl KbHandle {
@@ -323,21 +337,56 @@ impl KbHandle {
         Self {
             current: Arc::new(ArcSwap::from_pointee(kb)),
             generation: Arc::new(AtomicU64::new(1)),
+            health: Arc::default(),
         }
+    }
+
+    /// A knowledge base that is not the one in the files (the last good
+    /// copy, at start-up): reported degraded until a reload succeeds.
+    pub fn degraded(kb: KnowledgeBase, degraded: Degraded) -> Self {
+        let handle = Self::new(kb);
+        handle.health().degraded = Some(degraded);
+        handle
     }
 
     pub fn current(&self) -> Arc<KnowledgeBase> {
         self.current.load_full()
     }
 
+    /// Puts a knowledge base freshly loaded from the files in service.
     pub fn replace(&self, kb: KnowledgeBase) {
         self.current.store(Arc::new(kb));
         self.generation.fetch_add(1, Ordering::Relaxed);
+        self.health().degraded = None;
+    }
+
+    /// The files were changed and do not load: the version in service
+    /// stays, reported degraded until a reload succeeds.
+    pub fn reload_failed(&self, errors: &[impl ToString]) {
+        let mut health = self.health();
+        health.reload_failures += 1;
+        health.degraded = Some(Degraded::new(DegradedReason::ReloadFailed, errors));
     }
 
     /// How many knowledge bases have been in service: 1 at start, one more
     /// per successful reload.
     pub fn generation(&self) -> u64 {
         self.generation.load(Ordering::Relaxed)
+    }
+
+    pub fn status(&self) -> KbStatus {
+        let health = self.health();
+        KbStatus {
+            generation: self.generation(),
+            entries: self.current.load().entries().len(),
+            reload_failures: health.reload_failures,
+            degraded: health.degraded.clone(),
+        }
+    }
+
+    fn health(&self) -> std::sync::MutexGuard<'_, Health> {
+        self.health
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }

@@ -58,6 +58,7 @@ use tokio::sync::OnceCell;
 use super::{ConversationStore, Enqueued, Envelope, Lease, LeaseHold, StoreError};
 use crate::configuration::{KeyPrefix, StateSettings};
 use crate::conversation::{Conversation, ConversationId};
+use crate::metrics::Metrics;
 use keys::{ConversationKeys, ready_key};
 use lease::Claim;
 pub(super) use lease::RedisHold;
@@ -115,6 +116,8 @@ struct Shared {
     /// Random per store, so lease tokens of two instances never collide.
     instance: u64,
     next_token: AtomicU64,
+    /// Each round trip's latency and failure, when observed.
+    metrics: Option<Arc<Metrics>>,
 }
 
 /// The longest pause between two looks at the ready set, and between two
@@ -125,6 +128,23 @@ impl RedisStore {
     /// Checks the URL; connects on first use, so an instance starts (and
     /// reports itself unready) while Redis is down.
     pub fn new(url: &str, options: RedisOptions) -> Result<Self, StoreError> {
+        Self::build(url, options, None)
+    }
+
+    /// Like [`RedisStore::new`], recording every round trip in `metrics`.
+    pub fn observed(
+        url: &str,
+        options: RedisOptions,
+        metrics: Arc<Metrics>,
+    ) -> Result<Self, StoreError> {
+        Self::build(url, options, Some(metrics))
+    }
+
+    fn build(
+        url: &str,
+        options: RedisOptions,
+        metrics: Option<Arc<Metrics>>,
+    ) -> Result<Self, StoreError> {
         let client = ::redis::Client::open(url)
             .map_err(|err| StoreError::Unavailable(format!("invalid REDIS_URL: {err}")))?;
         let instance = RandomState::new().hash_one((std::process::id(), Instant::now()));
@@ -136,6 +156,7 @@ impl RedisStore {
                 round_trips: AtomicU64::new(0),
                 instance,
                 next_token: AtomicU64::new(0),
+                metrics,
             }),
         })
     }
@@ -221,19 +242,31 @@ impl Shared {
                 .set_max_delay(timeout);
             ConnectionManager::new_with_config(self.client.clone(), config)
         });
-        match tokio::time::timeout(timeout, connect).await {
-            Ok(Ok(connection)) => Ok(connection.clone()),
+        let started = Instant::now();
+        let result = match tokio::time::timeout(timeout, connect).await {
+            Ok(Ok(connection)) => return Ok(connection.clone()),
             Ok(Err(err)) => Err(unavailable(err)),
             Err(_) => Err(self.timed_out()),
+        };
+        self.observe(started, true);
+        result
+    }
+
+    fn observe(&self, started: Instant, failed: bool) {
+        if let Some(metrics) = &self.metrics {
+            metrics.observe_redis(started.elapsed(), failed);
         }
     }
 
     async fn timed<T>(&self, call: impl Future<Output = RedisResult<T>>) -> Result<T, StoreError> {
         self.round_trips.fetch_add(1, Ordering::Relaxed);
-        match tokio::time::timeout(self.options.timeout, call).await {
+        let started = Instant::now();
+        let result = match tokio::time::timeout(self.options.timeout, call).await {
             Ok(result) => result.map_err(unavailable),
             Err(_) => Err(self.timed_out()),
-        }
+        };
+        self.observe(started, result.is_err());
+        result
     }
 
     async fn run<T: FromRedisValue>(
@@ -299,8 +332,10 @@ impl ConversationStore for RedisStore {
                 break (found, inbox, memory);
             }
             if Instant::now() >= give_up_at {
+                // No id in the message: it holds a phone number, and errors
+                // are logged.
                 return Err(StoreError::Unavailable(format!(
-                    "conversation {id} stayed busy for {} ms",
+                    "the conversation stayed busy for {} ms",
                     options.lock_wait.as_millis()
                 )));
             }
@@ -368,10 +403,10 @@ impl ConversationStore for RedisStore {
         if saved == 1 {
             Ok(())
         } else {
-            Err(StoreError::Unavailable(format!(
-                "the lease on {} ran out before the turn was saved; nothing was saved",
-                conversation.id
-            )))
+            Err(StoreError::Unavailable(
+                "the conversation's lease ran out before the turn was saved; nothing was saved"
+                    .to_owned(),
+            ))
         }
     }
 

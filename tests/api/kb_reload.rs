@@ -2,7 +2,9 @@
 
 use std::time::{Duration, Instant};
 
-use crate::helpers::{spawn_app_with_watched_kb, user};
+use khidma::startup::Application;
+
+use crate::helpers::{copy_kb, repo_path, settings, spawn_app_with_watched_kb, start, user};
 
 const NEW_ENTRY: &str = r#"[ar]
 title = "تراخيص الصيد"
@@ -110,4 +112,110 @@ async fn one_change_reloads_once_and_reading_the_files_does_not_reload_again() {
     // would reload forever.
     tokio::time::sleep(Duration::from_millis(1000)).await;
     assert_eq!(generation(&app).await, 2, "nothing changed since");
+}
+
+async fn ready(app: &crate::helpers::TestApp) -> (u16, serde_json::Value) {
+    let response = app.get("/readyz").await;
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap())
+}
+
+/// Reads `/readyz` until its status is `wanted`, for up to ten seconds.
+async fn ready_when(app: &crate::helpers::TestApp, wanted: &str) -> (u16, serde_json::Value) {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let (status, body) = ready(app).await;
+        if body["status"] == wanted || Instant::now() > deadline {
+            return (status, body);
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+#[tokio::test]
+async fn readyz_reports_a_rejected_reload_as_degraded_until_the_files_load_again() {
+    let (app, kb) = spawn_app_with_watched_kb().await;
+    assert_eq!(ready(&app).await.1["status"], "ready");
+    let bill = kb.join("utilities/water-bill.toml");
+    let text = std::fs::read_to_string(&bill).unwrap();
+    std::fs::write(&bill, text.replacen("[en]", "[en\n", 1)).unwrap();
+
+    // Still serving, so still 200: the body says what is wrong.
+    let (status, body) = ready_when(&app, "degraded").await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["status"], "degraded", "{body}");
+    let knowledge_base = &body["knowledge_base"];
+    assert_eq!(knowledge_base["degraded"]["reason"], "reload_failed");
+    assert_eq!(knowledge_base["generation"], 1);
+    assert_eq!(knowledge_base["reload_failures"], 1);
+    assert!(
+        knowledge_base["degraded"]["errors"][0]
+            .as_str()
+            .unwrap()
+            .contains("water-bill.toml"),
+        "{body}"
+    );
+    let metrics = app.get("/metrics").await.text().await.unwrap();
+    assert_eq!(crate::metrics::value(&metrics, "khidma_kb_degraded"), 1.0);
+    assert_eq!(
+        crate::metrics::value(&metrics, "khidma_kb_reload_failures_total"),
+        1.0
+    );
+
+    std::fs::write(&bill, text).unwrap();
+    let (status, body) = ready_when(&app, "ready").await;
+    assert_eq!((status, &body["status"]), (200, &"ready".into()), "{body}");
+    assert_eq!(body["knowledge_base"]["generation"], 2);
+    assert!(body["knowledge_base"].get("degraded").is_none(), "{body}");
+}
+
+#[tokio::test]
+async fn a_start_on_broken_files_serves_the_last_good_copy_only_when_configured() {
+    let kb = copy_kb(&repo_path("knowledge_base"));
+    let cache = tempfile::tempdir().unwrap();
+    let last_good = cache.path().join("last-good");
+    let with_cache = |dir: &std::path::Path| {
+        let mut settings = settings(dir, false);
+        settings.kb.last_good_dir = Some(last_good.clone());
+        settings
+    };
+    // A good start saves the copy.
+    drop(Application::build(with_cache(kb.path())).expect("the app builds"));
+    assert!(last_good.join("utilities/water-bill.toml").exists());
+
+    let bill = kb.path().join("utilities/water-bill.toml");
+    let text = std::fs::read_to_string(&bill).unwrap();
+    std::fs::write(&bill, text.replacen("[en]", "[en\n", 1)).unwrap();
+    let refused = Application::build(settings(kb.path(), false))
+        .err()
+        .expect("without the option, broken files stop the start");
+    assert!(
+        format!("{refused:#}").contains("does not load"),
+        "{refused:#}"
+    );
+
+    let app = start(with_cache(kb.path()), None);
+    let (status, body) = ready(&app).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["status"], "degraded", "{body}");
+    assert_eq!(
+        body["knowledge_base"]["degraded"]["reason"],
+        "started_from_last_good"
+    );
+    assert!(
+        body["knowledge_base"]["degraded"]["errors"][0]
+            .as_str()
+            .unwrap()
+            .contains("water-bill.toml"),
+        "{body}"
+    );
+    let reply = app
+        .say(&user("last-good"), "How do I pay my water bill?")
+        .await;
+    assert_eq!(reply["entry_id"], "water-bill", "{reply}");
+    // The failed start did not overwrite the copy.
+    assert_eq!(
+        std::fs::read_to_string(last_good.join("utilities/water-bill.toml")).unwrap(),
+        text
+    );
 }

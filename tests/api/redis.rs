@@ -433,6 +433,11 @@ async fn without_redis_the_api_answers_503_and_recovers_when_redis_returns() {
         started.elapsed() < Duration::from_secs(3),
         "failures come within the configured timeout"
     );
+    let metrics = app.get("/metrics").await.text().await.unwrap();
+    assert!(
+        crate::metrics::value(&metrics, "khidma_redis_errors_total") >= 1.0,
+        "{metrics}"
+    );
 
     redis.restart().await;
     let recovered = eventually(Duration::from_secs(10), || async {

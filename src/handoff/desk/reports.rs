@@ -161,7 +161,7 @@ impl Desk {
             *incident_id = Some(report.incident.id.clone());
         }
         announcements.event(incident_event(&report.incident, report.change()));
-        tracing::info!(conversation = %id, from = old.id, to = report.incident.id, "moved to the incident of its area");
+        tracing::info!(conversation = %id.pseudonym(), from = old.id, to = report.incident.id, "moved to the incident of its area");
         if let Some(update) = report.incident.updates.last() {
             let lang = reply.language;
             reply.messages.push(OutgoingMessage {

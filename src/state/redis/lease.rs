@@ -68,7 +68,7 @@ impl Drop for Claim {
                 .arg(&token)
                 .arg(id.as_str());
             if let Err(err) = shared.run::<i64>(&abandon).await {
-                tracing::warn!(error = %err, conversation = %id, "could not give a lease up");
+                tracing::warn!(error = %err, conversation = %id.pseudonym(), "could not give a lease up");
             }
         });
     }
@@ -81,6 +81,7 @@ pub(super) fn keep_renewed(
     token: &str,
 ) -> tokio::task::JoinHandle<()> {
     let lease_key = ConversationKeys::new(&shared.options.key_prefix, id).lease;
+    let id = id.clone();
     let token = token.to_owned();
     tokio::spawn(async move {
         let lease = shared.options.lease;
@@ -91,7 +92,7 @@ pub(super) fn keep_renewed(
             match shared.run::<i64>(&renew).await {
                 Ok(1) => {}
                 Ok(_) => {
-                    tracing::warn!(key = %lease_key, "a lease ran out while its turn was running");
+                    tracing::warn!(conversation = %id.pseudonym(), "a lease ran out while its turn was running");
                     return;
                 }
                 Err(err) => tracing::warn!(error = %err, "could not renew a lease"),
