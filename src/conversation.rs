@@ -247,6 +247,9 @@ pub enum DeliveryFailure {
     /// The platform stayed unreachable, overloaded or rate-limited through
     /// every retry.
     Unreachable,
+    /// The platform did not answer in time after the message went out: it
+    /// may have arrived. Never sent again, so as not to repeat it.
+    Unconfirmed,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -289,6 +292,10 @@ fn is_zero(count: &u32) -> bool {
     *count == 0
 }
 
+fn is_zero_u64(count: &u64) -> bool {
+    *count == 0
+}
+
 impl Thread {
     pub fn is_empty(&self) -> bool {
         *self == Self::default()
@@ -314,6 +321,11 @@ pub struct Conversation {
     pub last_entry: Option<EntryId>,
     #[serde(default)]
     pub turns: VecDeque<Turn>,
+    /// Turns ever recorded, the oldest of them perhaps no longer kept: a
+    /// turn's own turns are those recorded since it began, whatever the
+    /// clocks of the instances that recorded them say.
+    #[serde(default, skip_serializing_if = "is_zero_u64")]
+    pub turns_recorded: u64,
     /// Replies that never reached the citizen, oldest first.
     #[serde(default, skip_serializing_if = "VecDeque::is_empty")]
     pub failed_deliveries: VecDeque<FailedDelivery>,
@@ -353,6 +365,7 @@ impl Conversation {
             handoff: Handoff::Bot,
             last_entry: None,
             turns: VecDeque::new(),
+            turns_recorded: 0,
             failed_deliveries: VecDeque::new(),
             rating_request: None,
             ratings: VecDeque::new(),
@@ -368,9 +381,18 @@ impl Conversation {
     pub fn record(&mut self, turn: Turn) {
         self.updated_at_ms = turn.at_ms;
         self.turns.push_back(turn);
+        self.turns_recorded += 1;
         while self.turns.len() > MAX_TURNS {
             self.turns.pop_front();
         }
+    }
+
+    /// The turns recorded after the first `recorded` (a past value of
+    /// `turns_recorded`), oldest first, as far as they are still kept.
+    pub fn turns_since(&self, recorded: u64) -> impl Iterator<Item = &Turn> {
+        let new =
+            usize::try_from(self.turns_recorded.saturating_sub(recorded)).unwrap_or(usize::MAX);
+        self.turns.iter().skip(self.turns.len().saturating_sub(new))
     }
 
     pub fn record_rating(&mut self, rating: Rating) {
@@ -418,5 +440,23 @@ mod tests {
         }
         assert_eq!(conversation.turns.len(), MAX_TURNS);
         assert_eq!(conversation.turns.front().unwrap().text, "5");
+        let recorded = conversation.turns_recorded;
+        assert_eq!(recorded, (MAX_TURNS + 5) as u64);
+        assert_eq!(conversation.turns_since(recorded).count(), 0);
+        for text in ["a", "b"] {
+            conversation.record(Turn {
+                at_ms: 0,
+                speaker: Speaker::Bot,
+                text: text.to_owned(),
+                action: None,
+                entry_id: None,
+            });
+        }
+        let since: Vec<_> = conversation
+            .turns_since(recorded)
+            .map(|turn| turn.text.as_str())
+            .collect();
+        assert_eq!(since, ["a", "b"], "by count, not by time");
+        assert_eq!(conversation.turns_since(0).count(), MAX_TURNS);
     }
 }

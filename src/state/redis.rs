@@ -25,6 +25,8 @@
 //! out saves nothing and fails rather than losing an update. A turn dropped
 //! before it commits gives its place and lease up at once (`lease`).
 //!
+//! **Replies sent** to queued messages are counted per message id (`sent`).
+//!
 //! **The webhook inbox.** `enqueue` records a message once per message id
 //! (`SET NX PX` on its `seen` key), appends it to the inbox and makes the
 //! conversation ready (`ZADD NX`: a conversation a worker holds stays
@@ -43,6 +45,7 @@ mod keys;
 mod lease;
 mod memory;
 mod scripts;
+mod sent;
 
 use std::collections::hash_map::RandomState;
 use std::hash::BuildHasher;
@@ -462,6 +465,23 @@ impl ConversationStore for RedisStore {
             }
             tokio::time::sleep(left.min(MAX_POLL)).await;
         }
+    }
+
+    async fn sent_so_far(
+        &self,
+        id: &ConversationId,
+        message_id: &str,
+    ) -> Result<usize, StoreError> {
+        sent::so_far(&self.shared, id, message_id).await
+    }
+
+    async fn record_sent(
+        &self,
+        id: &ConversationId,
+        message_id: &str,
+        count: usize,
+    ) -> Result<(), StoreError> {
+        sent::record(&self.shared, id, message_id, count).await
     }
 
     async fn ping(&self) -> Result<(), StoreError> {

@@ -146,10 +146,12 @@ where
 }
 
 /// A `redis-server` of the test's own, on its own port, without
-/// persistence; killed when dropped.
+/// persistence unless asked; killed when dropped.
 pub struct PrivateRedis {
     pub port: u16,
     process: Option<Child>,
+    /// Where an append-only file is kept, fsynced on every write.
+    persistence: Option<tempfile::TempDir>,
 }
 
 impl PrivateRedis {
@@ -157,6 +159,20 @@ impl PrivateRedis {
         let mut redis = Self {
             port: free_port(),
             process: None,
+            persistence: None,
+        };
+        redis.restart().await;
+        redis
+    }
+
+    /// A server that writes every change to its append-only file before
+    /// answering (`appendfsync always`), so that a restart loses nothing
+    /// it acknowledged.
+    pub async fn start_persistent() -> Self {
+        let mut redis = Self {
+            port: free_port(),
+            process: None,
+            persistence: Some(tempfile::tempdir().unwrap()),
         };
         redis.restart().await;
         redis
@@ -167,9 +183,21 @@ impl PrivateRedis {
     }
 
     pub async fn restart(&mut self) {
-        let process = Command::new("redis-server")
-            .args(["--port", &self.port.to_string()])
-            .args(["--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
+        let mut command = Command::new("redis-server");
+        command.args(["--port", &self.port.to_string()]).args([
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+        ]);
+        match &self.persistence {
+            Some(dir) => command
+                .args(["--appendonly", "yes", "--appendfsync", "always"])
+                .arg("--dir")
+                .arg(dir.path()),
+            None => command.args(["--appendonly", "no"]),
+        };
+        let process = command
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
