@@ -78,6 +78,18 @@ pub async fn spawn_channel_app_with(
     }
 }
 
+/// The JSON bodies the stand-in has received on `on_path` so far.
+pub async fn sent_to(platform: &MockServer, on_path: &str) -> Vec<Value> {
+    platform
+        .received_requests()
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|request| request.url.path() == on_path)
+        .map(|request| serde_json::from_slice(&request.body).unwrap())
+        .collect()
+}
+
 /// The environment that turns all three channels on, each pointed at the
 /// stand-in at `platform` (its URI).
 pub fn platform_env(platform: &str) -> HashMap<String, String> {
@@ -206,14 +218,7 @@ impl ChannelApp {
     }
 
     pub async fn sent_now(&self, on_path: &str) -> Vec<Value> {
-        self.platform
-            .received_requests()
-            .await
-            .unwrap_or_default()
-            .into_iter()
-            .filter(|request| request.url.path() == on_path)
-            .map(|request| serde_json::from_slice(&request.body).unwrap())
-            .collect()
+        sent_to(&self.platform, on_path).await
     }
 
     /// The conversation once the worker has handled every queued message.

@@ -13,9 +13,7 @@ use wiremock::{Mock, ResponseTemplate};
 use khidma::configuration::{ChannelEnv, RedisUrl, Settings};
 use khidma::conversation::DeliveryFailure;
 
-use crate::channel_helpers::{
-    ChannelApp, TG_SECRET_TOKEN, TG_SEND_PATH, platform_env, sign, spawn_channel_app_with,
-};
+use crate::channel_helpers::{TG_SECRET_TOKEN, TG_SEND_PATH, platform_env, spawn_channel_app_with};
 use crate::handoff_helpers::{AgentClient, with_agents};
 use crate::helpers::spawn_app_with;
 use crate::redis_helpers::{Namespace, eventually};
@@ -220,14 +218,6 @@ fn whatsapp_messages(from: &str, texts: &[String], id_prefix: &str) -> Vec<u8> {
     .into_bytes()
 }
 
-async fn whatsapp(channel: &ChannelApp, body: Vec<u8>) {
-    let signature = sign(&body, crate::channel_helpers::WA_APP_SECRET);
-    let response = channel
-        .post_webhook("whatsapp", body, Some(("X-Hub-Signature-256", signature)))
-        .await;
-    assert_eq!(response.status(), 200);
-}
-
 /// Escalates `from` to the default team, then sends ten messages in one
 /// delivery; `skew` shifts the stored turns' times first, as an instance
 /// whose clock is ahead would have stamped them. Returns the citizen items
@@ -240,11 +230,17 @@ async fn ten_messages_for_a_waiting_agent(from: &str, skew_ms: i64) -> (usize, u
         app: &channel.app,
         token: "tok-omar",
     };
-    whatsapp(
-        &channel,
-        whatsapp_messages(from, &["أريد التحدث مع موظف".to_owned()], "ask"),
-    )
-    .await;
+    assert_eq!(
+        channel
+            .whatsapp(whatsapp_messages(
+                from,
+                &["أريد التحدث مع موظف".to_owned()],
+                "ask"
+            ))
+            .await
+            .status(),
+        200
+    );
     let conversation = channel.settled("whatsapp", from).await;
     assert!(conversation.handoff.is_with_humans(), "escalated");
     let id = conversation.id.clone();
@@ -258,18 +254,17 @@ async fn ten_messages_for_a_waiting_agent(from: &str, skew_ms: i64) -> (usize, u
     let mut events = omar.events().await;
 
     let texts: Vec<String> = (1..=10).map(|n| format!("الرسالة رقم {n}")).collect();
-    whatsapp(&channel, whatsapp_messages(from, &texts, "burst")).await;
+    assert_eq!(
+        channel
+            .whatsapp(whatsapp_messages(from, &texts, "burst"))
+            .await
+            .status(),
+        200
+    );
     channel.settled("whatsapp", from).await;
 
-    let view: Value = omar
-        .get(&format!("conversations/{id}"))
-        .await
-        .json()
-        .await
-        .unwrap();
-    let citizen_items: Vec<&str> = view["history"]
-        .as_array()
-        .unwrap()
+    let history = omar.history(id.as_str()).await;
+    let citizen_items: Vec<&str> = history
         .iter()
         .filter(|item| item["speaker"] == "citizen")
         .filter_map(|item| item["text"].as_str())
@@ -281,11 +276,13 @@ async fn ten_messages_for_a_waiting_agent(from: &str, skew_ms: i64) -> (usize, u
     // One more message, after the burst was handled: its event comes after
     // every event of the burst, repeats included, so counting up to it
     // counts them all without waiting for silence.
-    whatsapp(
-        &channel,
-        whatsapp_messages(from, &["النهاية".to_owned()], "end"),
-    )
-    .await;
+    assert_eq!(
+        channel
+            .whatsapp(whatsapp_messages(from, &["النهاية".to_owned()], "end"))
+            .await
+            .status(),
+        200
+    );
     let mut heard = 0;
     loop {
         let event = events.next_of("message", id.as_str()).await;

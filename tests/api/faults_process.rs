@@ -3,7 +3,7 @@
 //! a Redis with an append-only file killed and restarted under the worker.
 
 use std::collections::HashMap;
-use std::process::{Child, Command, Stdio};
+use std::process::Child;
 use std::time::Duration;
 
 use wiremock::matchers::{method, path};
@@ -12,9 +12,11 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 use khidma::conversation::{ConversationId, Speaker};
 use khidma::state::{ConversationStore, RedisStore};
 
-use crate::channel_helpers::{TG_SECRET_TOKEN, TG_SEND_PATH, platform_env, spawn_channel_app_with};
+use crate::channel_helpers::{
+    TG_SECRET_TOKEN, TG_SEND_PATH, platform_env, sent_to, spawn_channel_app_with,
+};
 use crate::faults::{sends_per_chat, telegram_text};
-use crate::redis_helpers::{Namespace, PrivateRedis, eventually, free_port};
+use crate::redis_helpers::{Namespace, PrivateRedis, eventually};
 
 const CITIZENS: u64 = 20;
 
@@ -26,31 +28,12 @@ fn telegram_ok() -> ResponseTemplate {
 /// `khidma serve` on the namespace, its channels pointed at `platform`;
 /// returns once it is ready.
 async fn serve(namespace: &Namespace, platform: &MockServer) -> (Child, String) {
-    let port = free_port();
-    let process = Command::new(env!("CARGO_BIN_EXE_khidma"))
-        .arg("serve")
-        .envs(namespace.process_env(port))
-        .envs(platform_env(&platform.uri()))
-        // Long enough that the platform's answer, not our timeout, ends a
-        // send; a short lease, so that the next process takes over soon.
-        .env("KHIDMA_OUTBOUND__TIMEOUT_MS", "60000")
-        .env("KHIDMA_STATE__LEASE_MS", "1000")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let address = format!("http://127.0.0.1:{port}");
-    let client = reqwest::Client::new();
-    let ready = eventually(Duration::from_secs(30), || async {
-        client
-            .get(format!("{address}/readyz"))
-            .send()
-            .await
-            .is_ok_and(|response| response.status() == 200)
-    })
-    .await;
-    assert!(ready, "khidma serve became ready on {address}");
-    (process, address)
+    let mut env: Vec<(String, String)> = platform_env(&platform.uri()).into_iter().collect();
+    // Long enough that the platform's answer, not our timeout, ends a send;
+    // a short lease, so that the next process takes over soon.
+    env.push(("KHIDMA_OUTBOUND__TIMEOUT_MS".to_owned(), "60000".to_owned()));
+    env.push(("KHIDMA_STATE__LEASE_MS".to_owned(), "1000".to_owned()));
+    namespace.serve_process(&env).await
 }
 
 async fn post_telegram(address: &str, body: Vec<u8>) -> reqwest::StatusCode {
@@ -117,7 +100,7 @@ async fn a_process_killed_before_the_platform_answered_sends_each_reply_at_most_
     assert!(in_flight, "every reply reached the platform");
     first.kill().unwrap();
     first.wait().unwrap();
-    let mut counts = sends_per_chat(&sent(&platform).await);
+    let mut counts = sends_per_chat(&sent_to(&platform, TG_SEND_PATH).await);
 
     platform.reset().await;
     Mock::given(method("POST"))
@@ -132,7 +115,7 @@ async fn a_process_killed_before_the_platform_answered_sends_each_reply_at_most_
     second.wait().unwrap();
     assert!(handled, "the next process answered every message");
 
-    for (chat, sends) in sends_per_chat(&sent(&platform).await) {
+    for (chat, sends) in sends_per_chat(&sent_to(&platform, TG_SEND_PATH).await) {
         *counts.entry(chat).or_default() += sends;
     }
     assert_eq!(counts.len(), CITIZENS as usize, "every citizen answered");
@@ -140,17 +123,6 @@ async fn a_process_killed_before_the_platform_answered_sends_each_reply_at_most_
     for n in 1..=CITIZENS {
         assert_eq!(citizen_turns(&store, n).await, 1);
     }
-}
-
-async fn sent(platform: &MockServer) -> Vec<serde_json::Value> {
-    platform
-        .received_requests()
-        .await
-        .unwrap_or_default()
-        .into_iter()
-        .filter(|request| request.url.path() == TG_SEND_PATH)
-        .map(|request| serde_json::from_slice(&request.body).unwrap())
-        .collect()
 }
 
 #[tokio::test]

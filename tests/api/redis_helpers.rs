@@ -99,6 +99,34 @@ impl Namespace {
     }
 }
 
+impl Namespace {
+    /// `khidma serve` as a separate process on this namespace, with `extra`
+    /// environment on top; returns once it is ready.
+    pub async fn serve_process(&self, extra: &[(String, String)]) -> (Child, String) {
+        let port = free_port();
+        let process = Command::new(env!("CARGO_BIN_EXE_khidma"))
+            .arg("serve")
+            .envs(self.process_env(port))
+            .envs(extra.iter().cloned())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let address = format!("http://127.0.0.1:{port}");
+        let client = reqwest::Client::new();
+        let ready = eventually(Duration::from_secs(30), || async {
+            client
+                .get(format!("{address}/readyz"))
+                .send()
+                .await
+                .is_ok_and(|response| response.status() == 200)
+        })
+        .await;
+        assert!(ready, "khidma serve became ready on {address}");
+        (process, address)
+    }
+}
+
 impl Drop for Namespace {
     fn drop(&mut self) {
         // Conversations waiting for an agent never expire: clean up.
