@@ -288,12 +288,8 @@ pub struct Thread {
     pub buttons: Vec<String>,
 }
 
-fn is_zero(count: &u32) -> bool {
-    *count == 0
-}
-
-fn is_zero_u64(count: &u64) -> bool {
-    *count == 0
+fn is_zero<T: Default + PartialEq>(count: &T) -> bool {
+    *count == T::default()
 }
 
 impl Thread {
@@ -324,7 +320,7 @@ pub struct Conversation {
     /// Turns ever recorded, the oldest of them perhaps no longer kept: a
     /// turn's own turns are those recorded since it began, whatever the
     /// clocks of the instances that recorded them say.
-    #[serde(default, skip_serializing_if = "is_zero_u64")]
+    #[serde(default, skip_serializing_if = "is_zero")]
     pub turns_recorded: u64,
     /// Replies that never reached the citizen, oldest first.
     #[serde(default, skip_serializing_if = "VecDeque::is_empty")]

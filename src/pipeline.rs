@@ -246,8 +246,10 @@ impl Pipeline {
     /// is recorded as sent in the store as soon as the platform takes it, so
     /// that a turn that fails or crashes before its commit (the message
     /// stays queued and is handled again) does not send it again: a reply
-    /// reaches the citizen once, or twice if the process dies between the
-    /// platform taking a message and that record.
+    /// reaches the citizen once, or twice if the process dies while the
+    /// platform holds a message, or between its answer and that record
+    /// (handling the message again is then the lesser harm than a reply
+    /// silently lost).
     #[tracing::instrument(name = "queued turn", skip_all, fields(conversation = %id))]
     pub async fn answer_queued(&self, id: &ConversationId) -> Result<bool, StoreError> {
         let mut turn = self.begin(id).await?;

@@ -25,8 +25,6 @@
 //! out saves nothing and fails rather than losing an update. A turn dropped
 //! before it commits gives its place and lease up at once (`lease`).
 //!
-//! **Replies sent** to queued messages are counted per message id (`sent`).
-//!
 //! **The webhook inbox.** `enqueue` records a message once per message id
 //! (`SET NX PX` on its `seen` key), appends it to the inbox and makes the
 //! conversation ready (`ZADD NX`: a conversation a worker holds stays

@@ -3,7 +3,9 @@
 //! the count so far (never lowering it: a turn whose lease ran out may
 //! record late); a turn handling that message again (the first crashed or
 //! failed before its commit) reads it and sends only the rest. It is kept
-//! as long as the message id, for the de-duplication window.
+//! as long as the message id, for the de-duplication window. A queued
+//! message's turn thus costs one more round trip to read the count, and one
+//! per message sent to record it.
 
 use super::keys::ConversationKeys;
 use super::scripts::RECORD_SENT;
