@@ -8,11 +8,11 @@
 //! platform took is a second copy on the citizen's phone. A refused or
 //! timed-out connection sent nothing; a rate limit (HTTP 429, Graph codes
 //! 4, 613, 80007, 130429, 131056, Telegram's `retry_after`) or a server
-//! error (5xx, Graph codes 1, 2, 131000) is the platform saying it did not
+//! error (5xx but 504, Graph codes 1, 2, 131000) is the platform saying it did not
 //! take the message. Those are retried. A call that runs out of time (or
-//! loses its connection) after the request went out may well have been
-//! delivered (a slow platform still delivers): it is never retried, and
-//! ends as [`SendError::Unconfirmed`].
+//! loses its connection, or meets a gateway's 504) after the request went
+//! out may well have been delivered (a slow platform still delivers): it
+//! is never retried, and ends as [`SendError::Unconfirmed`].
 //!
 //! The backoff is hand-rolled (a dozen lines) rather than a crate's because
 //! the delay is not only a function of the attempt: a platform may name it
@@ -211,6 +211,72 @@ mod tests {
                 "{attempt}: {delay:?}"
             );
         }
+    }
+
+    fn outbound(timeout_ms: u64) -> Outbound {
+        let mut settings = crate::configuration::Settings::load(None, &Default::default())
+            .expect("defaults load")
+            .outbound;
+        settings.telegram.timeout_ms = Some(timeout_ms);
+        settings.telegram.max_attempts = Some(2);
+        settings.telegram.backoff_base_ms = Some(1);
+        Outbound::new(&settings, Arc::new(Metrics::default())).unwrap()
+    }
+
+    #[tokio::test]
+    async fn a_refused_connection_sent_nothing_and_is_tried_again() {
+        let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}/send", closed.local_addr().unwrap());
+        drop(closed);
+        let err = outbound(1000)
+            .post("telegram", &url, None, &Value::Null, |status, _| {
+                by_status(status, String::new)
+            })
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(&err, SendError::GaveUp(reason) if reason.contains("after 2 attempts")),
+            "{err}"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_call_without_an_answer_in_time_is_unconfirmed_and_not_repeated() {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}/send", listener.local_addr().unwrap());
+        let requests = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let counted = requests.clone();
+        // Reads each request and never answers, like a platform that is slow.
+        tokio::spawn(async move {
+            let mut open = Vec::new();
+            while let Ok((mut socket, _)) = listener.accept().await {
+                let mut buffer = [0u8; 4096];
+                if tokio::io::AsyncReadExt::read(&mut socket, &mut buffer)
+                    .await
+                    .unwrap_or(0)
+                    > 0
+                {
+                    counted.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                }
+                open.push(socket);
+            }
+        });
+        let err = outbound(100)
+            .post("telegram", &url, None, &Value::Null, |status, _| {
+                by_status(status, String::new)
+            })
+            .await
+            .unwrap_err();
+        // Unconfirmed comes back at once, without another try (a retry
+        // would have ended as `GaveUp`); the request did reach the server.
+        assert!(matches!(err, SendError::Unconfirmed(_)), "{err}");
+        for _ in 0..500 {
+            if requests.load(std::sync::atomic::Ordering::SeqCst) > 0 {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        assert_eq!(requests.load(std::sync::atomic::Ordering::SeqCst), 1);
     }
 
     #[test]

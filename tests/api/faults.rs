@@ -47,7 +47,8 @@ pub fn sends_per_chat(sent: &[Value]) -> HashMap<String, usize> {
     counts
 }
 
-fn telegram_ok() -> ResponseTemplate {
+/// Telegram accepting a `sendMessage`.
+pub fn telegram_ok() -> ResponseTemplate {
     ResponseTemplate::new(200).set_body_json(json!({"ok": true, "result": {"message_id": 1}}))
 }
 

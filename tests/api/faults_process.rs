@@ -7,7 +7,7 @@ use std::process::Child;
 use std::time::Duration;
 
 use wiremock::matchers::{method, path};
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use wiremock::{Mock, MockServer};
 
 use khidma::conversation::{ConversationId, Speaker};
 use khidma::state::{ConversationStore, RedisStore};
@@ -15,15 +15,10 @@ use khidma::state::{ConversationStore, RedisStore};
 use crate::channel_helpers::{
     TG_SECRET_TOKEN, TG_SEND_PATH, platform_env, sent_to, spawn_channel_app_with,
 };
-use crate::faults::{sends_per_chat, telegram_text};
+use crate::faults::{sends_per_chat, telegram_ok, telegram_text};
 use crate::redis_helpers::{Namespace, PrivateRedis, eventually};
 
 const CITIZENS: u64 = 20;
-
-fn telegram_ok() -> ResponseTemplate {
-    ResponseTemplate::new(200)
-        .set_body_json(serde_json::json!({"ok": true, "result": {"message_id": 1}}))
-}
 
 /// `khidma serve` on the namespace, its channels pointed at `platform`;
 /// returns once it is ready.
