@@ -4,6 +4,7 @@
 //! passed in as a map so that tests can layer it without touching the
 //! process's own.
 
+mod outbound;
 mod secrets;
 
 use std::collections::HashMap;
@@ -15,6 +16,7 @@ use std::time::Duration;
 use config::{Config, Environment, File, FileFormat};
 use serde::Deserialize;
 
+pub use outbound::{OutboundSettings, PolicyOverrides, SendPolicy};
 pub use secrets::{AgentTokens, CHANNEL_ENV_PREFIXES, ChannelEnv, RedisUrl, Secret};
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
@@ -120,38 +122,6 @@ impl TryFrom<String> for KeyPrefix {
 impl KeyPrefix {
     pub fn as_str(&self) -> &str {
         &self.0
-    }
-}
-
-/// How replies reach the messaging platforms.
-#[derive(Debug, Clone, Deserialize, PartialEq)]
-#[serde(deny_unknown_fields)]
-pub struct OutboundSettings {
-    /// Longest wait for one platform API call, connection included.
-    pub timeout_ms: u64,
-    /// Tries per message before it is recorded as failed.
-    pub max_attempts: u32,
-    /// First retry delay; each further one doubles, with jitter.
-    pub backoff_base_ms: u64,
-    /// Longest single wait between tries: the worker holds the
-    /// conversation's lease while it waits, so a platform asking for more
-    /// (Telegram's `retry_after`) makes the send fail instead.
-    pub max_backoff_ms: u64,
-    /// Conversations the webhook worker handles at once.
-    pub worker_concurrency: usize,
-}
-
-impl OutboundSettings {
-    pub fn timeout(&self) -> Duration {
-        Duration::from_millis(self.timeout_ms)
-    }
-
-    pub fn backoff_base(&self) -> Duration {
-        Duration::from_millis(self.backoff_base_ms)
-    }
-
-    pub fn max_backoff(&self) -> Duration {
-        Duration::from_millis(self.max_backoff_ms)
     }
 }
 
@@ -273,6 +243,7 @@ lock_wait_ms = 5000
 
 [outbound]
 timeout_ms = 5000
+connect_timeout_ms = 2000
 max_attempts = 5
 backoff_base_ms = 500
 max_backoff_ms = 20000

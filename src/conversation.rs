@@ -253,6 +253,9 @@ pub enum DeliveryFailure {
     /// The platform stayed unreachable, overloaded or rate-limited through
     /// every retry.
     Unreachable,
+    /// The platform did not answer in time after the message went out: it
+    /// may have arrived. Never sent again, so as not to repeat it.
+    Unconfirmed,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -291,8 +294,8 @@ pub struct Thread {
     pub buttons: Vec<String>,
 }
 
-fn is_zero(count: &u32) -> bool {
-    *count == 0
+fn is_zero<T: Default + PartialEq>(count: &T) -> bool {
+    *count == T::default()
 }
 
 impl Thread {
@@ -320,6 +323,11 @@ pub struct Conversation {
     pub last_entry: Option<EntryId>,
     #[serde(default)]
     pub turns: VecDeque<Turn>,
+    /// Turns ever recorded, the oldest of them perhaps no longer kept: a
+    /// turn's own turns are those recorded since it began, whatever the
+    /// clocks of the instances that recorded them say.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub turns_recorded: u64,
     /// Replies that never reached the citizen, oldest first.
     #[serde(default, skip_serializing_if = "VecDeque::is_empty")]
     pub failed_deliveries: VecDeque<FailedDelivery>,
@@ -359,6 +367,7 @@ impl Conversation {
             handoff: Handoff::Bot,
             last_entry: None,
             turns: VecDeque::new(),
+            turns_recorded: 0,
             failed_deliveries: VecDeque::new(),
             rating_request: None,
             ratings: VecDeque::new(),
@@ -374,9 +383,18 @@ impl Conversation {
     pub fn record(&mut self, turn: Turn) {
         self.updated_at_ms = turn.at_ms;
         self.turns.push_back(turn);
+        self.turns_recorded += 1;
         while self.turns.len() > MAX_TURNS {
             self.turns.pop_front();
         }
+    }
+
+    /// The turns recorded after the first `recorded` (a past value of
+    /// `turns_recorded`), oldest first, as far as they are still kept.
+    pub fn turns_since(&self, recorded: u64) -> impl Iterator<Item = &Turn> {
+        let new =
+            usize::try_from(self.turns_recorded.saturating_sub(recorded)).unwrap_or(usize::MAX);
+        self.turns.iter().skip(self.turns.len().saturating_sub(new))
     }
 
     pub fn record_rating(&mut self, rating: Rating) {
@@ -424,5 +442,23 @@ mod tests {
         }
         assert_eq!(conversation.turns.len(), MAX_TURNS);
         assert_eq!(conversation.turns.front().unwrap().text, "5");
+        let recorded = conversation.turns_recorded;
+        assert_eq!(recorded, (MAX_TURNS + 5) as u64);
+        assert_eq!(conversation.turns_since(recorded).count(), 0);
+        for text in ["a", "b"] {
+            conversation.record(Turn {
+                at_ms: 0,
+                speaker: Speaker::Bot,
+                text: text.to_owned(),
+                action: None,
+                entry_id: None,
+            });
+        }
+        let since: Vec<_> = conversation
+            .turns_since(recorded)
+            .map(|turn| turn.text.as_str())
+            .collect();
+        assert_eq!(since, ["a", "b"], "by count, not by time");
+        assert_eq!(conversation.turns_since(0).count(), MAX_TURNS);
     }
 }

@@ -160,38 +160,65 @@ impl Pipeline {
         turn: &mut OpenTurn,
         outgoing: &Outgoing<'_>,
     ) -> Result<Delivery, DeliveryError> {
+        self.deliver(turn, outgoing, None).await
+    }
+
+    /// Sends the messages one by one, from the first that `progress` does
+    /// not count as sent, recording each the platform takes (or may have
+    /// taken: an unconfirmed one is never sent again) in `progress`. Stops
+    /// at the first failure, which is recorded with the text of every
+    /// message not known to have arrived.
+    async fn deliver(
+        &self,
+        turn: &mut OpenTurn,
+        outgoing: &Outgoing<'_>,
+        progress: Option<Progress<'_>>,
+    ) -> Result<Delivery, DeliveryError> {
         let conversation = &mut turn.lease.conversation;
         let channel = self.channels.get(conversation.id.channel())?;
-        match channel.send(conversation.id.user(), outgoing).await {
-            Ok(()) => Ok(Delivery {
-                delivered: true,
-                failure: None,
-                detail: None,
-            }),
-            Err(SendError::Store(err)) => Err(DeliveryError::Store(err)),
-            Err(err) => {
-                self.metrics
-                    .increment(Counter::SendFailures, channel.name());
-                tracing::warn!(channel = channel.name(), speaker = ?outgoing.speaker, error = %err, "a message could not be delivered");
-                let failure = err.failure();
-                conversation.record_failed_delivery(FailedDelivery {
-                    at_ms: now_ms(),
-                    failure,
-                    detail: err.to_string(),
-                    text: outgoing
-                        .messages
-                        .iter()
-                        .map(|message| message.text.as_str())
-                        .collect::<Vec<_>>()
-                        .join("\n\n"),
-                });
-                Ok(Delivery {
-                    delivered: false,
-                    failure: Some(failure),
-                    detail: Some(err.to_string()),
-                })
+        let first = progress.as_ref().map_or(0, |progress| progress.already);
+        for index in first..outgoing.messages.len() {
+            let one = Outgoing {
+                language: outgoing.language,
+                speaker: outgoing.speaker.clone(),
+                messages: &outgoing.messages[index..=index],
+            };
+            let result = channel.send(conversation.id.user(), &one).await;
+            if let Some(progress) = &progress
+                && matches!(result, Ok(()) | Err(SendError::Unconfirmed(_)))
+            {
+                progress.record(self.store.as_ref(), index + 1).await;
             }
+            let err = match result {
+                Ok(()) => continue,
+                Err(SendError::Store(err)) => return Err(DeliveryError::Store(err)),
+                Err(err) => err,
+            };
+            self.metrics
+                .increment(Counter::SendFailures, channel.name());
+            tracing::warn!(channel = channel.name(), speaker = ?outgoing.speaker, error = %err, "a message could not be delivered");
+            let failure = err.failure();
+            conversation.record_failed_delivery(FailedDelivery {
+                at_ms: now_ms(),
+                failure,
+                detail: err.to_string(),
+                text: outgoing.messages[index..]
+                    .iter()
+                    .map(|message| message.text.as_str())
+                    .collect::<Vec<_>>()
+                    .join("\n\n"),
+            });
+            return Ok(Delivery {
+                delivered: false,
+                failure: Some(failure),
+                detail: Some(err.to_string()),
+            });
         }
+        Ok(Delivery {
+            delivered: true,
+            failure: None,
+            detail: None,
+        })
     }
 
     /// Steps 4 and 5: commits, then tells the agents.
@@ -225,10 +252,14 @@ impl Pipeline {
 
     /// The oldest message a platform's webhook queued for the conversation,
     /// answered on its channel; whether there was one. Committing removes
-    /// it from the inbox: one message per lease, so a crash repeats at most
-    /// one reply. Sending before the commit makes delivery at least once: a
-    /// crash in between answers the message again, which is a lesser harm
-    /// than a reply silently lost.
+    /// it from the inbox: one message per lease. Each message of the reply
+    /// is recorded as sent in the store as soon as the platform takes it, so
+    /// that a turn that fails or crashes before its commit (the message
+    /// stays queued and is handled again) does not send it again: a reply
+    /// reaches the citizen once, or twice if the process dies while the
+    /// platform holds a message, or between its answer and that record
+    /// (handling the message again is then the lesser harm than a reply
+    /// silently lost).
     #[tracing::instrument(name = "queued turn", skip_all, fields(conversation = %id.pseudonym()))]
     pub async fn answer_queued(&self, id: &ConversationId) -> Result<bool, StoreError> {
         let started = Instant::now();
@@ -243,7 +274,18 @@ impl Pipeline {
                 speaker: Speaker::Bot,
                 messages: &reply.messages,
             };
-            match self.send(&mut turn, &outgoing).await {
+            let progress = Progress {
+                conversation_id: id,
+                message_id: &envelope.message_id,
+                already: self.store.sent_so_far(id, &envelope.message_id).await?,
+            };
+            if progress.already > 0 {
+                tracing::info!(
+                    already = progress.already,
+                    "handled again: what the platform took is not sent again"
+                );
+            }
+            match self.deliver(&mut turn, &outgoing, Some(progress)).await {
                 Ok(_) => {}
                 Err(DeliveryError::ChannelOff(err)) => {
                     tracing::error!(error = %err, "a queued message's channel is off; it was dropped unanswered");
@@ -281,5 +323,28 @@ fn escalation_reason(reply: &Reply, conversation: &Conversation) -> Option<Escal
     match (&reply.action, &conversation.handoff) {
         (Action::Escalate, Handoff::Waiting { reason, .. }) => Some(*reason),
         _ => None,
+    }
+}
+
+/// How much of the reply to a queued message was sent before, and where to
+/// record what is sent now.
+struct Progress<'a> {
+    conversation_id: &'a ConversationId,
+    message_id: &'a str,
+    /// Messages of the reply the platform already took.
+    already: usize,
+}
+
+impl Progress<'_> {
+    /// Records that the first `count` messages were sent. A failure is
+    /// logged, not returned: the message went out, and the turn's commit
+    /// (which usually follows) makes the record moot.
+    async fn record(&self, store: &dyn ConversationStore, count: usize) {
+        if let Err(err) = store
+            .record_sent(self.conversation_id, self.message_id, count)
+            .await
+        {
+            tracing::warn!(error = %err, "a sent reply could not be recorded; a crash before the commit would send it again");
+        }
     }
 }

@@ -44,10 +44,12 @@ console-reason-repeated_question = كرّر السؤال نفسه ثلاث مر�
 console-failure-outside_window = لم تصل الرسالة: واتساب لا يسمح بمراسلة المواطن بعد مرور 24 ساعة على آخر رسالة منه إلا بقالب معتمد مسبقًا، ولن يصله أي نص حر حتى يكتب إلينا من جديد.
 console-failure-rejected = لم تصل الرسالة: رفضتها المنصة.
 console-failure-unreachable = لم تصل الرسالة: تعذّر الوصول إلى المنصة رغم تكرار المحاولة.
+console-failure-unconfirmed = ربما لم تصل الرسالة: تأخرت المنصة في تأكيد استلامها. لم نُعِد إرسالها حتى لا تصل إلى المواطن مرتين؛ وإن كانت مهمة فاسأله هل وصلته.
 console-failure-detail = رد المنصة: { $detail }
 console-kind-outside_window = خارج نافذة الـ24 ساعة في واتساب
 console-kind-rejected = رفضتها المنصة
 console-kind-unreachable = تعذّر الوصول إلى المنصة
+console-kind-unconfirmed = لم تؤكد المنصة وصولها
 console-failed-mark = لم تصل
 console-dismiss = إخفاء
 

@@ -44,10 +44,12 @@ console-reason-repeated_question = Same question three times
 console-failure-outside_window = Not delivered: WhatsApp only lets a pre-approved template reach a citizen more than 24 hours after their last message. Free text cannot reach them until they write again.
 console-failure-rejected = Not delivered: the platform refused the message.
 console-failure-unreachable = Not delivered: the platform could not be reached, even after several tries.
+console-failure-unconfirmed = Perhaps not delivered: the platform took too long to confirm it. It was not sent again, so the citizen never gets it twice; if it matters, ask them whether it arrived.
 console-failure-detail = Platform said: { $detail }
 console-kind-outside_window = outside WhatsApp's 24-hour window
 console-kind-rejected = refused by the platform
 console-kind-unreachable = platform unreachable
+console-kind-unconfirmed = not confirmed by the platform
 console-failed-mark = Not delivered
 console-dismiss = Dismiss
 

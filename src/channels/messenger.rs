@@ -191,7 +191,7 @@ fn attachment(kind: &str) -> Attachment {
     }
 }
 
-fn parse(body: &[u8]) -> Result<Vec<Event>, ChannelError> {
+pub(super) fn parse(body: &[u8]) -> Result<Vec<Event>, ChannelError> {
     let notification: Notification =
         serde_json::from_slice(body).map_err(|err| ChannelError::malformed(NAME, err))?;
     if notification.object != "page" {

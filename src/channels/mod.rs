@@ -11,6 +11,8 @@ mod markup;
 mod messenger;
 mod meta;
 mod outbound;
+#[cfg(test)]
+mod parse_props;
 mod telegram;
 pub mod web;
 mod whatsapp;
@@ -124,6 +126,11 @@ pub enum SendError {
     /// Transient failures through every attempt.
     #[error("gave up: {0}")]
     GaveUp(String),
+    /// The request went out and no answer came back (a timeout, a dropped
+    /// connection): the platform may have delivered it, so it was not
+    /// sent again.
+    #[error("sent, but the platform did not confirm it: {0}")]
+    Unconfirmed(String),
     /// Our own store, which holds web chat's outbox, failed.
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -339,6 +346,7 @@ impl SendError {
             SendError::OutsideWindow(_) => DeliveryFailure::OutsideWindow,
             SendError::Rejected(_) => DeliveryFailure::Rejected,
             SendError::GaveUp(_) | SendError::Store(_) => DeliveryFailure::Unreachable,
+            SendError::Unconfirmed(_) => DeliveryFailure::Unconfirmed,
         }
     }
 }

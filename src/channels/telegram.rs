@@ -263,7 +263,7 @@ fn attachment(message: &Message) -> Option<Attachment> {
         .map(|(_, kind)| kind)
 }
 
-fn parse(body: &[u8]) -> Result<Vec<Event>, ChannelError> {
+pub(super) fn parse(body: &[u8]) -> Result<Vec<Event>, ChannelError> {
     let update: Update =
         serde_json::from_slice(body).map_err(|err| ChannelError::malformed(NAME, err))?;
     let message_id = update.update_id.to_string();

@@ -290,7 +290,7 @@ fn malformed(reason: impl ToString) -> ChannelError {
     ChannelError::malformed(NAME, reason)
 }
 
-fn parse(body: &[u8]) -> Result<Vec<Event>, ChannelError> {
+pub(super) fn parse(body: &[u8]) -> Result<Vec<Event>, ChannelError> {
     let notification: Notification = serde_json::from_slice(body).map_err(malformed)?;
     if notification.object != "whatsapp_business_account" {
         return Err(malformed(format!(

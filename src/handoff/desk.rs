@@ -41,7 +41,8 @@ pub struct Desk {
 
 /// The conversation as a turn found it, to tell what the turn changed.
 pub struct TurnStart {
-    at_ms: i64,
+    /// Turns recorded before this turn: the turn's own come after them.
+    turns_recorded: u64,
     /// The last rating as it was, to tell a new one or a new comment.
     last_rating: Option<crate::conversation::Rating>,
     /// Whether the case already knew its area, to tell when it learns it.
@@ -51,7 +52,7 @@ pub struct TurnStart {
 impl TurnStart {
     pub fn of(conversation: &Conversation) -> Self {
         Self {
-            at_ms: now_ms(),
+            turns_recorded: conversation.turns_recorded,
             last_rating: conversation.ratings.back().cloned(),
             had_area: conversation.handoff.area().is_some(),
         }
@@ -328,7 +329,10 @@ impl Desk {
     }
 
     /// Writes this turn's messages to the history and tells the team of the
-    /// citizen's.
+    /// citizen's. The turn's messages are those recorded since it began,
+    /// counted rather than compared by time: a turn in the same millisecond
+    /// as the last one (or on an instance whose clock is behind) would
+    /// otherwise copy earlier messages again.
     async fn relay(
         &self,
         start: &TurnStart,
@@ -338,9 +342,7 @@ impl Desk {
     ) -> Result<(), StoreError> {
         let id = &conversation.id;
         let items: Vec<HistoryItem> = conversation
-            .turns
-            .iter()
-            .filter(|turn| turn.at_ms >= start.at_ms)
+            .turns_since(start.turns_recorded)
             .map(|turn| turn_item(team, turn))
             .collect();
         self.store.append(id, &items).await?;

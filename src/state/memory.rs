@@ -8,6 +8,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 use tokio::sync::{Mutex as AsyncMutex, mpsc};
 
+use super::sent::SentLog;
 use super::{ConversationStore, Enqueued, Envelope, Lease, LeaseHold, StoreError};
 use crate::conversation::{Conversation, ConversationId, now_ms};
 use crate::memory::CitizenMemory;
@@ -25,6 +26,7 @@ pub struct MemoryStore {
     dedup_ttl: Duration,
     memory_retention: Duration,
     inner: Mutex<Inner>,
+    sent: SentLog,
     ready_sender: mpsc::UnboundedSender<ConversationId>,
     ready_receiver: AsyncMutex<mpsc::UnboundedReceiver<ConversationId>>,
 }
@@ -50,6 +52,7 @@ impl MemoryStore {
             dedup_ttl,
             memory_retention: DEFAULT_MEMORY_RETENTION,
             inner: Mutex::new(Inner::default()),
+            sent: SentLog::new(dedup_ttl),
             ready_sender,
             ready_receiver: AsyncMutex::new(ready_receiver),
         }
@@ -232,6 +235,24 @@ impl ConversationStore for MemoryStore {
                     .cloned())
             }
         }
+    }
+
+    async fn sent_so_far(
+        &self,
+        _id: &ConversationId,
+        message_id: &str,
+    ) -> Result<usize, StoreError> {
+        Ok(self.sent.so_far(message_id))
+    }
+
+    async fn record_sent(
+        &self,
+        _id: &ConversationId,
+        message_id: &str,
+        count: usize,
+    ) -> Result<(), StoreError> {
+        self.sent.record(message_id, count);
+        Ok(())
     }
 
     async fn ping(&self) -> Result<(), StoreError> {

@@ -4,10 +4,13 @@
 //! Besides each conversation's state the store keeps the durable inbox of
 //! messages that arrived through platform webhooks: a webhook is
 //! acknowledged once its messages are enqueued, and a worker handles them
-//! later, in order, under the conversation's lease.
+//! later, in order, under the conversation's lease. With each queued message
+//! it keeps how much of its reply the platform took, so that handling the
+//! message again (after a crash) does not send that again.
 
 mod memory;
 mod redis;
+mod sent;
 
 use std::time::Duration;
 
@@ -127,6 +130,26 @@ pub trait ConversationStore: Send + Sync + 'static {
     /// and the second finds an empty inbox. A conversation whose worker died
     /// before committing is handed out again.
     async fn next_ready(&self, wait: Duration) -> Result<Option<ConversationId>, StoreError>;
+
+    /// How many messages of the reply to the queued message `message_id`
+    /// its platform already took, as [`ConversationStore::record_sent`]
+    /// recorded them: a turn that sent them and then failed or crashed
+    /// before its commit leaves the message queued, and handling it again
+    /// sends only the rest. 0 when none was.
+    async fn sent_so_far(&self, id: &ConversationId, message_id: &str)
+    -> Result<usize, StoreError>;
+
+    /// Records, right after the platform took them, that the first `count`
+    /// messages of the reply to `message_id` were sent; it never lowers a
+    /// count already recorded. When this returns `Ok`, the record survives a
+    /// crash of this process as long as the message could be re-delivered
+    /// (the de-duplication window).
+    async fn record_sent(
+        &self,
+        id: &ConversationId,
+        message_id: &str,
+        count: usize,
+    ) -> Result<(), StoreError>;
 
     /// Whether the store answers; for `/readyz`.
     async fn ping(&self) -> Result<(), StoreError>;

@@ -43,6 +43,7 @@ mod keys;
 mod lease;
 mod memory;
 mod scripts;
+mod sent;
 
 use std::collections::hash_map::RandomState;
 use std::hash::BuildHasher;
@@ -497,6 +498,23 @@ impl ConversationStore for RedisStore {
             }
             tokio::time::sleep(left.min(MAX_POLL)).await;
         }
+    }
+
+    async fn sent_so_far(
+        &self,
+        id: &ConversationId,
+        message_id: &str,
+    ) -> Result<usize, StoreError> {
+        sent::so_far(&self.shared, id, message_id).await
+    }
+
+    async fn record_sent(
+        &self,
+        id: &ConversationId,
+        message_id: &str,
+        count: usize,
+    ) -> Result<(), StoreError> {
+        sent::record(&self.shared, id, message_id, count).await
     }
 
     async fn ping(&self) -> Result<(), StoreError> {

@@ -58,24 +58,7 @@ pub async fn spawn_channel_app_with(
     adjust: impl FnOnce(&mut khidma::configuration::Settings),
 ) -> ChannelApp {
     let platform = MockServer::start().await;
-    let graph = format!("{}/v23.0", platform.uri());
-    let env: HashMap<String, String> = [
-        ("WHATSAPP_APP_SECRET", WA_APP_SECRET),
-        ("WHATSAPP_VERIFY_TOKEN", WA_VERIFY_TOKEN),
-        ("WHATSAPP_ACCESS_TOKEN", WA_ACCESS_TOKEN),
-        ("WHATSAPP_PHONE_NUMBER_ID", WA_PHONE_NUMBER_ID),
-        ("WHATSAPP_API_BASE", &graph),
-        ("TELEGRAM_BOT_TOKEN", TG_BOT_TOKEN),
-        ("TELEGRAM_SECRET_TOKEN", TG_SECRET_TOKEN),
-        ("TELEGRAM_API_BASE", &platform.uri()),
-        ("MESSENGER_APP_SECRET", MS_APP_SECRET),
-        ("MESSENGER_VERIFY_TOKEN", MS_VERIFY_TOKEN),
-        ("MESSENGER_PAGE_TOKEN", MS_PAGE_TOKEN),
-        ("MESSENGER_API_BASE", &graph),
-    ]
-    .into_iter()
-    .map(|(name, value)| (name.to_owned(), value.to_owned()))
-    .collect();
+    let env = platform_env(&platform.uri());
     let kb_path = kb_dir.as_ref().map(|dir| dir.path().to_path_buf());
     let (app, store) = spawn_app_with(|settings| {
         settings.channels = ChannelEnv::from_env(&env);
@@ -93,6 +76,41 @@ pub async fn spawn_channel_app_with(
         platform,
         _kb_dir: kb_dir,
     }
+}
+
+/// The JSON bodies the stand-in has received on `on_path` so far.
+pub async fn sent_to(platform: &MockServer, on_path: &str) -> Vec<Value> {
+    platform
+        .received_requests()
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|request| request.url.path() == on_path)
+        .map(|request| serde_json::from_slice(&request.body).unwrap())
+        .collect()
+}
+
+/// The environment that turns all three channels on, each pointed at the
+/// stand-in at `platform` (its URI).
+pub fn platform_env(platform: &str) -> HashMap<String, String> {
+    let graph = format!("{platform}/v23.0");
+    [
+        ("WHATSAPP_APP_SECRET", WA_APP_SECRET),
+        ("WHATSAPP_VERIFY_TOKEN", WA_VERIFY_TOKEN),
+        ("WHATSAPP_ACCESS_TOKEN", WA_ACCESS_TOKEN),
+        ("WHATSAPP_PHONE_NUMBER_ID", WA_PHONE_NUMBER_ID),
+        ("WHATSAPP_API_BASE", &graph),
+        ("TELEGRAM_BOT_TOKEN", TG_BOT_TOKEN),
+        ("TELEGRAM_SECRET_TOKEN", TG_SECRET_TOKEN),
+        ("TELEGRAM_API_BASE", platform),
+        ("MESSENGER_APP_SECRET", MS_APP_SECRET),
+        ("MESSENGER_VERIFY_TOKEN", MS_VERIFY_TOKEN),
+        ("MESSENGER_PAGE_TOKEN", MS_PAGE_TOKEN),
+        ("MESSENGER_API_BASE", &graph),
+    ]
+    .into_iter()
+    .map(|(name, value)| (name.to_owned(), value.to_owned()))
+    .collect()
 }
 
 pub fn fixture(name: &str) -> Vec<u8> {
@@ -200,14 +218,7 @@ impl ChannelApp {
     }
 
     pub async fn sent_now(&self, on_path: &str) -> Vec<Value> {
-        self.platform
-            .received_requests()
-            .await
-            .unwrap_or_default()
-            .into_iter()
-            .filter(|request| request.url.path() == on_path)
-            .map(|request| serde_json::from_slice(&request.body).unwrap())
-            .collect()
+        sent_to(&self.platform, on_path).await
     }
 
     /// The conversation once the worker has handled every queued message.

@@ -50,6 +50,17 @@ impl AgentClient<'_> {
         request.send().await.unwrap()
     }
 
+    /// The history items of a conversation, as its view shows them.
+    pub async fn history(&self, id: &str) -> Vec<Value> {
+        let view: Value = self
+            .get(&format!("conversations/{id}"))
+            .await
+            .json()
+            .await
+            .unwrap();
+        view["history"].as_array().unwrap().clone()
+    }
+
     pub async fn queue(&self) -> Vec<Value> {
         let response = self.get("queue").await;
         assert_eq!(response.status(), 200);

@@ -163,15 +163,8 @@ async fn an_urgent_whatsapp_outage_goes_to_an_agent_and_back_with_a_rating() {
     assert_eq!(ratings["ratings"][0]["conversation_id"], id.as_str());
     assert_eq!(ratings["ratings"][0]["team"], "utilities");
 
-    let view: Value = sara
-        .get(&format!("conversations/{id}"))
-        .await
-        .json()
-        .await
-        .unwrap();
-    let kinds: Vec<&str> = view["history"]
-        .as_array()
-        .unwrap()
+    let history = sara.history(id.as_str()).await;
+    let kinds: Vec<&str> = history
         .iter()
         .map(|item| item["type"].as_str().unwrap())
         .collect();

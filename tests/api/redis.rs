@@ -1,6 +1,5 @@
 //! Conversation state in Redis, shared by several instances of the app.
 
-use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -62,30 +61,6 @@ fn envelope(user: &str, message_id: &str) -> Envelope {
     }
 }
 
-/// `khidma serve` as a separate process on this namespace.
-async fn serve_process(namespace: &Namespace) -> (Child, String) {
-    let port = free_port();
-    let process = Command::new(env!("CARGO_BIN_EXE_khidma"))
-        .arg("serve")
-        .envs(namespace.process_env(port))
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let address = format!("http://127.0.0.1:{port}");
-    let client = reqwest::Client::new();
-    let ready = eventually(Duration::from_secs(30), || async {
-        client
-            .get(format!("{address}/readyz"))
-            .send()
-            .await
-            .is_ok_and(|response| response.status() == 200)
-    })
-    .await;
-    assert!(ready, "khidma serve became ready on {address}");
-    (process, address)
-}
-
 async fn post(address: &str, user: &str, text: &str) -> reqwest::StatusCode {
     reqwest::Client::new()
         .post(format!("{address}/api/v1/messages"))
@@ -101,13 +76,13 @@ async fn a_conversation_survives_a_crash_of_the_process() {
     let namespace = Namespace::new();
     let citizen = user("crash");
 
-    let (mut first, address) = serve_process(&namespace).await;
+    let (mut first, address) = namespace.serve_process(&[]).await;
     assert_eq!(post(&address, &citizen, &line(1)).await, 200);
     assert_eq!(post(&address, &citizen, &line(2)).await, 200);
     first.kill().unwrap();
     first.wait().unwrap();
 
-    let (mut second, address) = serve_process(&namespace).await;
+    let (mut second, address) = namespace.serve_process(&[]).await;
     assert_eq!(post(&address, &citizen, &line(3)).await, 200);
     second.kill().unwrap();
     second.wait().unwrap();

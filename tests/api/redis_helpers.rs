@@ -99,6 +99,34 @@ impl Namespace {
     }
 }
 
+impl Namespace {
+    /// `khidma serve` as a separate process on this namespace, with `extra`
+    /// environment on top; returns once it is ready.
+    pub async fn serve_process(&self, extra: &[(String, String)]) -> (Child, String) {
+        let port = free_port();
+        let process = Command::new(env!("CARGO_BIN_EXE_khidma"))
+            .arg("serve")
+            .envs(self.process_env(port))
+            .envs(extra.iter().cloned())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let address = format!("http://127.0.0.1:{port}");
+        let client = reqwest::Client::new();
+        let ready = eventually(Duration::from_secs(30), || async {
+            client
+                .get(format!("{address}/readyz"))
+                .send()
+                .await
+                .is_ok_and(|response| response.status() == 200)
+        })
+        .await;
+        assert!(ready, "khidma serve became ready on {address}");
+        (process, address)
+    }
+}
+
 impl Drop for Namespace {
     fn drop(&mut self) {
         // Conversations waiting for an agent never expire: clean up.
@@ -146,10 +174,12 @@ where
 }
 
 /// A `redis-server` of the test's own, on its own port, without
-/// persistence; killed when dropped.
+/// persistence unless asked; killed when dropped.
 pub struct PrivateRedis {
     pub port: u16,
     process: Option<Child>,
+    /// Where an append-only file is kept, fsynced on every write.
+    persistence: Option<tempfile::TempDir>,
 }
 
 impl PrivateRedis {
@@ -157,6 +187,20 @@ impl PrivateRedis {
         let mut redis = Self {
             port: free_port(),
             process: None,
+            persistence: None,
+        };
+        redis.restart().await;
+        redis
+    }
+
+    /// A server that writes every change to its append-only file before
+    /// answering (`appendfsync always`), so that a restart loses nothing
+    /// it acknowledged.
+    pub async fn start_persistent() -> Self {
+        let mut redis = Self {
+            port: free_port(),
+            process: None,
+            persistence: Some(tempfile::tempdir().unwrap()),
         };
         redis.restart().await;
         redis
@@ -167,9 +211,21 @@ impl PrivateRedis {
     }
 
     pub async fn restart(&mut self) {
-        let process = Command::new("redis-server")
-            .args(["--port", &self.port.to_string()])
-            .args(["--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
+        let mut command = Command::new("redis-server");
+        command.args(["--port", &self.port.to_string()]).args([
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+        ]);
+        match &self.persistence {
+            Some(dir) => command
+                .args(["--appendonly", "yes", "--appendfsync", "always"])
+                .arg("--dir")
+                .arg(dir.path()),
+            None => command.args(["--appendonly", "no"]),
+        };
+        let process = command
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()

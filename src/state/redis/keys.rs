@@ -12,6 +12,7 @@
 //! | `P{C}:inbox` | list | queued webhook messages (`Envelope` JSON), oldest first | until handled |
 //! | `P{C}:memory` | string | what is remembered of the citizen (`CitizenMemory` JSON: language, district, last cases with outcome; no message text) | `state.memory_retention_secs` (90 days) from the last commit; deleted when empty ("forget me") |
 //! | `P{C}:seen:<message id>` | string | a platform message id was enqueued | `state.dedup_ttl_secs` |
+//! | `P{C}:sent:<message id>` | string | how many messages of the reply to that message the platform took | `state.dedup_ttl_secs` |
 //! | `P{C}:lease` | string | the token of the turn holding the conversation | `state.lease_ms`, renewed while the turn runs |
 //! | `P{C}:lease-queue` | list | tokens of turns waiting for the lease, in arrival order | refreshed by each waiter |
 //! | `P{C}:lease-waiters` | hash | token -> deadline (ms, Redis clock) by which the waiter must ask again | as the queue |
@@ -56,6 +57,10 @@ impl ConversationKeys {
     pub(super) fn seen(&self, message_id: &str) -> String {
         format!("{}seen:{message_id}", self.base)
     }
+
+    pub(super) fn sent(&self, message_id: &str) -> String {
+        format!("{}sent:{message_id}", self.base)
+    }
 }
 
 pub(super) fn ready_key(prefix: &KeyPrefix) -> String {
@@ -79,6 +84,7 @@ mod tests {
             &keys.lease_queue,
             &keys.lease_waiters,
             &keys.seen("telegram:1"),
+            &keys.sent("telegram:1"),
         ] {
             assert!(key.starts_with("khidma:{web:a%7Db%7Bc%25}:"), "{key}");
         }

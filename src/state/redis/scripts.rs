@@ -46,3 +46,9 @@ pub(super) static ENQUEUE: LazyLock<Script> = LazyLock::new(|| script(include_st
 /// KEYS: ready. ARGV: visibility ms.
 pub(super) static NEXT_READY: LazyLock<Script> =
     LazyLock::new(|| script(include_str!("next_ready.lua")));
+
+/// Raises the count of a reply's messages the platform took, never lowers
+/// it, and keeps it for the de-duplication window.
+/// KEYS: sent. ARGV: count, ttl ms.
+pub(super) static RECORD_SENT: LazyLock<Script> =
+    LazyLock::new(|| script(include_str!("record_sent.lua")));
