@@ -222,7 +222,7 @@ impl Pipeline {
     #[tracing::instrument(name = "queued turn", skip_all, fields(conversation = %id))]
     pub async fn answer_queued(&self, id: &ConversationId) -> Result<bool, StoreError> {
         let mut turn = self.begin(id).await?;
-        let Some(envelope) = turn.lease.inbox.first().cloned() else {
+        let Some(envelope) = turn.lease.next_queued.clone() else {
             return Ok(false);
         };
         let reply = self.respond(&mut turn, &envelope.incoming).await?;
@@ -240,7 +240,7 @@ impl Pipeline {
                 Err(DeliveryError::Store(err)) => return Err(err),
             }
         }
-        turn.lease.handled = 1;
+        turn.lease.handled = true;
         self.finish(turn).await?;
         Ok(true)
     }
