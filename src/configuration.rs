@@ -4,6 +4,7 @@
 //! passed in as a map so that tests can layer it without touching the
 //! process's own.
 
+mod limits;
 mod secrets;
 
 use std::collections::HashMap;
@@ -15,6 +16,7 @@ use std::time::Duration;
 use config::{Config, Environment, File, FileFormat};
 use serde::Deserialize;
 
+pub use limits::LimitSettings;
 pub use secrets::{AgentTokens, CHANNEL_ENV_PREFIXES, ChannelEnv, RedisUrl, Secret};
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
@@ -26,6 +28,8 @@ pub struct Settings {
     pub state: StateSettings,
     pub outbound: OutboundSettings,
     pub handoff: HandoffSettings,
+    #[serde(default)]
+    pub limits: LimitSettings,
     /// The messaging platforms' settings, from the environment only: they
     /// hold secrets, which never belong in a file.
     #[serde(skip)]

@@ -67,6 +67,8 @@ async fn errors_do_not_repeat_the_values_sent() {
         format!("/api/v1/conversations/web:a/messages?after={secret}x"),
         format!("/no/such/{secret}"),
         format!("/webhooks/{secret}"),
+        format!("/agent/{secret}.js"),
+        format!("/agent/strings/{secret}"),
     ] {
         let response = app.get(&path).await;
         let status = response.status().as_u16();
