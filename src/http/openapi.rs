@@ -68,9 +68,14 @@ struct Aliases;
 
 impl Modify for Aliases {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
-        if let Some(page) = openapi.paths.paths.get("/agent").cloned() {
-            openapi.paths.paths.insert("/agent/".to_owned(), page);
+        let Some(mut page) = openapi.paths.paths.get("/agent").cloned() else {
+            return;
+        };
+        // Operation ids are unique in a document.
+        if let Some(get) = page.get.as_mut() {
+            get.operation_id = Some("page_with_slash".to_owned());
         }
+        openapi.paths.paths.insert("/agent/".to_owned(), page);
     }
 }
 
