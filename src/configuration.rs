@@ -4,6 +4,7 @@
 //! passed in as a map so that tests can layer it without touching the
 //! process's own.
 
+mod limits;
 mod outbound;
 mod secrets;
 
@@ -16,6 +17,7 @@ use std::time::Duration;
 use config::{Config, Environment, File, FileFormat};
 use serde::Deserialize;
 
+pub use limits::LimitSettings;
 pub use outbound::{OutboundSettings, PolicyOverrides, SendPolicy};
 pub use secrets::{AgentTokens, CHANNEL_ENV_PREFIXES, ChannelEnv, RedisUrl, Secret};
 
@@ -28,6 +30,8 @@ pub struct Settings {
     pub state: StateSettings,
     pub outbound: OutboundSettings,
     pub handoff: HandoffSettings,
+    #[serde(default)]
+    pub limits: LimitSettings,
     /// The messaging platforms' settings, from the environment only: they
     /// hold secrets, which never belong in a file.
     #[serde(skip)]

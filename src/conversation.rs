@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::i18n::Lang;
 use crate::kb::{Area, EntryId};
+use crate::language::text::is_invisible;
 use crate::memory::CitizenMemory;
 
 /// Turns kept with the conversation for context; the bot needs few, and
@@ -30,8 +31,9 @@ pub struct ConversationId(String);
 pub const MAX_USER_ID_LEN: usize = 128;
 
 impl ConversationId {
-    /// `user` must be a platform's user id: printable, no spaces, at most
-    /// [`MAX_USER_ID_LEN`] characters.
+    /// `user` must be a platform's user id: printable, no spaces, nothing
+    /// invisible (zero-width or direction characters would let two ids look
+    /// alike), at most [`MAX_USER_ID_LEN`] characters.
     pub fn new(channel: &str, user: &str) -> Result<Self, String> {
         if user.is_empty() {
             return Err("must not be empty".to_owned());
@@ -39,8 +41,13 @@ impl ConversationId {
         if user.chars().count() > MAX_USER_ID_LEN {
             return Err(format!("must be at most {MAX_USER_ID_LEN} characters"));
         }
-        if user.chars().any(|c| c.is_control() || c.is_whitespace()) {
-            return Err("must not contain spaces or control characters".to_owned());
+        if user
+            .chars()
+            .any(|c| c.is_control() || c.is_whitespace() || is_invisible(c))
+        {
+            return Err(
+                "must not contain spaces, control, zero-width or direction characters".to_owned(),
+            );
         }
         Ok(Self(format!("{channel}:{user}")))
     }
@@ -71,7 +78,7 @@ impl TryFrom<String> for ConversationId {
     fn try_from(raw: String) -> Result<Self, Self::Error> {
         let (channel, user) = raw
             .split_once(':')
-            .ok_or_else(|| format!("{raw:?} is not <channel>:<user id>"))?;
+            .ok_or_else(|| "must be <channel>:<user id>".to_owned())?;
         ConversationId::new(channel, user)
     }
 }

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use crate::conversation::Action;
 use crate::i18n::Lang;
 use crate::kb::{EntryId, GeoPoint};
+use crate::language::text::is_blank;
 
 /// A citizen's message as every channel delivers it.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -80,4 +81,98 @@ pub struct Reply {
     pub entry_id: Option<EntryId>,
     pub candidates: Vec<EntryId>,
     pub messages: Vec<OutgoingMessage>,
+}
+
+impl Incoming {
+    /// Whether the message carries nothing at all: no visible text (only
+    /// spaces or zero-width characters), no button, attachment or location.
+    pub fn says_nothing(&self) -> bool {
+        is_blank(&self.text)
+            && self.button.is_none()
+            && self.attachment.is_none()
+            && self.location.is_none()
+    }
+
+    /// The message as consecutive parts whose text has at most `max_chars`
+    /// characters, cut after a space where one is near: a platform may
+    /// allow longer messages than khidma reads at once (WhatsApp 65,536
+    /// characters), and cutting one short would lose what the citizen
+    /// wrote. The button, attachment and location go with the first part.
+    pub fn into_parts(self, max_chars: usize) -> Vec<Incoming> {
+        let max_chars = max_chars.max(1);
+        if self.text.chars().count() <= max_chars {
+            return vec![self];
+        }
+        let mut texts = Vec::new();
+        let mut rest = self.text.as_str();
+        while !rest.is_empty() {
+            let cut = part_end(rest, max_chars);
+            texts.push(rest[..cut].to_owned());
+            rest = &rest[cut..];
+        }
+        let mut first = Some(self);
+        texts
+            .into_iter()
+            .map(|text| match first.take() {
+                Some(first) => Incoming { text, ..first },
+                None => Incoming {
+                    text,
+                    ..Incoming::default()
+                },
+            })
+            .collect()
+    }
+}
+
+/// Where the first part of `text` ends: after at most `max_chars`
+/// characters, after the last space in the second half of them if any.
+fn part_end(text: &str, max_chars: usize) -> usize {
+    let Some((end, _)) = text.char_indices().nth(max_chars) else {
+        return text.len();
+    };
+    let half = text
+        .char_indices()
+        .nth(max_chars / 2)
+        .map_or(0, |(at, _)| at);
+    match text[half..end].rfind(char::is_whitespace) {
+        Some(space) => {
+            let at = half + space;
+            at + text[at..].chars().next().map_or(1, char::len_utf8)
+        }
+        None => end,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(text: &str) -> Incoming {
+        Incoming {
+            text: text.to_owned(),
+            ..Incoming::default()
+        }
+    }
+
+    #[test]
+    fn zero_width_text_says_nothing_but_a_button_or_a_letter_does() {
+        assert!(text("\u{200B}\u{200B}").says_nothing());
+        assert!(!text("\u{200B}ا").says_nothing());
+        let pressed = Incoming {
+            button: Some("entry:water-bill".to_owned()),
+            ..text("\u{200B}")
+        };
+        assert!(!pressed.says_nothing());
+    }
+
+    #[test]
+    fn a_long_message_is_cut_into_parts_that_keep_every_character() {
+        let long = format!("{} {}", "ماء".repeat(30), "كهرباء ".repeat(20));
+        let parts = text(&long).into_parts(40);
+        assert!(parts.len() > 1);
+        assert!(parts.iter().all(|part| part.text.chars().count() <= 40));
+        let joined: String = parts.iter().map(|part| part.text.as_str()).collect();
+        assert_eq!(joined, long);
+        assert_eq!(text("short").into_parts(40), [text("short")]);
+    }
 }

@@ -264,7 +264,7 @@ impl Pipeline {
     pub async fn answer_queued(&self, id: &ConversationId) -> Result<bool, StoreError> {
         let started = Instant::now();
         let mut turn = self.begin(id).await?;
-        let Some(envelope) = turn.lease.inbox.first().cloned() else {
+        let Some(envelope) = turn.lease.next_queued.clone() else {
             return Ok(false);
         };
         let reply = self.respond(&mut turn, &envelope.incoming).await?;
@@ -293,7 +293,7 @@ impl Pipeline {
                 Err(DeliveryError::Store(err)) => return Err(err),
             }
         }
-        turn.lease.handled = 1;
+        turn.lease.handled = true;
         let escalation = escalation_reason(&reply, turn.conversation());
         self.finish(turn).await?;
         self.metrics.observe_turn(

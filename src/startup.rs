@@ -275,7 +275,7 @@ impl Application {
             localizer: core.localizer,
             metrics,
         };
-        let server = http::serve(listener, services, &settings.server)?;
+        let server = http::serve(listener, services, &settings.server, &settings.limits)?;
         Ok(Self {
             port: address.port(),
             server,

@@ -11,7 +11,7 @@ use crate::conversation::{
 };
 use crate::dialogue;
 use crate::handoff::{
-    Agent, HistoryItem, Incident, IncidentChange, IncidentUpdate, IncidentWrite, Record,
+    Agent, HistoryItem, Incident, IncidentChange, IncidentId, IncidentUpdate, IncidentWrite, Record,
 };
 use crate::message::OutgoingMessage;
 use crate::pipeline::Delivery;
@@ -52,10 +52,11 @@ impl AgentService {
     pub async fn post_incident_update(
         &self,
         agent: &Agent,
-        id: &str,
+        id: &IncidentId,
         ar: Option<String>,
         en: Option<String>,
     ) -> Result<(IncidentUpdate, Broadcast), AgentError> {
+        let id = id.as_str();
         let incident = self.incident_of(agent, id).await?;
         if !incident.is_open() {
             return Err(incident_resolved(id));
@@ -93,7 +94,12 @@ impl AgentService {
     /// Resolves the incident: every citizen hears that the problem is
     /// fixed, and those still with the humans go back to the bot, which
     /// asks for a rating.
-    pub async fn resolve_incident(&self, agent: &Agent, id: &str) -> Result<Broadcast, AgentError> {
+    pub async fn resolve_incident(
+        &self,
+        agent: &Agent,
+        id: &IncidentId,
+    ) -> Result<Broadcast, AgentError> {
+        let id = id.as_str();
         self.incident_of(agent, id).await?;
         let incident = match self
             .desk

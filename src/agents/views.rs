@@ -6,7 +6,8 @@ use serde::Serialize;
 use super::{AgentError, AgentService, forbidden};
 use crate::conversation::{Conversation, ConversationId, Handoff};
 use crate::handoff::{
-    Agent, EntryTitle, HistoryItem, Incident, IncidentStatus, IncidentUpdate, Record, StoredRating,
+    Agent, EntryTitle, HistoryItem, Incident, IncidentId, IncidentStatus, IncidentUpdate, Record,
+    StoredRating,
 };
 use crate::i18n::Lang;
 use crate::kb::{Area, EntryId};
@@ -146,8 +147,12 @@ impl AgentService {
     }
 
     /// One incident, open or resolved.
-    pub async fn incident(&self, agent: &Agent, id: &str) -> Result<IncidentView, AgentError> {
-        let incident = self.incident_of(agent, id).await?;
+    pub async fn incident(
+        &self,
+        agent: &Agent,
+        id: &IncidentId,
+    ) -> Result<IncidentView, AgentError> {
+        let incident = self.incident_of(agent, id.as_str()).await?;
         self.incident_view(incident).await
     }
 

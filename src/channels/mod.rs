@@ -304,17 +304,33 @@ pub async fn accept(
                     );
                     continue;
                 };
-                let envelope = Envelope {
-                    conversation_id,
-                    message_id: format!("{name}:{}", message.message_id),
-                    incoming: message.incoming,
-                    received_at_ms: now_ms(),
-                };
-                match store.enqueue(&envelope).await? {
-                    Enqueued::New => {}
-                    Enqueued::Duplicate => {
-                        metrics.increment(Counter::WebhookDuplicates, name);
-                        tracing::info!(channel = name, message_id = %envelope.message_id, "re-delivered message ignored");
+                if message.incoming.says_nothing() {
+                    tracing::info!(
+                        channel = name,
+                        "a message of only spaces or zero-width characters was skipped"
+                    );
+                    continue;
+                }
+                // A message longer than khidma reads at once is queued as
+                // consecutive parts, each de-duplicated on its own id.
+                let parts = message.incoming.into_parts(MAX_TEXT_CHARS);
+                for (index, incoming) in parts.into_iter().enumerate() {
+                    let message_id = match index {
+                        0 => format!("{name}:{}", message.message_id),
+                        _ => format!("{name}:{}#{}", message.message_id, index + 1),
+                    };
+                    let envelope = Envelope {
+                        conversation_id: conversation_id.clone(),
+                        message_id,
+                        incoming,
+                        received_at_ms: now_ms(),
+                    };
+                    match store.enqueue(&envelope).await? {
+                        Enqueued::New => {}
+                        Enqueued::Duplicate => {
+                            metrics.increment(Counter::WebhookDuplicates, name);
+                            tracing::info!(channel = name, message_id = %envelope.message_id, "re-delivered message ignored");
+                        }
                     }
                 }
                 if let Some(token) = message.confirm {

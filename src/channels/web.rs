@@ -11,12 +11,14 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 use super::{Channel, MAX_TEXT_CHARS, Outgoing, SendError};
 use crate::conversation::{Action, ConversationId, now_ms};
 use crate::handoff::{HandoffStore, OutboxMessage};
 use crate::i18n::Lang;
 use crate::kb::{EntryId, GeoPoint};
+use crate::language::text::is_blank;
 use crate::message::{Attachment, Incoming, Reply};
 use crate::state::StoreError;
 
@@ -73,11 +75,18 @@ impl Channel for Web {
 }
 
 /// The body of `POST /api/v1/messages`.
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MessageRequest {
+    /// The citizen's id in the web client: printable, no spaces, nothing
+    /// zero-width or direction-changing, at most 128 characters.
+    #[schema(example = "citizen-1")]
     user_id: String,
+    /// What the citizen wrote, at most 4,096 characters; not empty (nor only
+    /// zero-width characters) unless `location` is sent.
+    #[schema(example = "ابي اجدد جواز السفر")]
     text: String,
+    /// `ar` or `en`: answer in this language.
     #[serde(default)]
     language: Option<String>,
     /// The `id` of a button from an earlier reply, when the citizen pressed
@@ -87,6 +96,7 @@ pub struct MessageRequest {
     /// Where the citizen is, when the web client shares it; `text` may then
     /// be empty.
     #[serde(default)]
+    #[schema(value_type = Option<Object>, example = json!({"latitude": 24.75, "longitude": 46.71}))]
     location: Option<GeoPoint>,
 }
 
@@ -101,8 +111,8 @@ pub enum InvalidMessage {
     EmptyText,
     #[error("text is {0} characters; the limit is {MAX_TEXT_CHARS}")]
     TextTooLong(usize),
-    #[error("language {0:?} is not supported: use \"ar\" or \"en\"")]
-    Language(String),
+    #[error("language is not supported: use \"ar\" or \"en\"")]
+    Language,
 }
 
 impl MessageRequest {
@@ -116,7 +126,8 @@ impl MessageRequest {
         {
             return Err(InvalidMessage::Location);
         }
-        if self.text.trim().is_empty() && self.location.is_none() {
+        let blank = is_blank(&self.text);
+        if blank && self.location.is_none() {
             return Err(InvalidMessage::EmptyText);
         }
         let length = self.text.chars().count();
@@ -127,9 +138,9 @@ impl MessageRequest {
             None => None,
             Some("ar") => Some(Lang::Ar),
             Some("en") => Some(Lang::En),
-            Some(other) => return Err(InvalidMessage::Language(other.to_owned())),
+            Some(_) => return Err(InvalidMessage::Language),
         };
-        let location_only = self.location.is_some() && self.text.trim().is_empty();
+        let location_only = self.location.is_some() && blank;
         Ok((
             conversation_id,
             Incoming {
@@ -145,24 +156,35 @@ impl MessageRequest {
 }
 
 /// The answer to `POST /api/v1/messages`, and what `khidma ask` prints.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct MessageReply {
+    /// `web:<user_id>`.
     conversation_id: String,
+    /// `ar` or `en`.
+    #[schema(value_type = String, example = "ar")]
     language: Lang,
+    /// `answer`, `clarify`, `escalate`, `fallback` or `agent`.
+    #[schema(value_type = String, example = "answer")]
     action: Action,
+    /// The knowledge-base entry answered from (or that escalated).
+    #[schema(value_type = Option<String>)]
     entry_id: Option<EntryId>,
+    /// For `clarify`: the entries offered, best first.
+    #[schema(value_type = Vec<String>)]
     candidates: Vec<EntryId>,
     messages: Vec<ReplyMessage>,
 }
 
 /// One chat bubble: Markdown text, and the buttons under it.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 struct ReplyMessage {
+    /// Markdown (`**bold**`, lists, links): render it.
     text: String,
     buttons: Vec<ReplyButton>,
 }
 
-#[derive(Debug, Serialize)]
+/// Pressing it sends its `title` as `text` and its `id` as `button`.
+#[derive(Debug, Serialize, ToSchema)]
 struct ReplyButton {
     id: String,
     title: String,
@@ -196,9 +218,13 @@ impl From<Reply> for MessageReply {
 }
 
 /// The answer to `GET /api/v1/conversations/{id}/messages`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct OutboxPage {
+    #[schema(value_type = String)]
     conversation_id: ConversationId,
+    /// Each with `cursor`, `at_ms`, `speaker` (`agent` or `bot`), `text`
+    /// (Markdown) and `buttons`.
+    #[schema(value_type = Vec<Object>)]
     messages: Vec<OutboxMessage>,
     /// The `after` of the next page.
     cursor: u64,

@@ -15,6 +15,42 @@ use crate::conversation::ConversationId;
 use crate::i18n::Lang;
 use crate::kb::{Area, EntryId};
 
+/// An incident's id, `inc-<serial>`, checked where it enters (a path of
+/// the agent API): anything else names no incident, and must not reach a
+/// store key (`inc-1:members` would read another key of incident 1).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct IncidentId(String);
+
+impl IncidentId {
+    /// Serials are counters (`u64`), so at most 20 digits.
+    const MAX_DIGITS: usize = 20;
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<String> for IncidentId {
+    type Error = &'static str;
+
+    fn try_from(raw: String) -> Result<Self, Self::Error> {
+        let serial = raw.strip_prefix("inc-").unwrap_or_default();
+        if serial.is_empty()
+            || serial.len() > Self::MAX_DIGITS
+            || !serial.bytes().all(|byte| byte.is_ascii_digit())
+        {
+            return Err("an incident id is inc-<number>");
+        }
+        Ok(Self(raw))
+    }
+}
+
+impl<'de> Deserialize<'de> for IncidentId {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Self::try_from(String::deserialize(deserializer)?).map_err(serde::de::Error::custom)
+    }
+}
+
 /// What groups reports: different entries or areas never merge; reports
 /// without an area group by entry alone.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -180,6 +216,24 @@ pub struct IncidentEvent {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_inc_and_a_serial_is_an_incident_id() {
+        for good in ["inc-1", "inc-42", "inc-18446744073709551615"] {
+            assert!(IncidentId::try_from(good.to_owned()).is_ok(), "{good}");
+        }
+        for bad in [
+            "",
+            "inc-",
+            "inc-1:members",
+            "inc-1}",
+            "1",
+            "inc-١",
+            "inc-123456789012345678901",
+        ] {
+            assert!(IncidentId::try_from(bad.to_owned()).is_err(), "{bad}");
+        }
+    }
 
     #[test]
     fn a_report_joins_up_to_the_window_after_the_last_report_or_update() {

@@ -26,8 +26,8 @@ pub use announcements::Announcements;
 pub use desk::{Desk, EntryTitle, TurnStart};
 pub use hours::Opening;
 pub use incidents::{
-    Incident, IncidentChange, IncidentEvent, IncidentKey, IncidentStatus, IncidentUpdate,
-    IncidentWrite, Member, Report,
+    Incident, IncidentChange, IncidentEvent, IncidentId, IncidentKey, IncidentStatus,
+    IncidentUpdate, IncidentWrite, Member, Report,
 };
 pub use memory::MemoryHandoffStore;
 pub use redis::RedisHandoffStore;

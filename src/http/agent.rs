@@ -11,12 +11,15 @@ use actix_web::{FromRequest, HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 use serde_json::json;
 use tokio::sync::broadcast::error::RecvError;
+use utoipa::ToSchema;
 
-use super::error::{ApiError, Code};
+use super::error::{ApiError, Code, ErrorBody};
+use super::limits::Limits;
+use super::openapi::{AgentRefusals, NotTheirs};
 use crate::agents::AgentService;
 use crate::channels::MAX_TEXT_CHARS;
 use crate::conversation::ConversationId;
-use crate::handoff::{Agent, HandoffStore, Teams};
+use crate::handoff::{Agent, HandoffStore, IncidentId, Teams};
 
 /// A comment line this often keeps proxies from closing an idle stream.
 const KEEP_ALIVE: Duration = Duration::from_secs(15);
@@ -34,10 +37,17 @@ impl FromRequest for AuthenticatedAgent {
     }
 }
 
+/// Checks the token, unless the client sent too many wrong ones lately
+/// (then a `429`, whatever the token: a client over its limit must not
+/// learn whether its guess was right).
 fn authenticate(request: &HttpRequest) -> Result<Agent, ApiError> {
     let teams = request
         .app_data::<web::Data<Teams>>()
         .ok_or_else(|| ApiError::internal(anyhow::anyhow!("no teams are registered")))?;
+    let limits = request
+        .app_data::<web::Data<Limits>>()
+        .ok_or_else(|| ApiError::internal(anyhow::anyhow!("no limits are registered")))?;
+    limits.before_token_check(request)?;
     let token = request
         .headers()
         .get(AUTHORIZATION)
@@ -49,22 +59,36 @@ fn authenticate(request: &HttpRequest) -> Result<Agent, ApiError> {
                 "send Authorization: Bearer <agent token>",
             )
         })?;
-    teams
-        .authenticate(token.trim())
-        .ok_or_else(|| ApiError::new(Code::Unauthorized, "the agent token is not valid"))
+    teams.authenticate(token.trim()).ok_or_else(|| {
+        limits.token_failed(request);
+        ApiError::new(Code::Unauthorized, "the agent token is not valid")
+    })
 }
 
 fn conversation_id(raw: &str) -> Result<ConversationId, ApiError> {
     ConversationId::try_from(raw.to_owned()).map_err(|reason| {
-        ApiError::new(Code::NotFound, format!("no conversation {raw:?}: {reason}"))
+        ApiError::new(
+            Code::NotFound,
+            format!("no such conversation: a conversation id {reason}"),
+        )
     })
 }
 
 /// The agent behind the token and their teams: the console's login check.
+#[utoipa::path(get, path = "/api/v1/agent/me", tag = "agents", security(("agent_token" = [])),
+    responses(
+        (status = 200, description = "The agent's name and teams", body = Object),
+        AgentRefusals,
+    ))]
 pub async fn me(AuthenticatedAgent(agent): AuthenticatedAgent) -> HttpResponse {
     HttpResponse::Ok().json(json!({ "name": agent.name, "teams": agent.teams }))
 }
 
+#[utoipa::path(get, path = "/api/v1/agent/queue", tag = "agents", security(("agent_token" = [])),
+    responses(
+        (status = 200, description = "`{\"conversations\": [...]}`: waiting conversations of the agent's teams, urgent first, then longest waiting", body = Object),
+        AgentRefusals,
+    ))]
 pub async fn queue(
     AuthenticatedAgent(agent): AuthenticatedAgent,
     agents: web::Data<AgentService>,
@@ -73,6 +97,13 @@ pub async fn queue(
     Ok(HttpResponse::Ok().json(json!({ "conversations": queue })))
 }
 
+#[utoipa::path(get, path = "/api/v1/agent/conversations/{id}", tag = "agents", security(("agent_token" = [])),
+    params(("id" = String, Path, description = "`<channel>:<user id>`")),
+    responses(
+        (status = 200, description = "The conversation, its transcript and history", body = Object),
+        AgentRefusals,
+        NotTheirs,
+    ))]
 pub async fn conversation(
     AuthenticatedAgent(agent): AuthenticatedAgent,
     id: web::Path<String>,
@@ -82,6 +113,14 @@ pub async fn conversation(
     Ok(HttpResponse::Ok().json(view))
 }
 
+#[utoipa::path(post, path = "/api/v1/agent/conversations/{id}/claim", tag = "agents", security(("agent_token" = [])),
+    params(("id" = String, Path, description = "`<channel>:<user id>`")),
+    responses(
+        (status = 200, description = "`{\"handoff\": ...}`: the agent has it", body = Object),
+        AgentRefusals,
+        NotTheirs,
+        (status = 409, description = "Not possible in its current state", body = ErrorBody),
+    ))]
 pub async fn claim(
     AuthenticatedAgent(agent): AuthenticatedAgent,
     id: web::Path<String>,
@@ -91,7 +130,7 @@ pub async fn claim(
     Ok(HttpResponse::Ok().json(json!({ "handoff": handoff })))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AgentMessage {
     text: String,
@@ -109,6 +148,16 @@ fn check_length(name: &str, text: &str) -> Result<(), ApiError> {
     Ok(())
 }
 
+#[utoipa::path(post, path = "/api/v1/agent/conversations/{id}/messages", tag = "agents", security(("agent_token" = [])),
+    params(("id" = String, Path, description = "`<channel>:<user id>`")),
+    request_body = AgentMessage,
+    responses(
+        (status = 200, description = "Whether the message reached the citizen", body = Object),
+        AgentRefusals,
+        (status = 400, description = "Bad input", body = ErrorBody),
+        NotTheirs,
+        (status = 409, description = "Not possible in its current state", body = ErrorBody),
+    ))]
 pub async fn send(
     AuthenticatedAgent(agent): AuthenticatedAgent,
     id: web::Path<String>,
@@ -124,6 +173,14 @@ pub async fn send(
     Ok(HttpResponse::Ok().json(delivery))
 }
 
+#[utoipa::path(post, path = "/api/v1/agent/conversations/{id}/resolve", tag = "agents", security(("agent_token" = [])),
+    params(("id" = String, Path, description = "`<channel>:<user id>`")),
+    responses(
+        (status = 200, description = "Back to the bot, which asks for a rating; whether that reached the citizen", body = Object),
+        AgentRefusals,
+        NotTheirs,
+        (status = 409, description = "Not possible in its current state", body = ErrorBody),
+    ))]
 pub async fn resolve(
     AuthenticatedAgent(agent): AuthenticatedAgent,
     id: web::Path<String>,
@@ -133,6 +190,11 @@ pub async fn resolve(
     Ok(HttpResponse::Ok().json(delivery))
 }
 
+#[utoipa::path(get, path = "/api/v1/agent/incidents", tag = "agents", security(("agent_token" = [])),
+    responses(
+        (status = 200, description = "`{\"incidents\": [...]}`: open incidents of the agent's teams", body = Object),
+        AgentRefusals,
+    ))]
 pub async fn incidents(
     AuthenticatedAgent(agent): AuthenticatedAgent,
     agents: web::Data<AgentService>,
@@ -141,9 +203,16 @@ pub async fn incidents(
     Ok(HttpResponse::Ok().json(json!({ "incidents": incidents })))
 }
 
+#[utoipa::path(get, path = "/api/v1/agent/incidents/{id}", tag = "agents", security(("agent_token" = [])),
+    params(("id" = String, Path, description = "`inc-<number>`")),
+    responses(
+        (status = 200, description = "The incident, its citizens and updates", body = Object),
+        AgentRefusals,
+        NotTheirs,
+    ))]
 pub async fn incident(
     AuthenticatedAgent(agent): AuthenticatedAgent,
-    id: web::Path<String>,
+    id: web::Path<IncidentId>,
     agents: web::Data<AgentService>,
 ) -> Result<HttpResponse, ApiError> {
     let incident = agents.incident(&agent, &id).await?;
@@ -151,7 +220,7 @@ pub async fn incident(
 }
 
 /// A status update in Arabic, English or both.
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct IncidentUpdateBody {
     #[serde(default)]
@@ -160,9 +229,19 @@ pub struct IncidentUpdateBody {
     en: Option<String>,
 }
 
+#[utoipa::path(post, path = "/api/v1/agent/incidents/{id}/updates", tag = "agents", security(("agent_token" = [])),
+    params(("id" = String, Path, description = "`inc-<number>`")),
+    request_body = IncidentUpdateBody,
+    responses(
+        (status = 200, description = "`{\"update\", \"sent\", \"failed\", \"deliveries\"}`", body = Object),
+        AgentRefusals,
+        (status = 400, description = "Bad input", body = ErrorBody),
+        NotTheirs,
+        (status = 409, description = "Not possible in its current state", body = ErrorBody),
+    ))]
 pub async fn post_incident_update(
     AuthenticatedAgent(agent): AuthenticatedAgent,
-    id: web::Path<String>,
+    id: web::Path<IncidentId>,
     body: web::Json<IncidentUpdateBody>,
     agents: web::Data<AgentService>,
 ) -> Result<HttpResponse, ApiError> {
@@ -189,15 +268,28 @@ pub async fn post_incident_update(
     })))
 }
 
+#[utoipa::path(post, path = "/api/v1/agent/incidents/{id}/resolve", tag = "agents", security(("agent_token" = [])),
+    params(("id" = String, Path, description = "`inc-<number>`")),
+    responses(
+        (status = 200, description = "`{\"sent\", \"failed\", \"deliveries\"}`: every citizen was told", body = Object),
+        AgentRefusals,
+        NotTheirs,
+        (status = 409, description = "Not possible in its current state", body = ErrorBody),
+    ))]
 pub async fn resolve_incident(
     AuthenticatedAgent(agent): AuthenticatedAgent,
-    id: web::Path<String>,
+    id: web::Path<IncidentId>,
     agents: web::Data<AgentService>,
 ) -> Result<HttpResponse, ApiError> {
     let broadcast = agents.resolve_incident(&agent, &id).await?;
     Ok(HttpResponse::Ok().json(broadcast))
 }
 
+#[utoipa::path(get, path = "/api/v1/agent/ratings", tag = "agents", security(("agent_token" = [])),
+    responses(
+        (status = 200, description = "`{\"ratings\": [...]}`: citizens' ratings of the agent's teams", body = Object),
+        AgentRefusals,
+    ))]
 pub async fn ratings(
     AuthenticatedAgent(agent): AuthenticatedAgent,
     agents: web::Data<AgentService>,
@@ -208,6 +300,11 @@ pub async fn ratings(
 
 /// Server-sent events for the agent's teams, from every instance. The
 /// first line is a comment, sent at once: the subscription is live.
+#[utoipa::path(get, path = "/api/v1/agent/events", tag = "agents", security(("agent_token" = [])),
+    responses(
+        (status = 200, description = "Server-sent events of the agent's teams: `event: <kind>` and `data: <JSON>` (escalations, citizen messages, claims, incidents), and `: keep-alive` comments", content_type = "text/event-stream", body = String),
+        AgentRefusals,
+    ))]
 pub async fn events(
     AuthenticatedAgent(agent): AuthenticatedAgent,
     handoff: web::Data<dyn HandoffStore>,

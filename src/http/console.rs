@@ -9,7 +9,7 @@ use std::hash::{Hash, Hasher};
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpRequest, HttpResponse, HttpResponseBuilder, web};
 
-use super::error::{ApiError, Code};
+use super::error::{ApiError, Code, ErrorBody};
 use crate::i18n::{Lang, Localizer};
 
 const PAGE: &str = include_str!("../../console/index.html");
@@ -120,11 +120,20 @@ fn respond(request: &HttpRequest, body: String, content_type: &'static str) -> H
     }
 }
 
+/// The agents' console page (also at `/agent/`).
+#[utoipa::path(get, path = "/agent", tag = "console",
+    responses((status = 200, description = "The console's HTML page", content_type = "text/html", body = String)))]
 pub async fn page(request: HttpRequest) -> HttpResponse {
     respond(&request, PAGE.to_owned(), "text/html; charset=utf-8")
 }
 
 /// A script module or the style sheet.
+#[utoipa::path(get, path = "/agent/{file}", tag = "console",
+    params(("file" = String, Path, description = "A file of `console/`")),
+    responses(
+        (status = 200, description = "The file", content_type = "text/javascript", body = String),
+        (status = 404, description = "No such file", body = ErrorBody),
+    ))]
 pub async fn asset(
     request: HttpRequest,
     name: web::Path<String>,
@@ -132,16 +141,17 @@ pub async fn asset(
     let (_, body, content_type) = ASSETS
         .iter()
         .find(|(file, _, _)| *file == name.as_str())
-        .ok_or_else(|| {
-            ApiError::new(
-                Code::NotFound,
-                format!("the console has no file {:?}", name.as_str()),
-            )
-        })?;
+        .ok_or_else(|| ApiError::new(Code::NotFound, "the console has no such file"))?;
     Ok(respond(&request, (*body).to_owned(), content_type))
 }
 
 /// Every `console-*` message in `ar` or `en`, as one JSON object.
+#[utoipa::path(get, path = "/agent/strings/{lang}", tag = "console",
+    params(("lang" = String, Path, description = "`ar` or `en`")),
+    responses(
+        (status = 200, description = "The console's labels, by message id", body = Object),
+        (status = 404, description = "No such language", body = ErrorBody),
+    ))]
 pub async fn strings(
     request: HttpRequest,
     lang: web::Path<String>,
@@ -150,10 +160,10 @@ pub async fn strings(
     let lang: Lang = match lang.as_str() {
         "ar" => Lang::Ar,
         "en" => Lang::En,
-        other => {
+        _ => {
             return Err(ApiError::new(
                 Code::NotFound,
-                format!("no console strings for {other:?}: expected \"ar\" or \"en\""),
+                "no console strings in that language: use ar or en",
             ));
         }
     };

@@ -3,9 +3,13 @@
 //! its HTTP status and type; the domain's errors carry no status and are
 //! mapped here, each variant to a code.
 
+use std::time::Duration;
+
 use actix_web::http::StatusCode;
+use actix_web::http::header::RETRY_AFTER;
 use actix_web::{HttpResponse, ResponseError};
 use serde::Serialize;
+use utoipa::ToSchema;
 
 use crate::agents::AgentError;
 use crate::channels::ChannelError;
@@ -63,6 +67,7 @@ error_codes! {
     Unauthorized => "unauthorized", UNAUTHORIZED, Auth;
     Forbidden => "forbidden", FORBIDDEN, Auth;
     NotFound => "not_found", NOT_FOUND, Request;
+    TooManyRequests => "too_many_requests", TOO_MANY_REQUESTS, Request;
     MethodNotAllowed => "method_not_allowed", METHOD_NOT_ALLOWED, Request;
     NotWaiting => "not_waiting", CONFLICT, Request;
     Claimed => "claimed", CONFLICT, Request;
@@ -96,6 +101,8 @@ pub struct ApiError {
     message: String,
     #[source]
     cause: Option<anyhow::Error>,
+    /// For a `429`: when the client may try again (`Retry-After`).
+    retry_after: Option<Duration>,
 }
 
 impl ApiError {
@@ -104,7 +111,13 @@ impl ApiError {
             code,
             message: message.into(),
             cause: None,
+            retry_after: None,
         }
+    }
+
+    pub fn retry_after(mut self, wait: Duration) -> Self {
+        self.retry_after = Some(wait);
+        self
     }
 
     /// A bug: the client reads only that it happened.
@@ -118,14 +131,15 @@ impl ApiError {
         match code.kind() {
             ErrorType::Request | ErrorType::Auth => Self::new(code, err.to_string()),
             ErrorType::System => Self {
-                code,
-                message: "conversation state is temporarily unavailable; retry shortly".to_owned(),
                 cause: Some(err),
+                ..Self::new(
+                    code,
+                    "conversation state is temporarily unavailable; retry shortly",
+                )
             },
             ErrorType::Internal => Self {
-                code,
-                message: "internal error".to_owned(),
                 cause: Some(err),
+                ..Self::new(code, "internal error")
             },
         }
     }
@@ -172,7 +186,41 @@ impl From<ChannelError> for ApiError {
             ChannelError::BadHandshake(_) => Code::InvalidHandshake,
             ChannelError::Malformed { .. } => Code::InvalidWebhook,
         };
-        ApiError::new(code, err.to_string())
+        let message = match &err {
+            ChannelError::Unknown(_) => "there is no such channel".to_owned(),
+            // The reason may quote the body, which holds a citizen's words.
+            ChannelError::Malformed { channel, reason } => {
+                format!(
+                    "the body is not a {channel} webhook: {}",
+                    without_values(reason)
+                )
+            }
+            other => other.to_string(),
+        };
+        ApiError::new(code, message)
+    }
+}
+
+/// A serde error message without the values it quotes (`invalid type:
+/// string "my id number is ...", expected u64` becomes `invalid type,
+/// expected u64`): what a caller sent is not repeated back, nor logged.
+/// Field names, which are the API's own words, stay.
+pub fn without_values(message: &str) -> String {
+    let (what, place) = match message.rsplit_once(" at line ") {
+        Some((what, place)) => (what, Some(place)),
+        None => (message, None),
+    };
+    let quoted_value = ["invalid type", "invalid value", "unknown variant"]
+        .iter()
+        .find(|kind| what.starts_with(*kind));
+    let what = match (quoted_value, what.split_once(", expected ")) {
+        (Some(kind), Some((_, expected))) => format!("{kind}, expected {expected}"),
+        (Some(kind), None) => (*kind).to_owned(),
+        (None, _) => what.to_owned(),
+    };
+    match place {
+        Some(place) => format!("{what} at line {place}"),
+        None => what,
     }
 }
 
@@ -183,20 +231,23 @@ impl From<InvalidMessage> for ApiError {
             InvalidMessage::Location => Code::InvalidLocation,
             InvalidMessage::EmptyText => Code::EmptyText,
             InvalidMessage::TextTooLong(_) => Code::TextTooLong,
-            InvalidMessage::Language(_) => Code::InvalidLanguage,
+            InvalidMessage::Language => Code::InvalidLanguage,
         };
         ApiError::new(code, err.to_string())
     }
 }
 
-#[derive(Serialize)]
-struct ErrorBody<'a> {
+/// Every error answer: `{"error": {"code", "message"}}`.
+#[derive(Serialize, ToSchema)]
+pub struct ErrorBody<'a> {
     error: ErrorDetail<'a>,
 }
 
-#[derive(Serialize)]
-struct ErrorDetail<'a> {
+#[derive(Serialize, ToSchema)]
+pub struct ErrorDetail<'a> {
+    /// One of the codes of `src/http/error.rs`, e.g. `invalid_request`.
     code: &'a str,
+    /// What went wrong, for the developer; it never repeats the values sent.
     message: &'a str,
 }
 
@@ -213,7 +264,14 @@ impl ResponseError for ApiError {
             }
             _ => {}
         }
-        HttpResponse::build(self.status_code()).json(ErrorBody {
+        let mut response = HttpResponse::build(self.status_code());
+        if let Some(wait) = self.retry_after {
+            // Whole seconds, rounded up: `Retry-After: 0` would invite a
+            // retry that is refused again.
+            let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+            response.insert_header((RETRY_AFTER, seconds.max(1).to_string()));
+        }
+        response.json(ErrorBody {
             error: ErrorDetail {
                 code: self.code.name(),
                 message: &self.message,
@@ -225,6 +283,31 @@ impl ResponseError for ApiError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn serde_messages_lose_the_values_they_quote_but_keep_field_names() {
+        let cases = [
+            (
+                "invalid type: string \"050 123 4567\", expected u64 at line 1 column 20",
+                "invalid type, expected u64 at line 1 column 20",
+            ),
+            (
+                "unknown variant `my secret`, expected `ar` or `en`",
+                "unknown variant, expected `ar` or `en`",
+            ),
+            (
+                "missing field `text` at line 1 column 2",
+                "missing field `text` at line 1 column 2",
+            ),
+            (
+                "unknown field `lang`, expected `user_id`",
+                "unknown field `lang`, expected `user_id`",
+            ),
+        ];
+        for (message, said) in cases {
+            assert_eq!(without_values(message), said);
+        }
+    }
 
     #[test]
     fn each_code_is_listed_once_and_only_errors_have_error_statuses() {

@@ -17,11 +17,18 @@ use crate::metrics::{CONTENT_TYPE, Metrics};
 use crate::state::ConversationStore;
 
 /// The process is up.
+#[utoipa::path(get, path = "/healthz", tag = "operators",
+    responses((status = 200, description = "The process is up", body = Object, example = json!({"status": "ok"}))))]
 pub async fn healthz() -> HttpResponse {
     HttpResponse::Ok().json(json!({"status": "ok"}))
 }
 
 /// Whether the process can serve, and with which knowledge base.
+#[utoipa::path(get, path = "/readyz", tag = "operators",
+    responses(
+        (status = 200, description = "Ready: a knowledge base is loaded and the state store answers; `status` is `degraded` (still serving the last good version) when the knowledge-base files failed to load, with the error", body = Object),
+        (status = 503, description = "The state store does not answer", body = Object),
+    ))]
 pub async fn readyz(
     kb: web::Data<KbHandle>,
     store: web::Data<dyn ConversationStore>,
@@ -44,6 +51,8 @@ pub async fn readyz(
 
 /// Every metric in the OpenMetrics text format; the agents' queues and
 /// open incidents are read from the store first.
+#[utoipa::path(get, path = "/metrics", tag = "operators",
+    responses((status = 200, description = "Metrics in the OpenMetrics text format", content_type = "application/openmetrics-text", body = String)))]
 pub async fn metrics(
     metrics: web::Data<Metrics>,
     teams: web::Data<Teams>,

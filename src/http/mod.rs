@@ -6,27 +6,32 @@ mod agent;
 mod console;
 mod error;
 mod health;
+mod limits;
 mod messages;
 mod observe;
+mod openapi;
 pub mod probe;
 mod webhooks;
 
 use std::net::TcpListener;
 use std::sync::Arc;
 
-use actix_web::error::{JsonPayloadError, QueryPayloadError};
-use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
+use actix_web::error::{JsonPayloadError, PathError, QueryPayloadError};
+use actix_web::http::Method;
+use actix_web::middleware::from_fn;
+use actix_web::{App, HttpRequest, HttpResponse, HttpServer, guard, web};
 
 use crate::agents::AgentService;
 use crate::channels::Channels;
-use crate::configuration::ServerSettings;
+use crate::configuration::{LimitSettings, ServerSettings};
 use crate::handoff::{HandoffStore, Teams};
 use crate::i18n::Localizer;
 use crate::kb::KbHandle;
 use crate::metrics::Metrics;
 use crate::pipeline::Pipeline;
 use crate::state::ConversationStore;
-use error::{ApiError, Code};
+use error::{ApiError, Code, without_values};
+use limits::Limits;
 
 /// What the handlers need; each is registered as its own `web::Data`, and
 /// each handler takes only what it uses.
@@ -57,8 +62,10 @@ pub fn serve(
     listener: TcpListener,
     services: Services,
     settings: &ServerSettings,
+    limits: &LimitSettings,
 ) -> std::io::Result<Server> {
     let max_body_bytes = settings.max_body_bytes;
+    let limits = web::Data::new(Limits::new(limits));
     let pipeline = web::Data::from(services.pipeline);
     let agents = web::Data::from(services.agents);
     let teams = web::Data::from(services.teams);
@@ -82,6 +89,7 @@ pub fn serve(
             .app_data(kb.clone())
             .app_data(localizer.clone())
             .app_data(metrics.clone())
+            .app_data(limits.clone())
             .configure(configure(max_body_bytes))
     })
     .listen(listener)?;
@@ -91,7 +99,59 @@ pub fn serve(
     Ok(Server(server.run()))
 }
 
-/// Registers every route. `max_body_bytes` bounds JSON bodies.
+/// Declares every route once: [`ROUTES`] lists them (the OpenAPI document
+/// must describe each, `tests/api/openapi.rs`), and `register` serves
+/// them, each as `METHOD "path" => handler`, with `, web_chat` for the
+/// routes under the per-client web-chat limit.
+macro_rules! routes {
+    ($($method:ident $path:literal => $handler:path $(, $limit:ident)?;)*) => {
+        /// Every (method, path) the server answers.
+        pub const ROUTES: &[(&str, &str)] = &[$((stringify!($method), $path),)*];
+
+        fn register(cfg: &mut web::ServiceConfig) {
+            $(cfg.service(routes!(@resource $method $path $handler $(, $limit)?));)*
+        }
+    };
+    (@resource $method:ident $path:literal $handler:path) => {
+        web::resource($path)
+            .guard(guard::Method(Method::$method))
+            .route(web::method(Method::$method).to($handler))
+    };
+    (@resource $method:ident $path:literal $handler:path, $limit:ident) => {
+        routes!(@resource $method $path $handler).wrap(from_fn(limits::$limit))
+    };
+}
+
+routes! {
+    GET "/healthz" => health::healthz;
+    GET "/readyz" => health::readyz;
+    GET "/metrics" => health::metrics;
+    GET "/openapi.json" => openapi::document;
+    GET "/webhooks/{channel}" => webhooks::subscribe;
+    POST "/webhooks/{channel}" => webhooks::receive;
+    GET "/agent" => console::page;
+    GET "/agent/" => console::page;
+    GET "/agent/{file}" => console::asset;
+    GET "/agent/strings/{lang}" => console::strings;
+    POST "/api/v1/messages" => messages::post_message, web_chat;
+    GET "/api/v1/conversations/{id}/messages" => messages::agent_messages, web_chat;
+    GET "/api/v1/agent/me" => agent::me;
+    GET "/api/v1/agent/queue" => agent::queue;
+    GET "/api/v1/agent/incidents" => agent::incidents;
+    GET "/api/v1/agent/incidents/{id}" => agent::incident;
+    POST "/api/v1/agent/incidents/{id}/updates" => agent::post_incident_update;
+    POST "/api/v1/agent/incidents/{id}/resolve" => agent::resolve_incident;
+    GET "/api/v1/agent/events" => agent::events;
+    GET "/api/v1/agent/ratings" => agent::ratings;
+    GET "/api/v1/agent/conversations/{id}" => agent::conversation;
+    POST "/api/v1/agent/conversations/{id}/claim" => agent::claim;
+    POST "/api/v1/agent/conversations/{id}/messages" => agent::send;
+    POST "/api/v1/agent/conversations/{id}/resolve" => agent::resolve;
+}
+
+/// Registers every route, and how requests that do not fit one are
+/// answered: always in the one error shape. `max_body_bytes` bounds JSON
+/// bodies.
 fn configure(max_body_bytes: usize) -> impl FnOnce(&mut web::ServiceConfig) {
     move |cfg| {
         cfg.app_data(
@@ -100,50 +160,15 @@ fn configure(max_body_bytes: usize) -> impl FnOnce(&mut web::ServiceConfig) {
                 .error_handler(json_error),
         )
         .app_data(web::QueryConfig::default().error_handler(query_error))
-        .route("/healthz", web::get().to(health::healthz))
-        .route("/readyz", web::get().to(health::readyz))
-        .route("/metrics", web::get().to(health::metrics))
-        .route("/webhooks/{channel}", web::get().to(webhooks::subscribe))
-        .route("/webhooks/{channel}", web::post().to(webhooks::receive))
-        .route("/agent", web::get().to(console::page))
-        .route("/agent/", web::get().to(console::page))
-        .route("/agent/{file}", web::get().to(console::asset))
-        .route("/agent/strings/{lang}", web::get().to(console::strings))
-        .route("/api/v1/messages", web::post().to(messages::post_message))
-        .route(
-            "/api/v1/conversations/{id}/messages",
-            web::get().to(messages::agent_messages),
-        )
-        .service(
-            web::scope("/api/v1/agent")
-                .route("/me", web::get().to(agent::me))
-                .route("/queue", web::get().to(agent::queue))
-                .route("/incidents", web::get().to(agent::incidents))
-                .route("/incidents/{id}", web::get().to(agent::incident))
-                .route(
-                    "/incidents/{id}/updates",
-                    web::post().to(agent::post_incident_update),
-                )
-                .route(
-                    "/incidents/{id}/resolve",
-                    web::post().to(agent::resolve_incident),
-                )
-                .route("/events", web::get().to(agent::events))
-                .route("/ratings", web::get().to(agent::ratings))
-                .route("/conversations/{id}", web::get().to(agent::conversation))
-                .route("/conversations/{id}/claim", web::post().to(agent::claim))
-                .route("/conversations/{id}/messages", web::post().to(agent::send))
-                .route(
-                    "/conversations/{id}/resolve",
-                    web::post().to(agent::resolve),
-                ),
-        )
+        .app_data(web::PathConfig::default().error_handler(path_error))
+        .configure(register)
         .default_service(web::to(not_found));
     }
 }
 
 /// Bad JSON is the client's mistake: a 400 (413 when too large) in the one
-/// error shape, never actix's plain-text default.
+/// error shape, never actix's plain-text default. Messages name fields but
+/// never repeat the values sent.
 fn json_error(err: JsonPayloadError, _request: &HttpRequest) -> actix_web::Error {
     let api_error = match &err {
         JsonPayloadError::OverflowKnownLength { length, limit } => ApiError::new(
@@ -159,25 +184,43 @@ fn json_error(err: JsonPayloadError, _request: &HttpRequest) -> actix_web::Error
             "send the body as application/json",
         ),
         JsonPayloadError::Deserialize(cause) if cause.is_data() => {
-            ApiError::new(Code::InvalidRequest, cause.to_string())
+            ApiError::new(Code::InvalidRequest, without_values(&cause.to_string()))
         }
         JsonPayloadError::Deserialize(cause) => ApiError::new(
             Code::MalformedJson,
-            format!("the body is not valid JSON: {cause}"),
+            format!(
+                "the body is not valid JSON: {}",
+                without_values(&cause.to_string())
+            ),
         ),
-        other => ApiError::new(Code::InvalidBody, other.to_string()),
+        _ => ApiError::new(Code::InvalidBody, "the body could not be read"),
     };
     api_error.into()
 }
 
 /// A query string that does not fit its handler: a 400 in the one shape.
 fn query_error(err: QueryPayloadError, _request: &HttpRequest) -> actix_web::Error {
-    ApiError::new(Code::InvalidRequest, err.to_string()).into()
+    let QueryPayloadError::Deserialize(cause) = &err else {
+        return ApiError::new(Code::InvalidRequest, "the query string does not fit").into();
+    };
+    ApiError::new(
+        Code::InvalidRequest,
+        format!(
+            "the query string does not fit: {}",
+            without_values(&cause.to_string())
+        ),
+    )
+    .into()
 }
 
-async fn not_found(request: HttpRequest) -> Result<HttpResponse, ApiError> {
+/// A path segment that is not an id of its kind names nothing: a 404.
+fn path_error(_err: PathError, _request: &HttpRequest) -> actix_web::Error {
+    ApiError::new(Code::NotFound, "nothing here has that id").into()
+}
+
+async fn not_found() -> Result<HttpResponse, ApiError> {
     Err(ApiError::new(
         Code::NotFound,
-        format!("no route for {} {}", request.method(), request.path()),
+        "no such route; GET /openapi.json lists them",
     ))
 }

@@ -10,12 +10,21 @@ use actix_web::http::header::CONTENT_LENGTH;
 use actix_web::{HttpRequest, HttpResponse, web};
 use futures_util::StreamExt;
 
-use super::error::{ApiError, Code};
+use super::error::{ApiError, Code, ErrorBody};
 use crate::channels::{self, Channels, Platform};
 use crate::metrics::{Counter, Metrics};
 use crate::state::ConversationStore;
 
 /// The `hub.challenge` handshake of Meta platforms.
+#[utoipa::path(get, path = "/webhooks/{channel}", tag = "webhooks",
+    params(("channel" = String, Path, description = "`whatsapp` or `messenger`"),
+           ("hub.mode" = String, Query), ("hub.verify_token" = String, Query), ("hub.challenge" = String, Query)),
+    responses(
+        (status = 200, description = "The challenge, echoed", content_type = "text/plain", body = String),
+        (status = 400, description = "Wrong handshake", body = ErrorBody),
+        (status = 404, description = "No such channel, or it is off", body = ErrorBody),
+        (status = 405, description = "The channel has no handshake", body = ErrorBody),
+    ))]
 pub async fn subscribe(
     channel: web::Path<String>,
     query: web::Query<HashMap<String, String>>,
@@ -28,6 +37,22 @@ pub async fn subscribe(
         .body(challenge))
 }
 
+/// A platform's webhook: verified against the raw body, parsed, and made
+/// durable before the `200`; the reply is sent later. A text longer than
+/// 4,096 characters is queued as consecutive parts; a message of only
+/// spaces or zero-width characters is skipped.
+#[utoipa::path(post, path = "/webhooks/{channel}", tag = "webhooks",
+    params(("channel" = String, Path, description = "`whatsapp`, `telegram` or `messenger`")),
+    request_body(content = Object, description = "The platform's own webhook JSON"),
+    responses(
+        (status = 200, description = "Stored", body = Object, example = json!({"status": "accepted"})),
+        (status = 400, description = "Not a webhook of this platform", body = ErrorBody),
+        (status = 401, description = "No signature or secret header", body = ErrorBody),
+        (status = 403, description = "Wrong signature or secret", body = ErrorBody),
+        (status = 404, description = "No such channel, or it is off", body = ErrorBody),
+        (status = 413, description = "The body is larger than the platform's limit", body = ErrorBody),
+        (status = 503, description = "The state store is unavailable: the platform retries", body = ErrorBody),
+    ))]
 pub async fn receive(
     channel: web::Path<String>,
     request: HttpRequest,

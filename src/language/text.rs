@@ -109,3 +109,54 @@ pub fn words(text: &str) -> Vec<&str> {
         .filter(|word| !word.is_empty())
         .collect()
 }
+
+/// Characters that take no room and show nothing: zero-width spaces and
+/// joiners, direction marks, embeddings, overrides and isolates, the
+/// byte-order mark, the soft hyphen and the Hangul fillers. Text made of
+/// them alone says nothing, and inside an id they hide what it is (a
+/// right-to-left override shows `abc` as `cba`).
+pub fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00AD}'
+            | '\u{034F}'
+            | '\u{061C}'
+            | '\u{115F}'..='\u{1160}'
+            | '\u{180B}'..='\u{180F}'
+            | '\u{200B}'..='\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{206F}'
+            | '\u{3164}'
+            | '\u{FE00}'..='\u{FE0F}'
+            | '\u{FEFF}'
+            | '\u{FFA0}'
+    )
+}
+
+/// Whether text shows nothing: empty, or only spaces and invisible
+/// characters.
+pub fn is_blank(text: &str) -> bool {
+    text.chars().all(|c| c.is_whitespace() || is_invisible(c))
+}
+
+#[cfg(test)]
+mod invisible_tests {
+    use super::*;
+
+    #[test]
+    fn text_of_only_zero_width_and_direction_characters_is_blank() {
+        for text in [
+            "",
+            "  ",
+            "\u{200B}",
+            "\u{200B}\u{200C}\u{200D}",
+            "\u{FEFF} \u{2060}",
+            "\u{202E}\u{200F}\n",
+        ] {
+            assert!(is_blank(text), "{text:?}");
+        }
+        for text in ["ماء", "a\u{200B}", "\u{200D}١", "🙂"] {
+            assert!(!is_blank(text), "{text:?}");
+        }
+    }
+}

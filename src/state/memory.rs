@@ -92,6 +92,23 @@ impl MemoryStore {
 }
 
 impl Inner {
+    /// The conversation's oldest queued message: O(1), however long the
+    /// backlog.
+    fn oldest_queued(&self, id: &ConversationId) -> Option<Envelope> {
+        self.inboxes
+            .get(id)
+            .and_then(|queued| queued.front().cloned())
+    }
+
+    fn drop_oldest_queued(&mut self, id: &ConversationId) {
+        if let Some(queued) = self.inboxes.get_mut(id) {
+            queued.pop_front();
+            if queued.is_empty() {
+                self.inboxes.remove(id);
+            }
+        }
+    }
+
     /// The citizen's memory, unless it has run out.
     fn memory(&self, id: &ConversationId, now: i64) -> CitizenMemory {
         self.memories
@@ -114,12 +131,8 @@ impl ConversationStore for MemoryStore {
             .get(id)
             .filter(|conversation| !self.is_expired(conversation, now))
             .cloned();
-        let inbox = inner
-            .inboxes
-            .get(id)
-            .map(|queued| queued.iter().cloned().collect())
-            .unwrap_or_default();
-        let mut lease = Lease::new(id, stored, inbox, LeaseHold::Local(guard));
+        let next_queued = inner.oldest_queued(id);
+        let mut lease = Lease::new(id, stored, next_queued, LeaseHold::Local(guard));
         lease.conversation.memory = inner.memory(id, now);
         Ok(lease)
     }
@@ -140,11 +153,8 @@ impl ConversationStore for MemoryStore {
             let forget_at = now_ms() + self.memory_retention.as_millis() as i64;
             inner.memories.insert(id.clone(), (memory, forget_at));
         }
-        if let Some(queued) = inner.inboxes.get_mut(&id) {
-            queued.drain(..handled.min(queued.len()));
-            if queued.is_empty() {
-                inner.inboxes.remove(&id);
-            }
+        if handled {
+            inner.drop_oldest_queued(&id);
         }
         inner.conversations.insert(id.clone(), conversation);
         self.count_write(&mut inner);
@@ -411,8 +421,12 @@ mod tests {
             store.enqueue(&envelope("u", "whatsapp:1")).await.unwrap(),
             Enqueued::Duplicate
         );
+        let mut lease = store.acquire(&id("u")).await.unwrap();
+        assert!(lease.next_queued.is_some());
+        lease.handled = true;
+        store.commit(lease).await.unwrap();
         let lease = store.acquire(&id("u")).await.unwrap();
-        assert_eq!(lease.inbox.len(), 1);
+        assert_eq!(lease.next_queued, None, "the duplicate was not queued");
     }
 
     #[tokio::test]
@@ -427,19 +441,28 @@ mod tests {
         let ready = store.next_ready(Duration::from_millis(10)).await.unwrap();
         assert_eq!(ready, Some(id("q")));
 
-        let mut lease = store.acquire(&id("q")).await.unwrap();
-        let texts: Vec<_> = lease
-            .inbox
-            .iter()
-            .map(|e| e.incoming.text.clone())
-            .collect();
-        assert_eq!(texts, ["telegram:1", "telegram:2", "telegram:3"]);
-        lease.handled = 2;
-        store.commit(lease).await.unwrap();
+        let mut handled = Vec::new();
+        for _ in 0..2 {
+            let mut lease = store.acquire(&id("q")).await.unwrap();
+            handled.push(lease.next_queued.clone().unwrap().message_id);
+            lease.handled = true;
+            store.commit(lease).await.unwrap();
+        }
+        assert_eq!(handled, ["telegram:1", "telegram:2"]);
 
         let lease = store.acquire(&id("q")).await.unwrap();
-        assert_eq!(lease.inbox.len(), 1, "the unhandled message stays queued");
-        assert_eq!(lease.inbox[0].message_id, "telegram:3");
+        let next = lease.next_queued.as_ref().map(|e| e.message_id.as_str());
+        assert_eq!(
+            next,
+            Some("telegram:3"),
+            "the unhandled message stays queued"
+        );
+        store.commit(lease).await.unwrap();
+        let lease = store.acquire(&id("q")).await.unwrap();
+        assert!(
+            lease.next_queued.is_some(),
+            "a turn that did not handle it keeps it"
+        );
     }
 
     #[tokio::test]

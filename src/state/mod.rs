@@ -60,13 +60,14 @@ pub struct Lease {
     pub conversation: Conversation,
     /// Whether the conversation existed before this lease.
     pub existed: bool,
-    /// The conversation's queued messages at the time of acquiring, oldest
-    /// first.
-    pub inbox: Vec<Envelope>,
-    /// How many of `inbox`, from the front, this turn handled; `commit`
-    /// removes exactly those from the store's inbox. Messages queued while
-    /// the lease was held stay queued.
-    pub handled: usize,
+    /// The conversation's oldest queued message at the time of acquiring.
+    /// Only the oldest: a turn handles one message, and reading a whole
+    /// backlog on every turn made answering it quadratic.
+    pub next_queued: Option<Envelope>,
+    /// Whether this turn handled `next_queued`; `commit` then removes it
+    /// from the store's inbox. Messages queued while the lease was held
+    /// stay queued.
+    pub handled: bool,
     hold: LeaseHold,
 }
 
@@ -75,14 +76,14 @@ impl Lease {
     fn new(
         id: &ConversationId,
         stored: Option<Conversation>,
-        inbox: Vec<Envelope>,
+        next_queued: Option<Envelope>,
         hold: LeaseHold,
     ) -> Self {
         Self {
             existed: stored.is_some(),
             conversation: stored.unwrap_or_else(|| Conversation::new(id.clone())),
-            inbox,
-            handled: 0,
+            next_queued,
+            handled: false,
             hold,
         }
     }
@@ -100,11 +101,11 @@ enum LeaseHold {
 pub trait ConversationStore: Send + Sync + 'static {
     /// Waits until no other turn of this conversation is running, then
     /// returns its state (a new conversation when there is none) and its
-    /// queued messages. Turns of one conversation thus run one at a time, in
+    /// oldest queued message. Turns of one conversation thus run one at a time, in
     /// the order they asked.
     async fn acquire(&self, id: &ConversationId) -> Result<Lease, StoreError>;
 
-    /// Saves the conversation, removes the handled inbox messages, and ends
+    /// Saves the conversation, removes the handled inbox message, and ends
     /// the lease.
     async fn commit(&self, lease: Lease) -> Result<(), StoreError>;
 

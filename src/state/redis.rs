@@ -326,11 +326,11 @@ impl ConversationStore for RedisStore {
             .arg(millis(options.lease))
             .arg(millis(options.waiter_ttl()));
         let give_up_at = Instant::now() + options.lock_wait;
-        let (stored, inbox, memory) = loop {
-            let (granted, found, inbox, position, memory): Acquired =
+        let (stored, next_queued, memory) = loop {
+            let (granted, found, next_queued, position, memory): Acquired =
                 self.shared.run(&acquire).await?;
             if granted {
-                break (found, inbox, memory);
+                break (found, next_queued, memory);
             }
             if Instant::now() >= give_up_at {
                 // No id in the message: it holds a phone number, and errors
@@ -352,11 +352,11 @@ impl ConversationStore for RedisStore {
             .as_deref()
             .map(|json| parse::<Conversation>("stored conversation", json))
             .transpose()?;
-        let inbox = inbox
-            .iter()
+        let next_queued = next_queued
+            .as_deref()
             .map(|json| parse::<Envelope>("queued message", json))
-            .collect::<Result<Vec<_>, _>>()?;
-        let mut lease = Lease::new(id, conversation, inbox, LeaseHold::Redis(hold));
+            .transpose()?;
+        let mut lease = Lease::new(id, conversation, next_queued, LeaseHold::Redis(hold));
         lease.conversation.memory = memory::read(memory.as_deref(), options.memory_retention)?;
         Ok(lease)
     }
@@ -391,7 +391,7 @@ impl ConversationStore for RedisStore {
             .key(&keys.memory)
             .arg(&hold.claim.token)
             .arg(to_json(&conversation)?)
-            .arg(handled)
+            .arg(usize::from(handled))
             .arg(ttl_ms)
             .arg(conversation.id.as_str())
             .arg(millis(options.lease))

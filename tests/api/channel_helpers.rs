@@ -227,7 +227,7 @@ impl ChannelApp {
         let deadline = Instant::now() + Duration::from_secs(10);
         loop {
             let lease = self.store.acquire(&id).await.unwrap();
-            let settled = lease.existed && lease.inbox.is_empty();
+            let settled = lease.existed && lease.next_queued.is_none();
             let conversation = lease.conversation.clone();
             drop(lease);
             if settled || Instant::now() > deadline {

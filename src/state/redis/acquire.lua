@@ -14,7 +14,9 @@ if redis.call('EXISTS', KEYS[1]) == 0 and (not head or head == ARGV[1]) then
     redis.call('HDEL', KEYS[3], ARGV[1])
   end
   redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
-  return {1, redis.call('GET', KEYS[4]), redis.call('LRANGE', KEYS[5], 0, -1), 0,
+  -- Only the oldest queued message: a turn handles one, and reading a whole
+  -- backlog on every turn made draining it quadratic.
+  return {1, redis.call('GET', KEYS[4]), redis.call('LINDEX', KEYS[5], 0), 0,
     redis.call('GET', KEYS[6])}
 end
 if redis.call('HSET', KEYS[3], ARGV[1], now + tonumber(ARGV[3])) == 1 then
@@ -22,4 +24,4 @@ if redis.call('HSET', KEYS[3], ARGV[1], now + tonumber(ARGV[3])) == 1 then
 end
 redis.call('PEXPIRE', KEYS[2], ARGV[3])
 redis.call('PEXPIRE', KEYS[3], ARGV[3])
-return {0, false, {}, redis.call('LPOS', KEYS[2], ARGV[1]), false}
+return {0, false, false, redis.call('LPOS', KEYS[2], ARGV[1]), false}

@@ -16,18 +16,18 @@ pub(super) fn script(body: &str) -> Script {
 
 /// Takes the lease if it is free and nobody queued earlier; otherwise joins
 /// (or stays in) the FIFO queue and reports its position in it. Taking the lease
-/// also loads the conversation, its inbox and the citizen's memory, in the
-/// same round trip.
+/// also loads the conversation, its oldest queued message and the citizen's
+/// memory, in the same round trip.
 /// KEYS: lease, lease-queue, lease-waiters, conversation, inbox, memory.
 /// ARGV: token, lease ms, waiter ttl ms.
 pub(super) static ACQUIRE: LazyLock<Script> = LazyLock::new(|| script(include_str!("acquire.lua")));
 
-/// What `ACQUIRE` returns: granted, the conversation, the inbox, the
-/// position in the queue, the citizen's memory.
-pub(super) type Acquired = (bool, Option<String>, Vec<String>, u64, Option<String>);
+/// What `ACQUIRE` returns: granted, the conversation, the oldest queued
+/// message, the position in the queue, the citizen's memory.
+pub(super) type Acquired = (bool, Option<String>, Option<String>, u64, Option<String>);
 
 /// Saves the conversation and the citizen's memory (an empty one deletes
-/// it), drops the handled inbox messages, keeps the conversation in the
+/// it), drops the handled inbox message (0 or 1), keeps the conversation in the
 /// ready set while messages remain, and releases the lease: only if this
 /// token still holds it, so a turn whose lease ran out saves nothing (no
 /// lost update).

@@ -1,0 +1,92 @@
+//! Per-client limits: wrong agent tokens and web-chat floods are refused
+//! with `429` and `Retry-After`, in the one error shape.
+
+use serde_json::{Value, json};
+
+use crate::handoff_helpers::{AgentClient, with_agents};
+use crate::helpers::{spawn_app_with, user};
+
+#[tokio::test]
+async fn after_ten_wrong_agent_tokens_a_client_is_refused_even_with_a_right_one() {
+    let (app, _) = spawn_app_with(with_agents);
+    let guesser = AgentClient {
+        app: &app,
+        token: "guess",
+    };
+    let mut statuses = Vec::new();
+    for _ in 0..30 {
+        statuses.push(guesser.get("me").await.status().as_u16());
+    }
+    let refused_at = statuses.iter().position(|status| *status == 429);
+    assert_eq!(refused_at, Some(10), "{statuses:?}");
+    assert!(
+        statuses[10..].iter().all(|status| *status == 429),
+        "{statuses:?}"
+    );
+
+    // A client over its limit must not learn that a guess was right.
+    let right = AgentClient {
+        app: &app,
+        token: "tok-sara",
+    };
+    let response = right.get("me").await;
+    assert_eq!(response.status(), 429);
+    let wait: u64 = response.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=60).contains(&wait), "{wait}");
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "too_many_requests");
+}
+
+#[tokio::test]
+async fn right_agent_tokens_are_not_limited() {
+    let (app, _) = spawn_app_with(with_agents);
+    let sara = AgentClient {
+        app: &app,
+        token: "tok-sara",
+    };
+    for _ in 0..30 {
+        assert_eq!(sara.get("me").await.status(), 200);
+    }
+}
+
+#[tokio::test]
+async fn a_web_chat_client_over_its_burst_gets_a_429_in_the_error_shape() {
+    let (app, _) = spawn_app_with(|settings| {
+        settings.limits.web_chat_burst = 3;
+        settings.limits.web_chat_per_minute = 1;
+    });
+    let citizen = user("flood");
+    for _ in 0..3 {
+        app.say(&citizen, "مرحبا").await;
+    }
+    let response = app
+        .post_json(&json!({"user_id": citizen, "text": "مرحبا"}))
+        .await;
+    assert_eq!(response.status(), 429);
+    assert!(response.headers().contains_key("retry-after"));
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "too_many_requests");
+    let outbox = app
+        .get(&format!("/api/v1/conversations/web:{citizen}/messages"))
+        .await;
+    assert_eq!(outbox.status(), 429, "the outbox counts as web chat");
+}
+
+#[tokio::test]
+async fn a_limit_of_zero_is_no_limit() {
+    let (app, _) = spawn_app_with(|settings| {
+        with_agents(settings);
+        settings.limits.agent_auth_failures_burst = 0;
+    });
+    let guesser = AgentClient {
+        app: &app,
+        token: "guess",
+    };
+    for _ in 0..20 {
+        assert_eq!(guesser.get("me").await.status(), 401);
+    }
+}
