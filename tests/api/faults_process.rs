@@ -56,7 +56,7 @@ async fn all_handled(store: &RedisStore) -> bool {
         let Ok(lease) = store.acquire(&id).await else {
             return false;
         };
-        if !lease.existed || !lease.inbox.is_empty() {
+        if !lease.existed || lease.next_queued.is_some() {
             return false;
         }
     }

@@ -109,7 +109,7 @@ proptest! {
                     files.iter().any(|(path, _)| path.starts_with(&error.file)),
                     "{error} names a file or folder of the knowledge base"
                 );
-                prop_assert!(!error.message.trim().is_empty(), "{error} says why");
+                prop_assert!(!error.to_string().trim().is_empty(), "{error} says why");
             }
         }
     }
