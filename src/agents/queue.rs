@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use std::time::Duration;
 
 use serde::Serialize;
+use utoipa::ToSchema;
 
 use super::{AgentError, AgentService};
 use crate::conversation::{
@@ -16,18 +17,31 @@ use crate::kb::{Area, EntryId};
 use crate::message::OutgoingMessage;
 
 /// A waiting conversation, as the queue lists it.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct QueueItem {
+    #[schema(value_type = String)]
     pub conversation_id: ConversationId,
     pub team: String,
+    /// Place in its team's line, from 1.
     pub position: usize,
+    /// `urgent` or `normal`.
+    #[schema(value_type = String)]
     pub priority: Priority,
+    /// Why it was escalated: `urgent`, `danger_to_life`, `agent_entry`,
+    /// `citizen_asked`, `repeated_fallback`, ...
+    #[schema(value_type = String)]
     pub reason: EscalationReason,
+    #[schema(value_type = Option<String>)]
     pub entry_id: Option<EntryId>,
+    #[schema(value_type = Option<String>)]
     pub language: Option<Lang>,
     pub since_ms: i64,
     pub incident_id: Option<String>,
+    /// The district: `id`, `ar`, `en`.
+    #[schema(value_type = Option<Object>)]
     pub area: Option<Area>,
+    /// The entry's title: `ar`, `en`.
+    #[schema(value_type = Option<Object>)]
     pub entry_title: Option<EntryTitle>,
 }
 

@@ -2,6 +2,7 @@
 //! incidents of their teams, and their teams' ratings.
 
 use serde::Serialize;
+use utoipa::ToSchema;
 
 use super::{AgentError, AgentService, forbidden};
 use crate::conversation::{Conversation, ConversationId, Handoff};
@@ -14,18 +15,26 @@ use crate::kb::{Area, EntryId};
 use crate::memory::PastCase;
 
 /// A conversation as an agent reads it: its state and full history.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct View {
     pub team: String,
+    /// The conversation's state: `id`, `language`, `handoff`, recent
+    /// `turns`, `ratings`, `failed_deliveries`, ...
+    #[schema(value_type = Object)]
     pub conversation: Conversation,
+    /// Every message and event of the conversation, oldest first.
+    #[schema(value_type = Vec<Object>)]
     pub history: Vec<HistoryItem>,
     /// The incident its last escalation was grouped into, if any.
     pub incident_id: Option<String>,
+    #[schema(value_type = Option<Object>)]
     pub area: Option<Area>,
+    #[schema(value_type = Option<Object>)]
     pub entry_title: Option<EntryTitle>,
     /// What the bot remembers of the citizen's cases, this one included,
     /// newest first: earlier conversations are gone, these stay
     /// (`state.memory_retention_secs`).
+    #[schema(value_type = Vec<Object>)]
     pub earlier_cases: Vec<EarlierCase>,
 }
 
@@ -38,13 +47,19 @@ pub struct EarlierCase {
 }
 
 /// An incident as agents see it.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct IncidentView {
+    /// `inc-<number>`.
     pub id: String,
     pub team: String,
+    #[schema(value_type = String)]
     pub entry_id: EntryId,
+    #[schema(value_type = Option<Object>)]
     pub entry_title: Option<EntryTitle>,
+    #[schema(value_type = Option<Object>)]
     pub area: Option<Area>,
+    /// `open` or `resolved`.
+    #[schema(value_type = String)]
     pub status: IncidentStatus,
     pub opened_ms: i64,
     pub last_report_ms: i64,
@@ -52,16 +67,21 @@ pub struct IncidentView {
     pub resolved_by: Option<String>,
     pub count: usize,
     pub conversations: Vec<IncidentMember>,
+    /// Each with `at_ms`, `agent`, and `ar` and/or `en`.
+    #[schema(value_type = Vec<Object>)]
     pub updates: Vec<IncidentUpdate>,
 }
 
 /// A citizen in an incident, and where their case stands.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct IncidentMember {
+    #[schema(value_type = String)]
     pub conversation_id: ConversationId,
     pub channel: String,
+    #[schema(value_type = Option<String>)]
     pub language: Option<Lang>,
     pub since_ms: i64,
+    #[schema(value_type = String)]
     pub state: &'static str,
     pub agent: Option<String>,
 }

@@ -8,7 +8,7 @@ use std::time::Duration;
 use actix_web::dev::Payload;
 use actix_web::http::header::{AUTHORIZATION, CACHE_CONTROL};
 use actix_web::{FromRequest, HttpRequest, HttpResponse, web};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::json;
 use tokio::sync::broadcast::error::RecvError;
 use utoipa::ToSchema;
@@ -16,7 +16,7 @@ use utoipa::ToSchema;
 use super::error::{ApiError, Code, ErrorBody};
 use super::limits::Limits;
 use super::openapi::{AgentRefusals, NotTheirs};
-use crate::agents::AgentService;
+use crate::agents::{AgentService, IncidentView, QueueItem, View};
 use crate::channels::MAX_TEXT_CHARS;
 use crate::conversation::ConversationId;
 use crate::handoff::{Agent, HandoffStore, IncidentId, Teams};
@@ -86,21 +86,28 @@ pub async fn me(AuthenticatedAgent(agent): AuthenticatedAgent) -> HttpResponse {
 
 #[utoipa::path(get, path = "/api/v1/agent/queue", tag = "agents", security(("agent_token" = [])),
     responses(
-        (status = 200, description = "`{\"conversations\": [...]}`: waiting conversations of the agent's teams, urgent first, then longest waiting", body = Object),
+        (status = 200, description = "Waiting conversations of the agent's teams", body = Queue),
         AgentRefusals,
     ))]
 pub async fn queue(
     AuthenticatedAgent(agent): AuthenticatedAgent,
     agents: web::Data<AgentService>,
 ) -> Result<HttpResponse, ApiError> {
-    let queue = agents.queue(&agent).await?;
-    Ok(HttpResponse::Ok().json(json!({ "conversations": queue })))
+    let conversations = agents.queue(&agent).await?;
+    Ok(HttpResponse::Ok().json(Queue { conversations }))
+}
+
+/// The answer to `GET queue`.
+#[derive(Serialize, ToSchema)]
+pub struct Queue {
+    /// Urgent first, then longest waiting.
+    conversations: Vec<QueueItem>,
 }
 
 #[utoipa::path(get, path = "/api/v1/agent/conversations/{id}", tag = "agents", security(("agent_token" = [])),
     params(("id" = String, Path, description = "`<channel>:<user id>`")),
     responses(
-        (status = 200, description = "The conversation, its transcript and history", body = Object),
+        (status = 200, description = "The conversation, its transcript and history", body = View),
         AgentRefusals,
         NotTheirs,
     ))]
@@ -192,7 +199,7 @@ pub async fn resolve(
 
 #[utoipa::path(get, path = "/api/v1/agent/incidents", tag = "agents", security(("agent_token" = [])),
     responses(
-        (status = 200, description = "`{\"incidents\": [...]}`: open incidents of the agent's teams", body = Object),
+        (status = 200, description = "Open incidents of the agent's teams", body = OpenIncidents),
         AgentRefusals,
     ))]
 pub async fn incidents(
@@ -200,13 +207,19 @@ pub async fn incidents(
     agents: web::Data<AgentService>,
 ) -> Result<HttpResponse, ApiError> {
     let incidents = agents.incidents(&agent).await?;
-    Ok(HttpResponse::Ok().json(json!({ "incidents": incidents })))
+    Ok(HttpResponse::Ok().json(OpenIncidents { incidents }))
+}
+
+/// The answer to `GET incidents`.
+#[derive(Serialize, ToSchema)]
+pub struct OpenIncidents {
+    incidents: Vec<IncidentView>,
 }
 
 #[utoipa::path(get, path = "/api/v1/agent/incidents/{id}", tag = "agents", security(("agent_token" = [])),
     params(("id" = String, Path, description = "`inc-<number>`")),
     responses(
-        (status = 200, description = "The incident, its citizens and updates", body = Object),
+        (status = 200, description = "The incident, its citizens and updates", body = IncidentView),
         AgentRefusals,
         NotTheirs,
     ))]

@@ -174,3 +174,18 @@ async fn an_over_long_platform_message_is_queued_whole_in_parts() {
     assert!(parts.iter().all(|part| part.chars().count() <= 4096));
     assert_eq!(parts.concat(), long, "nothing the citizen wrote is lost");
 }
+
+#[tokio::test]
+async fn an_oversized_agent_body_is_a_413_as_on_web_chat_and_webhooks() {
+    let (app, _) = crate::helpers::spawn_app_with(with_agents);
+    let sara = AgentClient {
+        app: &app,
+        token: "tok-sara",
+    };
+    let text = "ا".repeat(40_000);
+    let response = sara
+        .post("conversations/web:a/messages", Some(json!({"text": text})))
+        .await;
+    let error = error_of(response, 413).await;
+    assert_eq!(error["error"]["code"], "payload_too_large");
+}

@@ -90,3 +90,28 @@ async fn a_limit_of_zero_is_no_limit() {
         assert_eq!(guesser.get("me").await.status(), 401);
     }
 }
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_each_forwarded_client_has_its_own_limit() {
+    let (app, _) = spawn_app_with(|settings| {
+        settings.limits.web_chat_burst = 2;
+        settings.limits.web_chat_per_minute = 1;
+        settings.limits.trust_forwarded_for = true;
+    });
+    let post = |client: &'static str| {
+        app.client
+            .post(format!("{}/api/v1/messages", app.address))
+            .header("X-Forwarded-For", client)
+            .json(&json!({"user_id": user("proxied"), "text": "مرحبا"}))
+            .send()
+    };
+    for _ in 0..2 {
+        assert_eq!(post("203.0.113.1").await.unwrap().status(), 200);
+    }
+    assert_eq!(post("203.0.113.1").await.unwrap().status(), 429);
+    assert_eq!(
+        post("203.0.113.2").await.unwrap().status(),
+        200,
+        "another client is not held up"
+    );
+}

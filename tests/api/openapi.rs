@@ -49,7 +49,7 @@ async fn every_route_is_in_the_openapi_document_and_nothing_else() {
 }
 
 #[tokio::test]
-async fn the_document_describes_web_chat_and_the_agent_token() {
+async fn the_document_describes_web_chat_the_agent_views_and_the_agent_token() {
     let document = document().await;
     assert!(
         document["openapi"].as_str().unwrap().starts_with("3."),
@@ -68,6 +68,17 @@ async fn the_document_describes_web_chat_and_the_agent_token() {
         reply_text.as_str().unwrap().contains("Markdown"),
         "{reply_text}"
     );
+    for (schema, field) in [
+        ("QueueItem", "priority"),
+        ("IncidentView", "conversations"),
+        ("View", "history"),
+        ("ErrorDetail", "code"),
+    ] {
+        assert!(
+            schemas[schema]["properties"][field].is_object(),
+            "{schema}.{field}"
+        );
+    }
     assert_eq!(
         document["components"]["securitySchemes"]["agent_token"]["scheme"],
         "bearer"
