@@ -65,7 +65,7 @@ fn on_redis(settings: &mut Settings, namespace: &Namespace) {
 async fn a_platform_slower_than_the_send_timeout_gets_each_reply_once() {
     const CITIZENS: u64 = 8;
     let channel = spawn_channel_app_with(None, |settings| {
-        settings.outbound.telegram.timeout_ms = Some(200);
+        settings.outbound.telegram.timeout_ms = Some(500);
     })
     .await;
     // The platform delivers, but answers long after our timeout.
@@ -101,10 +101,16 @@ async fn a_platform_slower_than_the_send_timeout_gets_each_reply_once() {
 #[tokio::test]
 async fn a_reply_the_platform_took_is_not_sent_again_when_its_turn_fails_to_commit() {
     let namespace = Namespace::new();
-    let channel = spawn_channel_app_with(None, |settings| on_redis(settings, &namespace)).await;
+    let channel = spawn_channel_app_with(None, |settings| {
+        on_redis(settings, &namespace);
+        settings.outbound.telegram.timeout_ms = Some(20_000);
+    })
+    .await;
+    // Time for the test to take the lease over while the platform holds
+    // the send (the platform answers well within our timeout).
     Mock::given(method("POST"))
         .and(path(TG_SEND_PATH))
-        .respond_with(telegram_ok().set_delay(Duration::from_millis(800)))
+        .respond_with(telegram_ok().set_delay(Duration::from_secs(2)))
         .mount(&channel.platform)
         .await;
 
