@@ -57,6 +57,17 @@ impl ConversationId {
     pub fn user(&self) -> &str {
         self.0.split_once(':').map_or("", |(_, user)| user)
     }
+
+    /// The id as it may appear in logs: a keyed hash (HMAC-SHA-256, 16 hex
+    /// digits), so a log holds no personal data, yet whoever knows an id
+    /// and the key can find its lines.
+    pub fn log_key(&self, key: &str) -> String {
+        use hmac::{Hmac, KeyInit, Mac};
+        let mut mac = Hmac::<sha2::Sha256>::new_from_slice(key.as_bytes())
+            .expect("HMAC takes keys of any length");
+        mac.update(self.0.as_bytes());
+        hex::encode(&mac.finalize().into_bytes()[..8])
+    }
 }
 
 impl TryFrom<String> for ConversationId {
@@ -338,6 +349,11 @@ pub struct Conversation {
     /// the store loads it with the lease and saves it with the commit.
     #[serde(skip)]
     pub memory: CitizenMemory,
+    /// Web chat: the SHA-256 (hex) of the session token its first reply
+    /// issued; later messages must carry the token (`channels::web`). Only
+    /// the hash is stored, and it goes with the conversation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub web_session: Option<String>,
     pub created_at_ms: i64,
     pub updated_at_ms: i64,
 }
@@ -360,6 +376,7 @@ impl Conversation {
             shared_area: None,
             thread: Thread::default(),
             memory: CitizenMemory::default(),
+            web_session: None,
             created_at_ms: now,
             updated_at_ms: now,
         }

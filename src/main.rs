@@ -1,4 +1,5 @@
-//! The command line: `serve` (the default), `check`, `ask` and `eval`;
+//! The command line: `serve` (the default), `check`, `ask`, `eval` and
+//! `erase`;
 //! each builds what it needs from the settings and calls into the library.
 
 use std::collections::HashMap;
@@ -16,7 +17,7 @@ use khidma::i18n::{Lang, Localizer};
 use khidma::kb::load_dir;
 use khidma::kb::{KnowledgeBase, RetrievalOptions};
 use khidma::message::Incoming;
-use khidma::startup::{Application, build_pipeline};
+use khidma::startup::{Application, build_pipeline, build_privacy};
 use khidma::telemetry;
 use khidma::{evaluation, scenarios};
 
@@ -66,6 +67,13 @@ enum Command {
         #[arg(required = true, num_args = 1..)]
         text: Vec<String>,
     },
+    /// Erase everything stored about one citizen in every store (needs
+    /// REDIS_URL; in memory mode the state lives inside the server: use
+    /// DELETE /api/v1/admin/conversations/{id}).
+    Erase {
+        /// `<channel>:<user id>`, e.g. `web:citizen-42`, `whatsapp:9665...`.
+        conversation_id: String,
+    },
 }
 
 fn main() -> ExitCode {
@@ -74,6 +82,8 @@ fn main() -> ExitCode {
     // answer unless something goes wrong.
     telemetry::init(match cli.command {
         None | Some(Command::Serve) => "info",
+        // An erasure is audited in the log.
+        Some(Command::Erase { .. }) => "warn,audit=info",
         Some(_) => "warn",
     });
     let env: HashMap<String, String> = std::env::vars().collect();
@@ -88,6 +98,7 @@ fn main() -> ExitCode {
                 features,
                 show_failures,
             } => eval(&settings, &cases, features.as_deref(), show_failures),
+            Command::Erase { conversation_id } => erase(&settings, &conversation_id, &env),
         });
     result.unwrap_or_else(|err| {
         eprintln!("khidma: {err:#}");
@@ -208,6 +219,29 @@ fn ask(settings: &Settings, lang: Option<&str>, text: &str) -> anyhow::Result<Ex
         "{}",
         serde_json::to_string_pretty(&MessageReply::from(reply))?
     );
+    Ok(ExitCode::SUCCESS)
+}
+
+#[allow(clippy::print_stdout, reason = "erase confirms on stdout")]
+fn erase(
+    settings: &Settings,
+    conversation_id: &str,
+    env: &HashMap<String, String>,
+) -> anyhow::Result<ExitCode> {
+    anyhow::ensure!(
+        settings.state.redis_url.is_some(),
+        "REDIS_URL is not set: in memory mode the state lives inside the server; \
+         erase with DELETE /api/v1/admin/conversations/{{id}} there"
+    );
+    let id = ConversationId::try_from(conversation_id.to_owned()).map_err(anyhow::Error::msg)?;
+    let by = format!("cli:{}", env.get("USER").map_or("unknown", String::as_str));
+    let privacy = build_privacy(settings)?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?;
+    runtime.block_on(privacy.erase(&id, &by))?;
+    println!("erased everything stored about {id}");
     Ok(ExitCode::SUCCESS)
 }
 

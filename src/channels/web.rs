@@ -7,38 +7,72 @@
 //! (`shared/contracts.md`), kept apart from the dialogue's own types so
 //! that the public JSON changes only on purpose.
 
+mod session;
+
 use std::sync::Arc;
 
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
 use super::{Channel, MAX_TEXT_CHARS, Outgoing, SendError};
+use crate::configuration::WebchatKeys;
 use crate::conversation::{Action, ConversationId, now_ms};
 use crate::handoff::{HandoffStore, OutboxMessage};
 use crate::i18n::Lang;
 use crate::kb::{EntryId, GeoPoint};
 use crate::message::{Attachment, Incoming, Reply};
-use crate::state::StoreError;
+use crate::state::{ConversationStore, StoreError};
+pub use session::{SessionError, WebCaller, admit};
 
 pub const NAME: &str = "web";
 
 pub struct Web {
     /// The outboxes live with the rest of the handoff state.
     outbox: Arc<dyn HandoffStore>,
+    /// Where a conversation's session is, to check an outbox's reader.
+    conversations: Arc<dyn ConversationStore>,
+    portal_keys: WebchatKeys,
+}
+
+/// Why a web-chat request was not served.
+#[derive(Debug, thiserror::Error)]
+pub enum WebChatError {
+    #[error(transparent)]
+    Session(#[from] SessionError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
 }
 
 impl Web {
-    pub fn new(outbox: Arc<dyn HandoffStore>) -> Self {
-        Self { outbox }
+    pub fn new(
+        outbox: Arc<dyn HandoffStore>,
+        conversations: Arc<dyn ConversationStore>,
+        portal_keys: WebchatKeys,
+    ) -> Self {
+        Self {
+            outbox,
+            conversations,
+            portal_keys,
+        }
+    }
+
+    /// Who is calling: `bearer` from `Authorization: Bearer`, `session`
+    /// from the body.
+    pub fn caller(&self, bearer: Option<&str>, session: Option<String>) -> WebCaller {
+        WebCaller::identify(&self.portal_keys, bearer, session)
     }
 
     /// What was sent to the citizen after `after` (a cursor from an earlier
-    /// page; 0 for all).
+    /// page; 0 for all), for the holder of the conversation's session or a
+    /// portal.
     pub async fn outbox(
         &self,
         conversation_id: ConversationId,
         after: u64,
-    ) -> Result<OutboxPage, StoreError> {
+        caller: &WebCaller,
+    ) -> Result<OutboxPage, WebChatError> {
+        let conversation = self.conversations.get(&conversation_id).await?;
+        session::check_reader(conversation.as_ref(), caller)?;
         let messages = self.outbox.outbox(&conversation_id, after).await?;
         let cursor = messages.last().map_or(after, |message| message.cursor);
         Ok(OutboxPage {
@@ -88,6 +122,18 @@ pub struct MessageRequest {
     /// be empty.
     #[serde(default)]
     location: Option<GeoPoint>,
+    /// The `session` of the conversation's first reply; none on the first
+    /// message.
+    #[serde(default)]
+    session: Option<String>,
+}
+
+/// A web-chat message, checked: its conversation, the message, and the
+/// session it carried.
+pub struct WebMessage {
+    pub conversation_id: ConversationId,
+    pub incoming: Incoming,
+    pub session: Option<String>,
 }
 
 /// Why a well-formed body is not a message.
@@ -108,7 +154,7 @@ pub enum InvalidMessage {
 impl MessageRequest {
     /// The conversation and the message, checked before anything is
     /// touched.
-    pub fn into_message(self) -> Result<(ConversationId, Incoming), InvalidMessage> {
+    pub fn into_message(self) -> Result<WebMessage, InvalidMessage> {
         let conversation_id =
             ConversationId::new(NAME, &self.user_id).map_err(InvalidMessage::UserId)?;
         if let Some(location) = &self.location
@@ -130,9 +176,9 @@ impl MessageRequest {
             Some(other) => return Err(InvalidMessage::Language(other.to_owned())),
         };
         let location_only = self.location.is_some() && self.text.trim().is_empty();
-        Ok((
+        Ok(WebMessage {
             conversation_id,
-            Incoming {
+            incoming: Incoming {
                 text: self.text,
                 button: self.button.filter(|button| !button.is_empty()),
                 forced_language,
@@ -140,7 +186,8 @@ impl MessageRequest {
                 attachment: location_only.then_some(Attachment::Location),
                 location: self.location,
             },
-        ))
+            session: self.session.filter(|session| !session.is_empty()),
+        })
     }
 }
 
@@ -153,6 +200,17 @@ pub struct MessageReply {
     entry_id: Option<EntryId>,
     candidates: Vec<EntryId>,
     messages: Vec<ReplyMessage>,
+    /// Issued with the first reply of a new web conversation: later
+    /// messages and outbox reads must carry it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    session: Option<String>,
+}
+
+impl MessageReply {
+    pub fn with_session(mut self, session: Option<String>) -> Self {
+        self.session = session;
+        self
+    }
 }
 
 /// One chat bubble: Markdown text, and the buttons under it.
@@ -191,6 +249,7 @@ impl From<Reply> for MessageReply {
                         .collect(),
                 })
                 .collect(),
+            session: None,
         }
     }
 }

@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use crate::agents::AgentError;
 use crate::channels::ChannelError;
-use crate::channels::web::InvalidMessage;
+use crate::channels::web::{InvalidMessage, WebChatError};
 use crate::state::StoreError;
 
 /// Who is to blame, which says what is logged.
@@ -62,6 +62,7 @@ error_codes! {
     InvalidWebhook => "invalid_webhook", BAD_REQUEST, Request;
     Unauthorized => "unauthorized", UNAUTHORIZED, Auth;
     Forbidden => "forbidden", FORBIDDEN, Auth;
+    InvalidSession => "invalid_session", UNAUTHORIZED, Auth;
     NotFound => "not_found", NOT_FOUND, Request;
     MethodNotAllowed => "method_not_allowed", METHOD_NOT_ALLOWED, Request;
     NotWaiting => "not_waiting", CONFLICT, Request;
@@ -173,6 +174,17 @@ impl From<ChannelError> for ApiError {
             ChannelError::Malformed { .. } => Code::InvalidWebhook,
         };
         ApiError::new(code, err.to_string())
+    }
+}
+
+impl From<WebChatError> for ApiError {
+    fn from(err: WebChatError) -> Self {
+        match err {
+            WebChatError::Session(session) => {
+                ApiError::new(Code::InvalidSession, session.to_string())
+            }
+            WebChatError::Store(store) => store.into(),
+        }
     }
 }
 

@@ -2,6 +2,7 @@
 //! into calls on [`crate::pipeline::Pipeline`] and the agents' service, and
 //! results into the JSON contract.
 
+mod admin;
 mod agent;
 mod console;
 mod error;
@@ -18,12 +19,13 @@ use tracing_actix_web::TracingLogger;
 
 use crate::agents::AgentService;
 use crate::channels::Channels;
-use crate::configuration::ServerSettings;
+use crate::configuration::{ServerSettings, SupervisorTokens};
 use crate::handoff::{HandoffStore, Teams};
 use crate::i18n::Localizer;
 use crate::kb::KbHandle;
 use crate::metrics::Metrics;
 use crate::pipeline::Pipeline;
+use crate::privacy::Privacy;
 use crate::state::ConversationStore;
 use error::{ApiError, Code};
 
@@ -39,6 +41,8 @@ pub struct Services {
     pub kb: KbHandle,
     pub localizer: Arc<Localizer>,
     pub metrics: Arc<Metrics>,
+    pub privacy: Arc<Privacy>,
+    pub supervisors: SupervisorTokens,
 }
 
 /// A running HTTP server: it serves until a signal stops it.
@@ -68,6 +72,8 @@ pub fn serve(
     let kb = web::Data::new(services.kb);
     let localizer = web::Data::from(services.localizer);
     let metrics = web::Data::from(services.metrics);
+    let privacy = web::Data::from(services.privacy);
+    let supervisors = web::Data::new(services.supervisors);
     let mut server = HttpServer::new(move || {
         App::new()
             .wrap(TracingLogger::default())
@@ -81,6 +87,8 @@ pub fn serve(
             .app_data(kb.clone())
             .app_data(localizer.clone())
             .app_data(metrics.clone())
+            .app_data(privacy.clone())
+            .app_data(supervisors.clone())
             .configure(configure(max_body_bytes))
     })
     .listen(listener)?;
@@ -112,6 +120,14 @@ fn configure(max_body_bytes: usize) -> impl FnOnce(&mut web::ServiceConfig) {
         .route(
             "/api/v1/conversations/{id}/messages",
             web::get().to(messages::agent_messages),
+        )
+        .route(
+            "/api/v1/admin/conversations/{id}",
+            web::delete().to(admin::erase),
+        )
+        .route(
+            "/api/v1/admin/conversations/{id}/export",
+            web::get().to(admin::export),
         )
         .service(
             web::scope("/api/v1/agent")

@@ -18,6 +18,7 @@ mod kb_check;
 mod kb_load;
 mod kb_reload;
 mod messages;
+mod privacy;
 mod quality;
 mod redis;
 mod redis_helpers;

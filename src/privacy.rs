@@ -1,0 +1,81 @@
+//! A citizen's rights over what khidma keeps about them: **erasure** (every
+//! store forgets the conversation: its state, the citizen's memory, queued
+//! messages, remembered message ids, history, outbox, places in queues and
+//! incidents, ratings, the web-chat session) and **export** (all of it, as
+//! JSON). Both are for supervisors (`DELETE` and `GET
+//! /api/v1/admin/conversations/{id}[/export]`) and operators (`khidma
+//! erase`). Erasure is logged as an audit event that names who and a keyed
+//! hash of the conversation id, never the id.
+//!
+//! How long things are kept without anyone asking is each store's
+//! retention (`[retention]` and the TTL settings).
+
+use std::sync::Arc;
+
+use serde::Serialize;
+
+use crate::configuration::Secret;
+use crate::conversation::ConversationId;
+use crate::handoff::{HandoffRecord, HandoffStore};
+use crate::pipeline::Pipeline;
+use crate::state::{StoreError, StoredCitizen};
+
+pub struct Privacy {
+    pipeline: Arc<Pipeline>,
+    handoff: Arc<dyn HandoffStore>,
+    audit_key: Secret,
+}
+
+/// Everything stored about one citizen's conversation.
+#[derive(Debug, Serialize)]
+pub struct Export {
+    pub conversation_id: ConversationId,
+    #[serde(flatten)]
+    pub state: StoredCitizen,
+    #[serde(flatten)]
+    pub handoff: HandoffRecord,
+}
+
+impl Privacy {
+    pub fn new(pipeline: Arc<Pipeline>, handoff: Arc<dyn HandoffStore>, audit_key: Secret) -> Self {
+        Self {
+            pipeline,
+            handoff,
+            audit_key,
+        }
+    }
+
+    /// Erases everything stored about the conversation, in every store, and
+    /// logs who did it. Erasing what is not there succeeds: the result is
+    /// the same.
+    pub async fn erase(&self, id: &ConversationId, by: &str) -> Result<(), StoreError> {
+        self.pipeline.erase(id).await?;
+        self.handoff.erase(id).await?;
+        tracing::info!(
+            target: "audit",
+            event = "erasure",
+            by,
+            conversation = id.log_key(self.audit_key.expose()),
+            "everything stored about a citizen was erased"
+        );
+        Ok(())
+    }
+
+    /// Everything stored about the conversation, for its citizen.
+    pub async fn export(&self, id: &ConversationId, by: &str) -> Result<Export, StoreError> {
+        let state = self.pipeline.store().export(id).await?;
+        let handoff = self.handoff.export(id).await?;
+        tracing::info!(
+            target: "audit",
+            event = "export",
+            by,
+            conversation = id.log_key(self.audit_key.expose()),
+            "everything stored about a citizen was exported"
+        );
+        Ok(Export {
+            conversation_id: id.clone(),
+            state,
+            handoff,
+        })
+    }
+}
