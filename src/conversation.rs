@@ -410,6 +410,18 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_log_key_names_a_conversation_without_showing_it() {
+        let id = ConversationId::new("web", "citizen-42").unwrap();
+        let key = id.log_key("audit-key");
+        assert_eq!(key.len(), 16);
+        assert!(!key.contains("citizen"));
+        assert_eq!(key, id.log_key("audit-key"), "the same id, the same key");
+        assert_ne!(key, id.log_key("other-key"));
+        let other = ConversationId::new("web", "citizen-43").unwrap();
+        assert_ne!(key, other.log_key("audit-key"));
+    }
+
+    #[test]
     fn conversation_ids_name_channel_and_user() {
         let id = ConversationId::new("web", "citizen-42").unwrap();
         assert_eq!(id.as_str(), "web:citizen-42");

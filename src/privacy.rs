@@ -51,27 +51,27 @@ impl Privacy {
     pub async fn erase(&self, id: &ConversationId, by: &str) -> Result<(), StoreError> {
         self.pipeline.erase(id).await?;
         self.handoff.erase(id).await?;
+        self.audit("erasure", by, id);
+        Ok(())
+    }
+
+    /// The audit log's line: what, who, and the conversation's keyed hash,
+    /// never its id.
+    fn audit(&self, event: &str, by: &str, id: &ConversationId) {
         tracing::info!(
             target: "audit",
-            event = "erasure",
+            event,
             by,
             conversation = id.log_key(self.audit_key.expose()),
-            "everything stored about a citizen was erased"
+            "a citizen's data was read or erased by a supervisor or operator"
         );
-        Ok(())
     }
 
     /// Everything stored about the conversation, for its citizen.
     pub async fn export(&self, id: &ConversationId, by: &str) -> Result<Export, StoreError> {
         let state = self.pipeline.store().export(id).await?;
         let handoff = self.handoff.export(id).await?;
-        tracing::info!(
-            target: "audit",
-            event = "export",
-            by,
-            conversation = id.log_key(self.audit_key.expose()),
-            "everything stored about a citizen was exported"
-        );
+        self.audit("export", by, id);
         Ok(Export {
             conversation_id: id.clone(),
             state,

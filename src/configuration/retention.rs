@@ -15,8 +15,8 @@ pub(super) const DEFAULTS: &str = r#"
 waiting_secs = 2592000
 outbox_secs = 2592000
 ratings_secs = 31536000
-in_memory_max_conversations = 100000
-in_memory_max_bytes = 268435456
+in_memory_max_conversations = 50000
+in_memory_max_bytes = 67108864
 "#;
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
@@ -35,7 +35,8 @@ pub struct RetentionSettings {
     /// are kept; past it, the least recently used go first.
     pub in_memory_max_conversations: NonZeroUsize,
     /// In memory mode, conversations take at most about this many bytes;
-    /// past it, the least recently used go first (256 MiB).
+    /// past it, the least recently used go first (64 MiB; Redis holds
+    /// more).
     pub in_memory_max_bytes: NonZeroUsize,
 }
 
@@ -50,5 +51,34 @@ impl RetentionSettings {
 
     pub fn ratings(&self) -> Duration {
         Duration::from_secs(self.ratings_secs.get())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::configuration::Settings;
+    use crate::configuration::tests::env;
+
+    #[test]
+    fn every_retention_has_a_default_and_an_environment_name() {
+        let defaults = Settings::load(None, &env(&[])).unwrap().retention;
+        assert_eq!(defaults.waiting().as_secs(), 30 * 24 * 3600);
+        assert_eq!(defaults.ratings().as_secs(), 365 * 24 * 3600);
+        assert_eq!(defaults.in_memory_max_bytes.get(), 64 << 20);
+
+        let set = Settings::load(
+            None,
+            &env(&[
+                ("KHIDMA_RETENTION__OUTBOX_SECS", "60"),
+                ("KHIDMA_RETENTION__IN_MEMORY_MAX_CONVERSATIONS", "10"),
+            ]),
+        )
+        .unwrap()
+        .retention;
+        assert_eq!(set.outbox().as_secs(), 60);
+        assert_eq!(set.in_memory_max_conversations.get(), 10);
+
+        let err = Settings::load(None, &env(&[("KHIDMA_RETENTION__RATINGS_SECS", "0")]));
+        assert!(err.unwrap_err().to_string().contains("ratings_secs"));
     }
 }

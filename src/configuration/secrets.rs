@@ -241,13 +241,7 @@ impl ChannelEnv {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn env(pairs: &[(&str, &str)]) -> HashMap<String, String> {
-        pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect()
-    }
+    use crate::configuration::tests::env;
 
     #[test]
     fn named_tokens_come_from_the_environment_and_never_show_in_debug() {

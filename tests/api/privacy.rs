@@ -346,3 +346,25 @@ async fn khidma_erase_forgets_a_citizen_in_redis() {
     assert!(!memory_mode.status.success());
     assert!(String::from_utf8_lossy(&memory_mode.stderr).contains("REDIS_URL"));
 }
+
+#[tokio::test]
+async fn memory_mode_keeps_only_so_many_conversations_the_least_recently_used_go_first() {
+    let (app, store) = spawn_app_with(|settings| {
+        settings.retention.in_memory_max_conversations = 20.try_into().unwrap();
+    });
+    let citizens: Vec<String> = (0..60).map(|n| user(&format!("capped-{n}"))).collect();
+    let long = "ابي اجدد جواز السفر ".repeat(200);
+    for citizen in &citizens {
+        app.say(citizen, &long).await;
+    }
+    let mut kept = 0;
+    for citizen in &citizens {
+        let id = ConversationId::new("web", citizen).unwrap();
+        kept += usize::from(store.get(&id).await.unwrap().is_some());
+    }
+    assert!((18..=20).contains(&kept), "{kept} kept");
+    let newest = ConversationId::new("web", &citizens[59]).unwrap();
+    assert!(store.get(&newest).await.unwrap().is_some());
+    let oldest = ConversationId::new("web", &citizens[0]).unwrap();
+    assert!(store.get(&oldest).await.unwrap().is_none());
+}

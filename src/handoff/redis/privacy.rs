@@ -52,28 +52,24 @@ impl RedisHandoffStore {
     /// The teams whose queue holds the conversation.
     async fn queues_of(&self, id: &ConversationId) -> Result<Vec<String>, StoreError> {
         let prefix = self.store.global_key("team:");
-        let keys = self.store.scan(&prefix, "*:queue").await?;
-        if keys.is_empty() {
-            return Ok(Vec::new());
-        }
-        let mut pipe = ::redis::pipe();
-        for key in &keys {
-            pipe.zscore(key, id.as_str());
-        }
-        let scores: Vec<Option<f64>> = self.store.query(&pipe).await?;
-        Ok(keys
-            .iter()
-            .zip(scores)
-            .filter(|(_, score)| score.is_some())
-            .filter_map(|(key, _)| key.strip_prefix(&prefix)?.strip_suffix(":queue"))
-            .map(str::to_owned)
-            .collect())
+        self.sets_holding(&prefix, ":queue", id).await
     }
 
     /// The incidents the conversation is a member of.
     async fn incidents_of(&self, id: &ConversationId) -> Result<Vec<String>, StoreError> {
         let prefix = self.incidents_key("incident:");
-        let keys = self.store.scan(&prefix, "*:members").await?;
+        self.sets_holding(&prefix, ":members", id).await
+    }
+
+    /// The `<name>`s of the sorted sets `<prefix><name><suffix>` that hold
+    /// the conversation.
+    async fn sets_holding(
+        &self,
+        prefix: &str,
+        suffix: &str,
+        id: &ConversationId,
+    ) -> Result<Vec<String>, StoreError> {
+        let keys = self.store.scan(prefix, &format!("*{suffix}")).await?;
         if keys.is_empty() {
             return Ok(Vec::new());
         }
@@ -86,7 +82,7 @@ impl RedisHandoffStore {
             .iter()
             .zip(scores)
             .filter(|(_, score)| score.is_some())
-            .filter_map(|(key, _)| key.strip_prefix(&prefix)?.strip_suffix(":members"))
+            .filter_map(|(key, _)| key.strip_prefix(prefix)?.strip_suffix(suffix))
             .map(str::to_owned)
             .collect())
     }

@@ -20,8 +20,8 @@ pub struct Limits {
 impl Default for Limits {
     fn default() -> Self {
         Self {
-            max_conversations: 100_000,
-            max_bytes: 256 * 1024 * 1024,
+            max_conversations: 50_000,
+            max_bytes: 64 * 1024 * 1024,
         }
     }
 }
