@@ -3,9 +3,10 @@
 //! (and the bot, on their behalf) send later goes to the citizen's outbox,
 //! which the web client reads with
 //! `GET /api/v1/conversations/{id}/messages?after=<cursor>`: the outbox is
-//! this channel's send. The types here are the REST API's wire format
-//! (`shared/contracts.md`), kept apart from the dialogue's own types so
-//! that the public JSON changes only on purpose.
+//! this channel's send. Both need the conversation's session (`session`).
+//! The types here are the REST API's wire format (`docs/web-chat.md`),
+//! kept apart from the dialogue's own types so that the public JSON
+//! changes only on purpose.
 
 mod session;
 

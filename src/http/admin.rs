@@ -6,7 +6,6 @@
 use std::future::{Ready, ready};
 
 use actix_web::dev::Payload;
-use actix_web::http::header::AUTHORIZATION;
 use actix_web::{FromRequest, HttpRequest, HttpResponse, web};
 use serde_json::json;
 
@@ -29,18 +28,12 @@ impl FromRequest for AuthenticatedSupervisor {
 }
 
 fn authenticate(request: &HttpRequest) -> Result<String, ApiError> {
-    let token = request
-        .headers()
-        .get(AUTHORIZATION)
-        .and_then(|value| value.to_str().ok())
-        .and_then(|value| value.strip_prefix("Bearer "))
-        .map(str::trim)
-        .ok_or_else(|| {
-            ApiError::new(
-                Code::Unauthorized,
-                "send Authorization: Bearer <supervisor token>",
-            )
-        })?;
+    let token = super::messages::bearer(request).ok_or_else(|| {
+        ApiError::new(
+            Code::Unauthorized,
+            "send Authorization: Bearer <supervisor token>",
+        )
+    })?;
     let supervisors = request
         .app_data::<web::Data<SupervisorTokens>>()
         .ok_or_else(|| ApiError::internal(anyhow::anyhow!("no supervisors are registered")))?;

@@ -13,8 +13,9 @@ use crate::channels::web::{MessageReply, MessageRequest, WebChatError, admit};
 use crate::conversation::ConversationId;
 use crate::pipeline::Pipeline;
 
-/// The `Authorization: Bearer` value: a portal key or a session token.
-fn bearer(request: &HttpRequest) -> Option<&str> {
+/// The `Authorization: Bearer` value: for web chat a portal key or a
+/// session token, for the admin API a supervisor's token.
+pub(super) fn bearer(request: &HttpRequest) -> Option<&str> {
     request
         .headers()
         .get(AUTHORIZATION)
