@@ -368,3 +368,38 @@ async fn memory_mode_keeps_only_so_many_conversations_the_least_recently_used_go
     let oldest = ConversationId::new("web", &citizens[0]).unwrap();
     assert!(store.get(&oldest).await.unwrap().is_none());
 }
+
+#[tokio::test]
+async fn after_its_conversation_a_citizen_is_remembered_only_for_the_holder_of_its_session() {
+    let (app, store) = spawn_app_with(|settings| settings.state.idle_ttl_secs = 1);
+    let (owner, victim) = (user("remembered-owner"), user("remembered-victim"));
+    for citizen in [&owner, &victim] {
+        let noted = app.say(citizen, "السلام عليكم، انا ساكن في حي النزهة").await;
+        assert_eq!(noted["action"], "answer", "{noted}");
+    }
+    // Both conversations expire after a second of silence; their citizens'
+    // memories do not.
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let back = app.say(&owner, "hello").await;
+    assert!(back["session"].is_string(), "a new conversation");
+    let stranger = app
+        .post_json(&json!({"user_id": victim, "text": "hello"}))
+        .await;
+    assert_eq!(stranger.status(), 200, "a new conversation for anyone");
+    assert!(!stranger.text().await.unwrap().contains("النزهة"));
+
+    let area = |citizen: &str| {
+        let id = ConversationId::new("web", citizen).unwrap();
+        let store = store.clone();
+        async move { store.get(&id).await.unwrap().unwrap().memory.area }
+    };
+    assert!(
+        area(&owner).await.is_some(),
+        "the owner's session proves them"
+    );
+    assert_eq!(
+        area(&victim).await,
+        None,
+        "nothing of the citizen for a stranger"
+    );
+}

@@ -13,6 +13,7 @@ use subtle::ConstantTimeEq;
 
 use crate::configuration::{Secret, WebchatKeys};
 use crate::conversation::Conversation;
+use crate::memory::CitizenMemory;
 
 /// Who posts a web-chat message or reads an outbox.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -80,21 +81,42 @@ fn matches(stored: &str, token: &str) -> bool {
 /// changes): a conversation that has a session needs it (or a portal); one
 /// that has none (new, or from before sessions) gets one, returned to be
 /// sent back to the caller once. A portal's new conversations get one too,
-/// so no conversation stays open to anyone who knows its user id.
+/// so no conversation stays open to anyone who knows its user id. What is
+/// remembered of the citizen from earlier conversations stays only for the
+/// holder of the session that saved it, or a portal: anyone else starts
+/// afresh, as if never seen.
 pub fn admit(
     conversation: &mut Conversation,
     caller: &WebCaller,
 ) -> Result<Option<String>, SessionError> {
-    if let Some(stored) = conversation.web_session.as_deref() {
-        return match caller {
-            WebCaller::Portal(_) => Ok(None),
-            WebCaller::Citizen(None) => Err(SessionError::Missing),
-            WebCaller::Citizen(Some(token)) if matches(stored, token) => Ok(None),
-            WebCaller::Citizen(Some(_)) => Err(SessionError::Wrong),
-        };
+    if let Some(stored) = conversation.web_session.clone() {
+        match caller {
+            WebCaller::Portal(_) => {}
+            WebCaller::Citizen(None) => return Err(SessionError::Missing),
+            WebCaller::Citizen(Some(token)) if matches(&stored, token) => {}
+            WebCaller::Citizen(Some(_)) => return Err(SessionError::Wrong),
+        }
+        conversation.memory.web_session = Some(stored);
+        return Ok(None);
+    }
+    let remembered_by = |token: &str| {
+        conversation
+            .memory
+            .web_session
+            .as_deref()
+            .is_some_and(|stored| matches(stored, token))
+    };
+    let known = match caller {
+        WebCaller::Portal(_) => true,
+        WebCaller::Citizen(token) => token.as_deref().is_some_and(remembered_by),
+    };
+    if !known {
+        conversation.memory = CitizenMemory::default();
     }
     let token = Secret::random();
-    conversation.web_session = Some(digest(token.expose()));
+    let hash = digest(token.expose());
+    conversation.web_session = Some(hash.clone());
+    conversation.memory.web_session = Some(hash);
     Ok(Some(token.expose().to_owned()))
 }
 
@@ -136,6 +158,27 @@ mod tests {
         assert!(check_reader(Some(&conversation), &other).is_err());
         assert!(check_reader(Some(&conversation), &citizen).is_err());
         assert!(check_reader(None, &holder).is_err(), "gone with it");
+    }
+
+    #[test]
+    fn what_is_remembered_of_a_citizen_stays_with_the_holder_of_their_session() {
+        let mut first = conversation();
+        let token = admit(&mut first, &WebCaller::Citizen(None))
+            .unwrap()
+            .unwrap();
+        first.memory.language = Some(crate::i18n::Lang::En);
+        let remembered = first.memory.clone();
+        let returning = |caller: WebCaller| {
+            let mut next = conversation();
+            next.memory = remembered.clone();
+            admit(&mut next, &caller).unwrap().unwrap();
+            next.memory.language
+        };
+        let en = Some(crate::i18n::Lang::En);
+        assert_eq!(returning(WebCaller::Citizen(Some(token))), en);
+        assert_eq!(returning(WebCaller::Portal("portal".to_owned())), en);
+        assert_eq!(returning(WebCaller::Citizen(None)), None);
+        assert_eq!(returning(WebCaller::Citizen(Some("f".repeat(64)))), None);
     }
 
     #[test]
