@@ -4,15 +4,19 @@
 //! measures the most messages per second (closed loop);
 //! `--rate 1000 --seconds 10` sends at a fixed rate (open loop) and times
 //! each message from when it was due, so a slow server cannot hide its
-//! queueing delay. Every message comes from one of `--users` citizens.
+//! queueing delay. Every message comes from one of `--users` citizens,
+//! each sending the `session` of their first reply back, as a web client
+//! does. `--text-chars 4000 --users 20000 --messages 20000` sends one long
+//! message per citizen (how memory mode's caps were measured).
 
+use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use clap::Parser;
-use serde_json::json;
+use serde_json::{Value, json};
 use tokio::sync::Mutex;
 
 /// Messages in both languages, none of them copied from evaluation data.
@@ -41,6 +45,12 @@ struct Args {
     /// Distinct citizens (conversations) the messages come from.
     #[arg(long, default_value_t = 10_000)]
     users: usize,
+    /// Make each message this many characters long (its text repeated).
+    #[arg(long)]
+    text_chars: Option<usize>,
+    /// Stop after this many messages (or `--seconds`, whichever is first).
+    #[arg(long)]
+    messages: Option<usize>,
 }
 
 #[derive(Default)]
@@ -65,23 +75,50 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let tally = Arc::new(Mutex::new(Tally::default()));
     let serial = Arc::new(AtomicUsize::new(0));
     let duration = Duration::from_secs(args.seconds);
+    let limit = args.messages.unwrap_or(usize::MAX);
     let started = Instant::now();
+    let texts: Arc<Vec<String>> = Arc::new(
+        TEXTS
+            .iter()
+            .map(|text| match args.text_chars {
+                Some(chars) => text.chars().chain([' ']).cycle().take(chars).collect(),
+                None => (*text).to_owned(),
+            })
+            .collect(),
+    );
+    // Each citizen's session, from their first reply.
+    let sessions: Arc<std::sync::Mutex<HashMap<usize, String>>> = Arc::default();
 
     let send = {
         let (client, url, tally, users) = (client.clone(), url.clone(), tally.clone(), args.users);
         move |n: usize, due: Instant| {
             let (client, url, tally) = (client.clone(), url.clone(), tally.clone());
+            let (texts, sessions) = (texts.clone(), sessions.clone());
             async move {
+                let citizen = n % users;
+                let session = sessions
+                    .lock()
+                    .unwrap_or_else(|poisoned| poisoned.into_inner())
+                    .get(&citizen)
+                    .cloned();
                 let body = json!({
-                    "user_id": format!("load-{}", n % users),
-                    "text": TEXTS[n % TEXTS.len()],
+                    "user_id": format!("load-{citizen}"),
+                    "text": texts[n % texts.len()],
+                    "session": session,
                 });
-                let ok = client
-                    .post(url.as_str())
-                    .json(&body)
-                    .send()
-                    .await
-                    .is_ok_and(|response| response.status().is_success());
+                let reply = match client.post(url.as_str()).json(&body).send().await {
+                    Ok(response) if response.status().is_success() => {
+                        response.json::<Value>().await.ok()
+                    }
+                    _ => None,
+                };
+                if let Some(session) = reply.as_ref().and_then(|reply| reply["session"].as_str()) {
+                    sessions
+                        .lock()
+                        .unwrap_or_else(|poisoned| poisoned.into_inner())
+                        .insert(citizen, session.to_owned());
+                }
+                let ok = reply.is_some();
                 let mut tally = tally.lock().await;
                 if ok {
                     tally.latencies.push(due.elapsed());
@@ -100,6 +137,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             while started.elapsed() < duration {
                 let due = ticks.tick().await.into_std();
                 let n = serial.fetch_add(1, Ordering::Relaxed);
+                if n >= limit {
+                    break;
+                }
                 in_flight.push(tokio::spawn(send(n, due)));
             }
             for request in in_flight {
@@ -112,7 +152,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                     let (send, serial) = (send.clone(), serial.clone());
                     tokio::spawn(async move {
                         while started.elapsed() < duration {
-                            send(serial.fetch_add(1, Ordering::Relaxed), Instant::now()).await;
+                            let n = serial.fetch_add(1, Ordering::Relaxed);
+                            if n >= limit {
+                                break;
+                            }
+                            send(n, Instant::now()).await;
                         }
                     })
                 })

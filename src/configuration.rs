@@ -6,6 +6,7 @@
 
 mod limits;
 mod outbound;
+mod retention;
 mod secrets;
 
 use std::collections::HashMap;
@@ -19,7 +20,11 @@ use serde::Deserialize;
 
 pub use limits::LimitSettings;
 pub use outbound::{OutboundSettings, PolicyOverrides, SendPolicy};
-pub use secrets::{AgentTokens, CHANNEL_ENV_PREFIXES, ChannelEnv, RedisUrl, Secret};
+pub use retention::RetentionSettings;
+pub use secrets::{
+    Access, AgentTokens, CHANNEL_ENV_PREFIXES, ChannelEnv, RedisUrl, Secret, SupervisorTokens,
+    WebchatKeys,
+};
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
@@ -32,6 +37,11 @@ pub struct Settings {
     pub handoff: HandoffSettings,
     #[serde(default)]
     pub limits: LimitSettings,
+    pub retention: RetentionSettings,
+    /// Supervisors' tokens, web-chat portal keys, the audit key: from the
+    /// environment only.
+    #[serde(skip)]
+    pub access: Access,
     /// The messaging platforms' settings, from the environment only: they
     /// hold secrets, which never belong in a file.
     #[serde(skip)]
@@ -288,7 +298,9 @@ impl Settings {
     /// `file` is the `--config` argument; without it, `KHIDMA_CONFIG` names
     /// the file, and without that there is none.
     pub fn load(file: Option<&Path>, env: &HashMap<String, String>) -> Result<Self, ConfigError> {
-        let mut builder = Config::builder().add_source(File::from_str(DEFAULTS, FileFormat::Toml));
+        let mut builder = Config::builder()
+            .add_source(File::from_str(DEFAULTS, FileFormat::Toml))
+            .add_source(File::from_str(retention::DEFAULTS, FileFormat::Toml));
         let file = file
             .map(Path::to_path_buf)
             .or_else(|| env.get("KHIDMA_CONFIG").map(PathBuf::from));
@@ -322,12 +334,9 @@ impl Settings {
             .transpose()
             .map_err(config::ConfigError::Message)?;
         settings.channels = ChannelEnv::from_env(env);
-        settings.handoff.agent_tokens = env
-            .get("KHIDMA_AGENT_TOKENS")
-            .map(|raw| AgentTokens::parse(raw))
-            .transpose()
-            .map_err(config::ConfigError::Message)?
-            .unwrap_or_default();
+        settings.handoff.agent_tokens =
+            AgentTokens::load(env).map_err(config::ConfigError::Message)?;
+        settings.access = Access::from_env(env).map_err(config::ConfigError::Message)?;
         Ok(settings)
     }
 }
@@ -336,7 +345,7 @@ impl Settings {
 mod tests {
     use super::*;
 
-    fn env(pairs: &[(&str, &str)]) -> HashMap<String, String> {
+    pub(super) fn env(pairs: &[(&str, &str)]) -> HashMap<String, String> {
         pairs
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
@@ -441,24 +450,6 @@ mod tests {
 
         let err = Settings::load(None, &env(&[("KHIDMA_BIND", "not an address")])).unwrap_err();
         assert!(err.to_string().contains("bind"), "{err}");
-    }
-
-    #[test]
-    fn agent_tokens_come_from_the_environment_and_never_show_in_debug() {
-        let settings = Settings::load(
-            None,
-            &env(&[("KHIDMA_AGENT_TOKENS", "sara:t0k3n-a, omar:t0k3n-b")]),
-        )
-        .unwrap();
-        let agents: Vec<_> = settings.handoff.agent_tokens.iter().collect();
-        assert_eq!(agents[0].0, "sara");
-        assert_eq!(agents[1].1.expose(), "t0k3n-b");
-        assert!(!format!("{settings:?}").contains("t0k3n"));
-
-        for bad in ["sara", "sara:", ":x", "a:1,a:2"] {
-            let err = Settings::load(None, &env(&[("KHIDMA_AGENT_TOKENS", bad)])).unwrap_err();
-            assert!(!err.to_string().contains(":1"), "{err}");
-        }
     }
 
     #[test]

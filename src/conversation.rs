@@ -359,6 +359,11 @@ pub struct Conversation {
     /// the store loads it with the lease and saves it with the commit.
     #[serde(skip)]
     pub memory: CitizenMemory,
+    /// Web chat: the SHA-256 (hex) of the session token its first reply
+    /// issued; later messages must carry the token (`channels::web`). Only
+    /// the hash is stored, and it goes with the conversation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub web_session: Option<String>,
     pub created_at_ms: i64,
     pub updated_at_ms: i64,
 }
@@ -382,6 +387,7 @@ impl Conversation {
             shared_area: None,
             thread: Thread::default(),
             memory: CitizenMemory::default(),
+            web_session: None,
             created_at_ms: now,
             updated_at_ms: now,
         }

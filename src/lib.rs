@@ -22,6 +22,7 @@ pub mod memory;
 pub mod message;
 pub mod metrics;
 pub mod pipeline;
+pub mod privacy;
 pub mod scenarios;
 pub mod startup;
 pub mod state;

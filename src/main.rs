@@ -1,6 +1,6 @@
 //! The command line: `serve` (the default), `check`, `ask`, `eval` and
-//! `healthcheck`; each builds what it needs from the settings and calls into
-//! the library.
+//! `healthcheck` and `erase`; each builds what it needs from the settings
+//! and calls into the library.
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -18,7 +18,7 @@ use khidma::i18n::{Arg, Lang, Localizer, editor_text, terminal_lang};
 use khidma::kb::load_dir;
 use khidma::kb::{KnowledgeBase, RetrievalOptions};
 use khidma::message::Incoming;
-use khidma::startup::{Application, build_pipeline};
+use khidma::startup::{Application, build_pipeline, build_privacy};
 use khidma::telemetry::{self, LogFormat};
 use khidma::{evaluation, scenarios};
 
@@ -83,6 +83,13 @@ enum Command {
     /// "degraded"), 1 otherwise. For container health checks, where there
     /// is no curl.
     Healthcheck,
+    /// Erase everything stored about one citizen in every store (needs
+    /// REDIS_URL; in memory mode the state lives inside the server: use
+    /// DELETE /api/v1/admin/conversations/{id}).
+    Erase {
+        /// `<channel>:<user id>`, e.g. `web:citizen-42`, `whatsapp:9665...`.
+        conversation_id: String,
+    },
 }
 
 fn main() -> ExitCode {
@@ -99,6 +106,8 @@ fn main() -> ExitCode {
     // answer unless something goes wrong.
     let level = match cli.command {
         None | Some(Command::Serve) => "info",
+        // An erasure is audited in the log.
+        Some(Command::Erase { .. }) => "warn,audit=info",
         Some(_) => "warn",
     };
     telemetry::init(level, format, env.get("KHIDMA_LOG_KEY").map(String::as_str));
@@ -129,6 +138,7 @@ fn main() -> ExitCode {
                 eval(&settings, &cases, features.as_deref(), output)
             }
             Command::Healthcheck => healthcheck(&settings),
+            Command::Erase { conversation_id } => erase(&settings, &conversation_id, &env),
         });
     result.unwrap_or_else(|err| {
         // Said once, in the format of the other lines.
@@ -284,6 +294,29 @@ fn ask(settings: &Settings, lang: Option<&str>, text: &str) -> anyhow::Result<Ex
         "{}",
         serde_json::to_string_pretty(&MessageReply::from(reply))?
     );
+    Ok(ExitCode::SUCCESS)
+}
+
+#[allow(clippy::print_stdout, reason = "erase confirms on stdout")]
+fn erase(
+    settings: &Settings,
+    conversation_id: &str,
+    env: &HashMap<String, String>,
+) -> anyhow::Result<ExitCode> {
+    anyhow::ensure!(
+        settings.state.redis_url.is_some(),
+        "REDIS_URL is not set: in memory mode the state lives inside the server; \
+         erase with DELETE /api/v1/admin/conversations/{{id}} there"
+    );
+    let id = ConversationId::try_from(conversation_id.to_owned()).map_err(anyhow::Error::msg)?;
+    let by = format!("cli:{}", env.get("USER").map_or("unknown", String::as_str));
+    let privacy = build_privacy(settings)?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?;
+    runtime.block_on(privacy.erase(&id, &by))?;
+    println!("erased everything stored about {id}");
     Ok(ExitCode::SUCCESS)
 }
 

@@ -56,6 +56,13 @@ pub struct CitizenMemory {
     /// Oldest first.
     #[serde(default, skip_serializing_if = "VecDeque::is_empty")]
     pub cases: VecDeque<PastCase>,
+    /// Web chat: the hash of the session of the conversation that saved
+    /// this memory. A new web conversation keeps the memory only for the
+    /// holder of that session (or a portal), so whoever merely knows a
+    /// user id learns nothing of its citizen (`channels::web::session`).
+    /// Not worth keeping on its own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub web_session: Option<String>,
 }
 
 impl CitizenMemory {

@@ -229,14 +229,30 @@ impl Pipeline {
 
     /// A web-chat message (or `khidma ask`): the reply is the answer to the
     /// request, so nothing is sent.
-    #[tracing::instrument(name = "turn", skip_all, fields(conversation = %id.pseudonym(), action))]
     pub async fn answer(
         &self,
         id: &ConversationId,
         incoming: &Incoming,
     ) -> Result<Reply, StoreError> {
+        self.answer_admitted(id, incoming, |_| Ok::<(), StoreError>(()))
+            .await
+            .map(|(reply, ())| reply)
+    }
+
+    /// [`Pipeline::answer`] for a message its channel must let in first
+    /// (web chat's session): `admit` sees the conversation under the lease,
+    /// before anything changes, and when it refuses, the turn ends with
+    /// nothing saved.
+    #[tracing::instrument(name = "turn", skip_all, fields(conversation = %id.pseudonym(), action))]
+    pub async fn answer_admitted<T, E: From<StoreError>>(
+        &self,
+        id: &ConversationId,
+        incoming: &Incoming,
+        admit: impl FnOnce(&mut Conversation) -> Result<T, E> + Send,
+    ) -> Result<(Reply, T), E> {
         let started = Instant::now();
         let mut turn = self.begin(id).await?;
+        let admitted = admit(turn.conversation_mut())?;
         let reply = self.respond(&mut turn, incoming).await?;
         let escalation = escalation_reason(&reply, turn.conversation());
         self.finish(turn).await?;
@@ -247,7 +263,7 @@ impl Pipeline {
             escalation,
             started.elapsed(),
         );
-        Ok(reply)
+        Ok((reply, admitted))
     }
 
     /// The oldest message a platform's webhook queued for the conversation,
@@ -307,6 +323,13 @@ impl Pipeline {
 
     pub fn store(&self) -> &Arc<dyn ConversationStore> {
         &self.store
+    }
+
+    /// Erasure (`privacy`): waits until no turn of the conversation is
+    /// running, then the state store forgets it and its citizen.
+    pub async fn erase(&self, id: &ConversationId) -> Result<(), StoreError> {
+        let turn = self.begin(id).await?;
+        self.store.erase(turn.lease).await
     }
 
     /// The conversation's channel as a metrics label: one of the configured

@@ -10,7 +10,9 @@ use anyhow::Context;
 use crate::agents::AgentService;
 use crate::channels::{Channels, Outbound, Web, web};
 use crate::configuration::Settings;
-use crate::handoff::{Desk, HandoffStore, MemoryHandoffStore, RedisHandoffStore, Teams};
+use crate::handoff::{
+    Desk, HandoffRetention, HandoffStore, MemoryHandoffStore, RedisHandoffStore, Teams,
+};
 use crate::http::{self, Server, Services};
 use crate::i18n::Localizer;
 use crate::kb::last_good::LastGood;
@@ -19,7 +21,8 @@ use crate::kb::{
 };
 use crate::metrics::Metrics;
 use crate::pipeline::Pipeline;
-use crate::state::{ConversationStore, MemoryStore, RedisOptions, RedisStore};
+use crate::privacy::Privacy;
+use crate::state::{ConversationStore, Limits, MemoryStore, RedisOptions, RedisStore};
 use crate::worker::{Worker, WorkerHandle};
 
 /// Everything a message needs, with no server around it: the knowledge
@@ -65,15 +68,31 @@ fn build_core(settings: &Settings) -> anyhow::Result<Core> {
 /// The turn pipeline with no messaging platform, for `khidma ask`: web
 /// chat's turns send nothing.
 pub fn build_pipeline(settings: &Settings) -> anyhow::Result<Pipeline> {
-    let core = build_core(settings)?;
-    Ok(Pipeline::new(
+    Ok(bare_pipeline(settings, build_core(settings)?))
+}
+
+fn bare_pipeline(settings: &Settings, core: Core) -> Pipeline {
+    let web = Web::new(
+        core.handoff_store,
+        core.store.clone(),
+        settings.access.webchat_keys.clone(),
+    );
+    Pipeline::new(
         core.kb,
         core.localizer,
         core.store,
         core.desk,
-        Channels::web_only(Arc::new(Web::new(core.handoff_store))),
+        Channels::web_only(Arc::new(web)),
         core.metrics,
-    ))
+    )
+}
+
+/// Erasure and export with no server around them, for `khidma erase`.
+pub fn build_privacy(settings: &Settings) -> anyhow::Result<Privacy> {
+    let core = build_core(settings)?;
+    let handoff = core.handoff_store.clone();
+    let pipeline = Arc::new(bare_pipeline(settings, core));
+    Ok(Privacy::new(pipeline, handoff))
 }
 
 /// Redis when `REDIS_URL` is set, this process's memory otherwise: the
@@ -83,10 +102,11 @@ fn build_stores(
     metrics: &Arc<Metrics>,
 ) -> anyhow::Result<(Arc<dyn ConversationStore>, Arc<dyn HandoffStore>)> {
     let state = &settings.state;
-    let handoff = &settings.handoff;
+    let retention = &settings.retention;
+    let handoff = HandoffRetention::from_settings(&settings.handoff, retention);
     match &state.redis_url {
         Some(url) => {
-            let options = RedisOptions::from_settings(state);
+            let options = RedisOptions::from_settings(state, retention);
             let store = RedisStore::observed(url.expose(), options, metrics.clone())
                 .context("setting up the redis state store")?;
             tracing::info!(
@@ -94,16 +114,20 @@ fn build_stores(
                 key_prefix = state.key_prefix.as_str(),
                 "using redis for conversation state"
             );
-            let handoff_store =
-                RedisHandoffStore::new(store.clone(), handoff.history_limit, handoff.history_ttl());
+            let handoff_store = RedisHandoffStore::with_retention(store.clone(), handoff);
             Ok((Arc::new(store), Arc::new(handoff_store)))
         }
         None => Ok((
             Arc::new(
                 MemoryStore::new(state.idle_ttl(), state.dedup_ttl())
-                    .with_memory_retention(state.memory_retention()),
+                    .with_memory_retention(state.memory_retention())
+                    .with_waiting_ttl(retention.waiting())
+                    .with_limits(Limits {
+                        max_conversations: retention.in_memory_max_conversations.get(),
+                        max_bytes: retention.in_memory_max_bytes.get(),
+                    }),
             ),
-            Arc::new(MemoryHandoffStore::new(handoff.history_limit)),
+            Arc::new(MemoryHandoffStore::with_retention(handoff)),
         )),
     }
 }
@@ -216,7 +240,11 @@ impl Application {
             Outbound::new(&settings.outbound, metrics.clone())
                 .context("building the HTTP client for the platforms")?,
         );
-        let web = Arc::new(Web::new(core.handoff_store.clone()));
+        let web = Arc::new(Web::new(
+            core.handoff_store.clone(),
+            core.store.clone(),
+            settings.access.webchat_keys.clone(),
+        ));
         let channels = Channels::from_settings(&settings, outbound, core.localizer.clone(), web)
             .context("configuring the messaging channels")?;
         let listener = TcpListener::bind(settings.server.bind)
@@ -264,6 +292,7 @@ impl Application {
             .unclaimed_update()
             .map(|every| spawn_waiting_updates(agents.clone(), every));
         let store = core.store.clone();
+        let privacy = Arc::new(Privacy::new(pipeline.clone(), core.handoff_store.clone()));
         let services = Services {
             pipeline,
             agents,
@@ -274,6 +303,8 @@ impl Application {
             kb: core.kb,
             localizer: core.localizer,
             metrics,
+            privacy,
+            supervisors: settings.access.supervisor_tokens.clone(),
         };
         let server = http::serve(listener, services, &settings.server, &settings.limits)?;
         Ok(Self {

@@ -3,9 +3,12 @@
 //! (and the bot, on their behalf) send later goes to the citizen's outbox,
 //! which the web client reads with
 //! `GET /api/v1/conversations/{id}/messages?after=<cursor>`: the outbox is
-//! this channel's send. The types here are the REST API's wire format
-//! (`shared/contracts.md`), kept apart from the dialogue's own types so
-//! that the public JSON changes only on purpose.
+//! this channel's send. Both need the conversation's session (`session`).
+//! The types here are the REST API's wire format (`docs/web-chat.md`),
+//! kept apart from the dialogue's own types so that the public JSON
+//! changes only on purpose.
+
+mod session;
 
 use std::sync::Arc;
 
@@ -14,33 +17,65 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::{Channel, MAX_TEXT_CHARS, Outgoing, SendError};
+use crate::configuration::WebchatKeys;
 use crate::conversation::{Action, ConversationId, now_ms};
 use crate::handoff::{HandoffStore, OutboxMessage};
 use crate::i18n::Lang;
 use crate::kb::{EntryId, GeoPoint};
 use crate::language::text::is_blank;
 use crate::message::{Attachment, Incoming, Reply};
-use crate::state::StoreError;
+use crate::state::{ConversationStore, StoreError};
+pub use session::{SessionError, WebCaller, admit};
 
 pub const NAME: &str = "web";
 
 pub struct Web {
     /// The outboxes live with the rest of the handoff state.
     outbox: Arc<dyn HandoffStore>,
+    /// Where a conversation's session is, to check an outbox's reader.
+    conversations: Arc<dyn ConversationStore>,
+    portal_keys: WebchatKeys,
+}
+
+/// Why a web-chat request was not served.
+#[derive(Debug, thiserror::Error)]
+pub enum WebChatError {
+    #[error(transparent)]
+    Session(#[from] SessionError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
 }
 
 impl Web {
-    pub fn new(outbox: Arc<dyn HandoffStore>) -> Self {
-        Self { outbox }
+    pub fn new(
+        outbox: Arc<dyn HandoffStore>,
+        conversations: Arc<dyn ConversationStore>,
+        portal_keys: WebchatKeys,
+    ) -> Self {
+        Self {
+            outbox,
+            conversations,
+            portal_keys,
+        }
+    }
+
+    /// Who is calling: `bearer` from `Authorization: Bearer`, `session`
+    /// from the body.
+    pub fn caller(&self, bearer: Option<&str>, session: Option<String>) -> WebCaller {
+        WebCaller::identify(&self.portal_keys, bearer, session)
     }
 
     /// What was sent to the citizen after `after` (a cursor from an earlier
-    /// page; 0 for all).
+    /// page; 0 for all), for the holder of the conversation's session or a
+    /// portal.
     pub async fn outbox(
         &self,
         conversation_id: ConversationId,
         after: u64,
-    ) -> Result<OutboxPage, StoreError> {
+        caller: &WebCaller,
+    ) -> Result<OutboxPage, WebChatError> {
+        let conversation = self.conversations.get(&conversation_id).await?;
+        session::check_reader(conversation.as_ref(), caller)?;
         let messages = self.outbox.outbox(&conversation_id, after).await?;
         let cursor = messages.last().map_or(after, |message| message.cursor);
         Ok(OutboxPage {
@@ -98,6 +133,18 @@ pub struct MessageRequest {
     #[serde(default)]
     #[schema(value_type = Option<Object>, example = json!({"latitude": 24.75, "longitude": 46.71}))]
     location: Option<GeoPoint>,
+    /// The `session` of the conversation's first reply; none on the first
+    /// message.
+    #[serde(default)]
+    session: Option<String>,
+}
+
+/// A web-chat message, checked: its conversation, the message, and the
+/// session it carried.
+pub struct WebMessage {
+    pub conversation_id: ConversationId,
+    pub incoming: Incoming,
+    pub session: Option<String>,
 }
 
 /// Why a well-formed body is not a message.
@@ -118,7 +165,7 @@ pub enum InvalidMessage {
 impl MessageRequest {
     /// The conversation and the message, checked before anything is
     /// touched.
-    pub fn into_message(self) -> Result<(ConversationId, Incoming), InvalidMessage> {
+    pub fn into_message(self) -> Result<WebMessage, InvalidMessage> {
         let conversation_id =
             ConversationId::new(NAME, &self.user_id).map_err(InvalidMessage::UserId)?;
         if let Some(location) = &self.location
@@ -141,9 +188,9 @@ impl MessageRequest {
             Some(_) => return Err(InvalidMessage::Language),
         };
         let location_only = self.location.is_some() && blank;
-        Ok((
+        Ok(WebMessage {
             conversation_id,
-            Incoming {
+            incoming: Incoming {
                 text: self.text,
                 button: self.button.filter(|button| !button.is_empty()),
                 forced_language,
@@ -151,7 +198,8 @@ impl MessageRequest {
                 attachment: location_only.then_some(Attachment::Location),
                 location: self.location,
             },
-        ))
+            session: self.session.filter(|session| !session.is_empty()),
+        })
     }
 }
 
@@ -173,6 +221,17 @@ pub struct MessageReply {
     #[schema(value_type = Vec<String>)]
     candidates: Vec<EntryId>,
     messages: Vec<ReplyMessage>,
+    /// Issued with the first reply of a new web conversation: later
+    /// messages and outbox reads must carry it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    session: Option<String>,
+}
+
+impl MessageReply {
+    pub fn with_session(mut self, session: Option<String>) -> Self {
+        self.session = session;
+        self
+    }
 }
 
 /// One chat bubble: Markdown text, and the buttons under it.
@@ -213,6 +272,7 @@ impl From<Reply> for MessageReply {
                         .collect(),
                 })
                 .collect(),
+            session: None,
         }
     }
 }

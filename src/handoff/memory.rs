@@ -1,6 +1,9 @@
 //! Handoff state in this process's memory, beside `state::MemoryStore`:
 //! queues, histories, outboxes, ratings, incidents, and live events over a
-//! broadcast channel within the process.
+//! broadcast channel within the process. What is kept expires as in Redis
+//! (`retention`, swept every so many writes).
+
+mod retention;
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::Mutex;
@@ -9,16 +12,16 @@ use async_trait::async_trait;
 use tokio::sync::broadcast;
 
 use super::{
-    EVENT_BUFFER, Event, HandoffStore, HistoryItem, Incident, IncidentKey, IncidentStatus,
-    IncidentUpdate, IncidentWrite, MAX_STORED_RATINGS, OutboxMessage, PICKUPS_KEPT, Queued, Report,
-    StoredRating, queue_score, since_of_score,
+    EVENT_BUFFER, Event, HandoffRecord, HandoffRetention, HandoffStore, HistoryItem, Incident,
+    IncidentKey, IncidentStatus, IncidentUpdate, IncidentWrite, MAX_STORED_RATINGS, OutboxMessage,
+    PICKUPS_KEPT, Queued, Report, StoredRating, queue_score, since_of_score,
 };
 use crate::conversation::{ConversationId, Priority, now_ms};
 use crate::state::StoreError;
 
 /// Handoff state in this process's memory, beside `state::MemoryStore`.
 pub struct MemoryHandoffStore {
-    history_limit: usize,
+    retention: HandoffRetention,
     inner: Mutex<Inner>,
     events: broadcast::Sender<Event>,
 }
@@ -37,12 +40,20 @@ struct Inner {
     /// The incident that reports of a key last went to.
     latest_incident: HashMap<IncidentKey, String>,
     incident_serial: u64,
+    writes: u64,
 }
 
 impl MemoryHandoffStore {
+    /// Keeps `history_limit` events per history, and the defaults of
+    /// [`HandoffRetention::new`] (30 days) for the rest.
     pub fn new(history_limit: usize) -> Self {
+        let thirty_days = std::time::Duration::from_secs(30 * 24 * 60 * 60);
+        Self::with_retention(HandoffRetention::new(history_limit, thirty_days))
+    }
+
+    pub fn with_retention(retention: HandoffRetention) -> Self {
         Self {
-            history_limit,
+            retention,
             inner: Mutex::new(Inner::default()),
             events: broadcast::channel(EVENT_BUFFER).0,
         }
@@ -71,6 +82,7 @@ impl HandoffStore for MemoryHandoffStore {
         let score = queue_score(priority, since_ms);
         let position = queue.partition_point(|(other, _)| *other <= score);
         queue.insert(position, (score, id.clone()));
+        self.count_write(&mut inner);
         Ok(position + 1)
     }
 
@@ -82,6 +94,7 @@ impl HandoffStore for MemoryHandoffStore {
     }
 
     async fn queue(&self, team: &str) -> Result<Vec<Queued>, StoreError> {
+        let cutoff = now_ms() - self.retention.waiting_ttl.as_millis() as i64;
         Ok(self
             .inner()
             .queues
@@ -89,6 +102,7 @@ impl HandoffStore for MemoryHandoffStore {
             .map(|queue| {
                 queue
                     .iter()
+                    .filter(|(score, _)| since_of_score(*score) >= cutoff)
                     .map(|(score, id)| Queued {
                         id: id.clone(),
                         since_ms: since_of_score(*score),
@@ -119,9 +133,10 @@ impl HandoffStore for MemoryHandoffStore {
         let mut inner = self.inner();
         let history = inner.histories.entry(id.clone()).or_default();
         history.extend(items.iter().cloned());
-        while history.len() > self.history_limit {
+        while history.len() > self.retention.history_limit {
             history.pop_front();
         }
+        self.count_write(&mut inner);
         Ok(())
     }
 
@@ -146,6 +161,7 @@ impl HandoffStore for MemoryHandoffStore {
             cursor,
             ..message.clone()
         });
+        self.count_write(&mut inner);
         Ok(cursor)
     }
 
@@ -172,6 +188,7 @@ impl HandoffStore for MemoryHandoffStore {
         let mut inner = self.inner();
         inner.ratings.push_front(rating.clone());
         inner.ratings.truncate(MAX_STORED_RATINGS);
+        self.count_write(&mut inner);
         Ok(())
     }
 
@@ -306,6 +323,19 @@ impl HandoffStore for MemoryHandoffStore {
         inner.latest_incident.retain(|_, latest| latest != id);
         Ok(None)
     }
+
+    async fn erase(&self, id: &ConversationId) -> Result<(), StoreError> {
+        let incidents = self.inner().incidents_of(id);
+        for incident in incidents {
+            self.leave_incident(&incident, id).await?;
+        }
+        self.inner().erase(id);
+        Ok(())
+    }
+
+    async fn export(&self, id: &ConversationId) -> Result<HandoffRecord, StoreError> {
+        Ok(self.inner().export(id))
+    }
 }
 
 #[cfg(test)]
@@ -319,33 +349,21 @@ mod tests {
     #[tokio::test]
     async fn urgent_cases_come_first_then_the_longest_waiting() {
         let store = MemoryHandoffStore::new(10);
-        assert_eq!(
-            store
-                .enqueue("t", &id("a"), Priority::Normal, 10)
-                .await
-                .unwrap(),
-            1
-        );
-        assert_eq!(
-            store
-                .enqueue("t", &id("b"), Priority::Normal, 5)
-                .await
-                .unwrap(),
-            1
-        );
-        assert_eq!(
-            store
-                .enqueue("t", &id("c"), Priority::Urgent, 20)
-                .await
-                .unwrap(),
-            1
-        );
+        let t = now_ms();
+        for (name, priority, since_ms) in [
+            ("a", Priority::Normal, t + 10),
+            ("b", Priority::Normal, t + 5),
+            ("c", Priority::Urgent, t + 20),
+        ] {
+            let position = store.enqueue("t", &id(name), priority, since_ms).await;
+            assert_eq!(position.unwrap(), 1, "{name}");
+        }
         let queued = |entries: &[(&str, i64)]| {
             entries
                 .iter()
                 .map(|&(name, since_ms)| Queued {
                     id: id(name),
-                    since_ms,
+                    since_ms: t + since_ms,
                 })
                 .collect::<Vec<_>>()
         };

@@ -184,6 +184,62 @@ pub struct StoredRating {
     pub rating: Rating,
 }
 
+/// Everything the handoff state keeps about one conversation, for an
+/// export.
+#[derive(Debug, Default, Serialize)]
+pub struct HandoffRecord {
+    pub history: Vec<HistoryItem>,
+    pub outbox: Vec<OutboxMessage>,
+    /// The teams whose queue it waits in.
+    pub queues: Vec<String>,
+    /// The outage incidents it is a member of.
+    pub incidents: Vec<String>,
+    pub ratings: Vec<StoredRating>,
+}
+
+/// How long, and how much, the handoff state keeps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HandoffRetention {
+    /// Events kept in a conversation's history (the oldest go first).
+    pub history_limit: usize,
+    /// Histories, pickup times and incidents, from their last write.
+    pub history_ttl: std::time::Duration,
+    /// Web-chat outboxes, from their last message.
+    pub outbox_ttl: std::time::Duration,
+    /// Ratings and their comments.
+    pub ratings_ttl: std::time::Duration,
+    /// Cases nobody claimed, from their escalation.
+    pub waiting_ttl: std::time::Duration,
+}
+
+impl HandoffRetention {
+    /// `history_limit` and `history_ttl` (outboxes too), with the defaults
+    /// of `[retention]` for the rest.
+    pub fn new(history_limit: usize, history_ttl: std::time::Duration) -> Self {
+        const DAY: u64 = 24 * 60 * 60;
+        Self {
+            history_limit: history_limit.max(1),
+            history_ttl,
+            outbox_ttl: history_ttl,
+            ratings_ttl: std::time::Duration::from_secs(365 * DAY),
+            waiting_ttl: std::time::Duration::from_secs(30 * DAY),
+        }
+    }
+
+    pub fn from_settings(
+        handoff: &crate::configuration::HandoffSettings,
+        retention: &crate::configuration::RetentionSettings,
+    ) -> Self {
+        Self {
+            history_limit: handoff.history_limit.max(1),
+            history_ttl: handoff.history_ttl(),
+            outbox_ttl: retention.outbox(),
+            ratings_ttl: retention.ratings(),
+            waiting_ttl: retention.waiting(),
+        }
+    }
+}
+
 /// Ratings kept for the agent API, newest first.
 pub const MAX_STORED_RATINGS: usize = 10_000;
 /// Pickup times (queued to claimed) kept per team for the wait estimate.
@@ -290,6 +346,14 @@ pub trait HandoffStore: Send + Sync + 'static {
         id: &str,
         member: &ConversationId,
     ) -> Result<Option<Incident>, StoreError>;
+
+    /// Erasure: removes everything kept about the conversation (history,
+    /// outbox, its places in team queues, its incident memberships, its
+    /// ratings, the mark of its last waiting update).
+    async fn erase(&self, id: &ConversationId) -> Result<(), StoreError>;
+
+    /// Everything kept about the conversation, for an export.
+    async fn export(&self, id: &ConversationId) -> Result<HandoffRecord, StoreError>;
 }
 
 /// A conversation in a team's queue, and when it was escalated.

@@ -5,16 +5,17 @@
 //! | key | type | holds | lifetime |
 //! |---|---|---|---|
 //! | `P{C}:history` | list | the full history agents read (`HistoryItem` JSON, oldest first): messages from the first escalation on, and escalated / claimed / resolved / rated | the last `handoff.history_limit` items; `handoff.history_ttl_secs` from the last write |
-//! | `P{C}:outbox` | list | what was sent a web-chat citizen after their turn (`OutboxMessage` JSON); a message's cursor is its position | `handoff.history_ttl_secs` from the last write; never trimmed, so cursors stay valid |
+//! | `P{C}:outbox` | list | what was sent a web-chat citizen after their turn (`OutboxMessage` JSON); a message's cursor is its position | `retention.outbox_secs` from the last write; never trimmed, so cursors stay valid |
 //! | `P{C}:waiting-update` | string | an instance sent (or is sending) this waiting citizen their update (`SET NX PX`) | `handoff.unclaimed_update_secs` |
-//! | `Pteam:<team>:queue` | sorted set | the team's waiting conversations, urgent first (normal cases add 2^50), then by escalation time (ms) | members leave when claimed |
+//! | `Pteam:<team>:queue` | sorted set | the team's waiting conversations, urgent first (normal cases add 2^50), then by escalation time (ms) | members leave when claimed, or `retention.waiting_secs` after their escalation; the key as long after the last |
 //! | `Pteam:<team>:pickups` | list | the team's last pickup times (ms from escalation to claim), newest first: the wait estimate | `handoff.history_ttl_secs` from the last claim |
-//! | `Pratings` | list | ratings (`StoredRating` JSON), newest first | the last 10 000 |
+//! | `Pratings` | list | ratings (`StoredRating` JSON), newest first | the last 10 000, none older than `retention.ratings_secs`; the key as long after the last |
 //! | `Pevents` | pub/sub channel | live events (`Event` JSON) for agents' consoles on every instance | not stored |
 //!
 //! Pub/sub is at most once: a console that was disconnected reloads.
 
 mod incidents;
+mod privacy;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -25,15 +26,16 @@ use futures_util::StreamExt;
 use tokio::sync::{Mutex, broadcast};
 
 use super::{
-    EVENT_BUFFER, Event, HandoffStore, HistoryItem, Incident, IncidentKey, IncidentUpdate,
-    IncidentWrite, MAX_STORED_RATINGS, OutboxMessage, PICKUPS_KEPT, Queued, Report, StoredRating,
-    queue_score, since_of_score,
+    EVENT_BUFFER, Event, HandoffRecord, HandoffRetention, HandoffStore, HistoryItem, Incident,
+    IncidentKey, IncidentUpdate, IncidentWrite, OutboxMessage, PICKUPS_KEPT, Queued, Report,
+    StoredRating, queue_score, since_of_score,
 };
 use crate::conversation::{ConversationId, Priority};
 use crate::state::{RedisStore, StoreError};
 
 pub struct RedisHandoffStore {
     store: RedisStore,
+    retention: HandoffRetention,
     history_limit: usize,
     ttl_ms: u64,
     /// This instance's relay of the events channel, started by the first
@@ -54,12 +56,25 @@ fn parse<T: serde::de::DeserializeOwned>(what: &str, raw: &str) -> Result<T, Sto
     serde_json::from_str(raw).map_err(|err| StoreError::Corrupt(format!("{what}: {err}")))
 }
 
+/// A TTL in whole milliseconds, at least one.
+fn ms(duration: Duration) -> u64 {
+    (duration.as_millis() as u64).max(1)
+}
+
 impl RedisHandoffStore {
+    /// Keeps `history_limit` events per history, and everything for `ttl`
+    /// after its last write, but ratings and unclaimed cases, which keep
+    /// the defaults of [`HandoffRetention::new`].
     pub fn new(store: RedisStore, history_limit: usize, ttl: Duration) -> Self {
+        Self::with_retention(store, HandoffRetention::new(history_limit, ttl))
+    }
+
+    pub fn with_retention(store: RedisStore, retention: HandoffRetention) -> Self {
         Self {
             store,
-            history_limit: history_limit.max(1),
-            ttl_ms: (ttl.as_millis() as u64).max(1),
+            history_limit: retention.history_limit,
+            ttl_ms: ms(retention.history_ttl),
+            retention,
             relay: Mutex::new(None),
         }
     }
@@ -116,16 +131,14 @@ impl HandoffStore for RedisHandoffStore {
         since_ms: i64,
     ) -> Result<usize, StoreError> {
         let key = self.queue_key(team);
-        let (rank,): (Option<usize>,) = self
-            .store
-            .query(
-                ::redis::pipe()
-                    .atomic()
-                    .zadd(&key, id.as_str(), queue_score(priority, since_ms))
-                    .ignore()
-                    .zrank(&key, id.as_str()),
-            )
-            .await?;
+        let mut pipe = ::redis::pipe();
+        pipe.atomic()
+            .zadd(&key, id.as_str(), queue_score(priority, since_ms))
+            .ignore()
+            .pexpire(&key, ms(self.retention.waiting_ttl) as i64)
+            .ignore();
+        self.drop_unclaimed(&mut pipe, &key);
+        let (rank,): (Option<usize>,) = self.store.query(pipe.zrank(&key, id.as_str())).await?;
         Ok(rank.unwrap_or_default() + 1)
     }
 
@@ -140,9 +153,13 @@ impl HandoffStore for RedisHandoffStore {
     }
 
     async fn queue(&self, team: &str) -> Result<Vec<Queued>, StoreError> {
+        let key = self.queue_key(team);
+        let mut pipe = ::redis::pipe();
+        pipe.atomic();
+        self.drop_unclaimed(&mut pipe, &key);
         let (members,): (Vec<(String, f64)>,) = self
             .store
-            .query(::redis::pipe().zrange_withscores(self.queue_key(team), 0, -1))
+            .query(pipe.zrange_withscores(&key, 0, -1))
             .await?;
         members
             .into_iter()
@@ -223,7 +240,7 @@ impl HandoffStore for RedisHandoffStore {
                 ::redis::pipe()
                     .atomic()
                     .rpush(&key, json(message)?)
-                    .pexpire(&key, self.ttl_ms as i64)
+                    .pexpire(&key, ms(self.retention.outbox_ttl) as i64)
                     .ignore(),
             )
             .await?;
@@ -251,17 +268,7 @@ impl HandoffStore for RedisHandoffStore {
     }
 
     async fn add_rating(&self, rating: &StoredRating) -> Result<(), StoreError> {
-        let key = self.store.global_key("ratings");
-        self.store
-            .query::<()>(
-                ::redis::pipe()
-                    .atomic()
-                    .lpush(&key, json(rating)?)
-                    .ignore()
-                    .ltrim(&key, 0, MAX_STORED_RATINGS as isize - 1)
-                    .ignore(),
-            )
-            .await
+        self.keep_rating(rating).await
     }
 
     async fn ratings(&self) -> Result<Vec<StoredRating>, StoreError> {
@@ -343,6 +350,14 @@ impl HandoffStore for RedisHandoffStore {
         member: &ConversationId,
     ) -> Result<Option<Incident>, StoreError> {
         self.leave(id, member).await
+    }
+
+    async fn erase(&self, id: &ConversationId) -> Result<(), StoreError> {
+        self.erase_all(id).await
+    }
+
+    async fn export(&self, id: &ConversationId) -> Result<HandoffRecord, StoreError> {
+        self.export_all(id).await
     }
 
     async fn subscribe(&self) -> Result<broadcast::Receiver<Event>, StoreError> {

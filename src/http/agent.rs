@@ -6,13 +6,14 @@ use std::future::{Ready, ready};
 use std::time::Duration;
 
 use actix_web::dev::Payload;
-use actix_web::http::header::{AUTHORIZATION, CACHE_CONTROL};
+use actix_web::http::header::CACHE_CONTROL;
 use actix_web::{FromRequest, HttpRequest, HttpResponse, web};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use tokio::sync::broadcast::error::RecvError;
 use utoipa::ToSchema;
 
+use super::bearer;
 use super::error::{ApiError, Code, ErrorBody};
 use super::limits::Limits;
 use super::openapi::{AgentRefusals, NotTheirs};
@@ -48,18 +49,13 @@ fn authenticate(request: &HttpRequest) -> Result<Agent, ApiError> {
         .app_data::<web::Data<Limits>>()
         .ok_or_else(|| ApiError::internal(anyhow::anyhow!("no limits are registered")))?;
     limits.before_token_check(request)?;
-    let token = request
-        .headers()
-        .get(AUTHORIZATION)
-        .and_then(|value| value.to_str().ok())
-        .and_then(|value| value.strip_prefix("Bearer "))
-        .ok_or_else(|| {
-            ApiError::new(
-                Code::Unauthorized,
-                "send Authorization: Bearer <agent token>",
-            )
-        })?;
-    teams.authenticate(token.trim()).ok_or_else(|| {
+    let token = bearer(request).ok_or_else(|| {
+        ApiError::new(
+            Code::Unauthorized,
+            "send Authorization: Bearer <agent token>",
+        )
+    })?;
+    teams.authenticate(token).ok_or_else(|| {
         limits.token_failed(request);
         ApiError::new(Code::Unauthorized, "the agent token is not valid")
     })

@@ -13,7 +13,7 @@ use utoipa::ToSchema;
 
 use crate::agents::AgentError;
 use crate::channels::ChannelError;
-use crate::channels::web::InvalidMessage;
+use crate::channels::web::{InvalidMessage, WebChatError};
 use crate::state::StoreError;
 
 /// Who is to blame, which says what is logged.
@@ -66,6 +66,7 @@ error_codes! {
     InvalidWebhook => "invalid_webhook", BAD_REQUEST, Request;
     Unauthorized => "unauthorized", UNAUTHORIZED, Auth;
     Forbidden => "forbidden", FORBIDDEN, Auth;
+    InvalidSession => "invalid_session", UNAUTHORIZED, Auth;
     NotFound => "not_found", NOT_FOUND, Request;
     TooManyRequests => "too_many_requests", TOO_MANY_REQUESTS, Request;
     MethodNotAllowed => "method_not_allowed", METHOD_NOT_ALLOWED, Request;
@@ -221,6 +222,17 @@ pub fn without_values(message: &str) -> String {
     match place {
         Some(place) => format!("{what} at line {place}"),
         None => what,
+    }
+}
+
+impl From<WebChatError> for ApiError {
+    fn from(err: WebChatError) -> Self {
+        match err {
+            WebChatError::Session(session) => {
+                ApiError::new(Code::InvalidSession, session.to_string())
+            }
+            WebChatError::Store(store) => store.into(),
+        }
     }
 }
 

@@ -2,6 +2,7 @@
 //! into calls on [`crate::pipeline::Pipeline`] and the agents' service, and
 //! results into the JSON contract.
 
+mod admin;
 mod agent;
 mod console;
 mod error;
@@ -18,17 +19,19 @@ use std::sync::Arc;
 
 use actix_web::error::{JsonPayloadError, PathError, QueryPayloadError};
 use actix_web::http::Method;
+use actix_web::http::header::AUTHORIZATION;
 use actix_web::middleware::from_fn;
 use actix_web::{App, HttpRequest, HttpResponse, HttpServer, guard, web};
 
 use crate::agents::AgentService;
 use crate::channels::Channels;
-use crate::configuration::{LimitSettings, ServerSettings};
+use crate::configuration::{LimitSettings, ServerSettings, SupervisorTokens};
 use crate::handoff::{HandoffStore, Teams};
 use crate::i18n::Localizer;
 use crate::kb::KbHandle;
 use crate::metrics::Metrics;
 use crate::pipeline::Pipeline;
+use crate::privacy::Privacy;
 use crate::state::ConversationStore;
 use error::{ApiError, Code, without_values};
 use limits::Limits;
@@ -45,6 +48,8 @@ pub struct Services {
     pub kb: KbHandle,
     pub localizer: Arc<Localizer>,
     pub metrics: Arc<Metrics>,
+    pub privacy: Arc<Privacy>,
+    pub supervisors: SupervisorTokens,
 }
 
 /// A running HTTP server: it serves until a signal stops it.
@@ -76,6 +81,8 @@ pub fn serve(
     let kb = web::Data::new(services.kb);
     let localizer = web::Data::from(services.localizer);
     let metrics = web::Data::from(services.metrics);
+    let privacy = web::Data::from(services.privacy);
+    let supervisors = web::Data::new(services.supervisors);
     let mut server = HttpServer::new(move || {
         App::new()
             .wrap(actix_web::middleware::from_fn(observe::observe))
@@ -90,6 +97,8 @@ pub fn serve(
             .app_data(localizer.clone())
             .app_data(metrics.clone())
             .app_data(limits.clone())
+            .app_data(privacy.clone())
+            .app_data(supervisors.clone())
             .configure(configure(max_body_bytes))
     })
     .listen(listener)?;
@@ -147,6 +156,8 @@ routes! {
     POST "/api/v1/agent/conversations/{id}/claim" => agent::claim;
     POST "/api/v1/agent/conversations/{id}/messages" => agent::send;
     POST "/api/v1/agent/conversations/{id}/resolve" => agent::resolve;
+    DELETE "/api/v1/admin/conversations/{id}" => admin::erase;
+    GET "/api/v1/admin/conversations/{id}/export" => admin::export;
 }
 
 /// Registers every route, and how requests that do not fit one are
@@ -216,6 +227,18 @@ fn query_error(err: QueryPayloadError, _request: &HttpRequest) -> actix_web::Err
 /// A path segment that is not an id of its kind names nothing: a 404.
 fn path_error(_err: PathError, _request: &HttpRequest) -> actix_web::Error {
     ApiError::new(Code::NotFound, "nothing here has that id").into()
+}
+
+/// The `Authorization: Bearer` value: for web chat a portal key or a
+/// session token, for the agent and admin APIs a token.
+fn bearer(request: &HttpRequest) -> Option<&str> {
+    request
+        .headers()
+        .get(AUTHORIZATION)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.strip_prefix("Bearer "))
+        .map(str::trim)
+        .filter(|value| !value.is_empty())
 }
 
 async fn not_found() -> Result<HttpResponse, ApiError> {

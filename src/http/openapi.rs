@@ -12,7 +12,7 @@ use utoipa::openapi::{Content, Ref, RefOr, Response, ResponseBuilder};
 use utoipa::{IntoResponses, Modify, OpenApi};
 
 use super::error::ErrorBody;
-use super::{agent, console, health, messages, webhooks};
+use super::{admin, agent, console, health, messages, webhooks};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -44,13 +44,16 @@ use super::{agent, console, health, messages, webhooks};
         agent::claim,
         agent::send,
         agent::resolve,
+        admin::erase,
+        admin::export,
     ),
     components(schemas(ErrorBody)),
     modifiers(&AgentToken, &Aliases)
 )]
 struct ApiDoc;
 
-/// `Authorization: Bearer <agent token>` (`KHIDMA_AGENT_TOKENS`).
+/// `Authorization: Bearer <token>`: an agent's (`KHIDMA_AGENT_TOKENS`) or
+/// a supervisor's (`KHIDMA_SUPERVISOR_TOKENS`).
 struct AgentToken;
 
 impl Modify for AgentToken {
@@ -58,6 +61,10 @@ impl Modify for AgentToken {
         let components = openapi.components.get_or_insert_with(Default::default);
         components.add_security_scheme(
             "agent_token",
+            SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)),
+        );
+        components.add_security_scheme(
+            "supervisor_token",
             SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)),
         );
     }

@@ -1,5 +1,9 @@
 //! Conversation state in this process's memory: the default when no
-//! `REDIS_URL` is set, for one instance; everything is lost on exit.
+//! `REDIS_URL` is set, for one instance; everything is lost on exit. What
+//! it keeps is bounded in time (the same retention as Redis's TTLs, swept
+//! every so many writes) and in size (`bounds`).
+
+mod bounds;
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex};
@@ -8,13 +12,18 @@ use std::time::Duration;
 use async_trait::async_trait;
 use tokio::sync::{Mutex as AsyncMutex, mpsc};
 
+pub use self::bounds::Limits;
+use self::bounds::{Kept, evict};
 use super::sent::SentLog;
-use super::{ConversationStore, Enqueued, Envelope, Lease, LeaseHold, StoreError};
+use super::{ConversationStore, Enqueued, Envelope, Lease, LeaseHold, StoreError, StoredCitizen};
 use crate::conversation::{Conversation, ConversationId, now_ms};
 use crate::memory::CitizenMemory;
 
 /// `state.memory_retention_secs`' default: 90 days.
 const DEFAULT_MEMORY_RETENTION: Duration = Duration::from_secs(90 * 24 * 60 * 60);
+
+/// `retention.waiting_secs`' default: 30 days.
+const DEFAULT_WAITING_TTL: Duration = Duration::from_secs(30 * 24 * 60 * 60);
 
 /// Every this many commits or enqueues, expired conversations and message
 /// ids are swept out.
@@ -25,6 +34,8 @@ pub struct MemoryStore {
     idle_ttl: Duration,
     dedup_ttl: Duration,
     memory_retention: Duration,
+    waiting_ttl: Duration,
+    limits: Limits,
     inner: Mutex<Inner>,
     sent: SentLog,
     ready_sender: mpsc::UnboundedSender<ConversationId>,
@@ -33,12 +44,15 @@ pub struct MemoryStore {
 
 #[derive(Default)]
 struct Inner {
-    conversations: HashMap<ConversationId, Conversation>,
+    conversations: HashMap<ConversationId, Kept>,
+    /// What `conversations` takes, about (`bounds`).
+    bytes: usize,
     // tokio's Mutex queues waiters fairly, which gives arrival order.
     locks: HashMap<ConversationId, Arc<AsyncMutex<()>>>,
     inboxes: HashMap<ConversationId, VecDeque<Envelope>>,
-    /// Message ids seen, with the time they may be forgotten.
-    seen: HashMap<String, i64>,
+    /// Message ids seen, with the time they may be forgotten and their
+    /// conversation (for erasure).
+    seen: HashMap<String, (i64, ConversationId)>,
     /// What is remembered of each citizen, with the time it is forgotten.
     memories: HashMap<ConversationId, (CitizenMemory, i64)>,
     writes: u64,
@@ -51,6 +65,8 @@ impl MemoryStore {
             idle_ttl,
             dedup_ttl,
             memory_retention: DEFAULT_MEMORY_RETENTION,
+            waiting_ttl: DEFAULT_WAITING_TTL,
+            limits: Limits::default(),
             inner: Mutex::new(Inner::default()),
             sent: SentLog::new(dedup_ttl),
             ready_sender,
@@ -65,10 +81,32 @@ impl MemoryStore {
         self
     }
 
+    /// How long a conversation waiting for or with an agent is kept after
+    /// its last change.
+    pub fn with_waiting_ttl(mut self, ttl: Duration) -> Self {
+        self.waiting_ttl = ttl;
+        self
+    }
+
+    /// How many conversations, of about how many bytes, are kept at most.
+    pub fn with_limits(mut self, limits: Limits) -> Self {
+        self.limits = limits;
+        self
+    }
+
+    /// How many conversations are kept, and about how many bytes they take.
+    pub fn size(&self) -> (usize, usize) {
+        let inner = self.inner();
+        (inner.conversations.len(), inner.bytes)
+    }
+
     fn is_expired(&self, conversation: &Conversation, now: i64) -> bool {
-        // Conversations waiting for a person never expire on their own.
-        !conversation.handoff.is_with_humans()
-            && now.saturating_sub(conversation.updated_at_ms) > self.idle_ttl.as_millis() as i64
+        let ttl = if conversation.handoff.is_with_humans() {
+            self.waiting_ttl
+        } else {
+            self.idle_ttl
+        };
+        now.saturating_sub(conversation.updated_at_ms) > ttl.as_millis() as i64
     }
 
     // The std Mutex is never held across an await.
@@ -84,9 +122,45 @@ impl MemoryStore {
             let now = now_ms();
             inner
                 .conversations
-                .retain(|_, conversation| !self.is_expired(conversation, now));
-            inner.seen.retain(|_, forget_at| *forget_at > now);
+                .retain(|_, kept| !self.is_expired(&kept.conversation, now));
+            inner.bytes = inner.conversations.values().map(|kept| kept.bytes).sum();
+            inner.seen.retain(|_, (forget_at, _)| *forget_at > now);
             inner.memories.retain(|_, (_, forget_at)| *forget_at > now);
+        }
+    }
+
+    /// Past a limit, the least recently used conversations (and citizens'
+    /// memories) go.
+    fn bound(&self, inner: &mut Inner) {
+        let Limits {
+            max_conversations,
+            max_bytes,
+        } = self.limits;
+        let (evicted, bytes) = evict(
+            &mut inner.conversations,
+            inner.bytes,
+            max_conversations,
+            max_bytes,
+            |kept| kept.used_ms,
+            |kept| kept.bytes,
+        );
+        inner.bytes = bytes;
+        let memories = inner.memories.len();
+        evict(
+            &mut inner.memories,
+            memories,
+            max_conversations,
+            usize::MAX,
+            |(_, forget_at)| *forget_at,
+            |_| 1,
+        );
+        if evicted > 0 {
+            tracing::warn!(
+                evicted,
+                kept = inner.conversations.len(),
+                bytes = inner.bytes,
+                "memory mode is full: the least recently used conversations were dropped"
+            );
         }
     }
 }
@@ -117,6 +191,24 @@ impl Inner {
             .map(|(memory, _)| memory.clone())
             .unwrap_or_default()
     }
+
+    fn remove_conversation(&mut self, id: &ConversationId) -> Option<Conversation> {
+        let kept = self.conversations.remove(id)?;
+        self.bytes = self.bytes.saturating_sub(kept.bytes);
+        Some(kept.conversation)
+    }
+
+    /// Drops the lock of a conversation nobody else holds or waits for; the
+    /// next turn makes a new one.
+    fn drop_idle_lock(&mut self, id: &ConversationId) {
+        if self
+            .locks
+            .get(id)
+            .is_some_and(|lock| Arc::strong_count(lock) == 1)
+        {
+            self.locks.remove(id);
+        }
+    }
 }
 
 #[async_trait]
@@ -129,6 +221,7 @@ impl ConversationStore for MemoryStore {
         let stored = inner
             .conversations
             .get(id)
+            .map(|kept| &kept.conversation)
             .filter(|conversation| !self.is_expired(conversation, now))
             .cloned();
         let next_queued = inner.oldest_queued(id);
@@ -146,28 +239,25 @@ impl ConversationStore for MemoryStore {
         } = lease;
         let mut inner = self.inner();
         let id = conversation.id.clone();
+        let now = now_ms();
         let memory = std::mem::take(&mut conversation.memory);
         if memory.is_empty() || self.memory_retention.is_zero() {
             inner.memories.remove(&id);
         } else {
-            let forget_at = now_ms() + self.memory_retention.as_millis() as i64;
+            let forget_at = now + self.memory_retention.as_millis() as i64;
             inner.memories.insert(id.clone(), (memory, forget_at));
         }
         if handled {
             inner.drop_oldest_queued(&id);
         }
-        inner.conversations.insert(id.clone(), conversation);
+        inner.remove_conversation(&id);
+        let kept = Kept::new(conversation, now);
+        inner.bytes += kept.bytes;
+        inner.conversations.insert(id.clone(), kept);
         self.count_write(&mut inner);
+        self.bound(&mut inner);
         drop(hold);
-        // A lock nobody else holds or waits for can go; the next turn makes
-        // a new one.
-        if inner
-            .locks
-            .get(&id)
-            .is_some_and(|lock| Arc::strong_count(lock) == 1)
-        {
-            inner.locks.remove(&id);
-        }
+        inner.drop_idle_lock(&id);
         Ok(())
     }
 
@@ -176,7 +266,7 @@ impl ConversationStore for MemoryStore {
         Ok(inner
             .conversations
             .get(id)
-            .cloned()
+            .map(|kept| kept.conversation.clone())
             .map(|mut conversation| {
                 conversation.memory = inner.memory(id, now_ms());
                 conversation
@@ -190,7 +280,12 @@ impl ConversationStore for MemoryStore {
         let inner = self.inner();
         Ok(ids
             .iter()
-            .map(|id| inner.conversations.get(id).cloned())
+            .map(|id| {
+                inner
+                    .conversations
+                    .get(id)
+                    .map(|kept| kept.conversation.clone())
+            })
             .collect())
     }
 
@@ -200,13 +295,16 @@ impl ConversationStore for MemoryStore {
         if inner
             .seen
             .get(&envelope.message_id)
-            .is_some_and(|forget_at| *forget_at > now)
+            .is_some_and(|(forget_at, _)| *forget_at > now)
         {
             return Ok(Enqueued::Duplicate);
         }
         inner.seen.insert(
             envelope.message_id.clone(),
-            now + self.dedup_ttl.as_millis() as i64,
+            (
+                now + self.dedup_ttl.as_millis() as i64,
+                envelope.conversation_id.clone(),
+            ),
         );
         inner
             .inboxes
@@ -265,6 +363,51 @@ impl ConversationStore for MemoryStore {
         Ok(())
     }
 
+    async fn erase(&self, lease: Lease) -> Result<(), StoreError> {
+        let Lease {
+            conversation, hold, ..
+        } = lease;
+        let id = conversation.id;
+        let mut inner = self.inner();
+        inner.remove_conversation(&id);
+        inner.memories.remove(&id);
+        inner.inboxes.remove(&id);
+        let message_ids: Vec<String> = inner
+            .seen
+            .iter()
+            .filter(|(_, (_, seen_in))| *seen_in == id)
+            .map(|(message_id, _)| message_id.clone())
+            .collect();
+        self.sent.forget(&message_ids);
+        inner.seen.retain(|_, (_, seen_in)| *seen_in != id);
+        drop(hold);
+        inner.drop_idle_lock(&id);
+        Ok(())
+    }
+
+    async fn export(&self, id: &ConversationId) -> Result<StoredCitizen, StoreError> {
+        let now = now_ms();
+        let inner = self.inner();
+        Ok(StoredCitizen {
+            conversation: inner
+                .conversations
+                .get(id)
+                .map(|kept| kept.conversation.clone()),
+            memory: inner.memory(id, now),
+            inbox: inner
+                .inboxes
+                .get(id)
+                .map(|queued| queued.iter().cloned().collect())
+                .unwrap_or_default(),
+            message_ids: inner
+                .seen
+                .iter()
+                .filter(|(_, (forget_at, seen_in))| seen_in == id && *forget_at > now)
+                .map(|(message_id, _)| message_id.clone())
+                .collect(),
+        })
+    }
+
     async fn ping(&self) -> Result<(), StoreError> {
         Ok(())
     }
@@ -275,216 +418,4 @@ impl ConversationStore for MemoryStore {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::conversation::{EscalationReason, Handoff, Priority};
-    use crate::message::Incoming;
-
-    fn id(user: &str) -> ConversationId {
-        ConversationId::new("web", user).unwrap()
-    }
-
-    fn store() -> MemoryStore {
-        MemoryStore::new(Duration::from_secs(60), Duration::from_secs(60))
-    }
-
-    fn envelope(user: &str, message_id: &str) -> Envelope {
-        Envelope {
-            conversation_id: id(user),
-            message_id: message_id.to_owned(),
-            incoming: Incoming {
-                text: message_id.to_owned(),
-                ..Incoming::default()
-            },
-            received_at_ms: now_ms(),
-        }
-    }
-
-    #[tokio::test]
-    async fn a_committed_conversation_is_found_again() {
-        let store = store();
-        let mut lease = store.acquire(&id("a")).await.unwrap();
-        assert!(!lease.existed);
-        lease.conversation.consecutive_fallbacks = 2;
-        store.commit(lease).await.unwrap();
-        let lease = store.acquire(&id("a")).await.unwrap();
-        assert!(lease.existed);
-        assert_eq!(lease.conversation.consecutive_fallbacks, 2);
-    }
-
-    #[tokio::test]
-    async fn concurrent_turns_of_one_conversation_run_one_at_a_time() {
-        let store = Arc::new(store());
-        let tasks: Vec<_> = (0..50)
-            .map(|_| {
-                let store = store.clone();
-                tokio::spawn(async move {
-                    let mut lease = store.acquire(&id("busy")).await.unwrap();
-                    let seen = lease.conversation.consecutive_fallbacks;
-                    tokio::task::yield_now().await;
-                    lease.conversation.consecutive_fallbacks = seen + 1;
-                    store.commit(lease).await.unwrap();
-                })
-            })
-            .collect();
-        for task in tasks {
-            task.await.unwrap();
-        }
-        let conversation = store.get(&id("busy")).await.unwrap().unwrap();
-        assert_eq!(conversation.consecutive_fallbacks, 50, "no update was lost");
-        assert!(store.inner().locks.is_empty(), "idle locks are dropped");
-    }
-
-    #[tokio::test]
-    async fn idle_conversations_expire_but_those_with_humans_do_not() {
-        let store = MemoryStore::new(Duration::from_millis(0), Duration::from_secs(60));
-        let mut lease = store.acquire(&id("idle")).await.unwrap();
-        lease.conversation.updated_at_ms -= 10;
-        store.commit(lease).await.unwrap();
-        assert!(!store.acquire(&id("idle")).await.unwrap().existed);
-
-        let mut lease = store.acquire(&id("waiting")).await.unwrap();
-        lease.conversation.handoff = Handoff::Waiting {
-            reason: EscalationReason::Urgent,
-            priority: Priority::Urgent,
-            entry_id: None,
-            since_ms: 0,
-            acknowledged: false,
-            category: None,
-            team: None,
-            area: None,
-            incident_id: None,
-        };
-        lease.conversation.updated_at_ms -= 10;
-        store.commit(lease).await.unwrap();
-        assert!(store.acquire(&id("waiting")).await.unwrap().existed);
-    }
-
-    #[tokio::test]
-    async fn a_citizen_is_remembered_past_the_conversation_until_forgotten() {
-        let store = MemoryStore::new(Duration::from_millis(0), Duration::from_secs(60));
-        let mut lease = store.acquire(&id("back")).await.unwrap();
-        lease.conversation.memory.language = Some(crate::i18n::Lang::En);
-        lease.conversation.updated_at_ms -= 10;
-        store.commit(lease).await.unwrap();
-        let lease = store.acquire(&id("back")).await.unwrap();
-        assert!(!lease.existed, "the conversation expired");
-        assert_eq!(
-            lease.conversation.memory.language,
-            Some(crate::i18n::Lang::En)
-        );
-        store.commit(lease).await.unwrap();
-        assert!(
-            store
-                .get(&id("back"))
-                .await
-                .unwrap()
-                .unwrap()
-                .memory
-                .language
-                .is_some(),
-            "agents read it too"
-        );
-
-        let mut lease = store.acquire(&id("back")).await.unwrap();
-        lease.conversation.memory = CitizenMemory::default();
-        store.commit(lease).await.unwrap();
-        let lease = store.acquire(&id("back")).await.unwrap();
-        assert!(
-            lease.conversation.memory.is_empty(),
-            "an empty memory is erased"
-        );
-
-        let store = store.with_memory_retention(Duration::ZERO);
-        let mut lease = store.acquire(&id("never")).await.unwrap();
-        lease.conversation.memory.language = Some(crate::i18n::Lang::Ar);
-        store.commit(lease).await.unwrap();
-        assert!(
-            store
-                .acquire(&id("never"))
-                .await
-                .unwrap()
-                .conversation
-                .memory
-                .is_empty()
-        );
-    }
-
-    #[tokio::test]
-    async fn a_message_id_is_enqueued_once() {
-        let store = store();
-        assert_eq!(
-            store.enqueue(&envelope("u", "whatsapp:1")).await.unwrap(),
-            Enqueued::New
-        );
-        assert_eq!(
-            store.enqueue(&envelope("u", "whatsapp:1")).await.unwrap(),
-            Enqueued::Duplicate
-        );
-        let mut lease = store.acquire(&id("u")).await.unwrap();
-        assert!(lease.next_queued.is_some());
-        lease.handled = true;
-        store.commit(lease).await.unwrap();
-        let lease = store.acquire(&id("u")).await.unwrap();
-        assert_eq!(lease.next_queued, None, "the duplicate was not queued");
-    }
-
-    #[tokio::test]
-    async fn queued_messages_come_out_in_order_and_go_once_handled() {
-        let store = store();
-        for n in 1..=3 {
-            store
-                .enqueue(&envelope("q", &format!("telegram:{n}")))
-                .await
-                .unwrap();
-        }
-        let ready = store.next_ready(Duration::from_millis(10)).await.unwrap();
-        assert_eq!(ready, Some(id("q")));
-
-        let mut handled = Vec::new();
-        for _ in 0..2 {
-            let mut lease = store.acquire(&id("q")).await.unwrap();
-            handled.push(lease.next_queued.clone().unwrap().message_id);
-            lease.handled = true;
-            store.commit(lease).await.unwrap();
-        }
-        assert_eq!(handled, ["telegram:1", "telegram:2"]);
-
-        let lease = store.acquire(&id("q")).await.unwrap();
-        let next = lease.next_queued.as_ref().map(|e| e.message_id.as_str());
-        assert_eq!(
-            next,
-            Some("telegram:3"),
-            "the unhandled message stays queued"
-        );
-        store.commit(lease).await.unwrap();
-        let lease = store.acquire(&id("q")).await.unwrap();
-        assert!(
-            lease.next_queued.is_some(),
-            "a turn that did not handle it keeps it"
-        );
-    }
-
-    #[tokio::test]
-    async fn a_conversation_given_up_without_commit_is_handed_out_again() {
-        let store = store();
-        store
-            .enqueue(&envelope("retry", "messenger:m1"))
-            .await
-            .unwrap();
-        let first = store.next_ready(Duration::from_millis(10)).await.unwrap();
-        let lease = store.acquire(first.as_ref().unwrap()).await.unwrap();
-        drop(lease);
-        let again = store.next_ready(Duration::from_millis(10)).await.unwrap();
-        assert_eq!(again, Some(id("retry")));
-    }
-
-    #[tokio::test]
-    async fn next_ready_returns_none_when_nothing_waits() {
-        let store = store();
-        assert_eq!(
-            store.next_ready(Duration::from_millis(10)).await.unwrap(),
-            None
-        );
-    }
-}
+mod tests;

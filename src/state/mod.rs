@@ -18,9 +18,10 @@ use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
 pub use self::redis::{RedisOptions, RedisStore};
-pub use memory::MemoryStore;
+pub use memory::{Limits, MemoryStore};
 
 use crate::conversation::{Conversation, ConversationId};
+use crate::memory::CitizenMemory;
 use crate::message::Incoming;
 
 #[derive(Debug, thiserror::Error)]
@@ -51,6 +52,19 @@ pub enum Enqueued {
     /// The same message id was enqueued before (a platform re-delivery):
     /// nothing was recorded.
     Duplicate,
+}
+
+/// Everything the state store keeps about one citizen's conversation, for
+/// an export.
+#[derive(Debug, Default, Serialize)]
+pub struct StoredCitizen {
+    pub conversation: Option<Conversation>,
+    /// Kept apart from the conversation, and longer.
+    pub memory: CitizenMemory,
+    /// Platform messages queued and not yet answered.
+    pub inbox: Vec<Envelope>,
+    /// Platform message ids remembered to refuse re-deliveries.
+    pub message_ids: Vec<String>,
 }
 
 /// Exclusive use of one conversation, from [`ConversationStore::acquire`]
@@ -151,6 +165,14 @@ pub trait ConversationStore: Send + Sync + 'static {
         message_id: &str,
         count: usize,
     ) -> Result<(), StoreError>;
+
+    /// Erasure: removes the conversation and everything kept with it (the
+    /// citizen's memory, queued messages, remembered message ids), and
+    /// ends the lease, which makes sure no turn is halfway through it.
+    async fn erase(&self, lease: Lease) -> Result<(), StoreError>;
+
+    /// Everything kept about one conversation's citizen, for an export.
+    async fn export(&self, id: &ConversationId) -> Result<StoredCitizen, StoreError>;
 
     /// Whether the store answers; for `/readyz`.
     async fn ping(&self) -> Result<(), StoreError>;

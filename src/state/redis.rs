@@ -42,6 +42,7 @@
 mod keys;
 mod lease;
 mod memory;
+mod privacy;
 mod scripts;
 mod sent;
 
@@ -56,8 +57,8 @@ use ::redis::{FromRedisValue, RedisResult, ScriptInvocation};
 use async_trait::async_trait;
 use tokio::sync::OnceCell;
 
-use super::{ConversationStore, Enqueued, Envelope, Lease, LeaseHold, StoreError};
-use crate::configuration::{KeyPrefix, StateSettings};
+use super::{ConversationStore, Enqueued, Envelope, Lease, LeaseHold, StoreError, StoredCitizen};
+use crate::configuration::{KeyPrefix, RetentionSettings, StateSettings};
 use crate::conversation::{Conversation, ConversationId};
 use crate::metrics::Metrics;
 use keys::{ConversationKeys, ready_key};
@@ -77,6 +78,9 @@ pub struct RedisOptions {
     /// How long `acquire` waits in a busy conversation's queue.
     pub lock_wait: Duration,
     pub idle_ttl: Duration,
+    /// How long a conversation waiting for or with an agent outlives its
+    /// last change.
+    pub waiting_ttl: Duration,
     pub dedup_ttl: Duration,
     /// How long a citizen's memory outlives their last message (`ZERO`:
     /// nothing is remembered).
@@ -84,13 +88,14 @@ pub struct RedisOptions {
 }
 
 impl RedisOptions {
-    pub fn from_settings(settings: &StateSettings) -> Self {
+    pub fn from_settings(settings: &StateSettings, retention: &RetentionSettings) -> Self {
         Self {
             key_prefix: settings.key_prefix.clone(),
             timeout: Duration::from_millis(settings.redis_timeout_ms.get()),
             lease: Duration::from_millis(settings.lease_ms.get()),
             lock_wait: Duration::from_millis(settings.lock_wait_ms.get()),
             idle_ttl: settings.idle_ttl(),
+            waiting_ttl: retention.waiting(),
             dedup_ttl: settings.dedup_ttl(),
             memory_retention: settings.memory_retention(),
         }
@@ -375,12 +380,12 @@ impl ConversationStore for RedisStore {
         };
         let options = &self.shared.options;
         let keys = ConversationKeys::new(&options.key_prefix, &conversation.id);
-        // Conversations waiting for or with a person never expire on their own.
-        let ttl_ms = if conversation.handoff.is_with_humans() {
-            0
+        // Conversations waiting for or with a person are kept longer.
+        let ttl_ms = millis(if conversation.handoff.is_with_humans() {
+            options.waiting_ttl
         } else {
-            millis(options.idle_ttl)
-        };
+            options.idle_ttl
+        });
         let memory = memory::write(&conversation.memory, options.memory_retention)?;
         let mut commit = COMMIT.prepare_invoke();
         commit
@@ -515,6 +520,14 @@ impl ConversationStore for RedisStore {
         count: usize,
     ) -> Result<(), StoreError> {
         sent::record(&self.shared, id, message_id, count).await
+    }
+
+    async fn erase(&self, lease: Lease) -> Result<(), StoreError> {
+        self.erase_held(lease).await
+    }
+
+    async fn export(&self, id: &ConversationId) -> Result<StoredCitizen, StoreError> {
+        self.export_stored(id).await
     }
 
     async fn ping(&self) -> Result<(), StoreError> {

@@ -47,6 +47,14 @@ impl SentLog {
             .map_or(0, |(count, _)| *count)
     }
 
+    /// Forgets what was sent for these messages (erasure).
+    pub(super) fn forget(&self, message_ids: &[String]) {
+        let mut entries = self.entries();
+        for message_id in message_ids {
+            entries.sent.remove(message_id);
+        }
+    }
+
     pub(super) fn record(&self, message_id: &str, count: usize) {
         let now = now_ms();
         let forget_at = now + self.ttl.as_millis() as i64;

@@ -7,11 +7,7 @@ use crate::handoff_helpers::{AgentClient, with_agents};
 use crate::helpers::{TestApp, spawn_app_with, user};
 
 async fn outbox(app: &TestApp, conversation: &str, after: u64) -> Value {
-    let response = app
-        .get(&format!(
-            "/api/v1/conversations/{conversation}/messages?after={after}"
-        ))
-        .await;
+    let response = app.outbox(conversation, after).await;
     assert_eq!(response.status(), 200);
     response.json().await.unwrap()
 }

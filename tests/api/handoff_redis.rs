@@ -263,9 +263,7 @@ async fn a_citizen_nobody_picks_up_gets_one_update_per_interval_across_instances
 
     let updates = || async {
         let outbox: Value = first
-            .get(&format!(
-                "/api/v1/conversations/web:{citizen}/messages?after=0"
-            ))
+            .outbox(&format!("web:{citizen}"), 0)
             .await
             .json()
             .await
@@ -284,9 +282,7 @@ async fn a_citizen_nobody_picks_up_gets_one_update_per_interval_across_instances
         "{sent} updates in 2.5 s from two instances: one per second at most"
     );
     let outbox: Value = first
-        .get(&format!(
-            "/api/v1/conversations/web:{citizen}/messages?after=0"
-        ))
+        .outbox(&format!("web:{citizen}"), 0)
         .await
         .json()
         .await

@@ -1,6 +1,8 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::{LazyLock, Mutex};
 
+use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 use khidma::configuration::Settings;
@@ -9,6 +11,9 @@ use khidma::startup::Application;
 pub struct TestApp {
     pub address: String,
     pub client: reqwest::Client,
+    /// Whose conversations these are: the Redis key prefix, which apps on
+    /// one Redis share, or this app's own address in memory mode.
+    state: String,
     /// Keeps a temporary knowledge base alive for the test's duration.
     _kb_dir: Option<tempfile::TempDir>,
 }
@@ -35,11 +40,55 @@ pub fn settings(kb_dir: &Path, watch: bool) -> Settings {
     Settings::load(None, &env).expect("test settings are valid")
 }
 
+/// The web-chat sessions issued so far (the `"session"` of a first
+/// reply), per store and user id, as a web client keeps them.
+static SESSIONS: LazyLock<Mutex<HashMap<(String, String), String>>> = LazyLock::new(Mutex::default);
+
+/// The session of `user`'s web conversation in the store named `state`.
+pub fn session_of(state: &str, user: &str) -> Option<String> {
+    SESSIONS
+        .lock()
+        .unwrap()
+        .get(&(state.to_owned(), user.to_owned()))
+        .cloned()
+}
+
+/// Keeps the session a reply issued, as a web client does.
+pub fn keep_session(state: &str, user: &str, reply: &Value) {
+    if let Some(session) = reply["session"].as_str() {
+        SESSIONS
+            .lock()
+            .unwrap()
+            .insert((state.to_owned(), user.to_owned()), session.to_owned());
+    }
+}
+
+/// A message body with the session of its user added, unless it names one.
+pub fn with_session(state: &str, mut body: Value) -> Value {
+    let user = body["user_id"].as_str().map(str::to_owned);
+    if let (Some(user), Some(fields)) = (user, body.as_object_mut())
+        && !fields.contains_key("session")
+        && let Some(session) = session_of(state, &user)
+    {
+        fields.insert("session".to_owned(), Value::String(session));
+    }
+    body
+}
+
+/// What names the store of `settings`' conversations, for [`SESSIONS`].
+fn state_name(settings: &Settings, address: &str) -> String {
+    match settings.state.redis_url {
+        Some(_) => settings.state.key_prefix.as_str().to_owned(),
+        None => address.to_owned(),
+    }
+}
+
 pub fn start(settings: Settings, kb_dir: Option<tempfile::TempDir>) -> TestApp {
-    let application = Application::build(settings).expect("the app builds");
+    let application = Application::build(settings.clone()).expect("the app builds");
     let address = format!("http://127.0.0.1:{}", application.port());
     tokio::spawn(application.run_until_stopped());
     TestApp {
+        state: state_name(&settings, &address),
         address,
         client: reqwest::Client::new(),
         _kb_dir: kb_dir,
@@ -104,9 +153,42 @@ impl TestApp {
     }
 
     pub async fn say_with(&self, body: Value) -> Value {
-        let response = self.post_json(&body).await;
-        assert_eq!(response.status(), 200, "for {body}");
-        response.json().await.unwrap()
+        let (status, reply) = self.post_message(&body).await;
+        assert_eq!(status, 200, "for {body}: {reply}");
+        reply
+    }
+
+    /// Sends a message as a web client does: with its user's session, if
+    /// one was issued, keeping the one a first reply issues.
+    pub async fn post_message(&self, body: &Value) -> (StatusCode, Value) {
+        let response = self
+            .post_json(&with_session(&self.state, body.clone()))
+            .await;
+        let status = response.status();
+        let reply: Value = response.json().await.unwrap_or(Value::Null);
+        if let Some(user) = body["user_id"].as_str() {
+            keep_session(&self.state, user, &reply);
+        }
+        (status, reply)
+    }
+
+    /// The session `user`'s web conversation was given.
+    pub fn session(&self, user: &str) -> Option<String> {
+        session_of(&self.state, user)
+    }
+
+    /// `GET /api/v1/conversations/{conversation}/messages?after=`, with the
+    /// session of the web conversation, as its citizen reads it.
+    pub async fn outbox(&self, conversation: &str, after: u64) -> reqwest::Response {
+        let mut request = self.client.get(format!(
+            "{}/api/v1/conversations/{conversation}/messages?after={after}",
+            self.address
+        ));
+        let user = conversation.strip_prefix("web:").unwrap_or(conversation);
+        if let Some(session) = self.session(user) {
+            request = request.bearer_auth(session);
+        }
+        request.send().await.unwrap()
     }
 
     pub async fn get(&self, path: &str) -> reqwest::Response {
@@ -133,11 +215,12 @@ pub fn spawn_app_with(
 ) {
     let mut settings = settings(&repo_path("knowledge_base"), false);
     adjust(&mut settings);
-    let application = Application::build(settings).expect("the app builds");
+    let application = Application::build(settings.clone()).expect("the app builds");
     let store = application.store();
     let address = format!("http://127.0.0.1:{}", application.port());
     tokio::spawn(application.run_until_stopped());
     let app = TestApp {
+        state: state_name(&settings, &address),
         address,
         client: reqwest::Client::new(),
         _kb_dir: None,

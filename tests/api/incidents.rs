@@ -285,9 +285,7 @@ async fn report(app: &TestApp, citizen: &str, text: &str) -> Value {
 }
 
 async fn outbox_texts(app: &TestApp, conversation: &str) -> Vec<String> {
-    let response = app
-        .get(&format!("/api/v1/conversations/{conversation}/messages"))
-        .await;
+    let response = app.outbox(conversation, 0).await;
     assert_eq!(response.status(), 200);
     let body: Value = response.json().await.unwrap();
     body["messages"]

@@ -27,6 +27,7 @@ mod logs;
 mod messages;
 mod metrics;
 mod openapi;
+mod privacy;
 mod quality;
 mod redis;
 mod redis_helpers;

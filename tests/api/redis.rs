@@ -61,14 +61,21 @@ fn envelope(user: &str, message_id: &str) -> Envelope {
     }
 }
 
-async fn post(address: &str, user: &str, text: &str) -> reqwest::StatusCode {
-    reqwest::Client::new()
+/// A web-chat message to a `khidma serve` process of `namespace`, with the
+/// conversation's session, which every process on the namespace honours.
+async fn post(namespace: &Namespace, address: &str, user: &str, text: &str) -> reqwest::StatusCode {
+    let state = namespace.prefix.as_str();
+    let body = crate::helpers::with_session(state, json!({"user_id": user, "text": text}));
+    let response = reqwest::Client::new()
         .post(format!("{address}/api/v1/messages"))
-        .json(&json!({"user_id": user, "text": text}))
+        .json(&body)
         .send()
         .await
-        .unwrap()
-        .status()
+        .unwrap();
+    let status = response.status();
+    let reply: serde_json::Value = response.json().await.unwrap();
+    crate::helpers::keep_session(state, user, &reply);
+    status
 }
 
 #[tokio::test]
@@ -77,13 +84,13 @@ async fn a_conversation_survives_a_crash_of_the_process() {
     let citizen = user("crash");
 
     let (mut first, address) = namespace.serve_process(&[]).await;
-    assert_eq!(post(&address, &citizen, &line(1)).await, 200);
-    assert_eq!(post(&address, &citizen, &line(2)).await, 200);
+    assert_eq!(post(&namespace, &address, &citizen, &line(1)).await, 200);
+    assert_eq!(post(&namespace, &address, &citizen, &line(2)).await, 200);
     first.kill().unwrap();
     first.wait().unwrap();
 
     let (mut second, address) = namespace.serve_process(&[]).await;
-    assert_eq!(post(&address, &citizen, &line(3)).await, 200);
+    assert_eq!(post(&namespace, &address, &citizen, &line(3)).await, 200);
     second.kill().unwrap();
     second.wait().unwrap();
 
@@ -145,7 +152,7 @@ async fn fifty_concurrent_messages_through_two_instances_are_all_recorded_in_arr
         let (instances, citizen) = (instances.clone(), citizen.clone());
         replies.push(tokio::spawn(async move {
             instances[n % 2]
-                .post_json(&json!({"user_id": citizen, "text": line(n)}))
+                .post_message(&json!({"user_id": citizen, "text": line(n)}))
                 .await
         }));
         let queued = eventually(Duration::from_secs(60), || async {
@@ -156,7 +163,7 @@ async fn fifty_concurrent_messages_through_two_instances_are_all_recorded_in_arr
     }
     store.commit(blocker).await.unwrap();
     for reply in replies {
-        assert_eq!(reply.await.unwrap().status(), 200);
+        assert_eq!(reply.await.unwrap().0, 200);
     }
 
     let expected: Vec<String> = (1..=50).map(line).collect();
@@ -310,10 +317,11 @@ async fn a_request_cancelled_while_waiting_leaves_the_queue_at_once() {
 }
 
 #[tokio::test]
-async fn idle_conversations_expire_but_those_waiting_for_an_agent_do_not() {
+async fn idle_conversations_expire_and_those_waiting_for_an_agent_later() {
     let namespace = Namespace::new();
     let store = namespace.store_with(RedisOptions {
         idle_ttl: Duration::from_millis(100),
+        waiting_ttl: Duration::from_millis(600),
         ..namespace.options()
     });
     store
@@ -337,6 +345,11 @@ async fn idle_conversations_expire_but_those_waiting_for_an_agent_do_not() {
     tokio::time::sleep(Duration::from_millis(250)).await;
     assert!(store.get(&web("idle")).await.unwrap().is_none());
     assert!(store.get(&web("waiting")).await.unwrap().is_some());
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert!(
+        store.get(&web("waiting")).await.unwrap().is_none(),
+        "not for ever: retention.waiting_secs"
+    );
 }
 
 #[tokio::test]
@@ -363,7 +376,11 @@ async fn a_message_costs_two_round_trips_to_redis() {
         localizer,
         store.clone(),
         Arc::new(desk),
-        Channels::web_only(Arc::new(Web::new(handoff))),
+        Channels::web_only(Arc::new(Web::new(
+            handoff,
+            store.clone(),
+            settings.access.webchat_keys.clone(),
+        ))),
         Arc::new(Metrics::default()),
     );
     let incoming = Incoming {
@@ -402,13 +419,12 @@ async fn without_redis_the_api_answers_503_and_recovers_when_redis_returns() {
     let app = namespace.spawn_app();
     let citizen = user("outage");
     let message = json!({"user_id": citizen, "text": line(1)});
-    assert_eq!(app.post_json(&message).await.status(), 200);
+    assert_eq!(app.post_message(&message).await.0, 200);
 
     redis.stop();
     let started = Instant::now();
-    let response = app.post_json(&message).await;
-    assert_eq!(response.status(), 503);
-    let body: serde_json::Value = response.json().await.unwrap();
+    let (status, body) = app.post_message(&message).await;
+    assert_eq!(status, 503);
     assert_eq!(body["error"]["code"], "store_unavailable");
     let readyz = app.get("/readyz").await;
     assert_eq!(readyz.status(), 503);
@@ -424,7 +440,7 @@ async fn without_redis_the_api_answers_503_and_recovers_when_redis_returns() {
 
     redis.restart().await;
     let recovered = eventually(Duration::from_secs(10), || async {
-        app.post_json(&message).await.status() == 200
+        app.post_message(&message).await.0 == 200
     })
     .await;
     assert!(recovered, "messages are answered again once redis is back");

@@ -52,6 +52,7 @@ impl Namespace {
             lease: Duration::from_millis(1000),
             lock_wait: Duration::from_secs(20),
             idle_ttl: Duration::from_secs(600),
+            waiting_ttl: Duration::from_secs(600),
             memory_retention: Duration::from_secs(600),
             dedup_ttl: Duration::from_secs(600),
         }
@@ -129,7 +130,7 @@ impl Namespace {
 
 impl Drop for Namespace {
     fn drop(&mut self) {
-        // Conversations waiting for an agent never expire: clean up.
+        // What a test stored would linger until its TTLs run out: clean up.
         let Ok(client) = redis::Client::open(self.url.as_str()) else {
             return;
         };
@@ -250,5 +251,54 @@ impl PrivateRedis {
 impl Drop for PrivateRedis {
     fn drop(&mut self) {
         self.stop();
+    }
+}
+
+impl Namespace {
+    /// Every key of this namespace (found with `SCAN`), with everything it
+    /// holds as text and its TTL in ms (-1: none).
+    pub fn dump(&self) -> Vec<(String, String, i64)> {
+        let client = redis::Client::open(self.url.as_str()).unwrap();
+        let mut connection = client.get_connection().unwrap();
+        let mut keys: Vec<String> = Vec::new();
+        let mut cursor: u64 = 0;
+        loop {
+            let (next, found): (u64, Vec<String>) = redis::cmd("SCAN")
+                .arg(cursor)
+                .arg("MATCH")
+                .arg(format!("{}*", self.prefix.as_str()))
+                .arg("COUNT")
+                .arg(1000)
+                .query(&mut connection)
+                .unwrap();
+            keys.extend(found);
+            if next == 0 {
+                break;
+            }
+            cursor = next;
+        }
+        keys.into_iter()
+            .map(|key| {
+                let kind: String = redis::cmd("TYPE").arg(&key).query(&mut connection).unwrap();
+                let mut read = match kind.as_str() {
+                    "string" => redis::cmd("GET"),
+                    "list" => redis::cmd("LRANGE"),
+                    "set" => redis::cmd("SMEMBERS"),
+                    "zset" => redis::cmd("ZRANGE"),
+                    _ => redis::cmd("HGETALL"),
+                };
+                read.arg(&key);
+                if matches!(kind.as_str(), "list" | "zset") {
+                    read.arg(0).arg(-1);
+                }
+                let held: Vec<String> = if kind == "string" {
+                    vec![read.query(&mut connection).unwrap()]
+                } else {
+                    read.query(&mut connection).unwrap()
+                };
+                let ttl: i64 = redis::cmd("PTTL").arg(&key).query(&mut connection).unwrap();
+                (key, held.join("\n"), ttl)
+            })
+            .collect()
     }
 }

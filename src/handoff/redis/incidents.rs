@@ -57,7 +57,7 @@ fn key_part(raw: &str) -> String {
 impl RedisHandoffStore {
     /// `P{incidents}:...`: every incident key in one slot, so that the
     /// scripts may touch them together.
-    fn incidents_key(&self, name: &str) -> String {
+    pub(super) fn incidents_key(&self, name: &str) -> String {
         self.store.global_key(&format!("{{incidents}}:{name}"))
     }
 

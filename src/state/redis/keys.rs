@@ -8,7 +8,7 @@
 //!
 //! | key | type | holds | lifetime |
 //! |---|---|---|---|
-//! | `P{C}:conversation` | string | the `Conversation` as JSON | `state.idle_ttl_secs` from the last commit; none while waiting for or with an agent |
+//! | `P{C}:conversation` | string | the `Conversation` as JSON | `state.idle_ttl_secs` from the last commit; `retention.waiting_secs` while waiting for or with an agent |
 //! | `P{C}:inbox` | list | queued webhook messages (`Envelope` JSON), oldest first | until handled |
 //! | `P{C}:memory` | string | what is remembered of the citizen (`CitizenMemory` JSON: language, district, last cases with outcome; no message text) | `state.memory_retention_secs` (90 days) from the last commit; deleted when empty ("forget me") |
 //! | `P{C}:seen:<message id>` | string | a platform message id was enqueued | `state.dedup_ttl_secs` |
