@@ -87,7 +87,7 @@ fn build_stores(
     match &state.redis_url {
         Some(url) => {
             let options = RedisOptions::from_settings(state);
-            let store = RedisStore::observed(url.expose(), options, metrics.clone())
+            let store = RedisStore::observed(url.expose(), options, Some(metrics.clone()))
                 .context("setting up the redis state store")?;
             tracing::info!(
                 redis = %store.address(),
