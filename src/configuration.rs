@@ -66,10 +66,8 @@ pub struct KbSettings {
     pub watch: bool,
     /// Quiet time after the last change before reloading.
     pub reload_debounce_ms: u64,
-    /// Where a copy of the knowledge base is saved after every successful
-    /// load. When set and the files do not load at start-up, this copy is
-    /// served (reported degraded by `/readyz`) instead of refusing to start.
-    /// Keep it outside `dir`.
+    /// Where the last knowledge base that loaded is copied (outside `dir`),
+    /// to be served when the files do not load at start-up.
     #[serde(default)]
     pub last_good_dir: Option<PathBuf>,
 }
@@ -282,17 +280,9 @@ const SHORT_NAMES: &[(&str, &str)] = &[
     ("KHIDMA_LOCALES_DIR", "locales.dir"),
 ];
 
-/// Says its cause's message itself, and so does not name it as its source:
-/// `{:#}` would print the message twice.
 #[derive(Debug, thiserror::Error)]
-#[error("configuration error: {0}")]
-pub struct ConfigError(config::ConfigError);
-
-impl From<config::ConfigError> for ConfigError {
-    fn from(err: config::ConfigError) -> Self {
-        Self(err)
-    }
-}
+#[error(transparent)] // Else `{:#}` prints the cause's message twice.
+pub struct ConfigError(#[from] config::ConfigError);
 
 impl Settings {
     /// `file` is the `--config` argument; without it, `KHIDMA_CONFIG` names

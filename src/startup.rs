@@ -107,7 +107,7 @@ fn build_stores(
     match &state.redis_url {
         Some(url) => {
             let options = RedisOptions::from_settings(state, retention);
-            let store = RedisStore::observed(url.expose(), options, metrics.clone())
+            let store = RedisStore::observed(url.expose(), options, Some(metrics.clone()))
                 .context("setting up the redis state store")?;
             tracing::info!(
                 redis = %store.address(),

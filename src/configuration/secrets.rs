@@ -137,7 +137,7 @@ named_tokens!(
 
 /// Credentials for the citizens' and supervisors' side, from the
 /// environment only.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Access {
     pub supervisor_tokens: SupervisorTokens,
     pub webchat_keys: WebchatKeys,

@@ -121,6 +121,12 @@ impl ApiError {
         self
     }
 
+    /// The code's name, for logs that must not carry the message (it may
+    /// quote what the client sent).
+    pub fn code_name(&self) -> &'static str {
+        self.code.name()
+    }
+
     /// A bug: the client reads only that it happened.
     pub fn internal(cause: impl Into<anyhow::Error>) -> Self {
         Self::caused_by(Code::Internal, cause.into())

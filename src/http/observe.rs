@@ -39,7 +39,8 @@ pub async fn observe(
         .unwrap_or_else(|| "unmatched".to_owned());
     let request_id = request_id(request.headers().get(&REQUEST_ID));
     let metrics = request.app_data::<web::Data<Metrics>>().cloned();
-    let span = tracing::info_span!("request", method, route = %route, request_id = %request_id);
+    let span =
+        tracing::info_span!("request", method = %method, route = %route, request_id = %request_id);
     let result = next.call(request).instrument(span.clone()).await;
     let status = match &result {
         Ok(response) => response.status(),

@@ -134,19 +134,11 @@ impl RedisStore {
     /// Checks the URL; connects on first use, so an instance starts (and
     /// reports itself unready) while Redis is down.
     pub fn new(url: &str, options: RedisOptions) -> Result<Self, StoreError> {
-        Self::build(url, options, None)
+        Self::observed(url, options, None)
     }
 
-    /// Like [`RedisStore::new`], recording every round trip in `metrics`.
+    /// Like [`RedisStore::new`], timing every round trip in `metrics`.
     pub fn observed(
-        url: &str,
-        options: RedisOptions,
-        metrics: Arc<Metrics>,
-    ) -> Result<Self, StoreError> {
-        Self::build(url, options, Some(metrics))
-    }
-
-    fn build(
         url: &str,
         options: RedisOptions,
         metrics: Option<Arc<Metrics>>,
@@ -248,19 +240,10 @@ impl Shared {
                 .set_max_delay(timeout);
             ConnectionManager::new_with_config(self.client.clone(), config)
         });
-        let started = Instant::now();
-        let result = match tokio::time::timeout(timeout, connect).await {
-            Ok(Ok(connection)) => return Ok(connection.clone()),
+        match tokio::time::timeout(timeout, connect).await {
+            Ok(Ok(connection)) => Ok(connection.clone()),
             Ok(Err(err)) => Err(unavailable(err)),
             Err(_) => Err(self.timed_out()),
-        };
-        self.observe(started, true);
-        result
-    }
-
-    fn observe(&self, started: Instant, failed: bool) {
-        if let Some(metrics) = &self.metrics {
-            metrics.observe_redis(started.elapsed(), failed);
         }
     }
 
@@ -271,7 +254,9 @@ impl Shared {
             Ok(result) => result.map_err(unavailable),
             Err(_) => Err(self.timed_out()),
         };
-        self.observe(started, result.is_err());
+        if let Some(metrics) = &self.metrics {
+            metrics.observe_redis(started.elapsed(), result.is_err());
+        }
         result
     }
 

@@ -102,17 +102,24 @@ async fn a_whatsapp_message_leaves_json_lines_without_the_citizens_number_name_o
     let listening = server.wait_for(|event| event["address"].is_string());
     let address = listening["address"].as_str().unwrap().to_owned();
 
-    let body = fixture("whatsapp_text_ar.json");
-    let response = reqwest::Client::new()
-        .post(format!("http://{address}/webhooks/whatsapp"))
-        .header("Content-Type", "application/json")
-        .header("X-Hub-Signature-256", sign(&body, WA_APP_SECRET))
-        .body(body)
-        .send()
-        .await
-        .unwrap();
+    let post = |body: Vec<u8>| {
+        reqwest::Client::new()
+            .post(format!("http://{address}/webhooks/whatsapp"))
+            .header("Content-Type", "application/json")
+            .header("X-Hub-Signature-256", sign(&body, WA_APP_SECRET))
+            .body(body)
+            .send()
+    };
+    // A signed body that does not parse: the parser's message quotes it.
+    let odd = br#"{"object":"whatsapp_business_account","entry":"966500000001"}"#;
+    let refused = post(odd.to_vec()).await.unwrap();
+    assert_eq!(refused.status(), 400);
+    assert!(refused.text().await.unwrap().contains("966500000001"));
+    server.wait_for(|event| event["message"] == "webhook refused");
+
+    let response = post(fixture("whatsapp_text_ar.json")).await.unwrap();
     assert_eq!(response.status(), 200);
-    let request = server.wait_for(|event| event["message"] == "request");
+    let request = server.wait_for(|event| event["message"] == "request" && event["status"] == 200);
     let handled = server.wait_for(|event| event["message"] == "message handled");
     let deadline = Instant::now() + Duration::from_secs(10);
     while platform
