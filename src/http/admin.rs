@@ -9,7 +9,6 @@ use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpRequest, HttpResponse, web};
 use serde_json::json;
 
-use super::bearer;
 use super::error::{ApiError, Code, ErrorBody};
 use super::limits::Limits;
 use crate::configuration::SupervisorTokens;
@@ -30,18 +29,12 @@ impl FromRequest for AuthenticatedSupervisor {
 }
 
 /// Checks the token under the same per-client limit of wrong tokens as the
-/// agents' (a client over it gets a `429` whatever it sends).
+/// agents'. An agent's token is not wrong, only not enough: a `403`.
 fn authenticate(request: &HttpRequest) -> Result<String, ApiError> {
     let limits = request
         .app_data::<web::Data<Limits>>()
         .ok_or_else(|| ApiError::internal(anyhow::anyhow!("no limits are registered")))?;
-    limits.before_token_check(request)?;
-    let token = bearer(request).ok_or_else(|| {
-        ApiError::new(
-            Code::Unauthorized,
-            "send Authorization: Bearer <supervisor token>",
-        )
-    })?;
+    let token = limits.bearer(request, "supervisor")?;
     let supervisors = request
         .app_data::<web::Data<SupervisorTokens>>()
         .ok_or_else(|| ApiError::internal(anyhow::anyhow!("no supervisors are registered")))?;
@@ -58,11 +51,7 @@ fn authenticate(request: &HttpRequest) -> Result<String, ApiError> {
             "only supervisors may do this",
         ));
     }
-    limits.token_failed(request);
-    Err(ApiError::new(
-        Code::Unauthorized,
-        "the supervisor token is not valid",
-    ))
+    Err(limits.wrong_token(request, "supervisor"))
 }
 
 fn conversation_id(raw: String) -> Result<ConversationId, ApiError> {

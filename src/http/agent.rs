@@ -13,7 +13,6 @@ use serde_json::json;
 use tokio::sync::broadcast::error::RecvError;
 use utoipa::ToSchema;
 
-use super::bearer;
 use super::error::{ApiError, Code, ErrorBody};
 use super::limits::Limits;
 use super::openapi::{AgentRefusals, NotTheirs};
@@ -38,9 +37,7 @@ impl FromRequest for AuthenticatedAgent {
     }
 }
 
-/// Checks the token, unless the client sent too many wrong ones lately
-/// (then a `429`, whatever the token: a client over its limit must not
-/// learn whether its guess was right).
+/// Checks the token, under the client's limit of wrong tokens.
 fn authenticate(request: &HttpRequest) -> Result<Agent, ApiError> {
     let teams = request
         .app_data::<web::Data<Teams>>()
@@ -48,17 +45,10 @@ fn authenticate(request: &HttpRequest) -> Result<Agent, ApiError> {
     let limits = request
         .app_data::<web::Data<Limits>>()
         .ok_or_else(|| ApiError::internal(anyhow::anyhow!("no limits are registered")))?;
-    limits.before_token_check(request)?;
-    let token = bearer(request).ok_or_else(|| {
-        ApiError::new(
-            Code::Unauthorized,
-            "send Authorization: Bearer <agent token>",
-        )
-    })?;
-    teams.authenticate(token).ok_or_else(|| {
-        limits.token_failed(request);
-        ApiError::new(Code::Unauthorized, "the agent token is not valid")
-    })
+    let token = limits.bearer(request, "agent")?;
+    teams
+        .authenticate(token)
+        .ok_or_else(|| limits.wrong_token(request, "agent"))
 }
 
 fn conversation_id(raw: &str) -> Result<ConversationId, ApiError> {

@@ -94,7 +94,8 @@ impl ClientLimit {
 /// The limits of one server.
 pub struct Limits {
     web_chat: Option<ClientLimit>,
-    agent_auth_failures: Option<ClientLimit>,
+    /// Wrong agent and supervisor tokens.
+    token_failures: Option<ClientLimit>,
     trust_forwarded_for: bool,
 }
 
@@ -102,7 +103,7 @@ impl Limits {
     pub fn new(settings: &LimitSettings) -> Self {
         Self {
             web_chat: ClientLimit::new(settings.web_chat_burst, settings.web_chat_per_minute),
-            agent_auth_failures: ClientLimit::new(
+            token_failures: ClientLimit::new(
                 settings.agent_auth_failures_burst,
                 settings.agent_auth_failures_per_minute,
             ),
@@ -125,20 +126,31 @@ impl Limits {
         request.peer_addr().map(|address| address.ip())
     }
 
-    /// Before an agent token is checked: a `429` for a client that sent too
-    /// many wrong ones.
-    pub fn before_token_check(&self, request: &HttpRequest) -> Result<(), ApiError> {
-        match (&self.agent_auth_failures, self.client(request)) {
-            (Some(limit), Some(client)) => limit.admits(client).map_err(too_many),
-            _ => Ok(()),
+    /// The request's bearer token (`holder` says whose is expected), unless
+    /// its client sent too many wrong tokens lately: then a `429`, whatever
+    /// the token, as a client over its limit must not learn whether its
+    /// guess was right.
+    pub fn bearer<'r>(&self, request: &'r HttpRequest, holder: &str) -> Result<&'r str, ApiError> {
+        if let (Some(limit), Some(client)) = (&self.token_failures, self.client(request)) {
+            limit.admits(client).map_err(too_many)?;
         }
+        super::bearer(request).ok_or_else(|| {
+            ApiError::new(
+                Code::Unauthorized,
+                format!("send Authorization: Bearer <{holder} token>"),
+            )
+        })
     }
 
-    /// After a wrong agent token.
-    pub fn token_failed(&self, request: &HttpRequest) {
-        if let (Some(limit), Some(client)) = (&self.agent_auth_failures, self.client(request)) {
+    /// A token nobody holds: counted against its client; the `401`.
+    pub fn wrong_token(&self, request: &HttpRequest, holder: &str) -> ApiError {
+        if let (Some(limit), Some(client)) = (&self.token_failures, self.client(request)) {
             limit.charge(client);
         }
+        ApiError::new(
+            Code::Unauthorized,
+            format!("the {holder} token is not valid"),
+        )
     }
 
     fn web_chat_request(&self, request: &HttpRequest) -> Result<(), ApiError> {

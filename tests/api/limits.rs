@@ -98,11 +98,14 @@ async fn behind_a_trusted_proxy_each_forwarded_client_has_its_own_limit() {
         settings.limits.web_chat_per_minute = 1;
         settings.limits.trust_forwarded_for = true;
     });
+    // Each request opens its own conversation: no session to carry.
+    let sent = std::sync::atomic::AtomicUsize::new(0);
     let post = |client: &'static str| {
+        let n = sent.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         app.client
             .post(format!("{}/api/v1/messages", app.address))
             .header("X-Forwarded-For", client)
-            .json(&json!({"user_id": user("proxied"), "text": "مرحبا"}))
+            .json(&json!({"user_id": user(&format!("proxied-{n}")), "text": "مرحبا"}))
             .send()
     };
     for _ in 0..2 {

@@ -110,11 +110,12 @@ async fn a_whatsapp_message_leaves_json_lines_without_the_citizens_number_name_o
             .body(body)
             .send()
     };
-    // A signed body that does not parse: the parser's message quotes it.
+    // A signed body that does not parse, with the number where the
+    // parser's error would quote it: neither the answer nor the log may.
     let odd = br#"{"object":"whatsapp_business_account","entry":"966500000001"}"#;
     let refused = post(odd.to_vec()).await.unwrap();
     assert_eq!(refused.status(), 400);
-    assert!(refused.text().await.unwrap().contains("966500000001"));
+    assert!(!refused.text().await.unwrap().contains("966500000001"));
     server.wait_for(|event| event["message"] == "webhook refused");
 
     let response = post(fixture("whatsapp_text_ar.json")).await.unwrap();

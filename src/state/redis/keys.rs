@@ -18,7 +18,7 @@
 //! | `P{C}:lease-waiters` | hash | token -> deadline (ms, Redis clock) by which the waiter must ask again | as the queue |
 //! | `Pready` | sorted set | conversations with queued messages, scored by when they may be handed out | members leave when their inbox is empty |
 
-use super::KeyPrefix;
+use crate::configuration::KeyPrefix;
 use crate::conversation::ConversationId;
 
 /// The keys of one conversation. `{…}` is a Cluster hash tag: all of them
