@@ -335,6 +335,11 @@ pub struct Conversation {
     /// clocks of the instances that recorded them say.
     #[serde(default, skip_serializing_if = "is_zero")]
     pub turns_recorded: u64,
+    /// How many of the turns recorded are in the agents' history: the
+    /// rest (the bot's own turns before any human was involved) are copied
+    /// there at an escalation, counted rather than compared by time.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub turns_in_history: u64,
     /// Replies that never reached the citizen, oldest first.
     #[serde(default, skip_serializing_if = "VecDeque::is_empty")]
     pub failed_deliveries: VecDeque<FailedDelivery>,
@@ -380,6 +385,7 @@ impl Conversation {
             last_entry: None,
             turns: VecDeque::new(),
             turns_recorded: 0,
+            turns_in_history: 0,
             failed_deliveries: VecDeque::new(),
             rating_request: None,
             ratings: VecDeque::new(),
@@ -408,6 +414,16 @@ impl Conversation {
         let new =
             usize::try_from(self.turns_recorded.saturating_sub(recorded)).unwrap_or(usize::MAX);
         self.turns.iter().skip(self.turns.len().saturating_sub(new))
+    }
+
+    /// The turns not yet in the agents' history, oldest first.
+    pub fn turns_not_in_history(&self) -> impl Iterator<Item = &Turn> {
+        self.turns_since(self.turns_in_history)
+    }
+
+    /// Every turn recorded so far is in the agents' history now.
+    pub fn mark_in_history(&mut self) {
+        self.turns_in_history = self.turns_recorded;
     }
 
     pub fn record_rating(&mut self, rating: Rating) {

@@ -121,6 +121,9 @@ impl AgentService {
             action: None,
             entry_id: None,
         });
+        // Every caller writes this message to the history itself (with its
+        // agent and delivery).
+        conversation.mark_in_history();
         let outgoing = Outgoing {
             language: conversation.language.unwrap_or_default(),
             speaker,

@@ -277,16 +277,16 @@ impl Desk {
     /// problem is already known, or when the team is back.
     async fn queue(
         &self,
-        conversation: &Conversation,
+        conversation: &mut Conversation,
         escalation: Escalation,
         placement: &Placement,
         report: Option<&Report>,
         lang: Lang,
         announcements: &mut Announcements,
     ) -> Result<String, StoreError> {
-        let id = &conversation.id;
         let team = placement.team.as_str();
         self.catch_up(team, conversation).await?;
+        let id = &conversation.id;
         let position = self
             .store
             .enqueue(team, id, escalation.priority, escalation.since_ms)
@@ -337,14 +337,15 @@ impl Desk {
         &self,
         start: &TurnStart,
         team: &str,
-        conversation: &Conversation,
+        conversation: &mut Conversation,
         announcements: &mut Announcements,
     ) -> Result<(), StoreError> {
-        let id = &conversation.id;
         let items: Vec<HistoryItem> = conversation
             .turns_since(start.turns_recorded)
             .map(|turn| turn_item(team, turn))
             .collect();
+        conversation.mark_in_history();
+        let id = &conversation.id;
         self.store.append(id, &items).await?;
         for item in items {
             if matches!(
@@ -360,23 +361,23 @@ impl Desk {
         Ok(())
     }
 
-    /// Copies into the history the turns since its last item: the bot's
+    /// Copies into the history the turns not yet there: the bot's
     /// turns are written there only when humans are involved, so that a
     /// plain bot turn costs no extra round trip.
-    async fn catch_up(&self, team: &str, conversation: &Conversation) -> Result<(), StoreError> {
-        let last = self
-            .store
-            .history(&conversation.id)
-            .await?
-            .last()
-            .map_or(i64::MIN, |item| item.at_ms);
+    /// Which turns those are is counted, not compared by time, so that
+    /// instances with skewed clocks neither repeat nor skip one.
+    async fn catch_up(
+        &self,
+        team: &str,
+        conversation: &mut Conversation,
+    ) -> Result<(), StoreError> {
         let items: Vec<HistoryItem> = conversation
-            .turns
-            .iter()
-            .filter(|turn| turn.at_ms > last)
+            .turns_not_in_history()
             .map(|turn| turn_item(team, turn))
             .collect();
-        self.store.append(&conversation.id, &items).await
+        self.store.append(&conversation.id, &items).await?;
+        conversation.mark_in_history();
+        Ok(())
     }
 
     async fn queue_text(

@@ -316,3 +316,43 @@ async fn a_turn_relays_only_its_own_messages_whatever_the_clocks_say() {
     let (citizen, burst, _) = ten_messages_for_a_waiting_agent("966500000092", 60_000).await;
     assert_eq!((citizen, burst), (11, 10));
 }
+
+#[tokio::test]
+async fn a_second_escalation_copies_each_earlier_turn_once_whatever_the_clocks_say() {
+    let from = "966500000093";
+    let ask = "أريد التحدث مع موظف";
+    let channel = spawn_channel_app_with(None, with_agents).await;
+    channel.accept_sends().await;
+    let omar = AgentClient {
+        app: &channel.app,
+        token: "tok-omar",
+    };
+    let post =
+        |tag: &'static str| channel.whatsapp(whatsapp_messages(from, &[ask.to_owned()], tag));
+    assert_eq!(post("first").await.status(), 200);
+    let id = channel.settled("whatsapp", from).await.id;
+    for action in ["claim", "resolve"] {
+        let response = omar
+            .post(&format!("conversations/{id}/{action}"), None)
+            .await;
+        assert_eq!(response.status(), 200, "{action}");
+    }
+    // The turns so far as an instance whose clock is a minute ahead
+    // recorded them.
+    let mut lease = channel.store.acquire(&id).await.unwrap();
+    for turn in &mut lease.conversation.turns {
+        turn.at_ms += 60_000;
+    }
+    channel.store.commit(lease).await.unwrap();
+
+    assert_eq!(post("second").await.status(), 200);
+    let conversation = channel.settled("whatsapp", from).await;
+    assert!(conversation.handoff.is_with_humans(), "escalated again");
+    let asked = omar
+        .history(id.as_str())
+        .await
+        .iter()
+        .filter(|item| item["speaker"] == "citizen" && item["text"] == ask)
+        .count();
+    assert_eq!(asked, 2, "once per time the citizen asked");
+}
