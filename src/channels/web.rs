@@ -61,6 +61,12 @@ impl Web {
 
     /// Who is calling: `bearer` from `Authorization: Bearer`, `session`
     /// from the body.
+    /// Whether `bearer` is a portal's key: a trusted backend that speaks
+    /// for many citizens.
+    pub fn is_portal(&self, bearer: Option<&str>) -> bool {
+        bearer.is_some_and(|key| self.portal_keys.find(key).is_some())
+    }
+
     pub fn caller(&self, bearer: Option<&str>, session: Option<String>) -> WebCaller {
         WebCaller::identify(&self.portal_keys, bearer, session)
     }

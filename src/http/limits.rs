@@ -21,6 +21,7 @@ use actix_web::middleware::Next;
 use actix_web::web;
 
 use super::error::{ApiError, Code};
+use crate::channels::Web;
 use crate::configuration::LimitSettings;
 
 /// Every this many charges, clients whose bucket has drained are forgotten.
@@ -111,19 +112,25 @@ impl Limits {
         }
     }
 
-    /// The client's address: the peer's, or the one a trusted proxy names.
+    /// The client to limit: the peer's address, or the one a trusted proxy
+    /// names. None for this machine itself (loopback): that is a proxy in
+    /// front of the service, whose clients are all the citizens behind it
+    /// (limiting it would limit everyone: set `trust_forwarded_for`), or a
+    /// local tool such as the answer-quality scorers.
     fn client(&self, request: &HttpRequest) -> Option<IpAddr> {
-        if self.trust_forwarded_for {
+        let address = if self.trust_forwarded_for {
             let info = request.connection_info();
             let forwarded = info.realip_remote_addr()?;
-            return forwarded.parse::<IpAddr>().ok().or_else(|| {
+            forwarded.parse::<IpAddr>().ok().or_else(|| {
                 forwarded
                     .parse::<std::net::SocketAddr>()
                     .ok()
                     .map(|a| a.ip())
-            });
-        }
-        request.peer_addr().map(|address| address.ip())
+            })
+        } else {
+            request.peer_addr().map(|address| address.ip())
+        };
+        address.filter(|address| !address.is_loopback())
     }
 
     /// The request's bearer token (`holder` says whose is expected), unless
@@ -172,12 +179,16 @@ fn too_many(wait: Duration) -> ApiError {
 }
 
 /// Middleware of the web-chat routes: a `429` for a client over its limit,
-/// before the request is read.
+/// before the request is read. A portal's backend, which speaks for many
+/// citizens with its key, is not limited.
 pub async fn web_chat(
     request: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
-    if let Some(limits) = request.app_data::<web::Data<Limits>>() {
+    let portal = request
+        .app_data::<web::Data<Web>>()
+        .is_some_and(|channel| channel.is_portal(super::bearer(request.request())));
+    if !portal && let Some(limits) = request.app_data::<web::Data<Limits>>() {
         limits.web_chat_request(request.request())?;
     }
     next.call(request).await

@@ -1,14 +1,35 @@
 //! Per-client limits: wrong agent tokens and web-chat floods are refused
-//! with `429` and `Retry-After`, in the one error shape.
+//! with `429` and `Retry-After`, in the one error shape. The tests' requests
+//! come from this machine, which is not limited (a proxy in front of the
+//! service, or a local tool), so they arrive through a "proxy" that names
+//! a client address.
 
+use khidma::configuration::{Settings, WebchatKeys};
+use reqwest::header::{HeaderMap, HeaderValue};
 use serde_json::{Value, json};
 
 use crate::handoff_helpers::{AgentClient, with_agents};
-use crate::helpers::{spawn_app_with, user};
+use crate::helpers::{TestApp, spawn_app_with, user};
+
+/// The app with `adjust` applied, trusting `X-Forwarded-For`, and a client
+/// that every request of which says it comes from 203.0.113.9.
+fn spawn_behind_proxy(adjust: impl FnOnce(&mut Settings)) -> TestApp {
+    let (mut app, _) = spawn_app_with(|settings| {
+        adjust(settings);
+        settings.limits.trust_forwarded_for = true;
+    });
+    let mut headers = HeaderMap::new();
+    headers.insert("X-Forwarded-For", HeaderValue::from_static("203.0.113.9"));
+    app.client = reqwest::Client::builder()
+        .default_headers(headers)
+        .build()
+        .unwrap();
+    app
+}
 
 #[tokio::test]
 async fn after_ten_wrong_agent_tokens_a_client_is_refused_even_with_a_right_one() {
-    let (app, _) = spawn_app_with(with_agents);
+    let app = spawn_behind_proxy(with_agents);
     let guesser = AgentClient {
         app: &app,
         token: "guess",
@@ -43,7 +64,7 @@ async fn after_ten_wrong_agent_tokens_a_client_is_refused_even_with_a_right_one(
 
 #[tokio::test]
 async fn right_agent_tokens_are_not_limited() {
-    let (app, _) = spawn_app_with(with_agents);
+    let app = spawn_behind_proxy(with_agents);
     let sara = AgentClient {
         app: &app,
         token: "tok-sara",
@@ -55,7 +76,7 @@ async fn right_agent_tokens_are_not_limited() {
 
 #[tokio::test]
 async fn a_web_chat_client_over_its_burst_gets_a_429_in_the_error_shape() {
-    let (app, _) = spawn_app_with(|settings| {
+    let app = spawn_behind_proxy(|settings| {
         settings.limits.web_chat_burst = 3;
         settings.limits.web_chat_per_minute = 1;
     });
@@ -78,7 +99,7 @@ async fn a_web_chat_client_over_its_burst_gets_a_429_in_the_error_shape() {
 
 #[tokio::test]
 async fn a_limit_of_zero_is_no_limit() {
-    let (app, _) = spawn_app_with(|settings| {
+    let app = spawn_behind_proxy(|settings| {
         with_agents(settings);
         settings.limits.agent_auth_failures_burst = 0;
     });
@@ -117,4 +138,46 @@ async fn behind_a_trusted_proxy_each_forwarded_client_has_its_own_limit() {
         200,
         "another client is not held up"
     );
+}
+
+#[tokio::test]
+async fn this_machine_and_portals_are_not_limited() {
+    let (app, _) = spawn_app_with(|settings| {
+        with_agents(settings);
+        settings.limits.web_chat_burst = 1;
+        settings.limits.web_chat_per_minute = 1;
+        settings.limits.agent_auth_failures_burst = 1;
+        settings.limits.agent_auth_failures_per_minute = 1;
+        settings.access.webchat_keys = WebchatKeys::parse("portal:portal-key").unwrap();
+    });
+    // From this machine (a proxy in front, a scorer): never limited.
+    let citizen = user("local");
+    for _ in 0..5 {
+        app.say(&citizen, "مرحبا").await;
+    }
+    let guesser = AgentClient {
+        app: &app,
+        token: "guess",
+    };
+    for _ in 0..5 {
+        assert_eq!(guesser.get("me").await.status(), 401);
+    }
+
+    // A portal's backend speaks for many citizens from one address.
+    let app = spawn_behind_proxy(|settings| {
+        settings.limits.web_chat_burst = 1;
+        settings.limits.web_chat_per_minute = 1;
+        settings.access.webchat_keys = WebchatKeys::parse("portal:portal-key").unwrap();
+    });
+    for n in 0..5 {
+        let response = app
+            .client
+            .post(format!("{}/api/v1/messages", app.address))
+            .bearer_auth("portal-key")
+            .json(&json!({"user_id": user(&format!("portal-{n}")), "text": "مرحبا"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200);
+    }
 }
