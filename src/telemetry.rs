@@ -13,6 +13,7 @@ use std::sync::OnceLock;
 use hmac::{KeyInit, Mac};
 use tracing_subscriber::EnvFilter;
 
+use crate::configuration::Secret;
 use crate::conversation::ConversationId;
 
 /// How log lines are written.
@@ -73,14 +74,9 @@ fn set_pseudonym_key(secret: Option<&str>) {
     });
 }
 
+/// A key of this process only, as unguessable as any secret.
 fn random_key() -> Vec<u8> {
-    let mut key = vec![0; 32];
-    if let Err(err) = getrandom::fill(&mut key) {
-        // Without an unguessable key, a phone number could be found again
-        // by hashing candidates: better no process than such logs.
-        panic!("no randomness for the log pseudonym key: {err}");
-    }
-    key
+    Secret::random().expose().as_bytes().to_vec()
 }
 
 /// How a conversation appears in logs: its channel, and a keyed hash of its
