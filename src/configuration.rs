@@ -4,6 +4,7 @@
 //! passed in as a map so that tests can layer it without touching the
 //! process's own.
 
+mod cx;
 mod limits;
 mod outbound;
 mod retention;
@@ -18,6 +19,7 @@ use std::time::Duration;
 use config::{Config, Environment, File, FileFormat};
 use serde::Deserialize;
 
+pub use cx::{CxSettings, DatabaseUrl, ObservatoryFeed};
 pub use limits::LimitSettings;
 pub use outbound::{OutboundSettings, PolicyOverrides, SendPolicy};
 pub use retention::RetentionSettings;
@@ -38,6 +40,7 @@ pub struct Settings {
     #[serde(default)]
     pub limits: LimitSettings,
     pub retention: RetentionSettings,
+    pub cx: CxSettings,
     /// Supervisors' tokens, web-chat portal keys, the audit key: from the
     /// environment only.
     #[serde(skip)]
@@ -290,7 +293,8 @@ impl Settings {
     pub fn load(file: Option<&Path>, env: &HashMap<String, String>) -> Result<Self, ConfigError> {
         let mut builder = Config::builder()
             .add_source(File::from_str(DEFAULTS, FileFormat::Toml))
-            .add_source(File::from_str(retention::DEFAULTS, FileFormat::Toml));
+            .add_source(File::from_str(retention::DEFAULTS, FileFormat::Toml))
+            .add_source(File::from_str(cx::DEFAULTS, FileFormat::Toml));
         let file = file
             .map(Path::to_path_buf)
             .or_else(|| env.get("KHIDMA_CONFIG").map(PathBuf::from));
@@ -321,6 +325,12 @@ impl Settings {
             .get("REDIS_URL")
             .filter(|url| !url.is_empty())
             .map(|url| RedisUrl::parse(url.clone()))
+            .transpose()
+            .map_err(config::ConfigError::Message)?;
+        settings.cx.database_url = env
+            .get("DATABASE_URL")
+            .filter(|url| !url.is_empty())
+            .map(|url| DatabaseUrl::parse(url.clone()))
             .transpose()
             .map_err(config::ConfigError::Message)?;
         settings.channels = ChannelEnv::from_env(env);

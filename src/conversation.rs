@@ -106,6 +106,19 @@ pub enum Action {
     Agent,
 }
 
+impl Action {
+    /// As in the REST reply, metrics labels and CX events.
+    pub fn name(self) -> &'static str {
+        match self {
+            Action::Answer => "answer",
+            Action::Clarify => "clarify",
+            Action::Escalate => "escalate",
+            Action::Fallback => "fallback",
+            Action::Agent => "agent",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum EscalationReason {
@@ -126,11 +139,35 @@ pub enum EscalationReason {
     RepeatedQuestion,
 }
 
+impl EscalationReason {
+    /// As stored and in metrics labels and CX events.
+    pub fn name(self) -> &'static str {
+        match self {
+            EscalationReason::Urgent => "urgent",
+            EscalationReason::DangerToLife => "danger_to_life",
+            EscalationReason::AgentEntry => "agent_entry",
+            EscalationReason::CitizenAsked => "citizen_asked",
+            EscalationReason::RepeatedFallback => "repeated_fallback",
+            EscalationReason::Frustration => "frustration",
+            EscalationReason::RepeatedQuestion => "repeated_question",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Priority {
     Normal,
     Urgent,
+}
+
+impl Priority {
+    pub fn name(self) -> &'static str {
+        match self {
+            Priority::Normal => "normal",
+            Priority::Urgent => "urgent",
+        }
+    }
 }
 
 /// Who is answering the citizen.

@@ -11,6 +11,7 @@ pub mod agents;
 pub mod channels;
 pub mod configuration;
 pub mod conversation;
+pub mod cx;
 pub mod dialogue;
 pub mod evaluation;
 pub mod handoff;

@@ -288,13 +288,13 @@ impl Metrics {
         self.replies
             .get_or_create(&ReplyLabels {
                 channel,
-                action: action_name(action),
+                action: action.name(),
             })
             .inc();
         if let Some(reason) = escalation {
             self.escalations
                 .get_or_create(&ReasonLabel {
-                    reason: reason_name(reason),
+                    reason: reason.name(),
                 })
                 .inc();
         }
@@ -355,28 +355,6 @@ impl Metrics {
 
 /// The content type of [`Metrics::render`].
 pub const CONTENT_TYPE: &str = "application/openmetrics-text; version=1.0.0; charset=utf-8";
-
-fn action_name(action: Action) -> &'static str {
-    match action {
-        Action::Answer => "answer",
-        Action::Clarify => "clarify",
-        Action::Escalate => "escalate",
-        Action::Fallback => "fallback",
-        Action::Agent => "agent",
-    }
-}
-
-fn reason_name(reason: EscalationReason) -> &'static str {
-    match reason {
-        EscalationReason::Urgent => "urgent",
-        EscalationReason::DangerToLife => "danger_to_life",
-        EscalationReason::AgentEntry => "agent_entry",
-        EscalationReason::CitizenAsked => "citizen_asked",
-        EscalationReason::RepeatedFallback => "repeated_fallback",
-        EscalationReason::Frustration => "frustration",
-        EscalationReason::RepeatedQuestion => "repeated_question",
-    }
-}
 
 /// The knowledge base's state, read at each scrape from its handle.
 #[derive(Debug)]
