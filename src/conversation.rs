@@ -202,18 +202,29 @@ impl Handoff {
     }
 }
 
-/// The agent and team a citizen is asked to rate after a resolve.
+/// What a citizen is asked to rate: an agent's handling of their case
+/// after a resolve, or the bot's answers (no agent, no team yet) when the
+/// citizen thanks it after one (`dialogue::closing`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RatingRequest {
-    pub agent: String,
-    pub team: String,
+    /// Stored before the bot asked for ratings: always an agent's, hence
+    /// the default.
+    #[serde(default)]
+    pub agent: Option<String>,
+    #[serde(default)]
+    pub team: Option<String>,
 }
 
-/// A citizen's 1-5 rating of how an agent handled their case.
+/// A citizen's 1-5 rating of how an agent, or the bot alone, served them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Rating {
-    pub agent: String,
-    pub team: String,
+    /// `None` for the bot's answers.
+    #[serde(default)]
+    pub agent: Option<String>,
+    /// The agent's team; for the bot's answers, the team their topic
+    /// routes to (the desk fills it in when it stores the rating).
+    #[serde(default)]
+    pub team: Option<String>,
     pub score: u8,
     pub at_ms: i64,
     /// What the citizen added after rating, when they chose to.
@@ -348,6 +359,10 @@ pub struct Conversation {
     pub rating_request: Option<RatingRequest>,
     #[serde(default, skip_serializing_if = "VecDeque::is_empty")]
     pub ratings: VecDeque<Rating>,
+    /// The bot asked the citizen to rate its answers: it asks once a
+    /// conversation, not after every thanks.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub bot_rating_asked: bool,
     /// The citizen pressed "add a comment": their next message is it.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub awaiting_comment: bool,
@@ -389,6 +404,7 @@ impl Conversation {
             failed_deliveries: VecDeque::new(),
             rating_request: None,
             ratings: VecDeque::new(),
+            bot_rating_asked: false,
             awaiting_comment: false,
             shared_area: None,
             thread: Thread::default(),
