@@ -161,7 +161,11 @@ impl Lexicon {
                     && i.gap(cue) < INTENSIFIER_REACH
             });
             signal = true;
-            sum += if intensified { value * INTENSITY } else { value };
+            sum += if intensified {
+                value * INTENSITY
+            } else {
+                value
+            };
         }
         if let Some(waited) = waited(&reading) {
             signal = true;

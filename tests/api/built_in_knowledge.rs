@@ -265,9 +265,15 @@ fn frustration_brings_in_a_person_on_a_base_without_a_lexicon() {
 fn every_reply_carries_the_citizens_feeling_when_they_showed_one() {
     let (kb, localizer) = agency_c();
     let thanks = reply(&kb, &localizer, "شكرا جزيلا");
-    assert!(thanks.sentiment.is_some_and(|score| score > 0.0), "{thanks:?}");
+    assert!(
+        thanks.sentiment.is_some_and(|score| score > 0.0),
+        "{thanks:?}"
+    );
     let angry = reply(&kb, &localizer, "صار لي اسبوع وما احد يرد 😡");
-    assert!(angry.sentiment.is_some_and(|score| score < 0.0), "{angry:?}");
+    assert!(
+        angry.sentiment.is_some_and(|score| score < 0.0),
+        "{angry:?}"
+    );
     let question = reply(&kb, &localizer, "how do I renew my passport?");
     assert_eq!(question.sentiment, None);
 }
