@@ -12,6 +12,9 @@ use crate::kb::{Area, EntryId};
 use crate::language::text::is_invisible;
 use crate::memory::CitizenMemory;
 
+mod rating;
+pub use rating::{MAX_RATINGS, Rating, RatingRequest};
+
 /// Turns kept with the conversation for context; the bot needs few, and
 /// agents get the full history from the transcript.
 pub const MAX_TURNS: usize = 50;
@@ -201,39 +204,6 @@ impl Handoff {
         }
     }
 }
-
-/// What a citizen is asked to rate: an agent's handling of their case
-/// after a resolve, or the bot's answers (no agent, no team yet) when the
-/// citizen thanks it after one (`dialogue::closing`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RatingRequest {
-    /// Stored before the bot asked for ratings: always an agent's, hence
-    /// the default.
-    #[serde(default)]
-    pub agent: Option<String>,
-    #[serde(default)]
-    pub team: Option<String>,
-}
-
-/// A citizen's 1-5 rating of how an agent, or the bot alone, served them.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Rating {
-    /// `None` for the bot's answers.
-    #[serde(default)]
-    pub agent: Option<String>,
-    /// The agent's team; for the bot's answers, the team their topic
-    /// routes to (the desk fills it in when it stores the rating).
-    #[serde(default)]
-    pub team: Option<String>,
-    pub score: u8,
-    pub at_ms: i64,
-    /// What the citizen added after rating, when they chose to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub comment: Option<String>,
-}
-
-/// Ratings kept with the conversation (one per resolved case).
-pub const MAX_RATINGS: usize = 20;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
