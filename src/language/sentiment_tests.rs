@@ -193,6 +193,7 @@ fn frustration_is_told_apart_from_plain_displeasure() {
         "waiting for days",
         "not useless after all",
         "if this is useless, tell me",
+        "stupid question, but how do I renew my licence?",
         "شكرا",
     ] {
         assert!(!read(text).is_some_and(|r| r.frustrated), "{text}");
