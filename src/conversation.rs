@@ -12,6 +12,9 @@ use crate::kb::{Area, EntryId};
 use crate::language::text::is_invisible;
 use crate::memory::CitizenMemory;
 
+mod rating;
+pub use rating::{MAX_RATINGS, Rating, RatingRequest};
+
 /// Turns kept with the conversation for context; the bot needs few, and
 /// agents get the full history from the transcript.
 pub const MAX_TURNS: usize = 50;
@@ -239,28 +242,6 @@ impl Handoff {
     }
 }
 
-/// The agent and team a citizen is asked to rate after a resolve.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RatingRequest {
-    pub agent: String,
-    pub team: String,
-}
-
-/// A citizen's 1-5 rating of how an agent handled their case.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Rating {
-    pub agent: String,
-    pub team: String,
-    pub score: u8,
-    pub at_ms: i64,
-    /// What the citizen added after rating, when they chose to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub comment: Option<String>,
-}
-
-/// Ratings kept with the conversation (one per resolved case).
-pub const MAX_RATINGS: usize = 20;
-
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Speaker {
@@ -385,6 +366,10 @@ pub struct Conversation {
     pub rating_request: Option<RatingRequest>,
     #[serde(default, skip_serializing_if = "VecDeque::is_empty")]
     pub ratings: VecDeque<Rating>,
+    /// The bot asked the citizen to rate its answers: it asks once a
+    /// conversation, not after every thanks.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub bot_rating_asked: bool,
     /// The citizen pressed "add a comment": their next message is it.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub awaiting_comment: bool,
@@ -426,6 +411,7 @@ impl Conversation {
             failed_deliveries: VecDeque::new(),
             rating_request: None,
             ratings: VecDeque::new(),
+            bot_rating_asked: false,
             awaiting_comment: false,
             shared_area: None,
             thread: Thread::default(),

@@ -73,7 +73,7 @@ pub struct OutgoingMessage {
 
 /// The bot's reply to one message; each channel sends it in its own format
 /// (web chat's is `channels::web::MessageReply`).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Reply {
     pub conversation_id: String,
     pub language: Lang,
@@ -81,6 +81,11 @@ pub struct Reply {
     pub entry_id: Option<EntryId>,
     pub candidates: Vec<EntryId>,
     pub messages: Vec<OutgoingMessage>,
+    /// How the citizen felt writing the message, -1.0 (angry) to 1.0
+    /// (pleased) (`language::sentiment`); `None` when it showed no feeling
+    /// or was a button press. For the experience events, not sent to the
+    /// citizen.
+    pub sentiment: Option<f32>,
 }
 
 impl Incoming {

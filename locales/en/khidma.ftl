@@ -54,6 +54,16 @@ handoff-queued-no-estimate = You are number { $position } in line. We can't give
 
 rating-request = Thank you for your patience. Your case with our team is closed, and I'm here again if you need anything else. How would you rate the help you received, from 1 (poor) to 5 (excellent)?
 rating-thanks = Thank you for your rating; it helps us serve you better. If you'd like to tell us more, tap the button below. Is there anything else I can help you with?
+# The citizen thanks the bot or says goodbye ($farewell is yes when they
+# said goodbye); with a rating request after an answer, once a conversation.
+closing = { $farewell ->
+        [yes] Take care, and goodbye! I'm here whenever you need anything else.
+       *[no] You're most welcome! I'm here whenever you need anything else.
+    }
+closing-rating-request = { $farewell ->
+        [yes] Take care, and goodbye! Before you go: how would you rate my help today, from 1 (poor) to 5 (excellent)?
+       *[no] You're most welcome, I'm glad I could help! How would you rate my help today, from 1 (poor) to 5 (excellent)?
+    }
 # A rating button; Telegram and WhatsApp show it as is.
 button-rate = { $score } ★
 

@@ -143,8 +143,8 @@ impl AgentService {
         conversation.consecutive_fallbacks = 0;
         conversation.memory.note_resolved(&agent.name, now_ms());
         conversation.rating_request = Some(RatingRequest {
-            agent: agent.name.clone(),
-            team: team.clone(),
+            agent: Some(agent.name.clone()),
+            team: Some(team.clone()),
         });
         let lang = conversation.language.unwrap_or_default();
         let message = dialogue::rating_request(lang, &self.localizer);

@@ -261,8 +261,8 @@ impl AgentService {
                 conversation.consecutive_fallbacks = 0;
                 conversation.memory.note_resolved(owner, now_ms());
                 conversation.rating_request = Some(RatingRequest {
-                    agent: owner.clone(),
-                    team: team.clone(),
+                    agent: Some(owner.clone()),
+                    team: Some(team.clone()),
                 });
                 let rating = dialogue::rating_request(lang, &self.localizer);
                 OutgoingMessage {

@@ -224,7 +224,13 @@ impl AgentService {
     /// The ratings of the agent's teams, newest first.
     pub async fn ratings(&self, agent: &Agent) -> Result<Vec<StoredRating>, AgentError> {
         let mut ratings = self.handoff.ratings().await?;
-        ratings.retain(|stored| agent.serves(&stored.rating.team));
+        ratings.retain(|stored| {
+            stored
+                .rating
+                .team
+                .as_deref()
+                .is_some_and(|team| agent.serves(team))
+        });
         // A comment stores its rating again: keep the newest of each.
         let mut seen = std::collections::HashSet::new();
         ratings.retain(|stored| seen.insert((stored.conversation_id.clone(), stored.rating.at_ms)));

@@ -316,6 +316,7 @@ mod tests {
                     title: "Water bill".to_owned(),
                 }],
             }],
+            sentiment: Some(0.5),
         };
         assert_eq!(
             serde_json::to_value(MessageReply::from(reply)).unwrap(),

@@ -22,7 +22,8 @@ pub enum ButtonAction {
     Topic(String),
     MainTopics,
     TalkToAgent,
-    /// A 1-5 rating after an agent resolved the case.
+    /// A 1-5 rating after an agent resolved the case, or of the bot's
+    /// answers (`closing`).
     Rate(u8),
     /// The citizen wants to add a comment to their rating.
     Comment,
@@ -77,6 +78,12 @@ pub enum Decision {
     Greeting {
         salam: bool,
     },
+    /// The citizen thanks the bot or says goodbye (`closing`); after an
+    /// answer, once a conversation, the bot asks them to rate its help.
+    Closing {
+        farewell: bool,
+        ask_rating: bool,
+    },
     Escalate {
         entry: Option<usize>,
         reason: EscalationReason,
@@ -87,7 +94,7 @@ pub enum Decision {
     RelayToAgent {
         first: bool,
     },
-    /// The citizen rated the agent who resolved their case.
+    /// The citizen rated the agent who resolved their case, or the bot.
     Rated {
         score: u8,
     },
@@ -332,10 +339,12 @@ fn person_requested(query: &Query, kb: &KnowledgeBase) -> Decision {
     }
 }
 
-/// The decision for one message in `conversation`.
+/// The decision for one message in `conversation`; `frustrated` is the
+/// built-in reading of the message (`language::sentiment`).
 pub fn decide(
     text: &str,
     button: Option<&ButtonAction>,
+    frustrated: bool,
     conversation: &Conversation,
     kb: &KnowledgeBase,
 ) -> Decision {
@@ -399,7 +408,10 @@ pub fn decide(
             priority: Priority::Urgent,
             ..
         } => urgent,
-        _ if kb.frustrated(text) => to_person(EscalationReason::Frustration),
+        // Fed up: in words every agency's citizens use, or in its editors'.
+        _ if (frustrated && kb.options().alarms) || kb.frustrated(text) => {
+            to_person(EscalationReason::Frustration)
+        }
         Decision::Answer { .. }
         | Decision::FollowUp { .. }
         | Decision::Clarify { .. }
@@ -413,7 +425,10 @@ pub fn decide(
         Decision::Fallback if conversation.consecutive_fallbacks >= 1 => {
             to_person(EscalationReason::RepeatedFallback)
         }
-        decision => super::returning::welcome(decision, conversation),
+        decision => super::returning::welcome(
+            super::closing::read(decision, text, conversation),
+            conversation,
+        ),
     }
 }
 

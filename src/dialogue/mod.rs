@@ -3,6 +3,7 @@
 //! conversation, it hands back a [`Reply`] and the updated conversation.
 
 mod choice;
+mod closing;
 mod context;
 mod correction;
 mod decide;
@@ -20,9 +21,12 @@ pub use render::rating_request;
 // where most code meets them.
 pub use crate::message::{Attachment, Button, Incoming, OutgoingMessage, Reply};
 
-use crate::conversation::{Action, Conversation, Handoff, Rating, Speaker, Turn, now_ms};
+use crate::conversation::{
+    Action, Conversation, Handoff, Rating, RatingRequest, Speaker, Turn, now_ms,
+};
 use crate::i18n::{Lang, Localizer, Msg};
 use crate::kb::{GeoPoint, KnowledgeBase};
+use crate::language::sentiment;
 
 /// Handles one message: picks the language, decides, words the reply and
 /// records both sides in `conversation`.
@@ -43,12 +47,28 @@ pub fn respond(
         language::detect(&incoming.text),
     );
     conversation.language = Some(lang);
+    // A pressed button's title is the bot's words, not the citizen's.
+    let feeling = if incoming.button.is_some() {
+        None
+    } else {
+        sentiment::read(&incoming.text)
+    };
+    let sentiment = feeling.map(|feeling| feeling.score);
     note_area(incoming, conversation, kb);
     if let Some(attachment) = incoming.attachment {
-        return respond_to_attachment(attachment, incoming, lang, conversation, localizer);
+        let mut reply = respond_to_attachment(attachment, incoming, lang, conversation, localizer);
+        reply.sentiment = sentiment;
+        return reply;
     }
     let button = incoming.button.as_deref().and_then(ButtonAction::parse);
-    let decision = decide(&incoming.text, button.as_ref(), conversation, kb);
+    let frustrated = feeling.is_some_and(|feeling| feeling.frustrated);
+    let decision = decide(
+        &incoming.text,
+        button.as_ref(),
+        frustrated,
+        conversation,
+        kb,
+    );
     let rendered = render::render(&decision, lang, kb, localizer);
     if decision == Decision::Forget {
         // Erased: the reply is all that is left, and the store deletes
@@ -61,6 +81,7 @@ pub fn respond(
             entry_id: None,
             candidates: Vec::new(),
             messages: rendered.messages,
+            sentiment,
         };
     }
     apply(&decision, &incoming.text, &rendered, conversation, kb);
@@ -96,6 +117,7 @@ pub fn respond(
         entry_id: rendered.entry_id,
         candidates: rendered.candidates,
         messages: rendered.messages,
+        sentiment,
     }
 }
 
@@ -162,6 +184,7 @@ fn respond_to_attachment(
         entry_id: None,
         candidates: Vec::new(),
         messages: vec![message],
+        sentiment: None,
     }
 }
 
@@ -238,6 +261,17 @@ fn apply(
             let id = kb.entry(*entry).id.clone();
             conversation.memory.note_answer(&id, now_ms());
             conversation.last_entry = Some(id);
+        }
+        Decision::Closing {
+            ask_rating: true, ..
+        } => {
+            // The bot's answers: the desk names the team when it stores
+            // the rating.
+            conversation.rating_request = Some(RatingRequest {
+                agent: None,
+                team: None,
+            });
+            conversation.bot_rating_asked = true;
         }
         Decision::Rated { score } => {
             if let Some(request) = rating_request {

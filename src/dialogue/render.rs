@@ -185,6 +185,22 @@ pub fn render(
                 }],
             }
         }
+        Decision::Closing {
+            farewell,
+            ask_rating,
+        } => {
+            let farewell = [("farewell", FluentValue::from(yes_no(*farewell)))];
+            if *ask_rating {
+                let mut request = rating_request(lang, localizer);
+                request.text = localizer.text_with(lang, Msg::ClosingRatingRequest, &farewell);
+                small_talk(request.text, request.buttons)
+            } else {
+                small_talk(
+                    localizer.text_with(lang, Msg::Closing, &farewell),
+                    Vec::new(),
+                )
+            }
+        }
         Decision::Rated { .. } => Rendered {
             action: Action::Answer,
             entry_id: None,
@@ -339,7 +355,8 @@ fn welcome_back(
     small_talk(text, buttons)
 }
 
-/// The message a resolve sends: thanks, and the 1-5 rating buttons.
+/// The message a resolve sends: thanks, and the 1-5 rating buttons (which
+/// a closing sends with its own words).
 pub fn rating_request(lang: Lang, localizer: &Localizer) -> OutgoingMessage {
     OutgoingMessage {
         text: localizer.text(lang, Msg::RatingRequest),

@@ -249,6 +249,13 @@ impl Desk {
         if let Some(rating) = conversation.ratings.back()
             && start.last_rating.as_ref() != Some(rating)
         {
+            let mut rating = rating.clone();
+            if rating.team.is_none() {
+                rating.team = Some(self.bot_team(conversation));
+                if let Some(last) = conversation.ratings.back_mut() {
+                    last.team.clone_from(&rating.team);
+                }
+            }
             // A comment stores the rating again; readers keep the latest.
             self.store
                 .add_rating(&StoredRating {
@@ -256,20 +263,36 @@ impl Desk {
                     rating: rating.clone(),
                 })
                 .await?;
-            let item = HistoryItem {
-                at_ms: rating.at_ms,
-                record: Record::Rated {
-                    agent: rating.agent.clone(),
-                    team: rating.team.clone(),
-                    score: rating.score,
-                    comment: rating.comment.clone(),
-                },
-            };
-            self.record(&conversation.id, item, &mut announcements)
-                .await?;
-            tracing::info!(conversation = %conversation.id.pseudonym(), agent = rating.agent, score = rating.score, "rated");
+            // The history is the humans' transcript: a rating of the bot
+            // alone goes to the ratings only.
+            if let (Some(agent), Some(team)) = (&rating.agent, &rating.team) {
+                let item = HistoryItem {
+                    at_ms: rating.at_ms,
+                    record: Record::Rated {
+                        agent: agent.clone(),
+                        team: team.clone(),
+                        score: rating.score,
+                        comment: rating.comment.clone(),
+                    },
+                };
+                self.record(&conversation.id, item, &mut announcements)
+                    .await?;
+            }
+            tracing::info!(conversation = %conversation.id.pseudonym(), agent = rating.agent.as_deref().unwrap_or("bot"), score = rating.score, "rated");
         }
         Ok(announcements)
+    }
+
+    /// The team whose topic the bot last answered: its answers' ratings
+    /// go to that team, as a case about it would.
+    fn bot_team(&self, conversation: &Conversation) -> String {
+        let kb = self.kb.current();
+        let category = conversation
+            .last_entry
+            .as_ref()
+            .and_then(|id| kb.get(id.as_str()))
+            .map(|entry| entry.category.as_str());
+        self.teams.route(category).to_owned()
     }
 
     /// Queues a conversation the turn escalated and tells the agents;

@@ -286,7 +286,7 @@ pub async fn resolve_incident(
 
 #[utoipa::path(get, path = "/api/v1/agent/ratings", tag = "agents", security(("agent_token" = [])),
     responses(
-        (status = 200, description = "`{\"ratings\": [...]}`: citizens' ratings of the agent's teams", body = Object),
+        (status = 200, description = "`{\"ratings\": [...]}`: citizens' ratings of the agent's teams, and of the bot's answers on their topics (`agent` null)", body = Object),
         AgentRefusals,
     ))]
 pub async fn ratings(

@@ -45,6 +45,8 @@ pub enum Msg {
     HandoffQueuedNoEstimate,
     RatingRequest,
     RatingThanks,
+    Closing,
+    ClosingRatingRequest,
     ButtonRate,
     HandoffClosed,
     HandoffStillWaiting,
@@ -67,7 +69,7 @@ pub enum Msg {
 }
 
 impl Msg {
-    pub const ALL: [Msg; 42] = [
+    pub const ALL: [Msg; 44] = [
         Msg::Greeting,
         Msg::GreetingReplyToSalam,
         Msg::Fallback,
@@ -91,6 +93,8 @@ impl Msg {
         Msg::HandoffQueuedNoEstimate,
         Msg::RatingRequest,
         Msg::RatingThanks,
+        Msg::Closing,
+        Msg::ClosingRatingRequest,
         Msg::ButtonRate,
         Msg::HandoffClosed,
         Msg::HandoffStillWaiting,
@@ -137,6 +141,8 @@ impl Msg {
             Msg::HandoffQueuedNoEstimate => "handoff-queued-no-estimate",
             Msg::RatingRequest => "rating-request",
             Msg::RatingThanks => "rating-thanks",
+            Msg::Closing => "closing",
+            Msg::ClosingRatingRequest => "closing-rating-request",
             Msg::ButtonRate => "button-rate",
             Msg::HandoffClosed => "handoff-closed",
             Msg::HandoffStillWaiting => "handoff-still-waiting",

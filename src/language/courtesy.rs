@@ -144,6 +144,27 @@ pub fn said_salam(text: &str) -> bool {
     false
 }
 
+/// Whether a message with no topic closes the conversation: it thanks or
+/// says goodbye, and greets nobody (a greeting opens one). `Some(true)`
+/// when it says goodbye.
+pub fn closing(text: &str) -> Option<bool> {
+    let words = normalized_words(text);
+    let (mut thanks, mut farewell) = (false, false);
+    let mut at = 0;
+    while at < words.len() {
+        match courtesy_at(&words, at) {
+            Some((Courtesy::Salam | Courtesy::Greeting, _)) => return None,
+            Some((kind, length)) => {
+                thanks |= kind == Courtesy::Thanks;
+                farewell |= kind == Courtesy::Farewell;
+                at += length;
+            }
+            None => at += 1,
+        }
+    }
+    (thanks || farewell).then_some(farewell)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -233,6 +254,19 @@ mod tests {
             is_greeting_phrase("مرحبا يا جماعة، الله يعطيكم العافية"),
             Some(Courtesy::Greeting)
         );
+    }
+
+    #[test]
+    fn thanks_and_goodbyes_close_and_greetings_do_not() {
+        assert_eq!(closing("شكرا جزيلا"), Some(false));
+        assert_eq!(closing("مشكور ما قصرت"), Some(false));
+        assert_eq!(closing("thanks a lot!"), Some(false));
+        assert_eq!(closing("thanks, bye"), Some(true));
+        assert_eq!(closing("مع السلامة"), Some(true));
+        assert_eq!(closing("مرحبا"), None);
+        assert_eq!(closing("hi, thanks"), None);
+        assert_eq!(closing("السلام عليكم"), None);
+        assert_eq!(closing("لو سمحت"), None);
     }
 
     #[test]

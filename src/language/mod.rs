@@ -1,6 +1,7 @@
 //! Built-in knowledge of how citizens write, the same for every agency:
 //! scripts and spelling, the dialects' words and morphology, general
 //! synonyms, courtesy, negation, emergencies and requests for a person,
+//! how citizens feel (sentiment and frustration),
 //! and the words that steer a conversation. An agency's own words live in
 //! its knowledge base's `lexicon.toml`, never here.
 
@@ -11,6 +12,7 @@ pub mod dialect;
 pub mod morphology;
 pub mod negation;
 pub mod person;
+pub mod sentiment;
 pub mod text;
 pub mod thesaurus;
 pub mod urgency;

@@ -250,3 +250,30 @@ fn general_synonyms_reach_the_editors_wording() {
     let reply = reply(&kb, &localizer, "how do I erase my profile");
     assert_eq!(outcome(&reply), "Answer Some(\"account-deletion\")");
 }
+
+#[test]
+fn frustration_brings_in_a_person_on_a_base_without_a_lexicon() {
+    for (kb, localizer) in [agency_c(), shipped_without_lexicon()] {
+        for text in ["this bot is useless", "ما في فايدة منك", "يا غبي"] {
+            let reply = reply(&kb, &localizer, text);
+            assert_eq!(reply.action, Action::Escalate, "{text}");
+        }
+    }
+}
+
+#[test]
+fn every_reply_carries_the_citizens_feeling_when_they_showed_one() {
+    let (kb, localizer) = agency_c();
+    let thanks = reply(&kb, &localizer, "شكرا جزيلا");
+    assert!(
+        thanks.sentiment.is_some_and(|score| score > 0.0),
+        "{thanks:?}"
+    );
+    let angry = reply(&kb, &localizer, "صار لي اسبوع وما احد يرد 😡");
+    assert!(
+        angry.sentiment.is_some_and(|score| score < 0.0),
+        "{angry:?}"
+    );
+    let question = reply(&kb, &localizer, "how do I renew my passport?");
+    assert_eq!(question.sentiment, None);
+}

@@ -6,6 +6,7 @@ mod helpers;
 mod architecture;
 mod backlog;
 mod bad_input;
+mod bot_rating;
 mod built_in_knowledge;
 mod console;
 mod console_browser;

@@ -151,8 +151,8 @@ mod tests {
         let rating = StoredRating {
             conversation_id: citizen.clone(),
             rating: Rating {
-                agent: "sara".to_owned(),
-                team: "t".to_owned(),
+                agent: Some("sara".to_owned()),
+                team: Some("t".to_owned()),
                 score: 5,
                 at_ms: old,
                 comment: Some("thanks".to_owned()),

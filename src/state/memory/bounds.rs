@@ -64,8 +64,8 @@ fn footprint(conversation: &Conversation) -> usize {
         .iter()
         .map(|rating| {
             size_of::<Rating>()
-                + rating.agent.len()
-                + rating.team.len()
+                + rating.agent.as_ref().map_or(0, String::len)
+                + rating.team.as_ref().map_or(0, String::len)
                 + rating.comment.as_ref().map_or(0, String::len)
         })
         .sum();
