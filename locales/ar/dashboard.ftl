@@ -53,12 +53,12 @@ dashboard-tile-self-service-detail = محادثات انتهت دون تدخّل
 dashboard-tile-escalations = حُوّلت إلى موظف
 dashboard-tile-escalations-detail = { $urgent } عاجلة · { $person } طلب أصحابها موظفًا
 dashboard-tile-first-reply = أول رد من موظف
-dashboard-tile-first-reply-detail = الوسيط؛ أبطأ 10%: { $p90 } ({ $count } حالة)
+dashboard-tile-first-reply-detail = الوسيط؛ أبطأ 10%: { $p90 } (عدد الحالات: { $count })
 dashboard-tile-resolved = حالات أُغلقت
 dashboard-tile-csat = الرضا (التقييمات)
-dashboard-tile-csat-detail = { $count } تقييم
+dashboard-tile-csat-detail = عدد التقييمات: { $count }
 dashboard-tile-inferred = الرضا (من نبرة الرسائل)
-dashboard-tile-inferred-detail = { $count } محادثة بلا تقييم
+dashboard-tile-inferred-detail = محادثات بلا تقييم: { $count }
 
 dashboard-series-messages = الرسائل
 dashboard-series-self-service = نسبة الخدمة الذاتية
@@ -94,7 +94,7 @@ dashboard-chart-mix = اللغات والقنوات
 dashboard-chart-mix-note = حصة كلٍّ من الرسائل.
 dashboard-chart-languages = اللغات
 dashboard-chart-channels = القنوات
-dashboard-district-note = · { $incidents } حادثة · آخرها { $seen }
+dashboard-district-note = · الحوادث: { $incidents } · آخرها { $seen }
 
 dashboard-table-period = الفترة
 dashboard-table-reason = السبب
@@ -129,8 +129,8 @@ dashboard-rule-unclaimed_urgent = حالة عاجلة تنتظر
 
 dashboard-unanswered-heading = أسئلة لم يستطع المساعد الإجابة عنها
 dashboard-unanswered-note = الأسئلة المتشابهة مجموعة معًا، الأكثر تكرارًا أولًا. أضف السؤال إلى أقرب مدخل، أو اكتب مدخلًا جديدًا. الأرقام في الأمثلة مُقنّعة.
-dashboard-unanswered-total = { $groups } مجموعة، { $questions } سؤالًا
-dashboard-unanswered-count-label = سُئل { $count } مرة
+dashboard-unanswered-total = عدد المجموعات: { $groups }، عدد الأسئلة: { $questions }
+dashboard-unanswered-count-label = عدد مرات السؤال: { $count }
 dashboard-unanswered-seen = أول مرة { $first } · آخر مرة { $last }
 dashboard-unanswered-closest = أقرب مدخل:
 dashboard-unanswered-no-closest = لا يقترب منه أي مدخل: قد يحتاج إلى مدخل جديد.

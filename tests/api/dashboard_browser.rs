@@ -16,7 +16,7 @@ use khidma::configuration::SupervisorTokens;
 
 use crate::browser_helpers::{BROWSER, check_prerequisites, run_script};
 use crate::handoff_helpers::with_agents;
-use crate::helpers::spawn_app_with;
+use crate::helpers::{spawn_app_with, user};
 
 #[tokio::test]
 async fn a_supervisor_reads_the_dashboard_filters_it_downloads_csv_and_prints_a_summary() {
@@ -26,6 +26,16 @@ async fn a_supervisor_reads_the_dashboard_filters_it_downloads_csv_and_prints_a_
         with_agents(settings);
         settings.access.supervisor_tokens = SupervisorTokens::parse("lina:tok-lina").unwrap();
     });
+    // A few citizens first, so that a server with the reports API has
+    // figures of today to chart (the stand-in has its own).
+    for (label, text) in [
+        ("dash-a", "كيف أجدد جواز السفر؟"),
+        ("dash-b", "How do I renew my passport?"),
+        ("dash-c", "الكهرباء مقطوعة عندي"),
+    ] {
+        let reply = app.say(&user(label), text).await;
+        assert!(reply["action"].is_string(), "{reply}");
+    }
     let mut env = vec![
         ("KHIDMA_URL", app.address.clone()),
         ("SUPERVISOR_TOKEN", "tok-lina".to_owned()),
@@ -66,6 +76,7 @@ async fn a_supervisor_reads_the_dashboard_filters_it_downloads_csv_and_prints_a_
     );
     for shot in [
         "login_png",
+        "login_error_png",
         "dashboard_ar_png",
         "unanswered_ar_png",
         "dashboard_en_png",

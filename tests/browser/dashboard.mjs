@@ -137,6 +137,8 @@ async function dashboard(page, result) {
   await signIn(page, 'not-a-token');
   result.wrong_token_error = await loginError(page);
   check(result.wrong_token_error === ar['dashboard-login-invalid'], `a wrong token says so in Arabic: ${result.wrong_token_error}`);
+  result.login_error_png = join(SHOTS, 'dashboard-login-error-ar.png');
+  await page.screenshot({ path: result.login_error_png });
   await page.evaluate(() => { document.getElementById('login-error').hidden = true; });
   await signIn(page, AGENT);
   result.agent_token_error = await loginError(page);
