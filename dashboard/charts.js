@@ -136,7 +136,7 @@ export function columns(options) {
   const plotHeight = H - PAD.top - PAD.bottom;
   const band = plotWidth / Math.max(1, categories.length);
   const lanes = options.grouped ? series.length : 1;
-  const barWidth = Math.max(2, Math.min(36 * lanes, band * 0.72)) / lanes;
+  const barWidth = Math.max(2, Math.min((options.wide ? 56 : 36) * lanes, band * 0.72)) / lanes;
   const centre = (i) => fromStart(PAD.side + band * i + band / 2, W);
   categories.forEach((category, i) => {
     let base = 0;
