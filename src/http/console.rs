@@ -93,8 +93,13 @@ fn secure(builder: &mut HttpResponseBuilder) {
 }
 
 /// `body` with security headers and an ETag; the browser revalidates each
-/// time (`no-cache`) and gets a `304` while the binary is the same.
-fn respond(request: &HttpRequest, body: String, content_type: &'static str) -> HttpResponse {
+/// time (`no-cache`) and gets a `304` while the binary is the same. The
+/// dashboard's pages (`dashboard.rs`) are served the same way.
+pub(super) fn respond(
+    request: &HttpRequest,
+    body: String,
+    content_type: &'static str,
+) -> HttpResponse {
     let etag = etag_of(&body);
     let unchanged = request
         .headers()

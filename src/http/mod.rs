@@ -5,6 +5,7 @@
 mod admin;
 mod agent;
 mod console;
+mod dashboard;
 mod error;
 mod health;
 mod limits;
@@ -142,6 +143,12 @@ routes! {
     GET "/agent/" => console::page;
     GET "/agent/{file}" => console::asset;
     GET "/agent/strings/{lang}" => console::strings;
+    GET "/dashboard" => dashboard::page;
+    GET "/dashboard/" => dashboard::page;
+    GET "/dashboard/{file}" => dashboard::asset;
+    GET "/dashboard/strings/{lang}" => dashboard::strings;
+    GET "/performance" => dashboard::performance;
+    GET "/observatory" => dashboard::observatory;
     POST "/api/v1/messages" => messages::post_message, web_chat;
     GET "/api/v1/conversations/{id}/messages" => messages::agent_messages, web_chat;
     GET "/api/v1/agent/me" => agent::me;

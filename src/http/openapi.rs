@@ -12,7 +12,7 @@ use utoipa::openapi::{Content, Ref, RefOr, Response, ResponseBuilder};
 use utoipa::{IntoResponses, Modify, OpenApi};
 
 use super::error::ErrorBody;
-use super::{admin, agent, console, health, messages, webhooks};
+use super::{admin, agent, console, dashboard, health, messages, webhooks};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -30,6 +30,11 @@ use super::{admin, agent, console, health, messages, webhooks};
         console::page,
         console::asset,
         console::strings,
+        dashboard::page,
+        dashboard::asset,
+        dashboard::strings,
+        dashboard::performance,
+        dashboard::observatory,
         messages::post_message,
         messages::agent_messages,
         agent::me,
@@ -70,19 +75,25 @@ impl Modify for AgentToken {
     }
 }
 
-/// Paths served by the handler of another: `/agent/` is `/agent`.
+/// Paths served by the handler of another: `/agent/` is `/agent`, and
+/// `/dashboard/` is `/dashboard`.
 struct Aliases;
 
 impl Modify for Aliases {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
-        let Some(mut page) = openapi.paths.paths.get("/agent").cloned() else {
-            return;
-        };
-        // Operation ids are unique in a document.
-        if let Some(get) = page.get.as_mut() {
-            get.operation_id = Some("page_with_slash".to_owned());
+        for (path, operation_id) in [
+            ("/agent", "page_with_slash"),
+            ("/dashboard", "dashboard_page_with_slash"),
+        ] {
+            let Some(mut page) = openapi.paths.paths.get(path).cloned() else {
+                continue;
+            };
+            // Operation ids are unique in a document.
+            if let Some(get) = page.get.as_mut() {
+                get.operation_id = Some(operation_id.to_owned());
+            }
+            openapi.paths.paths.insert(format!("{path}/"), page);
         }
-        openapi.paths.paths.insert("/agent/".to_owned(), page);
     }
 }
 

@@ -1,5 +1,6 @@
 //! One integration-test binary (one link step) for the whole HTTP app.
 
+mod browser_helpers;
 mod channel_helpers;
 mod helpers;
 
@@ -11,6 +12,8 @@ mod built_in_knowledge;
 mod console;
 mod console_browser;
 mod conversation;
+mod dashboard;
+mod dashboard_browser;
 mod faults;
 mod faults_process;
 mod handoff;
