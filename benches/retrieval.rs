@@ -1,7 +1,8 @@
 //! The retrieval and decision path of one message, on the shipped knowledge
 //! base (44 entries) and on a synthetic one of 10,000 entries built here from
 //! the shipped vocabulary. Also prints index build time, resident memory and
-//! per-message p50/p99, which criterion's means do not show.
+//! per-message p50/p99, which criterion's means do not show, and the
+//! negation reading every message goes through.
 //!
 //!     cargo bench --bench retrieval
 
@@ -168,6 +169,13 @@ fn bench(c: &mut Criterion) {
         b.iter(|| KnowledgeBase::from_entries(entries.clone(), lexicon, Vec::new(), options))
     });
     build.finish();
+
+    // Every message is read for negation before retrieval: a budget of
+    // about 20 µs in release on a long dialect message.
+    let negated = "السلام عليكم، مش عايز اجدد الرخصة ولا حاجة، انا عايز ابلغ عن حفرة كبيرة في الشارع ورا الجامع";
+    c.bench_function("negation", |b| {
+        b.iter(|| khidma::language::negation::without_rejected(std::hint::black_box(negated)).len())
+    });
 }
 
 criterion_group!(benches, bench);

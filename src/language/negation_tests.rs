@@ -157,17 +157,3 @@ fn ma_as_what_is_not_a_negator() {
 fn only_the_negated_scope_goes() {
     assert_eq!(kept("ابي اجدد الاستمارة مو الرخصة"), "ابي اجدد الاستمارة");
 }
-
-#[test]
-fn fast_enough_for_every_message() {
-    let text = "السلام عليكم، مش عايز اجدد الرخصة ولا حاجة، انا عايز ابلغ عن حفرة كبيرة في الشارع ورا الجامع";
-    let _ = without_rejected(text);
-    let start = std::time::Instant::now();
-    for _ in 0..1000 {
-        std::hint::black_box(without_rejected(std::hint::black_box(text)));
-    }
-    let each = start.elapsed() / 1000;
-    // Debug builds are several times slower than release; the bound is
-    // for release (20 µs) times a generous debug factor.
-    assert!(each < std::time::Duration::from_micros(200), "{each:?}");
-}
