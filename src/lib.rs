@@ -24,6 +24,7 @@ pub mod message;
 pub mod metrics;
 pub mod pipeline;
 pub mod privacy;
+pub mod reports;
 pub mod scenarios;
 pub mod startup;
 pub mod state;

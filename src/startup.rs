@@ -22,6 +22,8 @@ use crate::kb::{
 use crate::metrics::Metrics;
 use crate::pipeline::Pipeline;
 use crate::privacy::Privacy;
+use crate::reports::ReportSource;
+use crate::reports::observatory::ObservatoryFetcher;
 use crate::state::{ConversationStore, Limits, MemoryStore, RedisOptions, RedisStore};
 use crate::worker::{Worker, WorkerHandle};
 
@@ -305,6 +307,15 @@ impl Application {
             metrics,
             privacy,
             supervisors: settings.access.supervisor_tokens.clone(),
+            reports: ReportSource::new(
+                settings.cx.clone(),
+                jiff::tz::TimeZone::get(&settings.handoff.time_zone)
+                    .context("reading handoff.time_zone")?,
+            ),
+            observatory: Arc::new(
+                ObservatoryFetcher::new(settings.cx.observatory.clone())
+                    .context("building the HTTP client for the observatory")?,
+            ),
         };
         let server = http::serve(listener, services, &settings.server, &settings.limits)?;
         Ok(Self {

@@ -7,7 +7,7 @@
 
 mod event;
 pub mod mask;
-mod store;
+pub(crate) mod store;
 
 pub use event::{Confidence, CxEvent, EventKind};
-pub use store::{CxError, EventStore};
+pub use store::{CxError, EventRow, EventStore, RowFilter};

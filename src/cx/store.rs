@@ -223,8 +223,7 @@ impl EventStore {
     }
 
     /// For the queries in this module's children.
-    #[allow(dead_code, reason = "read by the report queries")]
-    pub(super) fn pool(&self) -> &AnyPool {
+    fn pool(&self) -> &AnyPool {
         &self.pool
     }
 }
@@ -262,6 +261,9 @@ async fn load_key(pool: &AnyPool) -> Result<Secret, CxError> {
         .await?;
     Ok(Secret::new(row.try_get::<String, _>("value")?))
 }
+
+mod reports;
+pub use reports::{EventRow, RowFilter};
 
 #[cfg(test)]
 pub(crate) mod tests;

@@ -14,6 +14,7 @@ use utoipa::ToSchema;
 use crate::agents::AgentError;
 use crate::channels::ChannelError;
 use crate::channels::web::{InvalidMessage, WebChatError};
+use crate::cx::CxError;
 use crate::state::StoreError;
 
 /// Who is to blame, which says what is logged.
@@ -75,6 +76,9 @@ error_codes! {
     NotYours => "not_yours", CONFLICT, Request;
     IncidentResolved => "incident_resolved", CONFLICT, Request;
     ChannelOff => "channel_off", CONFLICT, Request;
+    InvalidPeriod => "invalid_period", BAD_REQUEST, Request;
+    InvalidReportOption => "invalid_report_option", BAD_REQUEST, Request;
+    EventStoreUnavailable => "event_store_unavailable", SERVICE_UNAVAILABLE, System;
     StoreUnavailable => "store_unavailable", SERVICE_UNAVAILABLE, System;
     Internal => "internal", INTERNAL_SERVER_ERROR, Internal;
 }
@@ -148,6 +152,18 @@ impl ApiError {
                 cause: Some(err),
                 ..Self::new(code, "internal error")
             },
+        }
+    }
+}
+
+impl From<CxError> for ApiError {
+    fn from(err: CxError) -> Self {
+        Self {
+            cause: Some(err.into()),
+            ..Self::new(
+                Code::EventStoreUnavailable,
+                "the figures are temporarily unavailable; retry shortly",
+            )
         }
     }
 }

@@ -13,6 +13,8 @@ mod messages;
 mod observe;
 mod openapi;
 pub mod probe;
+mod public;
+mod reports;
 mod webhooks;
 
 use std::net::TcpListener;
@@ -33,6 +35,8 @@ use crate::kb::KbHandle;
 use crate::metrics::Metrics;
 use crate::pipeline::Pipeline;
 use crate::privacy::Privacy;
+use crate::reports::ReportSource;
+use crate::reports::observatory::ObservatoryFetcher;
 use crate::state::ConversationStore;
 use error::{ApiError, Code, without_values};
 use limits::Limits;
@@ -51,6 +55,8 @@ pub struct Services {
     pub metrics: Arc<Metrics>,
     pub privacy: Arc<Privacy>,
     pub supervisors: SupervisorTokens,
+    pub reports: ReportSource,
+    pub observatory: Arc<ObservatoryFetcher>,
 }
 
 /// A running HTTP server: it serves until a signal stops it.
@@ -84,6 +90,8 @@ pub fn serve(
     let metrics = web::Data::from(services.metrics);
     let privacy = web::Data::from(services.privacy);
     let supervisors = web::Data::new(services.supervisors);
+    let reports = web::Data::new(services.reports);
+    let observatory = web::Data::from(services.observatory);
     let mut server = HttpServer::new(move || {
         App::new()
             .wrap(actix_web::middleware::from_fn(observe::observe))
@@ -100,6 +108,8 @@ pub fn serve(
             .app_data(limits.clone())
             .app_data(privacy.clone())
             .app_data(supervisors.clone())
+            .app_data(reports.clone())
+            .app_data(observatory.clone())
             .configure(configure(max_body_bytes))
     })
     .listen(listener)?;
@@ -165,6 +175,17 @@ routes! {
     POST "/api/v1/agent/conversations/{id}/resolve" => agent::resolve;
     DELETE "/api/v1/admin/conversations/{id}" => admin::erase;
     GET "/api/v1/admin/conversations/{id}/export" => admin::export;
+    GET "/api/v1/reports/summary" => reports::summary;
+    GET "/api/v1/reports/timeseries" => reports::timeseries;
+    GET "/api/v1/reports/hours" => reports::hours;
+    GET "/api/v1/reports/topics" => reports::topics;
+    GET "/api/v1/reports/districts" => reports::districts;
+    GET "/api/v1/reports/teams" => reports::teams;
+    GET "/api/v1/reports/unanswered" => reports::unanswered;
+    GET "/api/v1/reports/alerts" => reports::alerts;
+    GET "/api/v1/reports/export.csv" => reports::export;
+    GET "/api/v1/public/cx" => public::cx;
+    GET "/api/v1/public/observatory" => public::observatory;
 }
 
 /// Registers every route, and how requests that do not fit one are

@@ -12,7 +12,7 @@ use utoipa::openapi::{Content, Ref, RefOr, Response, ResponseBuilder};
 use utoipa::{IntoResponses, Modify, OpenApi};
 
 use super::error::ErrorBody;
-use super::{admin, agent, console, dashboard, health, messages, webhooks};
+use super::{admin, agent, console, dashboard, health, messages, public, reports, webhooks};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -51,6 +51,17 @@ use super::{admin, agent, console, dashboard, health, messages, webhooks};
         agent::resolve,
         admin::erase,
         admin::export,
+        reports::summary,
+        reports::timeseries,
+        reports::hours,
+        reports::topics,
+        reports::districts,
+        reports::teams,
+        reports::unanswered,
+        reports::alerts,
+        reports::export,
+        public::cx,
+        public::observatory,
     ),
     components(schemas(ErrorBody)),
     modifiers(&AgentToken, &Aliases)

@@ -35,6 +35,7 @@ mod privacy;
 mod quality;
 mod redis;
 mod redis_helpers;
+mod reports;
 mod returning;
 mod scenarios;
 mod webhook_messenger;
