@@ -1,6 +1,6 @@
-//! The command line: `serve` (the default), `check`, `ask`, `eval` and
-//! `healthcheck` and `erase`; each builds what it needs from the settings
-//! and calls into the library.
+//! The command line: `serve` (the default), `check`, `ask`, `eval`,
+//! `healthcheck`, `erase` and `report`; each builds what it needs from the
+//! settings and calls into the library.
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -14,10 +14,12 @@ use clap::{Parser, Subcommand};
 use khidma::channels::web::MessageReply;
 use khidma::configuration::Settings;
 use khidma::conversation::ConversationId;
+use khidma::cx::RowFilter;
 use khidma::i18n::{Arg, Lang, Localizer, editor_text, terminal_lang};
 use khidma::kb::load_dir;
 use khidma::kb::{KnowledgeBase, RetrievalOptions};
 use khidma::message::Incoming;
+use khidma::reports::{self, Period, ReportSource};
 use khidma::startup::{Application, build_pipeline, build_privacy};
 use khidma::telemetry::{self, LogFormat};
 use khidma::{evaluation, scenarios};
@@ -90,6 +92,31 @@ enum Command {
         /// `<channel>:<user id>`, e.g. `web:citizen-42`, `whatsapp:9665...`.
         conversation_id: String,
     },
+    /// Reports for editors, read from the citizen-experience event store.
+    Report {
+        #[command(subcommand)]
+        report: ReportCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum ReportCommand {
+    /// What citizens asked that the knowledge base could not answer (or
+    /// answered unsure), grouped by similarity, with the closest entry.
+    Unanswered {
+        /// First day, YYYY-MM-DD (default: 7 days before --to).
+        #[arg(long)]
+        from: Option<String>,
+        /// Last day, YYYY-MM-DD (default: today).
+        #[arg(long)]
+        to: Option<String>,
+        /// The report's language (default: as for check).
+        #[arg(long, value_parser = ["ar", "en"])]
+        lang: Option<String>,
+        /// Print the groups as JSON (the shape of GET /api/v1/reports/unanswered).
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 fn main() -> ExitCode {
@@ -138,6 +165,20 @@ fn main() -> ExitCode {
                 eval(&settings, &cases, features.as_deref(), output)
             }
             Command::Healthcheck => healthcheck(&settings),
+            Command::Report {
+                report:
+                    ReportCommand::Unanswered {
+                        from,
+                        to,
+                        lang,
+                        json,
+                    },
+            } => report_unanswered(
+                &settings,
+                from.as_deref(),
+                to.as_deref(),
+                (!json).then(|| editor_lang(lang.as_deref(), &env)),
+            ),
             Command::Erase { conversation_id } => erase(&settings, &conversation_id, &env),
         });
     result.unwrap_or_else(|err| {
@@ -294,6 +335,39 @@ fn ask(settings: &Settings, lang: Option<&str>, text: &str) -> anyhow::Result<Ex
         "{}",
         serde_json::to_string_pretty(&MessageReply::from(reply))?
     );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `khidma report unanswered`: as text in `lang`, or as JSON without one.
+#[allow(clippy::print_stdout, reason = "the report is the command's answer")]
+fn report_unanswered(
+    settings: &Settings,
+    from: Option<&str>,
+    to: Option<&str>,
+    lang: Option<Lang>,
+) -> anyhow::Result<ExitCode> {
+    let time_zone = jiff::tz::TimeZone::get(&settings.handoff.time_zone)
+        .context("reading handoff.time_zone")?;
+    let source = ReportSource::new(settings.cx.clone(), time_zone);
+    let period = Period::parse(from, to, source.today())?;
+    let kb = KnowledgeBase::load(&settings.kb.dir, RetrievalOptions::ALL).with_context(|| {
+        format!(
+            "loading the knowledge base in {}",
+            settings.kb.dir.display()
+        )
+    })?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?;
+    let rows = runtime
+        .block_on(source.events(period, &RowFilter::default()))
+        .context("reading the event store")?;
+    let report = reports::unanswered(&rows, &kb);
+    match lang {
+        Some(lang) => print!("{}", reports::render_unanswered(&report, &period, lang)),
+        None => println!("{}", serde_json::to_string_pretty(&report)?),
+    }
     Ok(ExitCode::SUCCESS)
 }
 

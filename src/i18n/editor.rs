@@ -1,5 +1,6 @@
-//! The sentences content editors read from `khidma check`, `khidma eval`
-//! and a hot reload's log (`locales/<lang>/check.ftl` and `eval.ftl`).
+//! The sentences content editors read from `khidma check`, `eval` and
+//! `report`, and a hot reload's log (`locales/<lang>/check.ftl`, `eval.ftl`
+//! and `report.ftl`).
 //!
 //! They are compiled into the binary rather than read from the configured
 //! locales folder: an editor runs `khidma check` from the knowledge base's
@@ -16,13 +17,15 @@ use unic_langid::LanguageIdentifier;
 
 use super::Lang;
 
-const ARABIC: [&str; 2] = [
+const ARABIC: [&str; 3] = [
     include_str!("../../locales/ar/check.ftl"),
     include_str!("../../locales/ar/eval.ftl"),
+    include_str!("../../locales/ar/report.ftl"),
 ];
-const ENGLISH: [&str; 2] = [
+const ENGLISH: [&str; 3] = [
     include_str!("../../locales/en/check.ftl"),
     include_str!("../../locales/en/eval.ftl"),
+    include_str!("../../locales/en/report.ftl"),
 ];
 
 type Bundle = FluentBundle<FluentResource>;

@@ -30,7 +30,7 @@ pub use breakdown::{
 pub use figures::{CsatFigures, Escalations, Filters, Satisfaction, Summary, WaitFigures, summary};
 pub use public::{PUBLIC_DAYS, PublicCx, PublicPeriod, public_cx};
 pub use series::{Bucket, By, Hour, Hours, Metric, Point, Series, Timeseries, hours, timeseries};
-pub use unanswered::{ClosestEntry, Group, Unanswered, unanswered};
+pub use unanswered::{ClosestEntry, Group, Unanswered, render as render_unanswered, unanswered};
 
 use crate::configuration::CxSettings;
 use crate::cx::{CxError, EventRow, EventStore, RowFilter};

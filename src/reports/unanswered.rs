@@ -142,3 +142,63 @@ fn describe(language: &str, questions: Vec<Question>, kb: &KnowledgeBase) -> Gro
         language: language.to_owned(),
     }
 }
+
+/// The report as editors read it in a terminal (`khidma report
+/// unanswered`), worded in `lang` from `locales/<lang>/report.ftl`.
+pub fn render(report: &Unanswered, period: &super::Period, lang: Lang) -> String {
+    use std::fmt::Write as _;
+
+    use crate::i18n::{Arg, editor_text};
+
+    let mut out = String::new();
+    let dates = [
+        ("from", Arg::from(period.from.to_string())),
+        ("to", Arg::from(period.to.to_string())),
+    ];
+    let _ = writeln!(
+        out,
+        "{}",
+        editor_text(lang, "report-unanswered-intro", &dates)
+    );
+    if report.groups.is_empty() {
+        let _ = writeln!(out, "{}", editor_text(lang, "report-unanswered-none", &[]));
+        return out;
+    }
+    for group in &report.groups {
+        let args = [
+            (
+                "count",
+                Arg::Count(usize::try_from(group.count).unwrap_or(0)),
+            ),
+            ("language", Arg::from(group.language.as_str())),
+            ("first", Arg::from(group.first_seen.as_str())),
+            ("last", Arg::from(group.last_seen.as_str())),
+        ];
+        let _ = writeln!(
+            out,
+            "\n{}",
+            editor_text(lang, "report-unanswered-group", &args)
+        );
+        for example in &group.examples {
+            let args = [("text", Arg::from(example.as_str()))];
+            let _ = writeln!(
+                out,
+                "{}",
+                editor_text(lang, "report-unanswered-example", &args)
+            );
+        }
+        let closest = match &group.closest_entry {
+            Some(entry) => editor_text(
+                lang,
+                "report-unanswered-closest",
+                &[
+                    ("entry", Arg::from(entry.id.as_str())),
+                    ("title", Arg::from(entry.title.as_str())),
+                ],
+            ),
+            None => editor_text(lang, "report-unanswered-no-closest", &[]),
+        };
+        let _ = writeln!(out, "  {closest}");
+    }
+    out
+}

@@ -12,6 +12,7 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 use khidma::configuration::{ObservatoryFeed, Settings, SupervisorTokens};
 use khidma::conversation::{Action, ConversationId, now_ms};
 use khidma::cx::{CxEvent, EventKind, EventStore};
+use khidma::i18n::Lang;
 
 use crate::handoff_helpers::with_agents;
 use crate::helpers::{TestApp, spawn_app_with};
@@ -341,4 +342,59 @@ async fn the_observatory_shows_each_feed_or_why_it_is_missing() {
         requests,
         "fetched feeds are kept a few minutes"
     );
+}
+
+#[tokio::test]
+async fn editors_read_the_unanswered_questions_on_the_command_line() {
+    let reports = spawn(|_| {}).await;
+    let asked = [
+        (Lang::En, "how do I adopt a camel, my number is 0501234567"),
+        (Lang::En, "how do I adopt a camel? my number is 0559876543"),
+        (Lang::Ar, "كيف احجز ملعب كرة قدم"),
+    ];
+    let events: Vec<CxEvent> = asked
+        .iter()
+        .enumerate()
+        .map(|(n, (lang, text))| {
+            let id = ConversationId::new("web", &format!("editor-{n}")).unwrap();
+            let mut turn = CxEvent::new(EventKind::Turn, now_ms() - 60_000, &id, "web");
+            turn.action = Some(Action::Fallback);
+            turn.language = Some(*lang);
+            turn.text = Some((*text).to_owned());
+            turn
+        })
+        .collect();
+    reports.events.insert(&events).await.unwrap();
+    let sqlite = reports._folder.path().join("cx.sqlite3");
+    let run = |args: &[&str]| {
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_khidma"))
+            .args(["report", "unanswered"])
+            .args(args)
+            .env("KHIDMA_CX__SQLITE_PATH", &sqlite)
+            .env("KHIDMA_KB_DIR", "knowledge_base")
+            .env_remove("DATABASE_URL")
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{output:?}");
+        String::from_utf8(output.stdout).unwrap()
+    };
+
+    let english = run(&["--lang", "en"]);
+    assert!(english.contains("2 times (en)"), "{english}");
+    assert!(english.contains("my number is #"), "{english}");
+    assert!(!english.contains("0501234567"), "{english}");
+    assert!(english.contains("Closest entry") || english.contains("No entry comes close"));
+    let arabic = run(&["--lang", "ar"]);
+    assert!(arabic.contains("كيف احجز ملعب كرة قدم"), "{arabic}");
+    assert!(arabic.contains("مرتان"), "{arabic}");
+    assert!(arabic.contains("مرة واحدة"), "{arabic}");
+
+    let json: Value = serde_json::from_str(&run(&["--json"])).unwrap();
+    let counts: Vec<i64> = json["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|group| group["count"].as_i64().unwrap())
+        .collect();
+    assert_eq!(counts, [2, 1]);
 }
