@@ -5,9 +5,10 @@
 //! questions the bot could not answer (and rating comments), for editors,
 //! and the conversation only as a keyed pseudonym.
 
+pub mod alerts;
 mod event;
 pub mod mask;
 mod store;
 
 pub use event::{Confidence, CxEvent, EventKind};
-pub use store::{CxError, EventStore};
+pub use store::{CxError, EventStore, RatingStats, SurgeDimension};

@@ -263,5 +263,8 @@ async fn load_key(pool: &AnyPool) -> Result<Secret, CxError> {
     Ok(Secret::new(row.try_get::<String, _>("value")?))
 }
 
+mod alerts;
 #[cfg(test)]
 pub(crate) mod tests;
+
+pub use alerts::{RatingStats, SurgeDimension};

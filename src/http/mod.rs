@@ -12,6 +12,7 @@ mod messages;
 mod observe;
 mod openapi;
 pub mod probe;
+mod supervisor;
 mod webhooks;
 
 use std::net::TcpListener;
@@ -158,6 +159,7 @@ routes! {
     POST "/api/v1/agent/conversations/{id}/resolve" => agent::resolve;
     DELETE "/api/v1/admin/conversations/{id}" => admin::erase;
     GET "/api/v1/admin/conversations/{id}/export" => admin::export;
+    GET "/api/v1/supervisor/events" => supervisor::events;
 }
 
 /// Registers every route, and how requests that do not fit one are

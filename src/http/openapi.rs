@@ -12,7 +12,7 @@ use utoipa::openapi::{Content, Ref, RefOr, Response, ResponseBuilder};
 use utoipa::{IntoResponses, Modify, OpenApi};
 
 use super::error::ErrorBody;
-use super::{admin, agent, console, health, messages, webhooks};
+use super::{admin, agent, console, health, messages, supervisor, webhooks};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -46,6 +46,7 @@ use super::{admin, agent, console, health, messages, webhooks};
         agent::resolve,
         admin::erase,
         admin::export,
+        supervisor::events,
     ),
     components(schemas(ErrorBody)),
     modifiers(&AgentToken, &Aliases)

@@ -64,10 +64,14 @@ pub enum Msg {
     WelcomeBackAnswered,
     WelcomeBackCase,
     Forgotten,
+    /// Supervisors' alerts (`cx::alerts`).
+    AlertSurge,
+    AlertCsatDrop,
+    AlertUnclaimedUrgent,
 }
 
 impl Msg {
-    pub const ALL: [Msg; 42] = [
+    pub const ALL: [Msg; 45] = [
         Msg::Greeting,
         Msg::GreetingReplyToSalam,
         Msg::Fallback,
@@ -110,6 +114,9 @@ impl Msg {
         Msg::WelcomeBackAnswered,
         Msg::WelcomeBackCase,
         Msg::Forgotten,
+        Msg::AlertSurge,
+        Msg::AlertCsatDrop,
+        Msg::AlertUnclaimedUrgent,
     ];
 
     pub fn id(self) -> &'static str {
@@ -156,6 +163,9 @@ impl Msg {
             Msg::WelcomeBackAnswered => "welcome-back-answered",
             Msg::WelcomeBackCase => "welcome-back-case",
             Msg::Forgotten => "forgotten",
+            Msg::AlertSurge => "alert-surge",
+            Msg::AlertCsatDrop => "alert-csat-drop",
+            Msg::AlertUnclaimedUrgent => "alert-unclaimed-urgent",
         }
     }
 }

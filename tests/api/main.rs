@@ -3,6 +3,7 @@
 mod channel_helpers;
 mod helpers;
 
+mod alerts;
 mod architecture;
 mod backlog;
 mod bad_input;
