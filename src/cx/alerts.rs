@@ -333,30 +333,4 @@ pub fn spawn(
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn an_alerts_id_is_its_rule_key_and_window() {
-        let alert = Alert {
-            rule: Rule::Surge,
-            key: "entry:water-bill".to_owned(),
-            value: 30.0,
-            baseline: 4.0,
-            window_ms: 3_600_000,
-        };
-        let same = Alert {
-            value: 31.0,
-            ..alert.clone()
-        };
-        let next_hour = Alert {
-            window_ms: 7_200_000,
-            ..alert.clone()
-        };
-        assert_eq!(alert.id(), same.id());
-        assert_ne!(alert.id(), next_hour.id());
-        assert_eq!(alert.id().len(), 32);
-        assert_eq!(format_number(4.0), "4");
-        assert_eq!(format_number(0.254), "0.25");
-    }
-}
+mod tests;
