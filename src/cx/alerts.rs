@@ -98,7 +98,7 @@ impl Alerts {
         teams: Arc<Teams>,
         localizer: Arc<Localizer>,
         settings: AlertSettings,
-    ) -> reqwest::Result<Self> {
+    ) -> Result<Self, webhook::ClientError> {
         let webhook = match &settings.webhook {
             Some(webhook) => Some(Arc::new(Webhook::new(webhook, &settings)?)),
             None => None,

@@ -393,8 +393,7 @@ mod tests {
     #[test]
     fn a_message_present_in_one_language_only_is_reported() {
         let dir = tempfile::tempdir().unwrap();
-        let shipped_ar = fs::read_to_string("locales/ar/khidma.ftl").unwrap();
-        let shipped_en = fs::read_to_string("locales/en/khidma.ftl").unwrap();
+        let (shipped_ar, shipped_en) = (shipped("ar"), shipped("en"));
         write(
             dir.path(),
             "ar",
@@ -412,11 +411,17 @@ mod tests {
         );
     }
 
+    /// The shipped messages the code needs: the bot's and the alerts'.
+    fn shipped(lang: &str) -> String {
+        ["khidma", "alerts"]
+            .map(|file| fs::read_to_string(format!("locales/{lang}/{file}.ftl")).unwrap())
+            .join("\n")
+    }
+
     #[test]
     fn messages_with_a_prefix_come_formatted_with_their_variables_left_in() {
         let dir = tempfile::tempdir().unwrap();
-        let shipped_ar = fs::read_to_string("locales/ar/khidma.ftl").unwrap();
-        let shipped_en = fs::read_to_string("locales/en/khidma.ftl").unwrap();
+        let (shipped_ar, shipped_en) = (shipped("ar"), shipped("en"));
         write(
             dir.path(),
             "ar",

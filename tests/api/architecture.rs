@@ -80,7 +80,9 @@ fn only_the_redis_stores_know_redis() {
 
 #[test]
 fn only_channels_talk_to_the_platforms() {
-    let found = offenders(&["channels/"], &["reqwest"]);
+    // The alerts' webhook is no platform: the agency's own receiver, with
+    // its own signing and retries (docs/alerts.md), in one file.
+    let found = offenders(&["channels/", "cx/alerts/webhook.rs"], &["reqwest"]);
     assert_eq!(found, Vec::<String>::new());
 }
 

@@ -11,6 +11,9 @@ use crate::configuration::{AlertSettings, AlertWebhook, Secret};
 pub const SIGNATURE_HEADER: &str = "X-Khidma-Signature";
 pub const TIMESTAMP_HEADER: &str = "X-Khidma-Timestamp";
 
+/// The webhook's HTTP client could not be built (no TLS roots).
+pub type ClientError = reqwest::Error;
+
 /// The longest wait between two attempts.
 const MAX_BACKOFF: Duration = Duration::from_secs(60);
 
@@ -24,7 +27,7 @@ pub struct Webhook {
 }
 
 impl Webhook {
-    pub fn new(webhook: &AlertWebhook, settings: &AlertSettings) -> reqwest::Result<Self> {
+    pub fn new(webhook: &AlertWebhook, settings: &AlertSettings) -> Result<Self, ClientError> {
         let client = reqwest::Client::builder()
             .connect_timeout(Duration::from_secs(5))
             .user_agent(concat!("khidma/", env!("CARGO_PKG_VERSION")))
