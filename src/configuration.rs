@@ -4,6 +4,7 @@
 //! passed in as a map so that tests can layer it without touching the
 //! process's own.
 
+mod alerts;
 mod cx;
 mod limits;
 mod outbound;
@@ -19,6 +20,7 @@ use std::time::Duration;
 use config::{Config, Environment, File, FileFormat};
 use serde::Deserialize;
 
+pub use alerts::{AlertSettings, AlertWebhook};
 pub use cx::{CxSettings, DatabaseUrl, ObservatoryFeed};
 pub use limits::LimitSettings;
 pub use outbound::{OutboundSettings, PolicyOverrides, SendPolicy};
@@ -294,7 +296,8 @@ impl Settings {
         let mut builder = Config::builder()
             .add_source(File::from_str(DEFAULTS, FileFormat::Toml))
             .add_source(File::from_str(retention::DEFAULTS, FileFormat::Toml))
-            .add_source(File::from_str(cx::DEFAULTS, FileFormat::Toml));
+            .add_source(File::from_str(cx::DEFAULTS, FileFormat::Toml))
+            .add_source(File::from_str(alerts::DEFAULTS, FileFormat::Toml));
         let file = file
             .map(Path::to_path_buf)
             .or_else(|| env.get("KHIDMA_CONFIG").map(PathBuf::from));
@@ -333,6 +336,8 @@ impl Settings {
             .map(|url| DatabaseUrl::parse(url.clone()))
             .transpose()
             .map_err(config::ConfigError::Message)?;
+        settings.cx.alerts.webhook =
+            AlertWebhook::from_env(env).map_err(config::ConfigError::Message)?;
         settings.channels = ChannelEnv::from_env(env);
         settings.handoff.agent_tokens =
             AgentTokens::load(env).map_err(config::ConfigError::Message)?;

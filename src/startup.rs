@@ -215,6 +215,8 @@ pub struct Application {
     worker: WorkerHandle,
     /// Sends waiting citizens their updates; stopped with the server.
     updates: Option<tokio::task::JoinHandle<()>>,
+    /// Evaluates the supervisors' alerts; stopped with the server.
+    alerts: Option<tokio::task::JoinHandle<()>>,
     store: Arc<dyn ConversationStore>,
     _watcher: Option<kb::watch::KbWatcher>,
 }
@@ -293,6 +295,13 @@ impl Application {
             .handoff
             .unclaimed_update()
             .map(|every| spawn_waiting_updates(agents.clone(), every));
+        let alerts = crate::cx::alerts::spawn(
+            &settings.cx,
+            jiff::tz::TimeZone::get(&settings.handoff.time_zone).unwrap_or(jiff::tz::TimeZone::UTC),
+            core.handoff_store.clone(),
+            core.teams.clone(),
+            core.localizer.clone(),
+        );
         let store = core.store.clone();
         let privacy = Arc::new(Privacy::new(pipeline.clone(), core.handoff_store.clone()));
         let services = Services {
@@ -323,6 +332,7 @@ impl Application {
             server,
             worker,
             updates,
+            alerts,
             store,
             _watcher: watcher,
         })
@@ -341,8 +351,8 @@ impl Application {
     /// worker finish the turns it has started.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let served = self.server.stopped().await;
-        if let Some(updates) = self.updates {
-            updates.abort();
+        for task in [self.updates, self.alerts].into_iter().flatten() {
+            task.abort();
         }
         self.worker.stop().await;
         served

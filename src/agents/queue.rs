@@ -79,6 +79,7 @@ impl AgentService {
                 Queued {
                     id,
                     since_ms: queued_since_ms,
+                    ..
                 },
                 conversation,
             ) in queued.into_iter().zip(conversations)

@@ -8,6 +8,8 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
+use super::AlertSettings;
+
 pub(super) const DEFAULTS: &str = r#"
 [cx]
 enabled = true
@@ -49,6 +51,8 @@ pub struct CxSettings {
     /// Other agencies' public feeds, compared on `/observatory`.
     #[serde(default)]
     pub observatory: Vec<ObservatoryFeed>,
+    /// `[cx.alerts]`: surges, CSAT drops and unclaimed urgent cases.
+    pub alerts: AlertSettings,
     /// `DATABASE_URL`, from the environment only: several instances then
     /// share one PostgreSQL (or another SQLite file).
     #[serde(skip)]

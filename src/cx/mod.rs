@@ -5,9 +5,10 @@
 //! questions the bot could not answer (and rating comments), for editors,
 //! and the conversation only as a keyed pseudonym.
 
+pub mod alerts;
 mod event;
 pub mod mask;
 pub(crate) mod store;
 
 pub use event::{Confidence, CxEvent, EventKind};
-pub use store::{CxError, EventRow, EventStore, RowFilter};
+pub use store::{CxError, EventRow, EventStore, RatingStats, RowFilter, SurgeDimension};

@@ -262,8 +262,11 @@ async fn load_key(pool: &AnyPool) -> Result<Secret, CxError> {
     Ok(Secret::new(row.try_get::<String, _>("value")?))
 }
 
+mod alerts;
 mod reports;
 pub use reports::{EventRow, RowFilter};
 
 #[cfg(test)]
 pub(crate) mod tests;
+
+pub use alerts::{RatingStats, SurgeDimension};

@@ -103,10 +103,7 @@ impl HandoffStore for MemoryHandoffStore {
                 queue
                     .iter()
                     .filter(|(score, _)| since_of_score(*score) >= cutoff)
-                    .map(|(score, id)| Queued {
-                        id: id.clone(),
-                        since_ms: since_of_score(*score),
-                    })
+                    .map(|(score, id)| Queued::from_score(id.clone(), *score))
                     .collect()
             })
             .unwrap_or_default())
@@ -364,6 +361,11 @@ mod tests {
                 .map(|&(name, since_ms)| Queued {
                     id: id(name),
                     since_ms: t + since_ms,
+                    priority: if name == "c" {
+                        Priority::Urgent
+                    } else {
+                        Priority::Normal
+                    },
                 })
                 .collect::<Vec<_>>()
         };

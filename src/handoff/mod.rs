@@ -103,6 +103,7 @@ pub struct HistoryItem {
 pub enum Event {
     Conversation(ConversationEvent),
     Incident(IncidentEventData),
+    Alert(AlertEventData),
 }
 
 /// Something that happened in a conversation, for the agents of the
@@ -123,6 +124,15 @@ pub struct IncidentEventData {
     pub incident: IncidentEvent,
 }
 
+/// An alert as it goes out, tagged `"type": "alert"`: for supervisors, not
+/// for any team's agents. Its fields are `cx::alerts`'s.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename = "alert")]
+pub struct AlertEventData {
+    #[serde(flatten)]
+    pub alert: serde_json::Map<String, serde_json::Value>,
+}
+
 impl Event {
     pub fn conversation(conversation_id: ConversationId, item: HistoryItem) -> Self {
         Event::Conversation(ConversationEvent {
@@ -135,8 +145,10 @@ impl Event {
         Event::Incident(IncidentEventData { incident })
     }
 
-    pub fn team(&self) -> &str {
-        match self {
+    /// The team whose agents hear it; none for supervisors' alerts.
+    pub fn team(&self) -> Option<&str> {
+        Some(match self {
+            Event::Alert(_) => return None,
             Event::Incident(data) => &data.incident.team,
             Event::Conversation(event) => match &event.item.record {
                 Record::Escalated { team, .. }
@@ -145,12 +157,13 @@ impl Event {
                 | Record::Resolved { team, .. }
                 | Record::Rated { team, .. } => team,
             },
-        }
+        })
     }
 
     /// The SSE `event:` name: the record's type, or `incident`.
     pub fn kind(&self) -> &'static str {
         match self {
+            Event::Alert(_) => "alert",
             Event::Incident(_) => "incident",
             Event::Conversation(event) => match event.item.record {
                 Record::Escalated { .. } => "escalated",
@@ -361,6 +374,22 @@ pub trait HandoffStore: Send + Sync + 'static {
 pub struct Queued {
     pub id: ConversationId,
     pub since_ms: i64,
+    pub priority: Priority,
+}
+
+impl Queued {
+    /// An entry of a queue kept as a [`queue_score`].
+    fn from_score(id: ConversationId, score: f64) -> Self {
+        Self {
+            id,
+            since_ms: since_of_score(score),
+            priority: if (score as i64) < NORMAL_OFFSET {
+                Priority::Urgent
+            } else {
+                Priority::Normal
+            },
+        }
+    }
 }
 
 /// Added to normal cases' scores; milliseconds since 1970 stay far below.

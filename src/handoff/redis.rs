@@ -28,7 +28,7 @@ use tokio::sync::{Mutex, broadcast};
 use super::{
     EVENT_BUFFER, Event, HandoffRecord, HandoffRetention, HandoffStore, HistoryItem, Incident,
     IncidentKey, IncidentUpdate, IncidentWrite, OutboxMessage, PICKUPS_KEPT, Queued, Report,
-    StoredRating, queue_score, since_of_score,
+    StoredRating, queue_score,
 };
 use crate::conversation::{ConversationId, Priority};
 use crate::state::{RedisStore, StoreError};
@@ -166,10 +166,7 @@ impl HandoffStore for RedisHandoffStore {
             .map(|(member, score)| {
                 let id = ConversationId::try_from(member)
                     .map_err(|err| StoreError::Corrupt(err.to_string()))?;
-                Ok(Queued {
-                    id,
-                    since_ms: since_of_score(score),
-                })
+                Ok(Queued::from_score(id, score))
             })
             .collect()
     }

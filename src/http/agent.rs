@@ -316,7 +316,7 @@ pub async fn events(
             let chunk = loop {
                 tokio::select! {
                     event = receiver.recv() => match event {
-                        Ok(event) if agent.serves(event.team()) => {
+                        Ok(event) if event.team().is_some_and(|team| agent.serves(team)) => {
                             match serde_json::to_string(&event) {
                                 Ok(data) => break format!("event: {}\ndata: {data}\n\n", event.kind()),
                                 Err(err) => tracing::error!(error = %err, "an event could not be written"),

@@ -15,6 +15,7 @@ mod openapi;
 pub mod probe;
 mod public;
 mod reports;
+mod supervisor;
 mod webhooks;
 
 use std::net::TcpListener;
@@ -186,6 +187,7 @@ routes! {
     GET "/api/v1/reports/export.csv" => reports::export;
     GET "/api/v1/public/cx" => public::cx;
     GET "/api/v1/public/observatory" => public::observatory;
+    GET "/api/v1/supervisor/events" => supervisor::events;
 }
 
 /// Registers every route, and how requests that do not fit one are

@@ -12,7 +12,9 @@ use utoipa::openapi::{Content, Ref, RefOr, Response, ResponseBuilder};
 use utoipa::{IntoResponses, Modify, OpenApi};
 
 use super::error::ErrorBody;
-use super::{admin, agent, console, dashboard, health, messages, public, reports, webhooks};
+use super::{
+    admin, agent, console, dashboard, health, messages, public, reports, supervisor, webhooks,
+};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -62,6 +64,7 @@ use super::{admin, agent, console, dashboard, health, messages, public, reports,
         reports::export,
         public::cx,
         public::observatory,
+        supervisor::events,
     ),
     components(schemas(ErrorBody)),
     modifiers(&AgentToken, &Aliases)

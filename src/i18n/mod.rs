@@ -66,10 +66,14 @@ pub enum Msg {
     WelcomeBackAnswered,
     WelcomeBackCase,
     Forgotten,
+    /// Supervisors' alerts (`cx::alerts`).
+    AlertSurge,
+    AlertCsatDrop,
+    AlertUnclaimedUrgent,
 }
 
 impl Msg {
-    pub const ALL: [Msg; 44] = [
+    pub const ALL: [Msg; 47] = [
         Msg::Greeting,
         Msg::GreetingReplyToSalam,
         Msg::Fallback,
@@ -114,6 +118,9 @@ impl Msg {
         Msg::WelcomeBackAnswered,
         Msg::WelcomeBackCase,
         Msg::Forgotten,
+        Msg::AlertSurge,
+        Msg::AlertCsatDrop,
+        Msg::AlertUnclaimedUrgent,
     ];
 
     pub fn id(self) -> &'static str {
@@ -162,6 +169,9 @@ impl Msg {
             Msg::WelcomeBackAnswered => "welcome-back-answered",
             Msg::WelcomeBackCase => "welcome-back-case",
             Msg::Forgotten => "forgotten",
+            Msg::AlertSurge => "alert-surge",
+            Msg::AlertCsatDrop => "alert-csat-drop",
+            Msg::AlertUnclaimedUrgent => "alert-unclaimed-urgent",
         }
     }
 }
@@ -389,8 +399,7 @@ mod tests {
     #[test]
     fn a_message_present_in_one_language_only_is_reported() {
         let dir = tempfile::tempdir().unwrap();
-        let shipped_ar = fs::read_to_string("locales/ar/khidma.ftl").unwrap();
-        let shipped_en = fs::read_to_string("locales/en/khidma.ftl").unwrap();
+        let (shipped_ar, shipped_en) = (shipped("ar"), shipped("en"));
         write(
             dir.path(),
             "ar",
@@ -408,11 +417,17 @@ mod tests {
         );
     }
 
+    /// The shipped messages the code needs: the bot's and the alerts'.
+    fn shipped(lang: &str) -> String {
+        ["khidma", "alerts"]
+            .map(|file| fs::read_to_string(format!("locales/{lang}/{file}.ftl")).unwrap())
+            .join("\n")
+    }
+
     #[test]
     fn messages_with_a_prefix_come_formatted_with_their_variables_left_in() {
         let dir = tempfile::tempdir().unwrap();
-        let shipped_ar = fs::read_to_string("locales/ar/khidma.ftl").unwrap();
-        let shipped_en = fs::read_to_string("locales/en/khidma.ftl").unwrap();
+        let (shipped_ar, shipped_en) = (shipped("ar"), shipped("en"));
         write(
             dir.path(),
             "ar",

@@ -4,6 +4,7 @@ mod browser_helpers;
 mod channel_helpers;
 mod helpers;
 
+mod alerts;
 mod architecture;
 mod backlog;
 mod bad_input;

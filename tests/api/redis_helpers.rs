@@ -96,6 +96,7 @@ impl Namespace {
             ),
             ("KHIDMA_KB__WATCH", "false".to_owned()),
             ("KHIDMA_SERVER__WORKERS", "1".to_owned()),
+            ("KHIDMA_CX__SQLITE_PATH", crate::helpers::cx_sqlite_path()),
         ]
     }
 }
