@@ -81,6 +81,9 @@ pub struct Reply {
     pub entry_id: Option<EntryId>,
     pub candidates: Vec<EntryId>,
     pub messages: Vec<OutgoingMessage>,
+    /// How sure the bot was of what it answered; none when it answered
+    /// nothing (`dialogue::confidence`).
+    pub confidence: Option<crate::cx::Confidence>,
 }
 
 impl Incoming {

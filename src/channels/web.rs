@@ -316,6 +316,7 @@ mod tests {
                     title: "Water bill".to_owned(),
                 }],
             }],
+            confidence: None,
         };
         assert_eq!(
             serde_json::to_value(MessageReply::from(reply)).unwrap(),

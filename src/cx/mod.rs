@@ -7,7 +7,9 @@
 
 mod event;
 pub mod mask;
+mod recorder;
 mod store;
 
 pub use event::{Confidence, CxEvent, EventKind};
+pub use recorder::{Recorder, RecorderTask};
 pub use store::{CxError, EventStore};

@@ -96,6 +96,9 @@ impl EventStore {
         let pool = AnyPoolOptions::new()
             // SQLite writes one at a time anyway; readers are reports.
             .max_connections(if backend == Backend::Sqlite { 4 } else { 8 })
+            // A store that does not answer is an outage the recorder rides
+            // out and retries; waiting sqlx's 30 s only delays saying so.
+            .acquire_timeout(std::time::Duration::from_secs(3))
             .connect(&url)
             .await?;
         if backend == Backend::Sqlite {

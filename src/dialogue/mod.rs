@@ -3,6 +3,7 @@
 //! conversation, it hands back a [`Reply`] and the updated conversation.
 
 mod choice;
+mod confidence;
 mod context;
 mod correction;
 mod decide;
@@ -49,6 +50,9 @@ pub fn respond(
     }
     let button = incoming.button.as_deref().and_then(ButtonAction::parse);
     let decision = decide(&incoming.text, button.as_ref(), conversation, kb);
+    let chosen = button.is_some()
+        || matches!(decision, Decision::Answer { entry } if conversation.offered.contains(&kb.entry(entry).id));
+    let confidence = confidence::band(&decision, &incoming.text, chosen, kb);
     let rendered = render::render(&decision, lang, kb, localizer);
     if decision == Decision::Forget {
         // Erased: the reply is all that is left, and the store deletes
@@ -61,6 +65,7 @@ pub fn respond(
             entry_id: None,
             candidates: Vec::new(),
             messages: rendered.messages,
+            confidence: None,
         };
     }
     apply(&decision, &incoming.text, &rendered, conversation, kb);
@@ -96,6 +101,7 @@ pub fn respond(
         entry_id: rendered.entry_id,
         candidates: rendered.candidates,
         messages: rendered.messages,
+        confidence,
     }
 }
 
@@ -162,6 +168,7 @@ fn respond_to_attachment(
         entry_id: None,
         candidates: Vec::new(),
         messages: vec![message],
+        confidence: None,
     }
 }
 

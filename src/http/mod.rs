@@ -50,6 +50,9 @@ pub struct Services {
     pub metrics: Arc<Metrics>,
     pub privacy: Arc<Privacy>,
     pub supervisors: SupervisorTokens,
+    /// Records citizen-experience events; its store, once open, is what
+    /// reports read.
+    pub recorder: crate::cx::Recorder,
 }
 
 /// A running HTTP server: it serves until a signal stops it.
@@ -83,6 +86,7 @@ pub fn serve(
     let metrics = web::Data::from(services.metrics);
     let privacy = web::Data::from(services.privacy);
     let supervisors = web::Data::new(services.supervisors);
+    let recorder = web::Data::new(services.recorder);
     let mut server = HttpServer::new(move || {
         App::new()
             .wrap(actix_web::middleware::from_fn(observe::observe))
@@ -99,6 +103,7 @@ pub fn serve(
             .app_data(limits.clone())
             .app_data(privacy.clone())
             .app_data(supervisors.clone())
+            .app_data(recorder.clone())
             .configure(configure(max_body_bytes))
     })
     .listen(listener)?;

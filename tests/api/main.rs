@@ -10,6 +10,7 @@ mod built_in_knowledge;
 mod console;
 mod console_browser;
 mod conversation;
+mod cx_events;
 mod faults;
 mod faults_process;
 mod handoff;
