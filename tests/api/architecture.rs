@@ -64,6 +64,12 @@ fn only_kb_knows_tantivy() {
 }
 
 #[test]
+fn only_the_event_store_knows_sqlx() {
+    let found = offenders(&["cx/store"], &["sqlx"]);
+    assert_eq!(found, Vec::<String>::new());
+}
+
+#[test]
 fn only_the_redis_stores_know_redis() {
     // `::redis::` is the crate; `self::redis::` is the module.
     let found: Vec<String> = sources()

@@ -18,9 +18,9 @@ const PHONE: &str = "966500000123";
 
 /// One stored event, as a BI tool reads it.
 #[derive(Debug, Clone)]
-struct Stored {
+pub struct Stored {
     kind: String,
-    conversation: Option<String>,
+    pub conversation: Option<String>,
     channel: Option<String>,
     language: Option<String>,
     action: Option<String>,
@@ -34,7 +34,7 @@ struct Stored {
     wait_ms: Option<i64>,
     outcome: Option<String>,
     rating: Option<i64>,
-    text: Option<String>,
+    pub text: Option<String>,
 }
 
 const SELECT: &str = "SELECT kind, conversation, channel, language, action, entry, category, \
@@ -64,7 +64,7 @@ fn stored(row: &sqlx::any::AnyRow) -> Stored {
 
 /// The events in the store of `settings`, once there are `count` of them
 /// (they are written in the background).
-async fn events(settings: &Settings, count: usize) -> Vec<Stored> {
+pub async fn events(settings: &Settings, count: usize) -> Vec<Stored> {
     sqlx::any::install_default_drivers();
     let url = match &settings.cx.database_url {
         Some(url) => url.expose().to_owned(),
