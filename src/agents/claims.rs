@@ -184,24 +184,32 @@ pub(super) fn step_event(kind: EventKind, conversation: &Conversation, agent: &s
     let mut event = CxEvent::new(kind, now, id, id.channel());
     event.language = conversation.language;
     event.agent = Some(agent.to_owned());
+    let (team, since_ms) = match &conversation.handoff {
+        Handoff::WithAgent { team, since_ms, .. } => (Some(team.clone()), *since_ms),
+        Handoff::Waiting { team, since_ms, .. } => (team.clone(), *since_ms),
+        Handoff::Bot => return event,
+    };
+    let handoff = &conversation.handoff;
+    event.team = team;
+    event.wait_ms = Some((now - since_ms).max(0));
+    event.district = handoff.area().map(|area| area.id.clone());
+    event.incident = handoff.incident_id().map(str::to_owned);
     if let Handoff::WithAgent {
-        team,
         reason,
         priority,
         entry_id,
-        since_ms,
-        area,
-        incident_id,
         ..
-    } = &conversation.handoff
+    }
+    | Handoff::Waiting {
+        reason,
+        priority,
+        entry_id,
+        ..
+    } = handoff
     {
-        event.team = Some(team.clone());
         event.reason = Some(*reason);
         event.priority = Some(*priority);
         event.entry = entry_id.as_ref().map(|entry| entry.to_string());
-        event.wait_ms = Some((now - since_ms).max(0));
-        event.district = area.as_ref().map(|area| area.id.clone());
-        event.incident = incident_id.clone();
     }
     event
 }
