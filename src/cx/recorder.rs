@@ -11,6 +11,7 @@
 //! (events then wait in the buffer like in any outage), and sweeps it every
 //! hour for retention.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
@@ -42,6 +43,9 @@ pub struct Recorder {
     sender: Option<mpsc::Sender<CxEvent>>,
     metrics: Arc<Metrics>,
     store: Arc<OnceLock<EventStore>>,
+    /// Whether the first attempt to open the store is over: until then a
+    /// store not yet open is starting, not down.
+    tried: Arc<AtomicBool>,
 }
 
 /// Stops the recorder's task, after it wrote what it holds.
@@ -57,6 +61,7 @@ impl Recorder {
             sender: None,
             metrics,
             store: Arc::new(OnceLock::new()),
+            tried: Arc::new(AtomicBool::new(true)),
         }
     }
 
@@ -69,10 +74,12 @@ impl Recorder {
     ) -> (Self, RecorderTask) {
         let (sender, receiver) = mpsc::channel(settings.buffer.get());
         let slot = Arc::new(OnceLock::new());
+        let tried = Arc::new(AtomicBool::new(false));
         let (stop, stopped) = watch::channel(false);
         let writer = Writer {
             receiver,
             slot: slot.clone(),
+            tried: tried.clone(),
             settings: settings.clone(),
             time_zone,
             metrics: metrics.clone(),
@@ -85,6 +92,7 @@ impl Recorder {
                 sender: Some(sender),
                 metrics,
                 store: slot,
+                tried,
             },
             RecorderTask { stop, task },
         )
@@ -109,6 +117,12 @@ impl Recorder {
     /// The event store, once it is open.
     pub fn store(&self) -> Option<&EventStore> {
         self.store.get()
+    }
+
+    /// Whether the store has been tried at least once (so that one not
+    /// open is down rather than starting).
+    pub fn tried_to_open(&self) -> bool {
+        self.tried.load(Ordering::Relaxed)
     }
 
     /// The event store, waiting up to `within` for it to open; none when
@@ -142,6 +156,7 @@ impl RecorderTask {
 struct Writer {
     receiver: mpsc::Receiver<CxEvent>,
     slot: Arc<OnceLock<EventStore>>,
+    tried: Arc<AtomicBool>,
     settings: CxSettings,
     time_zone: TimeZone,
     metrics: Arc<Metrics>,
@@ -232,9 +247,9 @@ impl Writer {
         if let Some(store) = self.slot.get() {
             return Ok(store.clone());
         }
-        let store = EventStore::open(&self.settings, self.time_zone.clone())
-            .await
-            .map_err(|err| err.to_string())?;
+        let opened = EventStore::open(&self.settings, self.time_zone.clone()).await;
+        self.tried.store(true, Ordering::Relaxed);
+        let store = opened.map_err(|err| err.to_string())?;
         tracing::info!("the event store is open");
         Ok(self.slot.get_or_init(|| store).clone())
     }

@@ -29,7 +29,7 @@ pub async fn healthz() -> HttpResponse {
 /// Whether the process can serve, and with which knowledge base.
 #[utoipa::path(get, path = "/readyz", tag = "operators",
     responses(
-        (status = 200, description = "Ready: a knowledge base is loaded and the state store answers; `status` is `degraded` (still serving the last good version) when the knowledge-base files failed to load, with the error, or when the citizen-experience event store (`cx`: `ok`, `unavailable` or `off`) does not answer", body = Object),
+        (status = 200, description = "Ready: a knowledge base is loaded and the state store answers; `status` is `degraded` (still serving the last good version) when the knowledge-base files failed to load, with the error, or when the citizen-experience event store (`cx`: `ok`, `opening` at start, `unavailable` or `off`) does not answer", body = Object),
         (status = 503, description = "The state store does not answer", body = Object),
     ))]
 pub async fn readyz(
@@ -41,6 +41,7 @@ pub async fn readyz(
     let cx = match recorder.store() {
         _ if !recorder.enabled() => "off",
         Some(events) if events.ping().await.is_ok() => "ok",
+        None if !recorder.tried_to_open() => "opening",
         _ => "unavailable",
     };
     let degraded = knowledge_base.degraded.is_some() || cx == "unavailable";
