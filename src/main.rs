@@ -384,12 +384,18 @@ fn erase(
     );
     let id = ConversationId::try_from(conversation_id.to_owned()).map_err(anyhow::Error::msg)?;
     let by = format!("cli:{}", env.get("USER").map_or("unknown", String::as_str));
-    let privacy = build_privacy(settings)?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .context("starting the async runtime")?;
-    runtime.block_on(privacy.erase(&id, &by))?;
+    runtime.block_on(async {
+        let (privacy, recorder) = build_privacy(settings)?;
+        privacy.erase(&id, &by).await?;
+        if let Some(recorder) = recorder {
+            recorder.stop().await;
+        }
+        anyhow::Ok(())
+    })?;
     println!("erased everything stored about {id}");
     Ok(ExitCode::SUCCESS)
 }

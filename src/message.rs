@@ -86,6 +86,9 @@ pub struct Reply {
     /// or was a button press. For the experience events, not sent to the
     /// citizen.
     pub sentiment: Option<f32>,
+    /// How sure the bot was of what it answered; none when it answered
+    /// nothing (`dialogue::confidence`).
+    pub confidence: Option<crate::cx::Confidence>,
 }
 
 impl Incoming {

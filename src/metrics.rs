@@ -141,6 +141,9 @@ pub struct Metrics {
     incidents_open: Family<TeamLabel, Gauge>,
     redis_calls: Histogram,
     redis_errors: PromCounter,
+    cx_written: PromCounter,
+    cx_dropped: PromCounter,
+    cx_write_failures: PromCounter,
 }
 
 impl Default for Metrics {
@@ -215,6 +218,24 @@ impl Metrics {
             "Redis calls that failed or timed out",
             redis_errors.clone(),
         );
+        let cx_written = PromCounter::default();
+        registry.register(
+            "khidma_cx_events_written",
+            "Citizen-experience events written to the event store",
+            cx_written.clone(),
+        );
+        let cx_dropped = PromCounter::default();
+        registry.register(
+            "khidma_cx_events_dropped",
+            "Citizen-experience events lost: the store was down or slow and the buffer full",
+            cx_dropped.clone(),
+        );
+        let cx_write_failures = PromCounter::default();
+        registry.register(
+            "khidma_cx_write_failures",
+            "Writes (or opening) of the event store that failed and were retried",
+            cx_write_failures.clone(),
+        );
         Self {
             registry,
             counters,
@@ -227,6 +248,9 @@ impl Metrics {
             incidents_open,
             redis_calls,
             redis_errors,
+            cx_written,
+            cx_dropped,
+            cx_write_failures,
         }
     }
 
@@ -306,6 +330,19 @@ impl Metrics {
         if failed {
             self.redis_errors.inc();
         }
+    }
+
+    /// Events the recorder wrote, dropped, or failed to write (`cx`).
+    pub fn cx_written(&self, count: usize) {
+        self.cx_written.inc_by(count as u64);
+    }
+
+    pub fn cx_dropped(&self, count: usize) {
+        self.cx_dropped.inc_by(count as u64);
+    }
+
+    pub fn cx_write_failed(&self) {
+        self.cx_write_failures.inc();
     }
 
     /// Reads each team's queue and open incidents into their gauges; a team

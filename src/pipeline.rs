@@ -28,6 +28,7 @@ use crate::conversation::{
     Action, Conversation, ConversationId, DeliveryFailure, EscalationReason, FailedDelivery,
     Handoff, Speaker, now_ms,
 };
+use crate::cx::{Confidence, CxEvent, EventKind};
 use crate::dialogue;
 use crate::handoff::{Announcements, Desk, TurnStart};
 use crate::i18n::Localizer;
@@ -149,6 +150,8 @@ impl Pipeline {
             .after_turn(&start, conversation, &mut reply)
             .await?;
         turn.after_commit.extend(announcements);
+        let event = self.turn_event(incoming, conversation, &reply);
+        turn.after_commit.cx(event);
         Ok(reply)
     }
 
@@ -319,6 +322,43 @@ impl Pipeline {
             started.elapsed(),
         );
         Ok(true)
+    }
+
+    /// The `turn` event of a citizen's message: what the bot did and how
+    /// sure it was, the case's team (or the team the entry's category goes
+    /// to), and the message itself only when the bot could not answer it
+    /// well, for editors (the store masks it).
+    fn turn_event(
+        &self,
+        incoming: &Incoming,
+        conversation: &Conversation,
+        reply: &Reply,
+    ) -> CxEvent {
+        let id = &conversation.id;
+        let mut event = CxEvent::new(EventKind::Turn, now_ms(), id, id.channel());
+        event.language = Some(reply.language);
+        event.action = Some(reply.action);
+        event.confidence = reply.confidence;
+        event.sentiment = reply.sentiment;
+        event.entry = reply.entry_id.as_ref().map(|entry| entry.to_string());
+        event.category = reply.entry_id.as_ref().and_then(|entry| {
+            let kb = self.kb.current();
+            kb.get(entry.as_str()).map(|entry| entry.category.clone())
+        });
+        event.team = self.desk.team_of(&conversation.handoff).or_else(|| {
+            let category = event.category.as_deref()?;
+            Some(self.desk.teams().route(Some(category)).to_owned())
+        });
+        let handoff = &conversation.handoff;
+        event.district = handoff
+            .area()
+            .or(conversation.shared_area.as_ref())
+            .map(|area| area.id.clone());
+        event.incident = handoff.incident_id().map(str::to_owned);
+        if reply.action == Action::Fallback || reply.confidence == Some(Confidence::Low) {
+            event.text = Some(incoming.text.clone());
+        }
+        event
     }
 
     pub fn store(&self) -> &Arc<dyn ConversationStore> {

@@ -1,7 +1,8 @@
 //! A citizen's rights over what khidma keeps about them: **erasure** (every
 //! store forgets the conversation: its state, the citizen's memory, queued
 //! messages, remembered message ids, history, outbox, places in queues and
-//! incidents, ratings, the web-chat session) and **export** (all of it, as
+//! incidents, ratings, the web-chat session; the citizen-experience events
+//! are kept for the figures but cut from the citizen) and **export** (all of it, as
 //! JSON). Both are for supervisors (`DELETE` and `GET
 //! /api/v1/admin/conversations/{id}[/export]`) and operators (`khidma
 //! erase`). Erasure is logged as an audit event that names who and a keyed
@@ -11,17 +12,24 @@
 //! retention (`[retention]` and the TTL settings).
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use serde::Serialize;
 
 use crate::conversation::ConversationId;
+use crate::cx::Recorder;
 use crate::handoff::{HandoffRecord, HandoffStore};
 use crate::pipeline::Pipeline;
 use crate::state::{StoreError, StoredCitizen};
 
+/// How long an erasure waits for an event store that is still opening.
+const EVENT_STORE_WAIT: Duration = Duration::from_secs(5);
+
 pub struct Privacy {
     pipeline: Arc<Pipeline>,
     handoff: Arc<dyn HandoffStore>,
+    /// Its store's events lose their link to the citizen on erasure.
+    events: Recorder,
 }
 
 /// Everything stored about one citizen's conversation.
@@ -35,8 +43,12 @@ pub struct Export {
 }
 
 impl Privacy {
-    pub fn new(pipeline: Arc<Pipeline>, handoff: Arc<dyn HandoffStore>) -> Self {
-        Self { pipeline, handoff }
+    pub fn new(pipeline: Arc<Pipeline>, handoff: Arc<dyn HandoffStore>, events: Recorder) -> Self {
+        Self {
+            pipeline,
+            handoff,
+            events,
+        }
     }
 
     /// Erases everything stored about the conversation, in every store, and
@@ -45,6 +57,18 @@ impl Privacy {
     pub async fn erase(&self, id: &ConversationId, by: &str) -> Result<(), StoreError> {
         self.pipeline.erase(id).await?;
         self.handoff.erase(id).await?;
+        if self.events.enabled() {
+            // The citizen-experience events keep counting, under a name
+            // that no longer leads to the citizen, and lose their texts.
+            // An erasure is complete or it fails (and is tried again).
+            let store = self.events.ready(EVENT_STORE_WAIT).await.ok_or_else(|| {
+                StoreError::Unavailable("the citizen-experience event store".to_owned())
+            })?;
+            store
+                .forget(id)
+                .await
+                .map_err(|err| StoreError::Unavailable(err.to_string()))?;
+        }
         self.audit("erasure", by, id);
         Ok(())
     }

@@ -10,6 +10,7 @@ use anyhow::Context;
 use crate::agents::AgentService;
 use crate::channels::{Channels, Outbound, Web, web};
 use crate::configuration::Settings;
+use crate::cx::{Recorder, RecorderTask};
 use crate::handoff::{
     Desk, HandoffRetention, HandoffStore, MemoryHandoffStore, RedisHandoffStore, Teams,
 };
@@ -37,11 +38,24 @@ struct Core {
     teams: Arc<Teams>,
     desk: Arc<Desk>,
     metrics: Arc<Metrics>,
+    recorder: Recorder,
+    /// Writes the recorder's events; none when nothing is recorded.
+    recorder_task: Option<RecorderTask>,
 }
 
-fn build_core(settings: &Settings) -> anyhow::Result<Core> {
+/// `record`: whether this use of the core records citizen-experience
+/// events (the server does; `khidma ask`, a developer's try, does not).
+fn build_core(settings: &Settings, record: bool) -> anyhow::Result<Core> {
     let kb = load_kb(settings)?;
     let metrics = Arc::new(Metrics::new().with_knowledge_base(kb.clone()));
+    let (recorder, recorder_task) = if record && settings.cx.enabled {
+        let time_zone = jiff::tz::TimeZone::get(&settings.handoff.time_zone)
+            .with_context(|| format!("the time zone {}", settings.handoff.time_zone))?;
+        let (recorder, task) = Recorder::start(&settings.cx, time_zone, metrics.clone());
+        (recorder, Some(task))
+    } else {
+        (Recorder::off(metrics.clone()), None)
+    };
     let localizer = Arc::new(
         Localizer::load(&settings.locales.dir)
             .with_context(|| format!("loading locales from {}", settings.locales.dir.display()))?
@@ -55,6 +69,7 @@ fn build_core(settings: &Settings) -> anyhow::Result<Core> {
         localizer.clone(),
         kb.clone(),
         settings.handoff.incident_window(),
+        recorder.clone(),
     );
     Ok(Core {
         kb,
@@ -64,13 +79,15 @@ fn build_core(settings: &Settings) -> anyhow::Result<Core> {
         teams,
         desk: Arc::new(desk),
         metrics,
+        recorder,
+        recorder_task,
     })
 }
 
 /// The turn pipeline with no messaging platform, for `khidma ask`: web
 /// chat's turns send nothing.
 pub fn build_pipeline(settings: &Settings) -> anyhow::Result<Pipeline> {
-    Ok(bare_pipeline(settings, build_core(settings)?))
+    Ok(bare_pipeline(settings, build_core(settings, false)?))
 }
 
 fn bare_pipeline(settings: &Settings, core: Core) -> Pipeline {
@@ -89,12 +106,15 @@ fn bare_pipeline(settings: &Settings, core: Core) -> Pipeline {
     )
 }
 
-/// Erasure and export with no server around them, for `khidma erase`.
-pub fn build_privacy(settings: &Settings) -> anyhow::Result<Privacy> {
-    let core = build_core(settings)?;
+/// Erasure and export with no server around them, for `khidma erase`
+/// (within a tokio runtime: the event store is opened in the background).
+pub fn build_privacy(settings: &Settings) -> anyhow::Result<(Privacy, Option<RecorderTask>)> {
+    let mut core = build_core(settings, true)?;
     let handoff = core.handoff_store.clone();
+    let recorder = core.recorder.clone();
+    let task = core.recorder_task.take();
     let pipeline = Arc::new(bare_pipeline(settings, core));
-    Ok(Privacy::new(pipeline, handoff))
+    Ok((Privacy::new(pipeline, handoff, recorder), task))
 }
 
 /// Redis when `REDIS_URL` is set, this process's memory otherwise: the
@@ -217,6 +237,8 @@ pub struct Application {
     updates: Option<tokio::task::JoinHandle<()>>,
     /// Evaluates the supervisors' alerts; stopped with the server.
     alerts: Option<tokio::task::JoinHandle<()>>,
+    /// Writes citizen-experience events; flushed after the worker stops.
+    recorder: Option<RecorderTask>,
     store: Arc<dyn ConversationStore>,
     _watcher: Option<kb::watch::KbWatcher>,
 }
@@ -224,7 +246,8 @@ pub struct Application {
 impl Application {
     pub fn build(settings: Settings) -> anyhow::Result<Self> {
         let started = std::time::Instant::now();
-        let core = build_core(&settings)?;
+        let mut core = build_core(&settings, true)?;
+        let recorder_task = core.recorder_task.take();
         let watcher = if settings.kb.watch {
             Some(
                 kb::watch(
@@ -295,15 +318,21 @@ impl Application {
             .handoff
             .unclaimed_update()
             .map(|every| spawn_waiting_updates(agents.clone(), every));
+        let time_zone = jiff::tz::TimeZone::get(&settings.handoff.time_zone)
+            .context("reading handoff.time_zone")?;
         let alerts = crate::cx::alerts::spawn(
             &settings.cx,
-            jiff::tz::TimeZone::get(&settings.handoff.time_zone).unwrap_or(jiff::tz::TimeZone::UTC),
+            core.recorder.clone(),
             core.handoff_store.clone(),
             core.teams.clone(),
             core.localizer.clone(),
         );
         let store = core.store.clone();
-        let privacy = Arc::new(Privacy::new(pipeline.clone(), core.handoff_store.clone()));
+        let privacy = Arc::new(Privacy::new(
+            pipeline.clone(),
+            core.handoff_store.clone(),
+            core.recorder.clone(),
+        ));
         let services = Services {
             pipeline,
             agents,
@@ -316,15 +345,16 @@ impl Application {
             metrics,
             privacy,
             supervisors: settings.access.supervisor_tokens.clone(),
-            reports: ReportSource::new(
+            reports: ReportSource::recorded(
                 settings.cx.clone(),
-                jiff::tz::TimeZone::get(&settings.handoff.time_zone)
-                    .context("reading handoff.time_zone")?,
+                time_zone.clone(),
+                core.recorder.clone(),
             ),
             observatory: Arc::new(
                 ObservatoryFetcher::new(settings.cx.observatory.clone())
                     .context("building the HTTP client for the observatory")?,
             ),
+            recorder: core.recorder,
         };
         let server = http::serve(listener, services, &settings.server, &settings.limits)?;
         Ok(Self {
@@ -333,6 +363,7 @@ impl Application {
             worker,
             updates,
             alerts,
+            recorder: recorder_task,
             store,
             _watcher: watcher,
         })
@@ -348,13 +379,17 @@ impl Application {
     }
 
     /// Serves until the server stops (on a signal), then lets the webhook
-    /// worker finish the turns it has started.
+    /// worker finish the turns it has started, then writes the events they
+    /// recorded.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let served = self.server.stopped().await;
         for task in [self.updates, self.alerts].into_iter().flatten() {
             task.abort();
         }
         self.worker.stop().await;
+        if let Some(recorder) = self.recorder {
+            recorder.stop().await;
+        }
         served
     }
 }

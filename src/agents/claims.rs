@@ -2,7 +2,8 @@
 //! it back to the bot, which asks for a rating.
 
 use super::{AgentError, AgentService, forbidden};
-use crate::conversation::{ConversationId, Handoff, RatingRequest, Speaker, now_ms};
+use crate::conversation::{Conversation, ConversationId, Handoff, RatingRequest, Speaker, now_ms};
+use crate::cx::{CxEvent, EventKind};
 use crate::dialogue;
 use crate::handoff::{Agent, HistoryItem, Record};
 use crate::message::OutgoingMessage;
@@ -54,7 +55,9 @@ impl AgentService {
                     incident_id,
                 };
                 turn.conversation_mut().handoff = claimed.clone();
+                let event = step_event(EventKind::Claimed, turn.conversation(), &agent.name);
                 let after_commit = turn.after_commit();
+                after_commit.cx(event);
                 after_commit.dequeue(&team, id);
                 after_commit.pickup(&team, now_ms() - since_ms);
                 after_commit.record(
@@ -107,6 +110,7 @@ impl AgentService {
         text: &str,
     ) -> Result<Delivery, AgentError> {
         let (mut turn, team) = self.owned(agent, id).await?;
+        let first_reply = is_first_reply(turn.conversation());
         let message = OutgoingMessage {
             text: text.to_owned(),
             buttons: Vec::new(),
@@ -125,6 +129,10 @@ impl AgentService {
                 },
             },
         );
+        if first_reply {
+            let event = step_event(EventKind::FirstReply, turn.conversation(), &agent.name);
+            turn.after_commit().cx(event);
+        }
         self.pipeline.finish(turn).await?;
         tracing::info!(conversation = %id.pseudonym(), agent = agent.name, team, delivered = delivery.delivered, "agent message");
         Ok(delivery)
@@ -138,6 +146,9 @@ impl AgentService {
         id: &ConversationId,
     ) -> Result<Delivery, AgentError> {
         let (mut turn, team) = self.owned(agent, id).await?;
+        let mut resolved = step_event(EventKind::Resolved, turn.conversation(), &agent.name);
+        resolved.outcome = Some("solved".to_owned());
+        turn.after_commit().cx(resolved);
         let conversation = turn.conversation_mut();
         conversation.handoff = Handoff::Bot;
         conversation.consecutive_fallbacks = 0;
@@ -163,4 +174,54 @@ impl AgentService {
         tracing::info!(conversation = %id.pseudonym(), agent = agent.name, team, "resolved");
         Ok(delivery)
     }
+}
+
+/// An agent's step in a case (claim, first reply, resolve): who, which
+/// team, and how long since the case was escalated.
+pub(super) fn step_event(kind: EventKind, conversation: &Conversation, agent: &str) -> CxEvent {
+    let id = &conversation.id;
+    let now = now_ms();
+    let mut event = CxEvent::new(kind, now, id, id.channel());
+    event.language = conversation.language;
+    event.agent = Some(agent.to_owned());
+    let (team, since_ms) = match &conversation.handoff {
+        Handoff::WithAgent { team, since_ms, .. } => (Some(team.clone()), *since_ms),
+        Handoff::Waiting { team, since_ms, .. } => (team.clone(), *since_ms),
+        Handoff::Bot => return event,
+    };
+    let handoff = &conversation.handoff;
+    event.team = team;
+    event.wait_ms = Some((now - since_ms).max(0));
+    event.district = handoff.area().map(|area| area.id.clone());
+    event.incident = handoff.incident_id().map(str::to_owned);
+    if let Handoff::WithAgent {
+        reason,
+        priority,
+        entry_id,
+        ..
+    }
+    | Handoff::Waiting {
+        reason,
+        priority,
+        entry_id,
+        ..
+    } = handoff
+    {
+        event.reason = Some(*reason);
+        event.priority = Some(*priority);
+        event.entry = entry_id.as_ref().map(|entry| entry.to_string());
+    }
+    event
+}
+
+/// Whether no person has written in this case yet: no agent's message since
+/// it was escalated.
+fn is_first_reply(conversation: &Conversation) -> bool {
+    let Handoff::WithAgent { since_ms, .. } = conversation.handoff else {
+        return false;
+    };
+    !conversation
+        .turns
+        .iter()
+        .any(|turn| turn.speaker == Speaker::Agent && turn.at_ms >= since_ms)
 }

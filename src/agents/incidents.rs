@@ -2,6 +2,8 @@
 //! resolution, each sent to every citizen of the incident at once
 //! (bounded), each citizen's message a turn of its own conversation.
 
+use super::claims::step_event;
+use crate::cx::EventKind;
 use futures_util::StreamExt;
 use serde::Serialize;
 
@@ -255,6 +257,12 @@ impl AgentService {
             }
             _ => None,
         };
+        let resolved = handed_back.as_ref().map(|(team, _)| {
+            let mut event = step_event(EventKind::Resolved, conversation, &agent.name);
+            event.team = Some(team.clone());
+            event.outcome = Some("solved".to_owned());
+            event
+        });
         let message = match &handed_back {
             Some((team, owner)) => {
                 conversation.handoff = Handoff::Bot;
@@ -294,6 +302,9 @@ impl AgentService {
                 },
             },
         );
+        if let Some(event) = resolved {
+            after_commit.cx(event);
+        }
         if handed_back.is_some() {
             after_commit.dequeue(&team, id);
             after_commit.record(

@@ -317,6 +317,7 @@ mod tests {
                 }],
             }],
             sentiment: Some(0.5),
+            confidence: None,
         };
         assert_eq!(
             serde_json::to_value(MessageReply::from(reply)).unwrap(),

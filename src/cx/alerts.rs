@@ -14,11 +14,10 @@ pub mod webhook;
 use std::sync::Arc;
 
 use fluent_bundle::FluentValue;
-use jiff::tz::TimeZone;
 use serde_json::{Value, json};
 use sha2::Digest;
 
-use super::{CxError, CxEvent, EventStore, SurgeDimension};
+use super::{CxError, CxEvent, EventStore, Recorder, SurgeDimension};
 use crate::configuration::{AlertSettings, CxSettings};
 use crate::conversation::Priority;
 use crate::handoff::{AlertEventData, Event, HandoffStore, Teams};
@@ -296,7 +295,7 @@ fn format_number(value: f64) -> String {
 /// events or alerts are off.
 pub fn spawn(
     cx: &CxSettings,
-    time_zone: TimeZone,
+    recorder: Recorder,
     handoff: Arc<dyn HandoffStore>,
     teams: Arc<Teams>,
     localizer: Arc<Localizer>,
@@ -308,11 +307,12 @@ pub fn spawn(
     Some(tokio::spawn(async move {
         let every = cx.alerts.every();
         let mut tick = tokio::time::interval(every);
+        // The recorder's store: one pool, and one instance of the
+        // migrations, per process.
         let store = loop {
             tick.tick().await;
-            match EventStore::open(&cx, time_zone.clone()).await {
-                Ok(store) => break store,
-                Err(err) => tracing::warn!(error = %err, "alerts wait for the event store"),
+            if let Some(store) = recorder.store() {
+                break store.clone();
             }
         };
         let alerts = match Alerts::new(store, handoff, teams, localizer, cx.alerts.clone()) {

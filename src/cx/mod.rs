@@ -8,7 +8,9 @@
 pub mod alerts;
 mod event;
 pub mod mask;
+mod recorder;
 pub(crate) mod store;
 
 pub use event::{Confidence, CxEvent, EventKind};
+pub use recorder::{Recorder, RecorderTask};
 pub use store::{CxError, EventRow, EventStore, RatingStats, RowFilter, SurgeDimension};

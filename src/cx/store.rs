@@ -26,6 +26,9 @@ pub enum CxError {
     Database(#[from] sqlx::Error),
     #[error("the event store's tables could not be migrated: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
+    /// The server's store has not opened yet, or is down at start-up.
+    #[error("the event store is not open yet")]
+    NotOpen,
     #[error("the event store's folder {path} could not be created: {source}")]
     Folder {
         path: String,
@@ -96,6 +99,9 @@ impl EventStore {
         let pool = AnyPoolOptions::new()
             // SQLite writes one at a time anyway; readers are reports.
             .max_connections(if backend == Backend::Sqlite { 4 } else { 8 })
+            // A store that does not answer is an outage the recorder rides
+            // out and retries; waiting sqlx's 30 s only delays saying so.
+            .acquire_timeout(std::time::Duration::from_secs(3))
             .connect(&url)
             .await?;
         if backend == Backend::Sqlite {

@@ -4,6 +4,7 @@
 
 mod choice;
 mod closing;
+mod confidence;
 mod context;
 mod correction;
 mod decide;
@@ -69,6 +70,9 @@ pub fn respond(
         conversation,
         kb,
     );
+    let chosen = button.is_some()
+        || matches!(decision, Decision::Answer { entry } if conversation.offered.contains(&kb.entry(entry).id));
+    let confidence = confidence::band(&decision, &incoming.text, chosen, kb);
     let rendered = render::render(&decision, lang, kb, localizer);
     if decision == Decision::Forget {
         // Erased: the reply is all that is left, and the store deletes
@@ -82,6 +86,7 @@ pub fn respond(
             candidates: Vec::new(),
             messages: rendered.messages,
             sentiment,
+            confidence: None,
         };
     }
     apply(&decision, &incoming.text, &rendered, conversation, kb);
@@ -118,6 +123,7 @@ pub fn respond(
         candidates: rendered.candidates,
         messages: rendered.messages,
         sentiment,
+        confidence,
     }
 }
 
@@ -185,6 +191,7 @@ fn respond_to_attachment(
         candidates: Vec::new(),
         messages: vec![message],
         sentiment: None,
+        confidence: None,
     }
 }
 

@@ -6,6 +6,7 @@
 
 use super::{Event, HandoffStore, HistoryItem};
 use crate::conversation::ConversationId;
+use crate::cx::{CxEvent, Recorder};
 use crate::state::StoreError;
 
 /// A turn's writes and events for the agents, in the order they are made.
@@ -28,6 +29,9 @@ enum Announcement {
     Dequeue { team: String, id: ConversationId },
     /// How long a claimed case waited, for the team's wait estimate.
     Pickup { team: String, waited_ms: i64 },
+    /// A citizen-experience event: recorded only once the turn is
+    /// committed, so the figures count what happened, not what was tried.
+    Cx(Box<CxEvent>),
 }
 
 impl Announcements {
@@ -68,6 +72,10 @@ impl Announcements {
         });
     }
 
+    pub fn cx(&mut self, event: CxEvent) {
+        self.0.push(Announcement::Cx(Box::new(event)));
+    }
+
     pub fn extend(&mut self, more: Announcements) {
         self.0.extend(more.0);
     }
@@ -76,8 +84,23 @@ impl Announcements {
     /// committed: a lost event is logged, not retried (consoles reload on
     /// reconnect), while a history or queue write that fails stops here
     /// and is reported to the caller.
-    pub(super) async fn announce(self, store: &dyn HandoffStore) -> Result<(), StoreError> {
-        for announcement in self.0 {
+    pub(super) async fn announce(
+        self,
+        store: &dyn HandoffStore,
+        recorder: &Recorder,
+    ) -> Result<(), StoreError> {
+        // The turn is committed: its events are recorded whatever happens
+        // to the agents' writes below.
+        let (events, others): (Vec<_>, Vec<_>) = self
+            .0
+            .into_iter()
+            .partition(|announcement| matches!(announcement, Announcement::Cx(_)));
+        for announcement in events {
+            if let Announcement::Cx(event) = announcement {
+                recorder.record(*event);
+            }
+        }
+        for announcement in others {
             match announcement {
                 Announcement::Event(event) => publish(store, &event).await,
                 Announcement::Record { id, item, live } => {
@@ -90,6 +113,7 @@ impl Announcements {
                 Announcement::Pickup { team, waited_ms } => {
                     store.record_pickup(&team, waited_ms).await?;
                 }
+                Announcement::Cx(_) => {}
             }
         }
         Ok(())

@@ -22,6 +22,7 @@ use crate::conversation::{
     Action, Conversation, ConversationId, EscalationReason, Handoff, Priority, Speaker, Turn,
     now_ms,
 };
+use crate::cx::{CxEvent, EventKind, Recorder};
 use crate::i18n::{Lang, Localizer, Msg};
 use crate::kb::{Area, EntryId, KbHandle};
 use crate::message::{OutgoingMessage, Reply};
@@ -37,6 +38,8 @@ pub struct Desk {
     /// Urgent reports of one entry and area this close together are one
     /// incident.
     incident_window: Duration,
+    /// Citizen-experience events, recorded once a turn is committed.
+    recorder: Recorder,
 }
 
 /// The conversation as a turn found it, to tell what the turn changed.
@@ -106,6 +109,7 @@ impl Desk {
         localizer: Arc<Localizer>,
         kb: KbHandle,
         incident_window: Duration,
+        recorder: Recorder,
     ) -> Self {
         Self {
             store,
@@ -113,7 +117,12 @@ impl Desk {
             localizer,
             kb,
             incident_window,
+            recorder,
         }
+    }
+
+    pub fn recorder(&self) -> &Recorder {
+        &self.recorder
     }
 
     pub fn store(&self) -> &Arc<dyn HandoffStore> {
@@ -160,7 +169,9 @@ impl Desk {
 
     /// Tells the agents what a committed turn did.
     pub async fn announce(&self, announcements: Announcements) -> Result<(), StoreError> {
-        announcements.announce(self.store.as_ref()).await
+        announcements
+            .announce(self.store.as_ref(), &self.recorder)
+            .await
     }
 
     /// The entry's titles in both languages (one side stands in for a
@@ -278,6 +289,9 @@ impl Desk {
                 self.record(&conversation.id, item, &mut announcements)
                     .await?;
             }
+            for event in rating_events(start.last_rating.as_ref(), &rating, conversation) {
+                announcements.cx(event);
+            }
             tracing::info!(conversation = %conversation.id.pseudonym(), agent = rating.agent.as_deref().unwrap_or("bot"), score = rating.score, "rated");
         }
         Ok(announcements)
@@ -315,6 +329,12 @@ impl Desk {
             .enqueue(team, id, escalation.priority, escalation.since_ms)
             .await?;
         let reason = escalation.reason;
+        let escalation_event = EscalationEvent {
+            reason,
+            priority: escalation.priority,
+            entry_id: escalation.entry_id.clone(),
+            area: escalation.area.clone(),
+        };
         let item = HistoryItem {
             at_ms: now_ms(),
             record: Record::Escalated {
@@ -328,6 +348,12 @@ impl Desk {
             },
         };
         self.record(id, item, announcements).await?;
+        announcements.cx(escalated_event(
+            conversation,
+            &escalation_event,
+            team,
+            report,
+        ));
         tracing::info!(conversation = %id.pseudonym(), team, ?reason, position, "escalated");
         if let Some(report) = report {
             announcements.event(incident_event(&report.incident, report.change()));
@@ -426,6 +452,69 @@ impl Desk {
             ),
         })
     }
+}
+
+/// What the escalated event says of the case (the handoff's copy is moved
+/// into the queue first).
+struct EscalationEvent {
+    reason: EscalationReason,
+    priority: Priority,
+    entry_id: Option<EntryId>,
+    area: Option<Area>,
+}
+
+fn escalated_event(
+    conversation: &Conversation,
+    escalation: &EscalationEvent,
+    team: &str,
+    report: Option<&Report>,
+) -> CxEvent {
+    let id = &conversation.id;
+    let mut event = CxEvent::new(EventKind::Escalated, now_ms(), id, id.channel());
+    event.language = conversation.language;
+    event.reason = Some(escalation.reason);
+    event.priority = Some(escalation.priority);
+    event.team = Some(team.to_owned());
+    event.entry = escalation.entry_id.as_ref().map(|entry| entry.to_string());
+    if let Handoff::Waiting { category, .. } = &conversation.handoff {
+        event.category = category.clone();
+    }
+    event.district = escalation.area.as_ref().map(|area| area.id.clone());
+    event.incident = report.map(|report| report.incident.id.clone());
+    event
+}
+
+/// A new rating is `rated` (and `commented` when it came with a comment);
+/// the same rating stored again with a comment is `commented`.
+fn rating_events(
+    before: Option<&crate::conversation::Rating>,
+    rating: &crate::conversation::Rating,
+    conversation: &Conversation,
+) -> Vec<CxEvent> {
+    let id = &conversation.id;
+    let event = |kind| {
+        let mut event = CxEvent::new(kind, now_ms(), id, id.channel());
+        event.language = conversation.language;
+        event.rating = Some(rating.score);
+        event.agent = rating.agent.clone();
+        event.team = rating.team.clone();
+        event
+    };
+    let same_rating = before.is_some_and(|before| {
+        before.at_ms == rating.at_ms && before.score == rating.score && before.agent == rating.agent
+    });
+    let mut events = Vec::new();
+    if !same_rating {
+        events.push(event(EventKind::Rated));
+    }
+    if let Some(comment) = &rating.comment
+        && before.and_then(|before| before.comment.as_ref()) != Some(comment)
+    {
+        let mut commented = event(EventKind::Commented);
+        commented.text = Some(comment.clone());
+        events.push(commented);
+    }
+    events
 }
 
 #[cfg(test)]

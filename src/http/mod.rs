@@ -58,6 +58,9 @@ pub struct Services {
     pub supervisors: SupervisorTokens,
     pub reports: ReportSource,
     pub observatory: Arc<ObservatoryFetcher>,
+    /// Records citizen-experience events; its store, once open, is what
+    /// reports read.
+    pub recorder: crate::cx::Recorder,
 }
 
 /// A running HTTP server: it serves until a signal stops it.
@@ -93,6 +96,7 @@ pub fn serve(
     let supervisors = web::Data::new(services.supervisors);
     let reports = web::Data::new(services.reports);
     let observatory = web::Data::from(services.observatory);
+    let recorder = web::Data::new(services.recorder);
     let mut server = HttpServer::new(move || {
         App::new()
             .wrap(actix_web::middleware::from_fn(observe::observe))
@@ -111,6 +115,7 @@ pub fn serve(
             .app_data(supervisors.clone())
             .app_data(reports.clone())
             .app_data(observatory.clone())
+            .app_data(recorder.clone())
             .configure(configure(max_body_bytes))
     })
     .listen(listener)?;

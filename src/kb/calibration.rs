@@ -124,6 +124,17 @@ impl Calibration {
         passes(hit.coverage, hit.fit, self.cut_offs())
     }
 
+    /// How far above this base's cut-offs a hit is: for fit and coverage,
+    /// the share of the room between the cut-off and a perfect 1.0 that
+    /// the hit clears, the smaller of the two (below zero: under a
+    /// cut-off). A confidence band read from it means the same on every
+    /// base, because each base's own cut-offs are the zero.
+    pub fn headroom(&self, hit: &Hit) -> f32 {
+        let clears =
+            |value: f32, cut_off: f32| (value - cut_off) / (1.0 - cut_off).max(f32::EPSILON);
+        clears(hit.fit, self.min_fit).min(clears(hit.coverage, self.min_coverage))
+    }
+
     /// Learns the cut-offs of `kb` (whose own calibration is not used).
     pub fn derive(kb: &KnowledgeBase) -> Self {
         let index = &kb.index;

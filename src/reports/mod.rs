@@ -33,7 +33,7 @@ pub use series::{Bucket, By, Hour, Hours, Metric, Point, Series, Timeseries, hou
 pub use unanswered::{ClosestEntry, Group, Unanswered, render as render_unanswered, unanswered};
 
 use crate::configuration::CxSettings;
-use crate::cx::{CxError, EventRow, EventStore, RowFilter};
+use crate::cx::{CxError, EventRow, EventStore, Recorder, RowFilter};
 
 /// The longest range a report covers: a year, leap day included.
 pub const MAX_DAYS: i64 = 366;
@@ -127,6 +127,9 @@ pub struct ReportSource {
     settings: Arc<CxSettings>,
     time_zone: TimeZone,
     store: Arc<OnceCell<EventStore>>,
+    /// A server's reports read the store its recorder opened (one pool, and
+    /// one run of the migrations, per process); a command opens its own.
+    recorder: Option<Recorder>,
 }
 
 impl ReportSource {
@@ -135,15 +138,15 @@ impl ReportSource {
             settings: Arc::new(settings),
             time_zone,
             store: Arc::new(OnceCell::new()),
+            recorder: None,
         }
     }
 
-    /// Over a store already open (the one the recorder writes to).
-    pub fn with_store(settings: CxSettings, time_zone: TimeZone, store: EventStore) -> Self {
+    /// Over the store the server's recorder opens (and reopens).
+    pub fn recorded(settings: CxSettings, time_zone: TimeZone, recorder: Recorder) -> Self {
         Self {
-            settings: Arc::new(settings),
-            time_zone,
-            store: Arc::new(OnceCell::new_with(Some(store))),
+            recorder: Some(recorder),
+            ..Self::new(settings, time_zone)
         }
     }
 
@@ -159,6 +162,9 @@ impl ReportSource {
     }
 
     pub async fn store(&self) -> Result<&EventStore, CxError> {
+        if let Some(recorder) = &self.recorder {
+            return recorder.store().ok_or(CxError::NotOpen);
+        }
         self.store
             .get_or_try_init(|| EventStore::open(&self.settings, self.time_zone.clone()))
             .await

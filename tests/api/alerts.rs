@@ -206,7 +206,7 @@ async fn two_instances_on_one_event_store_raise_an_alert_once() {
         .mount(&hook)
         .await;
     let namespace = Namespace::new();
-    let shared_events = crate::helpers::cx_sqlite_path();
+    let shared_events = crate::helpers::fresh_cx_file().display().to_string();
     let instance = || {
         let mut settings = namespace.settings();
         with_fast_alerts(&mut settings, &hook);

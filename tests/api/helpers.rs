@@ -33,7 +33,12 @@ pub fn settings(kb_dir: &Path, watch: bool) -> Settings {
         ("KHIDMA_KB__WATCH", watch.to_string()),
         ("KHIDMA_KB__RELOAD_DEBOUNCE_MS", "100".to_owned()),
         ("KHIDMA_SERVER__WORKERS", "1".to_owned()),
-        ("KHIDMA_CX__SQLITE_PATH", cx_sqlite_path()),
+        // Each app its own event store, never ./data; written quickly.
+        (
+            "KHIDMA_CX__SQLITE_PATH",
+            fresh_cx_file().display().to_string(),
+        ),
+        ("KHIDMA_CX__FLUSH_MS", "20".to_owned()),
     ]
     .into_iter()
     .map(|(key, value)| (key.to_owned(), value))
@@ -41,19 +46,16 @@ pub fn settings(kb_dir: &Path, watch: bool) -> Settings {
     Settings::load(None, &env).expect("test settings are valid")
 }
 
-/// This test process's folder of event stores: each app gets a file of
-/// its own there, never one under ./data.
-static CX_DIR: LazyLock<tempfile::TempDir> = LazyLock::new(|| tempfile::tempdir().unwrap());
+/// The folder of this test process's event stores, removed by the OS's
+/// temporary-file cleaning (a static is never dropped).
+static CX_DIR: LazyLock<tempfile::TempDir> =
+    LazyLock::new(|| tempfile::tempdir().expect("a temporary folder"));
 
-/// A fresh SQLite file for one app's events.
-pub fn cx_sqlite_path() -> String {
-    static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+/// A new SQLite file for one app's events.
+pub fn fresh_cx_file() -> PathBuf {
+    static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
     let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    CX_DIR
-        .path()
-        .join(format!("cx-{n}.sqlite3"))
-        .display()
-        .to_string()
+    CX_DIR.path().join(format!("cx-{n}.sqlite3"))
 }
 
 /// The web-chat sessions issued so far (the `"session"` of a first

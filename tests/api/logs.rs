@@ -35,7 +35,10 @@ impl Server {
             .env("KHIDMA_LOCALES_DIR", repo_path("locales"))
             .env("KHIDMA_KB__WATCH", "false")
             .env("KHIDMA_SERVER__WORKERS", "1")
-            .env("KHIDMA_CX__SQLITE_PATH", crate::helpers::cx_sqlite_path())
+            .env(
+                "KHIDMA_CX__SQLITE_PATH",
+                crate::helpers::fresh_cx_file().display().to_string(),
+            )
             .env("WHATSAPP_APP_SECRET", WA_APP_SECRET)
             .env("WHATSAPP_VERIFY_TOKEN", WA_VERIFY_TOKEN)
             .env("WHATSAPP_ACCESS_TOKEN", WA_ACCESS_TOKEN)

@@ -13,6 +13,7 @@ mod built_in_knowledge;
 mod console;
 mod console_browser;
 mod conversation;
+mod cx_events;
 mod dashboard;
 mod dashboard_browser;
 mod faults;

@@ -310,11 +310,18 @@ async fn khidma_erase_forgets_a_citizen_in_redis() {
     let namespace = Namespace::new();
     let mut settings = namespace.settings();
     with_supervisors(&mut settings);
-    let app = start(settings, None);
+    let app = start(settings.clone(), None);
     let citizen = user("erase-cli");
+    app.say(&citizen, "zzqx wbbl").await;
     app.say_with(json!({"user_id": citizen, "text": "موظف", "button": "agent"}))
         .await;
     app.say(&citizen, "my meter number is 4411").await;
+    // A fallback's turn with its text, two turns more and the escalation.
+    let before = crate::cx_events::events(&settings, 4).await;
+    assert!(
+        before.iter().any(|event| event.text.is_some()),
+        "{before:?}"
+    );
     assert!(
         namespace
             .dump()
@@ -325,6 +332,7 @@ async fn khidma_erase_forgets_a_citizen_in_redis() {
     let erased = Command::new(env!("CARGO_BIN_EXE_khidma"))
         .args(["erase", &format!("web:{citizen}")])
         .envs(namespace.process_env(0))
+        .env("KHIDMA_CX__SQLITE_PATH", &settings.cx.sqlite_path)
         .env("KHIDMA_SUPERVISOR_TOKENS", "lina:tok-lina")
         .output()
         .unwrap();
@@ -337,6 +345,16 @@ async fn khidma_erase_forgets_a_citizen_in_redis() {
         "{stderr}"
     );
     assert_forgotten(&namespace, &citizen);
+    // The events still count, under a name that no longer leads to the
+    // citizen, with no text.
+    let after = crate::cx_events::events(&settings, before.len()).await;
+    assert_eq!(after.len(), before.len());
+    assert!(after.iter().all(|event| event.text.is_none()), "{after:?}");
+    assert!(
+        after
+            .iter()
+            .all(|event| event.conversation != before[0].conversation)
+    );
 
     let memory_mode = Command::new(env!("CARGO_BIN_EXE_khidma"))
         .args(["erase", &format!("web:{citizen}")])

@@ -370,6 +370,7 @@ async fn a_message_costs_two_round_trips_to_redis() {
         localizer.clone(),
         kb.clone(),
         settings.handoff.incident_window(),
+        khidma::cx::Recorder::off(Arc::new(Metrics::default())),
     );
     let pipeline = Pipeline::new(
         kb,

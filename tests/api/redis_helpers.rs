@@ -86,6 +86,11 @@ impl Namespace {
             ("REDIS_URL", self.url.clone()),
             ("KHIDMA_STATE__KEY_PREFIX", self.prefix.as_str().to_owned()),
             ("KHIDMA_BIND", format!("127.0.0.1:{port}")),
+            // Never ./data (a later `.env` may name the app's own file).
+            (
+                "KHIDMA_CX__SQLITE_PATH",
+                crate::helpers::fresh_cx_file().display().to_string(),
+            ),
             (
                 "KHIDMA_KB_DIR",
                 repo_path("knowledge_base").display().to_string(),
@@ -96,7 +101,10 @@ impl Namespace {
             ),
             ("KHIDMA_KB__WATCH", "false".to_owned()),
             ("KHIDMA_SERVER__WORKERS", "1".to_owned()),
-            ("KHIDMA_CX__SQLITE_PATH", crate::helpers::cx_sqlite_path()),
+            (
+                "KHIDMA_CX__SQLITE_PATH",
+                crate::helpers::fresh_cx_file().display().to_string(),
+            ),
         ]
     }
 }
