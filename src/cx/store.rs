@@ -110,7 +110,7 @@ impl EventStore {
                 .execute(&pool)
                 .await?;
         }
-        sqlx::migrate!("./migrations").run(&pool).await?;
+        migrate(&pool).await?;
         let pseudonym_key = load_key(&pool).await?;
         Ok(Self {
             pool,
@@ -251,6 +251,26 @@ fn sqlite_url(path: &Path) -> Result<String, CxError> {
         })?;
     }
     Ok(format!("sqlite://{}?mode=rwc", path.display()))
+}
+
+/// Brings the tables up to date. PostgreSQL serialises instances that
+/// start together (sqlx takes an advisory lock); SQLite has no such lock,
+/// so an instance that lost the race to a migration another one was
+/// applying tries again, and then finds it applied.
+async fn migrate(pool: &AnyPool) -> Result<(), CxError> {
+    let migrator = sqlx::migrate!("./migrations");
+    let mut attempts = 0;
+    loop {
+        match migrator.run(pool).await {
+            Ok(()) => return Ok(()),
+            Err(err) if attempts < 20 => {
+                attempts += 1;
+                tracing::debug!(error = %err, "the event store's migration raced another instance's");
+                tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+            }
+            Err(err) => return Err(err.into()),
+        }
+    }
 }
 
 /// The pseudonym key: drawn once, at the first start on a new store; every

@@ -4,6 +4,7 @@
 //! decides; this writes it down and tells the agents. Urgent reports and
 //! their outage incidents are `reports`.
 
+mod events;
 mod reports;
 
 use std::sync::Arc;
@@ -22,11 +23,12 @@ use crate::conversation::{
     Action, Conversation, ConversationId, EscalationReason, Handoff, Priority, Speaker, Turn,
     now_ms,
 };
-use crate::cx::{CxEvent, EventKind, Recorder};
+use crate::cx::Recorder;
 use crate::i18n::{Lang, Localizer, Msg};
 use crate::kb::{Area, EntryId, KbHandle};
 use crate::message::{OutgoingMessage, Reply};
 use crate::state::StoreError;
+use events::{escalated_event, rating_events};
 use reports::incident_event;
 
 pub struct Desk {
@@ -461,60 +463,6 @@ struct EscalationEvent {
     priority: Priority,
     entry_id: Option<EntryId>,
     area: Option<Area>,
-}
-
-fn escalated_event(
-    conversation: &Conversation,
-    escalation: &EscalationEvent,
-    team: &str,
-    report: Option<&Report>,
-) -> CxEvent {
-    let id = &conversation.id;
-    let mut event = CxEvent::new(EventKind::Escalated, now_ms(), id, id.channel());
-    event.language = conversation.language;
-    event.reason = Some(escalation.reason);
-    event.priority = Some(escalation.priority);
-    event.team = Some(team.to_owned());
-    event.entry = escalation.entry_id.as_ref().map(|entry| entry.to_string());
-    if let Handoff::Waiting { category, .. } = &conversation.handoff {
-        event.category = category.clone();
-    }
-    event.district = escalation.area.as_ref().map(|area| area.id.clone());
-    event.incident = report.map(|report| report.incident.id.clone());
-    event
-}
-
-/// A new rating is `rated` (and `commented` when it came with a comment);
-/// the same rating stored again with a comment is `commented`.
-fn rating_events(
-    before: Option<&crate::conversation::Rating>,
-    rating: &crate::conversation::Rating,
-    conversation: &Conversation,
-) -> Vec<CxEvent> {
-    let id = &conversation.id;
-    let event = |kind| {
-        let mut event = CxEvent::new(kind, now_ms(), id, id.channel());
-        event.language = conversation.language;
-        event.rating = Some(rating.score);
-        event.agent = rating.agent.clone();
-        event.team = rating.team.clone();
-        event
-    };
-    let same_rating = before.is_some_and(|before| {
-        before.at_ms == rating.at_ms && before.score == rating.score && before.agent == rating.agent
-    });
-    let mut events = Vec::new();
-    if !same_rating {
-        events.push(event(EventKind::Rated));
-    }
-    if let Some(comment) = &rating.comment
-        && before.and_then(|before| before.comment.as_ref()) != Some(comment)
-    {
-        let mut commented = event(EventKind::Commented);
-        commented.text = Some(comment.clone());
-        events.push(commented);
-    }
-    events
 }
 
 #[cfg(test)]

@@ -161,13 +161,18 @@ impl ReportSource {
             .date()
     }
 
-    pub async fn store(&self) -> Result<&EventStore, CxError> {
+    pub async fn store(&self) -> Result<EventStore, CxError> {
         if let Some(recorder) = &self.recorder {
-            return recorder.store().ok_or(CxError::NotOpen);
+            // A server that has just started may still be opening it.
+            return recorder
+                .ready(std::time::Duration::from_secs(3))
+                .await
+                .ok_or(CxError::NotOpen);
         }
         self.store
             .get_or_try_init(|| EventStore::open(&self.settings, self.time_zone.clone()))
             .await
+            .cloned()
     }
 
     /// The events of `period` that pass `filter`.

@@ -1,18 +1,18 @@
 //! The supervisors' CX dashboard and the public pages in a real browser:
 //! Debian's chromium, driven by `tests/browser/dashboard.mjs`
 //! (playwright-core), against the app with a supervisor's and an agent's
-//! token. The reports API and the public feeds come from the server when
-//! it has them; where it answers 404 the script stands in for them with
-//! `tests/browser/dashboard-stand-in.mjs` (contract-shaped answers, in the
-//! browser) and says so in its result. Run with `STAND_IN=off` to require
-//! the real endpoints.
+//! token: the reports come from the events the app recorded of a few
+//! citizens, and the observatory compares this agency's public feed with a
+//! second agency's (a stand-in serving this one's figures).
 //!
 //! Screenshots go to `target/browser/dashboard-*.png`. Run with output:
 //! `scripts/test --test api dashboard_browser -- --nocapture`.
 
 use std::path::Path;
 
-use khidma::configuration::SupervisorTokens;
+use khidma::configuration::{ObservatoryFeed, SupervisorTokens};
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
 
 use crate::browser_helpers::{BROWSER, check_prerequisites, run_script};
 use crate::handoff_helpers::with_agents;
@@ -22,12 +22,17 @@ use crate::helpers::{spawn_app_with, user};
 async fn a_supervisor_reads_the_dashboard_filters_it_downloads_csv_and_prints_a_summary() {
     check_prerequisites();
     let _one_browser = BROWSER.lock().await;
+    let other_agency = MockServer::start().await;
+    let feed = format!("{}/api/v1/public/cx", other_agency.uri());
     let (app, _) = spawn_app_with(|settings| {
         with_agents(settings);
         settings.access.supervisor_tokens = SupervisorTokens::parse("lina:tok-lina").unwrap();
+        settings.cx.observatory = vec![ObservatoryFeed {
+            name: "Water Authority".to_owned(),
+            url: feed,
+        }];
     });
-    // A few citizens first, so that a server with the reports API has
-    // figures of today to chart (the stand-in has its own).
+    // A few citizens first, so that the reports have figures of today.
     for (label, text) in [
         ("dash-a", "كيف أجدد جواز السفر؟"),
         ("dash-b", "How do I renew my passport?"),
@@ -36,16 +41,28 @@ async fn a_supervisor_reads_the_dashboard_filters_it_downloads_csv_and_prints_a_
         let reply = app.say(&user(label), text).await;
         assert!(reply["action"].is_string(), "{reply}");
     }
-    let mut env = vec![
+    let figures: serde_json::Value = app
+        .client
+        .get(format!("{}/api/v1/public/cx", app.address))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    Mock::given(method("GET"))
+        .and(path("/api/v1/public/cx"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(figures))
+        .mount(&other_agency)
+        .await;
+    // The recorder writes every few milliseconds in tests.
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    let env = vec![
         ("KHIDMA_URL", app.address.clone()),
         ("SUPERVISOR_TOKEN", "tok-lina".to_owned()),
         ("AGENT_TOKEN", "tok-sara".to_owned()),
     ];
-    if let Ok(stand_in) = std::env::var("STAND_IN") {
-        env.push(("STAND_IN", stand_in));
-    }
     let result = run_script("dashboard.mjs", "dashboard", &env).await;
-    println!("stand-in used: {}", result["stand_in"]);
     println!("export requested: {}", result["csv_url"]);
 
     // Tokens: a wrong one and an agent's are refused, in Arabic.

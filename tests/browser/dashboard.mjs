@@ -3,15 +3,11 @@
 // playwright-core, against a khidma that tests/api/dashboard_browser.rs
 // started with a supervisor and an agent token.
 //
-// The reports API and public feeds are those of the server when it has
-// them; for those it answers 404 not_found (not yet on this branch), the
-// browser gets contract-shaped answers from ./dashboard-stand-in.mjs. The
-// checks compare the page with the JSON the page actually received, so
-// they hold for either source. The result says which was used.
+// The reports API and the public feeds are the server's own; the checks
+// compare the page with the JSON the page received.
 //
 // Environment: KHIDMA_URL, SUPERVISOR_TOKEN, AGENT_TOKEN, SCREENSHOT_DIR,
-// CHROMIUM (default /usr/bin/chromium), STAND_IN (auto | off; off fails
-// when the server lacks an endpoint). The last line on stdout is one JSON
+// CHROMIUM (default /usr/bin/chromium). The last line on stdout is one JSON
 // object with the results.
 
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -20,7 +16,6 @@ import { join } from 'node:path';
 
 import { chromium } from 'playwright-core';
 
-import { installStandIn } from './dashboard-stand-in.mjs';
 
 const env = (name, fallback) => {
   const value = process.env[name] ?? fallback;
@@ -33,21 +28,12 @@ const SUPERVISOR = env('SUPERVISOR_TOKEN');
 const AGENT = env('AGENT_TOKEN');
 const SHOTS = env('SCREENSHOT_DIR');
 const CHROMIUM = env('CHROMIUM', '/usr/bin/chromium');
-const STAND_IN = env('STAND_IN', 'auto');
 const STEP_TIMEOUT = 20000;
 
 const log = (...parts) => console.error('[dashboard.mjs]', ...parts);
 
 function check(condition, message) {
   if (!condition) throw new Error(message);
-}
-
-// Whether the server has `path`: anything but its 404 "no such route".
-async function serverHas(path) {
-  const response = await fetch(BASE + path);
-  if (response.status !== 404) return true;
-  const body = await response.json().catch(() => ({}));
-  return !(body.error && body.error.code === 'not_found');
 }
 
 async function strings(lang) {
@@ -263,9 +249,6 @@ async function publicPages(page, result) {
 
 async function main() {
   mkdirSync(SHOTS, { recursive: true });
-  const reports = !(await serverHas('/api/v1/reports/summary'));
-  const feeds = !(await serverHas('/api/v1/public/cx'));
-  if (STAND_IN === 'off' && (reports || feeds)) throw new Error('STAND_IN=off, but the server lacks the reports API or the public feeds');
   const profile = mkdtempSync(join(tmpdir(), 'khidma-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
@@ -277,7 +260,6 @@ async function main() {
     timezoneId: 'Asia/Riyadh',
     acceptDownloads: true,
   });
-  await installStandIn(context, { reports, feeds, supervisorToken: SUPERVISOR, agentToken: AGENT });
   context.setDefaultTimeout(STEP_TIMEOUT);
   const page = context.pages()[0] ?? await context.newPage();
   const problems = [];
@@ -290,7 +272,7 @@ async function main() {
     const url = request.url();
     if (!url.startsWith(BASE) && !url.startsWith('data:') && !url.startsWith('blob:')) problems.push(`external request: ${url}`);
   });
-  const result = { stand_in: { reports, feeds } };
+  const result = {};
   try {
     await dashboard(page, result);
     await publicPages(page, result);
