@@ -166,7 +166,7 @@ impl EventStore {
                     .bind(event.wait_ms)
                     .bind(event.outcome.clone())
                     .bind(event.rating.map(i64::from))
-                    .bind(event.sentiment.map(f64::from))
+                    .bind(event.sentiment.map(thousandths))
                     .bind(event.text.as_deref().map(mask))
                     .bind(event.detail.as_ref().map(|detail| detail.to_string()));
             }
@@ -232,6 +232,12 @@ impl EventStore {
     fn pool(&self) -> &AnyPool {
         &self.pool
     }
+}
+
+/// A reading to three decimals: an `f32` widened as it is (0.6 becomes
+/// 0.6000000238) would carry noise into every average a BI tool shows.
+fn thousandths(value: f32) -> f64 {
+    (f64::from(value) * 1000.0).round() / 1000.0
 }
 
 /// 128 random bits in hex: an event's id, or an erased citizen's new name.

@@ -54,7 +54,7 @@ async fn events_are_written_masked_with_local_days_and_pseudonyms(store: EventSt
     let mut fallback = CxEvent::new(EventKind::Turn, LATE_EVENING_MS, &id, "whatsapp");
     fallback.action = Some(Action::Fallback);
     fallback.text = Some("my id is 1023456789, what now?".to_owned());
-    fallback.sentiment = Some(-0.5);
+    fallback.sentiment = Some(-0.6);
     let alert = CxEvent::alert(LATE_EVENING_MS, serde_json::json!({"rule": "surge"}));
     store.insert(&[fallback, alert]).await.unwrap();
 
@@ -75,7 +75,11 @@ async fn events_are_written_masked_with_local_days_and_pseudonyms(store: EventSt
     assert!(!pseudonym.contains("9665"));
     assert_eq!(turn.get::<String, _>("action"), "fallback");
     assert_eq!(turn.get::<String, _>("text"), "my id is #, what now?");
-    assert_eq!(turn.get::<f64, _>("sentiment"), -0.5);
+    assert_eq!(
+        turn.get::<f64, _>("sentiment"),
+        -0.6,
+        "stored to three decimals, not as a widened f32"
+    );
     let alert = &rows[1];
     assert_eq!(alert.get::<Option<String>, _>("conversation"), None);
     assert_eq!(alert.get::<String, _>("detail"), r#"{"rule":"surge"}"#);
