@@ -104,13 +104,7 @@ impl EventStore {
             .acquire_timeout(std::time::Duration::from_secs(3))
             .connect(&url)
             .await?;
-        if backend == Backend::Sqlite {
-            // Readers (reports) then never block the writer, nor it them.
-            sqlx::query("PRAGMA journal_mode = WAL")
-                .execute(&pool)
-                .await?;
-        }
-        migrate(&pool).await?;
+        prepare(&pool, backend).await?;
         let pseudonym_key = load_key(&pool).await?;
         Ok(Self {
             pool,
@@ -259,22 +253,33 @@ fn sqlite_url(path: &Path) -> Result<String, CxError> {
     Ok(format!("sqlite://{}?mode=rwc", path.display()))
 }
 
-/// Brings the tables up to date. PostgreSQL serialises instances that
-/// start together (sqlx takes an advisory lock); SQLite has no such lock,
-/// so an instance that lost the race to a migration another one was
-/// applying tries again, and then finds it applied.
-async fn migrate(pool: &AnyPool) -> Result<(), CxError> {
+/// Brings the tables up to date, in SQLite's write-ahead mode (readers,
+/// such as reports, then never block the writer, nor it them).
+/// PostgreSQL serialises instances that start together (sqlx takes an
+/// advisory lock); SQLite has none, and its journal mode changes only while
+/// no other connection writes, so an instance that starts beside another
+/// on the same file ("database is locked", or a migration the other was
+/// applying) tries again, and then finds the work done.
+async fn prepare(pool: &AnyPool, backend: Backend) -> Result<(), CxError> {
     let migrator = sqlx::migrate!("./migrations");
     let mut attempts = 0;
     loop {
-        match migrator.run(pool).await {
+        let done = async {
+            if backend == Backend::Sqlite {
+                sqlx::query("PRAGMA journal_mode = WAL")
+                    .execute(pool)
+                    .await?;
+            }
+            migrator.run(pool).await.map_err(CxError::from)
+        };
+        match done.await {
             Ok(()) => return Ok(()),
-            Err(err) if attempts < 20 => {
+            Err(err) if attempts < 40 => {
                 attempts += 1;
-                tracing::debug!(error = %err, "the event store's migration raced another instance's");
+                tracing::debug!(error = %err, "the event store is being prepared by another instance");
                 tokio::time::sleep(std::time::Duration::from_millis(50)).await;
             }
-            Err(err) => return Err(err.into()),
+            Err(err) => return Err(err),
         }
     }
 }
