@@ -162,17 +162,29 @@ pub async fn strings(
     lang: web::Path<String>,
     localizer: web::Data<Localizer>,
 ) -> Result<HttpResponse, ApiError> {
-    let lang: Lang = match lang.as_str() {
+    strings_with_prefix(&request, &lang, &localizer, MESSAGE_PREFIX)
+}
+
+/// Every message whose id starts with `prefix`, in `lang` (`ar` or `en`),
+/// as one JSON object: the labels a page of ours shows (the console's, the
+/// dashboard's).
+pub(super) fn strings_with_prefix(
+    request: &HttpRequest,
+    lang: &str,
+    localizer: &Localizer,
+    prefix: &str,
+) -> Result<HttpResponse, ApiError> {
+    let lang: Lang = match lang {
         "ar" => Lang::Ar,
         "en" => Lang::En,
         _ => {
             return Err(ApiError::new(
                 Code::NotFound,
-                "no console strings in that language: use ar or en",
+                "no strings in that language: use ar or en",
             ));
         }
     };
-    let messages = localizer.messages_with_prefix(lang, MESSAGE_PREFIX);
+    let messages = localizer.messages_with_prefix(lang, prefix);
     let body = serde_json::to_string(&messages).map_err(ApiError::internal)?;
-    Ok(respond(&request, body, "application/json; charset=utf-8"))
+    Ok(respond(request, body, "application/json; charset=utf-8"))
 }

@@ -8,9 +8,9 @@
 
 use actix_web::{HttpRequest, HttpResponse, web};
 
-use super::console::respond;
+use super::console::{respond, strings_with_prefix};
 use super::error::{ApiError, Code, ErrorBody};
-use crate::i18n::{Lang, Localizer};
+use crate::i18n::Localizer;
 
 const HTML: &str = "text/html; charset=utf-8";
 const JAVASCRIPT: &str = "text/javascript; charset=utf-8";
@@ -130,17 +130,5 @@ pub async fn strings(
     lang: web::Path<String>,
     localizer: web::Data<Localizer>,
 ) -> Result<HttpResponse, ApiError> {
-    let lang: Lang = match lang.as_str() {
-        "ar" => Lang::Ar,
-        "en" => Lang::En,
-        _ => {
-            return Err(ApiError::new(
-                Code::NotFound,
-                "no dashboard strings in that language: use ar or en",
-            ));
-        }
-    };
-    let messages = localizer.messages_with_prefix(lang, MESSAGE_PREFIX);
-    let body = serde_json::to_string(&messages).map_err(ApiError::internal)?;
-    Ok(respond(&request, body, "application/json; charset=utf-8"))
+    strings_with_prefix(&request, &lang, &localizer, MESSAGE_PREFIX)
 }
