@@ -6,6 +6,7 @@
 
 mod alerts;
 mod cx;
+mod desk;
 mod limits;
 mod outbound;
 mod retention;
@@ -22,6 +23,7 @@ use serde::Deserialize;
 
 pub use alerts::{AlertSettings, AlertWebhook};
 pub use cx::{CxSettings, DatabaseUrl, ObservatoryFeed};
+pub use desk::{AssignmentSettings, SlaSettings};
 pub use limits::LimitSettings;
 pub use outbound::{OutboundSettings, PolicyOverrides, SendPolicy};
 pub use retention::RetentionSettings;
@@ -178,6 +180,10 @@ pub struct HandoffSettings {
     /// base has no urgent entry for what they report (112 reaches the
     /// emergency services from mobile phones in most countries).
     pub emergency_number: String,
+    /// A claimed case whose agent has written nothing to the citizen for
+    /// this long goes back to its team's queue, and the agent is told; 0
+    /// turns this off.
+    pub idle_return_secs: u64,
     /// `KHIDMA_AGENT_TOKENS`, from the environment only.
     #[serde(skip)]
     pub agent_tokens: AgentTokens,
@@ -197,7 +203,7 @@ impl HandoffSettings {
     }
 }
 
-#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct TeamSettings {
     pub name: String,
@@ -213,6 +219,12 @@ pub struct TeamSettings {
     /// Overrides `handoff.time_zone` for this team's hours.
     #[serde(default)]
     pub time_zone: Option<String>,
+    /// `[handoff.teams.sla]`: its service levels; none, none watched.
+    #[serde(default)]
+    pub sla: Option<SlaSettings>,
+    /// `[handoff.teams.assignment]`: claimed by agents unless set.
+    #[serde(default)]
+    pub assignment: AssignmentSettings,
 }
 
 impl KbSettings {
@@ -276,6 +288,7 @@ unclaimed_update_secs = 300
 incident_window_secs = 1800
 incident_send_concurrency = 8
 emergency_number = "112"
+idle_return_secs = 0
 "#;
 
 /// Short environment names from the public contract, and the keys they set.

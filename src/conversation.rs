@@ -12,8 +12,10 @@ use crate::kb::{Area, EntryId};
 use crate::language::text::is_invisible;
 use crate::memory::CitizenMemory;
 
+mod case;
 mod rating;
 mod thread;
+pub use case::{Outcome, SlaTarget};
 pub use rating::{MAX_RATINGS, Rating, RatingRequest};
 pub use thread::Thread;
 
@@ -204,6 +206,9 @@ pub enum Handoff {
         /// The outage incident the report was grouped into.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         incident_id: Option<String>,
+        /// The service-level targets it has missed, each announced once.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        breaches: Vec<SlaTarget>,
     },
     /// An agent claimed it: citizen messages go to them, the bot is silent.
     WithAgent {
@@ -219,6 +224,12 @@ pub enum Handoff {
         area: Option<Area>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         incident_id: Option<String>,
+        /// When this agent took it (claimed, assigned or transferred to
+        /// them); none for cases claimed before this was kept.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        claimed_ms: Option<i64>,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        breaches: Vec<SlaTarget>,
     },
 }
 

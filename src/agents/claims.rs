@@ -2,7 +2,9 @@
 //! it back to the bot, which asks for a rating.
 
 use super::{AgentError, AgentService, forbidden};
-use crate::conversation::{Conversation, ConversationId, Handoff, RatingRequest, Speaker, now_ms};
+use crate::conversation::{
+    Conversation, ConversationId, Handoff, Outcome, RatingRequest, Speaker, now_ms,
+};
 use crate::cx::{CxEvent, EventKind};
 use crate::dialogue;
 use crate::handoff::{Agent, HistoryItem, Record};
@@ -33,49 +35,64 @@ impl AgentService {
                 owner,
                 id: id.clone(),
             }),
-            Handoff::Waiting {
-                reason,
-                priority,
-                entry_id,
-                since_ms,
-                acknowledged,
-                area,
-                incident_id,
-                ..
-            } => {
-                let claimed = Handoff::WithAgent {
-                    agent: agent.name.clone(),
-                    team: team.clone(),
-                    reason,
-                    priority,
-                    entry_id,
-                    since_ms,
-                    acknowledged,
-                    area,
-                    incident_id,
-                };
-                turn.conversation_mut().handoff = claimed.clone();
-                let event = step_event(EventKind::Claimed, turn.conversation(), &agent.name);
-                let after_commit = turn.after_commit();
-                after_commit.cx(event);
-                after_commit.dequeue(&team, id);
-                after_commit.pickup(&team, now_ms() - since_ms);
-                after_commit.record(
-                    id,
-                    HistoryItem {
-                        at_ms: now_ms(),
-                        record: Record::Claimed {
-                            agent: agent.name.clone(),
-                            team: team.clone(),
-                        },
-                    },
-                );
+            Handoff::Waiting { .. } => {
+                let claimed = self.take(&mut turn, &agent.name, &team, None).await?;
                 self.pipeline.finish(turn).await?;
                 tracing::info!(conversation = %id.pseudonym(), agent = agent.name, team, "claimed");
                 Ok(claimed)
             }
             Handoff::Bot => Err(AgentError::NotWaiting(id.clone())),
         }
+    }
+
+    /// Gives the turn's case to `agent` of `team`: claimed by them
+    /// (`assigned_by` none), or assigned to them by someone else (`auto`, a
+    /// supervisor, a transfer). A waiting case leaves its queue; the
+    /// team's index of held cases gains it before the commit, so that a
+    /// crash cannot hide it from the service-level watch.
+    pub(super) async fn take(
+        &self,
+        turn: &mut OpenTurn,
+        agent: &str,
+        team: &str,
+        assigned_by: Option<&str>,
+    ) -> Result<Handoff, AgentError> {
+        let id = turn.conversation().id.clone();
+        let now = now_ms();
+        let previous = turn.conversation().handoff.clone();
+        let previous_team = self.desk.team_of(&previous);
+        let taken = previous
+            .clone()
+            .taken_by(agent, team, now)
+            .ok_or_else(|| AgentError::NotWaiting(id.clone()))?;
+        self.handoff.hold(team, &id, now).await?;
+        turn.conversation_mut().handoff = taken.clone();
+        let event = step_event(EventKind::Claimed, turn.conversation(), agent);
+        let after_commit = turn.after_commit();
+        after_commit.cx(event);
+        if let Some(previous_team) = previous_team {
+            match previous {
+                Handoff::Waiting { since_ms, .. } => {
+                    after_commit.dequeue(&previous_team, &id);
+                    after_commit.pickup(&previous_team, now - since_ms);
+                }
+                _ if previous_team != team => after_commit.release(&previous_team, &id),
+                _ => {}
+            }
+        }
+        let record = match assigned_by {
+            None => Record::Claimed {
+                agent: agent.to_owned(),
+                team: team.to_owned(),
+            },
+            Some(by) => Record::Assigned {
+                agent: agent.to_owned(),
+                team: team.to_owned(),
+                by: by.to_owned(),
+            },
+        };
+        after_commit.record(&id, HistoryItem { at_ms: now, record });
+        Ok(taken)
     }
 
     /// A turn of a conversation `agent` owns, and its team.
@@ -144,11 +161,13 @@ impl AgentService {
         &self,
         agent: &Agent,
         id: &ConversationId,
+        outcome: Outcome,
     ) -> Result<Delivery, AgentError> {
         let (mut turn, team) = self.owned(agent, id).await?;
         let mut resolved = step_event(EventKind::Resolved, turn.conversation(), &agent.name);
-        resolved.outcome = Some("solved".to_owned());
+        resolved.outcome = Some(outcome.name().to_owned());
         turn.after_commit().cx(resolved);
+        turn.after_commit().release(&team, id);
         let conversation = turn.conversation_mut();
         conversation.handoff = Handoff::Bot;
         conversation.consecutive_fallbacks = 0;
@@ -167,6 +186,7 @@ impl AgentService {
                 record: Record::Resolved {
                     agent: agent.name.clone(),
                     team: team.clone(),
+                    outcome: Some(outcome),
                 },
             },
         );

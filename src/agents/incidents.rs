@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use super::{AgentError, AgentService, incident_resolved, no_incident};
 use crate::conversation::{
-    ConversationId, DeliveryFailure, Handoff, RatingRequest, Speaker, now_ms,
+    ConversationId, DeliveryFailure, Handoff, Outcome, RatingRequest, Speaker, now_ms,
 };
 use crate::dialogue;
 use crate::handoff::{
@@ -260,7 +260,7 @@ impl AgentService {
         let resolved = handed_back.as_ref().map(|(team, _)| {
             let mut event = step_event(EventKind::Resolved, conversation, &agent.name);
             event.team = Some(team.clone());
-            event.outcome = Some("solved".to_owned());
+            event.outcome = Some(Outcome::Solved.name().to_owned());
             event
         });
         let message = match &handed_back {
@@ -307,6 +307,7 @@ impl AgentService {
         }
         if handed_back.is_some() {
             after_commit.dequeue(&team, id);
+            after_commit.release(&team, id);
             after_commit.record(
                 id,
                 HistoryItem {
@@ -314,6 +315,7 @@ impl AgentService {
                     record: Record::Resolved {
                         agent: agent.name.clone(),
                         team,
+                        outcome: Some(Outcome::Solved),
                     },
                 },
             );

@@ -9,6 +9,7 @@
 mod claims;
 mod incidents;
 mod queue;
+mod transfer;
 mod views;
 
 use std::num::NonZeroUsize;
@@ -16,6 +17,7 @@ use std::sync::Arc;
 
 pub use incidents::{Broadcast, MemberDelivery};
 pub use queue::QueueItem;
+pub use transfer::{Mover, TransferTarget};
 pub use views::{IncidentMember, IncidentView, View};
 
 use crate::channels::{ChannelError, Outgoing};
@@ -50,6 +52,12 @@ pub enum AgentError {
     Claimed { owner: String, id: ConversationId },
     #[error("claim conversation {0} first")]
     NotYours(ConversationId),
+    #[error("no team {0}")]
+    NoTeam(String),
+    #[error("no agent {0}")]
+    NoAgent(String),
+    #[error("conversation {0} is already there")]
+    Unchanged(ConversationId),
     #[error("incident {0} is already resolved")]
     IncidentResolved(String),
     /// The citizen's channel is not configured on this server.

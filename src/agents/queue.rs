@@ -55,11 +55,21 @@ const TURN_IN_FLIGHT_MAX_MS: i64 = 10 * 60 * 1000;
 /// commits (so that a crash cannot lose it), and the turn may still be
 /// sending the reply: until then a new citizen's conversation is not stored
 /// and an older one is still with the bot and not updated since. Such an
-/// entry is not stale, only not shown yet.
-fn is_stale(conversation: Option<&Conversation>, queued_since_ms: i64, now_ms: i64) -> bool {
+/// entry is not stale, only not shown yet. A case waiting in another
+/// team's queue was transferred there (this entry's removal was lost).
+fn is_stale(
+    conversation: Option<&Conversation>,
+    team: &str,
+    queued_since_ms: i64,
+    now_ms: i64,
+) -> bool {
     match conversation {
         None => now_ms - queued_since_ms > TURN_IN_FLIGHT_MAX_MS,
-        Some(conversation) => match conversation.handoff {
+        Some(conversation) => match &conversation.handoff {
+            Handoff::Waiting {
+                team: Some(queued_in),
+                ..
+            } => queued_in != team,
             Handoff::Waiting { .. } => false,
             Handoff::WithAgent { .. } => true,
             Handoff::Bot => conversation.updated_at_ms >= queued_since_ms,
@@ -84,7 +94,7 @@ impl AgentService {
                 conversation,
             ) in queued.into_iter().zip(conversations)
             {
-                if is_stale(conversation.as_ref(), queued_since_ms, now_ms()) {
+                if is_stale(conversation.as_ref(), team, queued_since_ms, now_ms()) {
                     // It must neither show nor push the citizens behind it
                     // down the line.
                     self.handoff.dequeue(team, &id).await?;
@@ -244,17 +254,24 @@ mod tests {
         let now = 1_000_000_000;
         let queued = now - 2_000;
         // A new citizen's escalating turn, not committed yet.
-        assert!(!is_stale(None, queued, now));
-        assert!(is_stale(None, now - TURN_IN_FLIGHT_MAX_MS - 1, now));
+        assert!(!is_stale(None, "utilities", queued, now));
+        assert!(is_stale(
+            None,
+            "utilities",
+            now - TURN_IN_FLIGHT_MAX_MS - 1,
+            now
+        ));
         // An older conversation whose escalating turn is in flight.
         assert!(!is_stale(
             Some(&conversation(Handoff::Bot, queued - 60_000)),
+            "utilities",
             queued,
             now
         ));
         // Back with the bot after the escalation: resolved.
         assert!(is_stale(
             Some(&conversation(Handoff::Bot, queued + 10)),
+            "utilities",
             queued,
             now
         ));
@@ -268,11 +285,19 @@ mod tests {
             acknowledged: false,
             area: None,
             incident_id: None,
+            claimed_ms: None,
+            breaches: Vec::new(),
         };
         assert!(is_stale(
-            Some(&conversation(with_agent, queued)),
+            Some(&conversation(with_agent.clone(), queued)),
+            "utilities",
             queued,
             now
         ));
+        // Transferred: it waits in the other team's queue, not this one's.
+        let moved = with_agent.queued_for("supervisors").unwrap();
+        let moved = conversation(moved, queued);
+        assert!(is_stale(Some(&moved), "utilities", queued, now));
+        assert!(!is_stale(Some(&moved), "supervisors", queued, now));
     }
 }

@@ -20,6 +20,11 @@ pub enum EventKind {
     /// A new rating; its comment, when one follows, is `Commented`.
     Rated,
     Commented,
+    /// A case moved to another team or agent (`team` is where it went).
+    Transferred,
+    /// A case missed a service-level target (`outcome` names which:
+    /// `first_reply` or `resolution`).
+    SlaBreached,
     /// Something supervisors should look at now (`cx::alerts`).
     Alert,
 }
@@ -34,6 +39,8 @@ impl EventKind {
             EventKind::Resolved => "resolved",
             EventKind::Rated => "rated",
             EventKind::Commented => "commented",
+            EventKind::Transferred => "transferred",
+            EventKind::SlaBreached => "sla_breached",
             EventKind::Alert => "alert",
         }
     }

@@ -330,6 +330,7 @@ fn apply(
                 team: None,
                 area,
                 incident_id: None,
+                breaches: Vec::new(),
             };
         }
         Decision::RelayToAgent { .. } => {

@@ -27,6 +27,8 @@ enum Announcement {
     },
     /// The conversation leaves its team's queue: claimed, or handed back.
     Dequeue { team: String, id: ConversationId },
+    /// No agent of the team has the conversation any more.
+    Release { team: String, id: ConversationId },
     /// How long a claimed case waited, for the team's wait estimate.
     Pickup { team: String, waited_ms: i64 },
     /// A citizen-experience event: recorded only once the turn is
@@ -60,6 +62,13 @@ impl Announcements {
 
     pub fn dequeue(&mut self, team: &str, id: &ConversationId) {
         self.0.push(Announcement::Dequeue {
+            team: team.to_owned(),
+            id: id.clone(),
+        });
+    }
+
+    pub fn release(&mut self, team: &str, id: &ConversationId) {
+        self.0.push(Announcement::Release {
             team: team.to_owned(),
             id: id.clone(),
         });
@@ -110,6 +119,7 @@ impl Announcements {
                     }
                 }
                 Announcement::Dequeue { team, id } => store.dequeue(&team, &id).await?,
+                Announcement::Release { team, id } => store.release(&team, &id).await?,
                 Announcement::Pickup { team, waited_ms } => {
                     store.record_pickup(&team, waited_ms).await?;
                 }

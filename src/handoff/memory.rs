@@ -12,9 +12,9 @@ use async_trait::async_trait;
 use tokio::sync::broadcast;
 
 use super::{
-    EVENT_BUFFER, Event, HandoffRecord, HandoffRetention, HandoffStore, HistoryItem, Incident,
-    IncidentKey, IncidentStatus, IncidentUpdate, IncidentWrite, MAX_STORED_RATINGS, OutboxMessage,
-    PICKUPS_KEPT, Queued, Report, StoredRating, queue_score, since_of_score,
+    EVENT_BUFFER, Event, HandoffRecord, HandoffRetention, HandoffStore, Held, HistoryItem,
+    Incident, IncidentKey, IncidentStatus, IncidentUpdate, IncidentWrite, MAX_STORED_RATINGS,
+    OutboxMessage, PICKUPS_KEPT, Queued, Report, StoredRating, queue_score, since_of_score,
 };
 use crate::conversation::{ConversationId, Priority, now_ms};
 use crate::state::StoreError;
@@ -30,6 +30,8 @@ pub struct MemoryHandoffStore {
 struct Inner {
     /// team -> (score, conversation), kept sorted.
     queues: HashMap<String, Vec<(f64, ConversationId)>>,
+    /// team -> conversation -> since when an agent has it (ms).
+    held: HashMap<String, HashMap<ConversationId, i64>>,
     pickups: HashMap<String, VecDeque<i64>>,
     histories: HashMap<ConversationId, VecDeque<HistoryItem>>,
     outboxes: HashMap<ConversationId, Vec<OutboxMessage>>,
@@ -107,6 +109,38 @@ impl HandoffStore for MemoryHandoffStore {
                     .collect()
             })
             .unwrap_or_default())
+    }
+
+    async fn hold(&self, team: &str, id: &ConversationId, at_ms: i64) -> Result<(), StoreError> {
+        let mut inner = self.inner();
+        let held = inner.held.entry(team.to_owned()).or_default();
+        held.insert(id.clone(), at_ms);
+        Ok(())
+    }
+
+    async fn release(&self, team: &str, id: &ConversationId) -> Result<(), StoreError> {
+        if let Some(held) = self.inner().held.get_mut(team) {
+            held.remove(id);
+        }
+        Ok(())
+    }
+
+    async fn held(&self, team: &str) -> Result<Vec<Held>, StoreError> {
+        let mut held: Vec<Held> = self
+            .inner()
+            .held
+            .get(team)
+            .map(|held| {
+                held.iter()
+                    .map(|(id, since_ms)| Held {
+                        id: id.clone(),
+                        since_ms: *since_ms,
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        held.sort_by(|a, b| (a.since_ms, &a.id).cmp(&(b.since_ms, &b.id)));
+        Ok(held)
     }
 
     async fn record_pickup(&self, team: &str, waited_ms: i64) -> Result<(), StoreError> {

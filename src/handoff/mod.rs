@@ -34,7 +34,8 @@ pub use redis::RedisHandoffStore;
 pub use teams::{Agent, Placement, Teams};
 
 use crate::conversation::{
-    ConversationId, DeliveryFailure, EscalationReason, Priority, Rating, Speaker,
+    ConversationId, DeliveryFailure, EscalationReason, Outcome, Priority, Rating, SlaTarget,
+    Speaker,
 };
 use crate::i18n::Lang;
 use crate::kb::{Area, EntryId};
@@ -77,6 +78,53 @@ pub enum Record {
     Resolved {
         agent: String,
         team: String,
+        /// How the agent closed it; none for cases closed before outcomes.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        outcome: Option<Outcome>,
+    },
+    /// The case moved to another team or agent. `team` has it now.
+    Transferred {
+        team: String,
+        from_team: String,
+        /// The agent who had it, if anyone did.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        from_agent: Option<String>,
+        /// The agent who has it now, when it went to one.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        to_agent: Option<String>,
+        /// Who moved it: an agent's or supervisor's name, or `sla` when a
+        /// missed target moved it up.
+        by: String,
+        reason: String,
+    },
+    /// A case given to an agent by someone else than them: automatic
+    /// assignment (`by`: `auto`) or a supervisor.
+    Assigned {
+        agent: String,
+        team: String,
+        by: String,
+    },
+    /// The agent who had the case was silent too long: it went back to
+    /// the queue.
+    Returned {
+        agent: String,
+        team: String,
+    },
+    /// An agent's private note: in the transcript, never sent to the
+    /// citizen.
+    Note {
+        team: String,
+        agent: String,
+        text: String,
+    },
+    /// The case missed a service-level target.
+    Breached {
+        team: String,
+        target: SlaTarget,
+        due_ms: i64,
+        /// The team it moved up to, when its team escalates.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        escalated_to: Option<String>,
     },
     Rated {
         agent: String,
@@ -145,19 +193,15 @@ impl Event {
         Event::Incident(IncidentEventData { incident })
     }
 
-    /// The team whose agents hear it; none for supervisors' alerts.
-    pub fn team(&self) -> Option<&str> {
-        Some(match self {
-            Event::Alert(_) => return None,
-            Event::Incident(data) => &data.incident.team,
-            Event::Conversation(event) => match &event.item.record {
-                Record::Escalated { team, .. }
-                | Record::Message { team, .. }
-                | Record::Claimed { team, .. }
-                | Record::Resolved { team, .. }
-                | Record::Rated { team, .. } => team,
-            },
-        })
+    /// Whether the agents of `team` hear it: the team that has the
+    /// conversation or incident, and for a transfer the team it left too.
+    /// Nobody's team hears supervisors' alerts.
+    pub fn is_for_team(&self, team: &str) -> bool {
+        match self {
+            Event::Alert(_) => false,
+            Event::Incident(data) => data.incident.team == team,
+            Event::Conversation(event) => event.item.record.teams().contains(&team),
+        }
     }
 
     /// The SSE `event:` name: the record's type, or `incident`.
@@ -165,13 +209,44 @@ impl Event {
         match self {
             Event::Alert(_) => "alert",
             Event::Incident(_) => "incident",
-            Event::Conversation(event) => match event.item.record {
-                Record::Escalated { .. } => "escalated",
-                Record::Message { .. } => "message",
-                Record::Claimed { .. } => "claimed",
-                Record::Resolved { .. } => "resolved",
-                Record::Rated { .. } => "rated",
-            },
+            Event::Conversation(event) => event.item.record.kind(),
+        }
+    }
+}
+
+impl Record {
+    /// The teams concerned: the one that has the conversation (first), and
+    /// for a transfer the one it left.
+    pub fn teams(&self) -> Vec<&str> {
+        match self {
+            Record::Transferred {
+                team, from_team, ..
+            } => vec![team, from_team],
+            Record::Escalated { team, .. }
+            | Record::Message { team, .. }
+            | Record::Claimed { team, .. }
+            | Record::Resolved { team, .. }
+            | Record::Rated { team, .. }
+            | Record::Assigned { team, .. }
+            | Record::Returned { team, .. }
+            | Record::Note { team, .. }
+            | Record::Breached { team, .. } => vec![team],
+        }
+    }
+
+    /// Its `type` on the wire.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Record::Escalated { .. } => "escalated",
+            Record::Message { .. } => "message",
+            Record::Claimed { .. } => "claimed",
+            Record::Resolved { .. } => "resolved",
+            Record::Rated { .. } => "rated",
+            Record::Transferred { .. } => "transferred",
+            Record::Assigned { .. } => "assigned",
+            Record::Returned { .. } => "returned",
+            Record::Note { .. } => "note",
+            Record::Breached { .. } => "breached",
         }
     }
 }
@@ -205,6 +280,9 @@ pub struct HandoffRecord {
     pub outbox: Vec<OutboxMessage>,
     /// The teams whose queue it waits in.
     pub queues: Vec<String>,
+    /// The teams one of whose agents has it.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub held_by: Vec<String>,
     /// The outage incidents it is a member of.
     pub incidents: Vec<String>,
     pub ratings: Vec<StoredRating>,
@@ -274,6 +352,18 @@ pub trait HandoffStore: Send + Sync + 'static {
 
     /// The team's waiting conversations: urgent first, then longest waiting.
     async fn queue(&self, team: &str) -> Result<Vec<Queued>, StoreError>;
+
+    /// Notes that an agent of `team` has the conversation since `at_ms`
+    /// (claimed, assigned or transferred to them): the team's open cases
+    /// that are in no queue. Who has it is the conversation's to say.
+    async fn hold(&self, team: &str, id: &ConversationId, at_ms: i64) -> Result<(), StoreError>;
+
+    /// The conversation is no longer with an agent of `team` (resolved,
+    /// transferred, returned to the queue).
+    async fn release(&self, team: &str, id: &ConversationId) -> Result<(), StoreError>;
+
+    /// The team's cases that an agent has, longest held first.
+    async fn held(&self, team: &str) -> Result<Vec<Held>, StoreError>;
 
     /// Remembers how long a case waited before an agent claimed it.
     async fn record_pickup(&self, team: &str, waited_ms: i64) -> Result<(), StoreError>;
@@ -390,6 +480,13 @@ impl Queued {
             },
         }
     }
+}
+
+/// A case an agent of a team has, and since when they have it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Held {
+    pub id: ConversationId,
+    pub since_ms: i64,
 }
 
 /// Added to normal cases' scores; milliseconds since 1970 stay far below.

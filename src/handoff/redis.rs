@@ -8,6 +8,7 @@
 //! | `P{C}:outbox` | list | what was sent a web-chat citizen after their turn (`OutboxMessage` JSON); a message's cursor is its position | `retention.outbox_secs` from the last write; never trimmed, so cursors stay valid |
 //! | `P{C}:waiting-update` | string | an instance sent (or is sending) this waiting citizen their update (`SET NX PX`) | `handoff.unclaimed_update_secs` |
 //! | `Pteam:<team>:queue` | sorted set | the team's waiting conversations, urgent first (normal cases add 2^50), then by escalation time (ms) | members leave when claimed, or `retention.waiting_secs` after their escalation; the key as long after the last |
+//! | `Pteam:<team>:held` | sorted set | the team's cases that an agent has, by when they took it (ms) | members leave when resolved, transferred or returned; with the conversation's erasure |
 //! | `Pteam:<team>:pickups` | list | the team's last pickup times (ms from escalation to claim), newest first: the wait estimate | `handoff.history_ttl_secs` from the last claim |
 //! | `Pratings` | list | ratings (`StoredRating` JSON), newest first | the last 10 000, none older than `retention.ratings_secs`; the key as long after the last |
 //! | `Pevents` | pub/sub channel | live events (`Event` JSON) for agents' consoles on every instance | not stored |
@@ -26,9 +27,9 @@ use futures_util::StreamExt;
 use tokio::sync::{Mutex, broadcast};
 
 use super::{
-    EVENT_BUFFER, Event, HandoffRecord, HandoffRetention, HandoffStore, HistoryItem, Incident,
-    IncidentKey, IncidentUpdate, IncidentWrite, OutboxMessage, PICKUPS_KEPT, Queued, Report,
-    StoredRating, queue_score,
+    EVENT_BUFFER, Event, HandoffRecord, HandoffRetention, HandoffStore, Held, HistoryItem,
+    Incident, IncidentKey, IncidentUpdate, IncidentWrite, OutboxMessage, PICKUPS_KEPT, Queued,
+    Report, StoredRating, queue_score,
 };
 use crate::conversation::{ConversationId, Priority};
 use crate::state::{RedisStore, StoreError};
@@ -81,6 +82,10 @@ impl RedisHandoffStore {
 
     fn queue_key(&self, team: &str) -> String {
         self.store.global_key(&format!("team:{team}:queue"))
+    }
+
+    fn held_key(&self, team: &str) -> String {
+        self.store.global_key(&format!("team:{team}:held"))
     }
 
     fn pickups_key(&self, team: &str) -> String {
@@ -167,6 +172,41 @@ impl HandoffStore for RedisHandoffStore {
                 let id = ConversationId::try_from(member)
                     .map_err(|err| StoreError::Corrupt(err.to_string()))?;
                 Ok(Queued::from_score(id, score))
+            })
+            .collect()
+    }
+
+    async fn hold(&self, team: &str, id: &ConversationId, at_ms: i64) -> Result<(), StoreError> {
+        self.store
+            .query::<()>(
+                ::redis::pipe()
+                    .zadd(self.held_key(team), id.as_str(), at_ms)
+                    .ignore(),
+            )
+            .await
+    }
+
+    async fn release(&self, team: &str, id: &ConversationId) -> Result<(), StoreError> {
+        self.store
+            .query::<()>(
+                ::redis::pipe()
+                    .zrem(self.held_key(team), id.as_str())
+                    .ignore(),
+            )
+            .await
+    }
+
+    async fn held(&self, team: &str) -> Result<Vec<Held>, StoreError> {
+        let (members,): (Vec<(String, i64)>,) = self
+            .store
+            .query(::redis::pipe().zrange_withscores(self.held_key(team), 0, -1))
+            .await?;
+        members
+            .into_iter()
+            .map(|(member, since_ms)| {
+                let id = ConversationId::try_from(member)
+                    .map_err(|err| StoreError::Corrupt(err.to_string()))?;
+                Ok(Held { id, since_ms })
             })
             .collect()
     }

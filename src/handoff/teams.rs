@@ -185,6 +185,14 @@ impl Teams {
         found.map(|name| self.agent(name))
     }
 
+    /// The agent of that name, if they have a token.
+    pub fn agent_named(&self, name: &str) -> Option<Agent> {
+        self.tokens
+            .iter()
+            .any(|(known, _)| known == name)
+            .then(|| self.agent(name))
+    }
+
     fn agent(&self, name: &str) -> Agent {
         let mut teams: BTreeSet<String> = self
             .memberships
@@ -220,6 +228,7 @@ mod tests {
             incident_window_secs: 60,
             incident_send_concurrency: std::num::NonZeroUsize::MIN,
             emergency_number: "112".to_owned(),
+            idle_return_secs: 0,
             agent_tokens: AgentTokens::parse("sara:tok-sara,omar:tok-omar").unwrap(),
         }
     }
@@ -231,6 +240,7 @@ mod tests {
             agents: agents.iter().map(|a| a.to_string()).collect(),
             hours: Default::default(),
             time_zone: None,
+            ..Default::default()
         }
     }
 

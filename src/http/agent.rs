@@ -18,7 +18,7 @@ use super::limits::Limits;
 use super::openapi::{AgentRefusals, NotTheirs};
 use crate::agents::{AgentService, IncidentView, QueueItem, View};
 use crate::channels::MAX_TEXT_CHARS;
-use crate::conversation::ConversationId;
+use crate::conversation::{ConversationId, Outcome};
 use crate::handoff::{Agent, HandoffStore, IncidentId, Teams};
 
 /// A comment line this often keeps proxies from closing an idle stream.
@@ -179,7 +179,9 @@ pub async fn resolve(
     id: web::Path<String>,
     agents: web::Data<AgentService>,
 ) -> Result<HttpResponse, ApiError> {
-    let delivery = agents.resolve(&agent, &conversation_id(&id)?).await?;
+    let delivery = agents
+        .resolve(&agent, &conversation_id(&id)?, Outcome::Solved)
+        .await?;
     Ok(HttpResponse::Ok().json(delivery))
 }
 
@@ -316,7 +318,7 @@ pub async fn events(
             let chunk = loop {
                 tokio::select! {
                     event = receiver.recv() => match event {
-                        Ok(event) if event.team().is_some_and(|team| agent.serves(team)) => {
+                        Ok(event) if agent.teams.iter().any(|team| event.is_for_team(team)) => {
                             match serde_json::to_string(&event) {
                                 Ok(data) => break format!("event: {}\ndata: {data}\n\n", event.kind()),
                                 Err(err) => tracing::error!(error = %err, "an event could not be written"),

@@ -75,6 +75,9 @@ error_codes! {
     Claimed => "claimed", CONFLICT, Request;
     NotYours => "not_yours", CONFLICT, Request;
     IncidentResolved => "incident_resolved", CONFLICT, Request;
+    UnknownTeam => "unknown_team", BAD_REQUEST, Request;
+    UnknownAgent => "unknown_agent", BAD_REQUEST, Request;
+    AlreadyThere => "already_there", CONFLICT, Request;
     ChannelOff => "channel_off", CONFLICT, Request;
     InvalidPeriod => "invalid_period", BAD_REQUEST, Request;
     InvalidReportOption => "invalid_report_option", BAD_REQUEST, Request;
@@ -192,6 +195,9 @@ impl From<AgentError> for ApiError {
             AgentError::Claimed { .. } => Code::Claimed,
             AgentError::NotYours(_) => Code::NotYours,
             AgentError::IncidentResolved(_) => Code::IncidentResolved,
+            AgentError::NoTeam(_) => Code::UnknownTeam,
+            AgentError::NoAgent(_) => Code::UnknownAgent,
+            AgentError::Unchanged(_) => Code::AlreadyThere,
             AgentError::ChannelOff(_) => Code::ChannelOff,
             AgentError::Store(store) => store_code(store),
         };

@@ -19,6 +19,7 @@ pub fn with_agents(settings: &mut Settings) {
         agents: vec!["sara".to_owned(), "salem".to_owned()],
         hours: Default::default(),
         time_zone: None,
+        ..Default::default()
     }];
 }
 
@@ -144,6 +145,7 @@ pub fn with_agents_after_hours(settings: &mut Settings) {
         agents: vec!["salem".to_owned()],
         hours: hours_closed_now(),
         time_zone: None,
+        ..Default::default()
     });
     settings.handoff.teams.push(TeamSettings {
         name: "on-call".to_owned(),
@@ -151,6 +153,7 @@ pub fn with_agents_after_hours(settings: &mut Settings) {
         agents: vec!["omar".to_owned()],
         hours: Default::default(),
         time_zone: None,
+        ..Default::default()
     });
     settings.handoff.on_call_team = Some("on-call".to_owned());
 }

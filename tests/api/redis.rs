@@ -339,6 +339,7 @@ async fn idle_conversations_expire_and_those_waiting_for_an_agent_later() {
         team: None,
         area: None,
         incident_id: None,
+        breaches: Vec::new(),
     };
     store.commit(lease).await.unwrap();
 

@@ -76,6 +76,9 @@ impl Inner {
         for queue in self.queues.values_mut() {
             queue.retain(|(_, queued)| queued != id);
         }
+        for held in self.held.values_mut() {
+            held.remove(id);
+        }
         self.ratings.retain(|stored| stored.conversation_id != *id);
     }
 
@@ -91,6 +94,12 @@ impl Inner {
                 .queues
                 .iter()
                 .filter(|(_, queue)| queue.iter().any(|(_, queued)| queued == id))
+                .map(|(team, _)| team.clone())
+                .collect(),
+            held_by: self
+                .held
+                .iter()
+                .filter(|(_, held)| held.contains_key(id))
                 .map(|(team, _)| team.clone())
                 .collect(),
             incidents: self.incidents_of(id),

@@ -55,6 +55,12 @@ impl RedisHandoffStore {
         self.sets_holding(&prefix, ":queue", id).await
     }
 
+    /// The teams one of whose agents has the conversation.
+    async fn holders_of(&self, id: &ConversationId) -> Result<Vec<String>, StoreError> {
+        let prefix = self.store.global_key("team:");
+        self.sets_holding(&prefix, ":held", id).await
+    }
+
     /// The incidents the conversation is a member of.
     async fn incidents_of(&self, id: &ConversationId) -> Result<Vec<String>, StoreError> {
         let prefix = self.incidents_key("incident:");
@@ -117,6 +123,9 @@ impl RedisHandoffStore {
         for team in self.queues_of(id).await? {
             pipe.zrem(self.queue_key(&team), id.as_str()).ignore();
         }
+        for team in self.holders_of(id).await? {
+            pipe.zrem(self.held_key(&team), id.as_str()).ignore();
+        }
         let ratings = self.store.global_key("ratings");
         for (line, _) in self.ratings_of(id).await? {
             pipe.lrem(&ratings, 0, line).ignore();
@@ -132,6 +141,7 @@ impl RedisHandoffStore {
             history: self.history(id).await?,
             outbox: self.outbox(id, 0).await?,
             queues: self.queues_of(id).await?,
+            held_by: self.holders_of(id).await?,
             incidents: self.incidents_of(id).await?,
             ratings: self
                 .ratings_of(id)

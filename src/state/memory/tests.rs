@@ -78,6 +78,7 @@ async fn idle_conversations_expire_and_those_with_humans_later() {
         team: None,
         area: None,
         incident_id: None,
+        breaches: Vec::new(),
     };
     lease.conversation.updated_at_ms -= 10;
     store.commit(lease).await.unwrap();
