@@ -14,7 +14,8 @@ use tokio::sync::broadcast;
 use super::{
     EVENT_BUFFER, Event, HandoffRecord, HandoffRetention, HandoffStore, Held, HistoryItem,
     Incident, IncidentKey, IncidentStatus, IncidentUpdate, IncidentWrite, MAX_STORED_RATINGS,
-    OutboxMessage, PICKUPS_KEPT, Queued, Report, StoredRating, queue_score, since_of_score,
+    OutboxMessage, PICKUPS_KEPT, Presence, Queued, Report, StoredRating, queue_score,
+    since_of_score,
 };
 use crate::conversation::{ConversationId, Priority, now_ms};
 use crate::state::StoreError;
@@ -32,6 +33,7 @@ struct Inner {
     queues: HashMap<String, Vec<(f64, ConversationId)>>,
     /// team -> conversation -> since when an agent has it (ms).
     held: HashMap<String, HashMap<ConversationId, i64>>,
+    presences: HashMap<String, Presence>,
     pickups: HashMap<String, VecDeque<i64>>,
     histories: HashMap<ConversationId, VecDeque<HistoryItem>>,
     outboxes: HashMap<ConversationId, Vec<OutboxMessage>>,
@@ -141,6 +143,20 @@ impl HandoffStore for MemoryHandoffStore {
             .unwrap_or_default();
         held.sort_by(|a, b| (a.since_ms, &a.id).cmp(&(b.since_ms, &b.id)));
         Ok(held)
+    }
+
+    async fn set_presence(&self, presence: &Presence) -> Result<(), StoreError> {
+        let mut inner = self.inner();
+        inner
+            .presences
+            .insert(presence.agent.clone(), presence.clone());
+        Ok(())
+    }
+
+    async fn presences(&self) -> Result<Vec<Presence>, StoreError> {
+        let mut presences: Vec<Presence> = self.inner().presences.values().cloned().collect();
+        presences.sort_by(|a, b| a.agent.cmp(&b.agent));
+        Ok(presences)
     }
 
     async fn record_pickup(&self, team: &str, waited_ms: i64) -> Result<(), StoreError> {

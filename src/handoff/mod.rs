@@ -365,6 +365,12 @@ pub trait HandoffStore: Send + Sync + 'static {
     /// The team's cases that an agent has, longest held first.
     async fn held(&self, team: &str) -> Result<Vec<Held>, StoreError>;
 
+    /// Sets whether an agent takes cases now.
+    async fn set_presence(&self, presence: &Presence) -> Result<(), StoreError>;
+
+    /// Every agent who ever set their presence, by name.
+    async fn presences(&self) -> Result<Vec<Presence>, StoreError>;
+
     /// Remembers how long a case waited before an agent claimed it.
     async fn record_pickup(&self, team: &str, waited_ms: i64) -> Result<(), StoreError>;
 
@@ -480,6 +486,23 @@ impl Queued {
             },
         }
     }
+}
+
+/// Whether an agent takes cases now: what automatic assignment and
+/// supervisors go by. An agent who never said is away.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Availability {
+    Available,
+    Away,
+}
+
+/// An agent's availability, and since when.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Presence {
+    pub agent: String,
+    pub availability: Availability,
+    pub since_ms: i64,
 }
 
 /// A case an agent of a team has, and since when they have it.

@@ -10,6 +10,7 @@
 //! | `Pteam:<team>:queue` | sorted set | the team's waiting conversations, urgent first (normal cases add 2^50), then by escalation time (ms) | members leave when claimed, or `retention.waiting_secs` after their escalation; the key as long after the last |
 //! | `Pteam:<team>:held` | sorted set | the team's cases that an agent has, by when they took it (ms) | members leave when resolved, transferred or returned; with the conversation's erasure |
 //! | `Pteam:<team>:pickups` | list | the team's last pickup times (ms from escalation to claim), newest first: the wait estimate | `handoff.history_ttl_secs` from the last claim |
+//! | `Ppresence` | hash | agent name -> their availability (`Presence` JSON) | staff data, kept until changed |
 //! | `Pratings` | list | ratings (`StoredRating` JSON), newest first | the last 10 000, none older than `retention.ratings_secs`; the key as long after the last |
 //! | `Pevents` | pub/sub channel | live events (`Event` JSON) for agents' consoles on every instance | not stored |
 //!
@@ -28,8 +29,8 @@ use tokio::sync::{Mutex, broadcast};
 
 use super::{
     EVENT_BUFFER, Event, HandoffRecord, HandoffRetention, HandoffStore, Held, HistoryItem,
-    Incident, IncidentKey, IncidentUpdate, IncidentWrite, OutboxMessage, PICKUPS_KEPT, Queued,
-    Report, StoredRating, queue_score,
+    Incident, IncidentKey, IncidentUpdate, IncidentWrite, OutboxMessage, PICKUPS_KEPT, Presence,
+    Queued, Report, StoredRating, queue_score,
 };
 use crate::conversation::{ConversationId, Priority};
 use crate::state::{RedisStore, StoreError};
@@ -209,6 +210,33 @@ impl HandoffStore for RedisHandoffStore {
                 Ok(Held { id, since_ms })
             })
             .collect()
+    }
+
+    async fn set_presence(&self, presence: &Presence) -> Result<(), StoreError> {
+        self.store
+            .query::<()>(
+                ::redis::pipe()
+                    .hset(
+                        self.store.global_key("presence"),
+                        &presence.agent,
+                        json(presence)?,
+                    )
+                    .ignore(),
+            )
+            .await
+    }
+
+    async fn presences(&self) -> Result<Vec<Presence>, StoreError> {
+        let (entries,): (Vec<(String, String)>,) = self
+            .store
+            .query(::redis::pipe().hgetall(self.store.global_key("presence")))
+            .await?;
+        let mut presences = entries
+            .iter()
+            .map(|(_, raw)| parse::<Presence>("presence", raw))
+            .collect::<Result<Vec<_>, _>>()?;
+        presences.sort_by(|a, b| a.agent.cmp(&b.agent));
+        Ok(presences)
     }
 
     async fn record_pickup(&self, team: &str, waited_ms: i64) -> Result<(), StoreError> {
