@@ -8,6 +8,7 @@ import { renderQueue, tickClocks } from './queue.js';
 import { renderWho, signIn, signOut, TOKEN_KEY } from './session.js';
 import { state } from './state.js';
 import { defaultLang, errorText, LANG_KEY, loadStrings, t } from './strings.js';
+import { showSupervisor } from './supervisor.js';
 
 const CLOCK_TICK_MS = 30000;
 
@@ -15,6 +16,7 @@ async function switchLang() {
   const next = state.lang === 'ar' ? 'en' : 'ar';
   localStorage.setItem(LANG_KEY, next);
   await loadStrings(next);
+  if (!state.me && state.token) showSupervisor();
   if (state.me) {
     renderWho();
     renderConn();

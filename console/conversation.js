@@ -2,9 +2,11 @@
 // reply and resolve.
 
 import { api, idPath } from './api.js';
-import { $, clearDraft, confirmDialog, draftArea, el, field } from './dom.js';
+import { $, clearDraft, draftArea, el, field } from './dom.js';
 import { reloadSoon } from './events.js';
 import { renderIncident } from './incident.js';
+import { noteForm, noteItem } from './notes.js';
+import { chooseOutcome, resolvedText } from './outcome.js';
 import { renderQueue, urgencyBadge } from './queue.js';
 import { state } from './state.js';
 import {
@@ -196,6 +198,7 @@ function renderConversation(detail, view) {
   }
 
   detail.append(replyForm(id, mine));
+  detail.append(noteForm(id, () => loadOpen(false)));
 }
 
 // The citizen's cases the bot remembers across conversations, newest
@@ -233,13 +236,14 @@ function historyItem(item) {
       item.failure ? el('p', { class: 'failed-note' },
         el('strong', null, t('failed-mark')), ' — ', failureText(item.failure)) : null);
   }
+  if (item.type === 'note') return noteItem(item, time);
   let text;
   if (item.type === 'escalated') {
     text = t('record-escalated', { team: item.team, reason: reasonName(item.reason) });
   } else if (item.type === 'claimed') {
     text = t('record-claimed', { agent: item.agent });
   } else if (item.type === 'resolved') {
-    text = t('record-resolved', { agent: item.agent });
+    text = resolvedText(item);
   } else if (item.type === 'rated') {
     text = item.comment
       ? t('record-comment', { comment: item.comment })
@@ -334,10 +338,10 @@ async function sendReply(id) {
 }
 
 async function resolve(id) {
-  const sure = await confirmDialog(t('resolve-title'), t('resolve-body'), t('resolve-confirm'));
-  if (!sure) return;
+  const outcome = await chooseOutcome();
+  if (!outcome) return;
   try {
-    const delivery = await api('/conversations/' + idPath(id) + '/resolve', { method: 'POST' });
+    const delivery = await api('/conversations/' + idPath(id) + '/resolve', { method: 'POST', body: { outcome } });
     if (delivery && delivery.delivered === false) {
       state.replyFailures.set(id, { failure: delivery.failure, detail: delivery.detail });
     }

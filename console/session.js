@@ -7,10 +7,17 @@ import { connect, renderConn } from './events.js';
 import { renderQueue } from './queue.js';
 import { state } from './state.js';
 import { t } from './strings.js';
+import { closeSupervisor, showSupervisor, trySupervisor } from './supervisor.js';
 
 export const TOKEN_KEY = 'khidma-agent-token';
 
+// A supervisor's token opens the supervisors' page, an agent's the queue.
 export async function signIn(token) {
+  if (await trySupervisor(token)) {
+    sessionStorage.setItem(TOKEN_KEY, token);
+    showSupervisor();
+    return;
+  }
   state.token = token;
   state.me = await api('/me', { login: true });
   sessionStorage.setItem(TOKEN_KEY, token);
@@ -19,6 +26,7 @@ export async function signIn(token) {
 
 export function signOut(message) {
   sessionStorage.removeItem(TOKEN_KEY);
+  closeSupervisor();
   if (state.stream) state.stream.abort();
   state.stream = null;
   state.token = null;

@@ -144,3 +144,11 @@ welcome-back-case = { $salam ->
     } you told us about { $title }. I hope it's sorted out now; if it isn't, just tell me what's happening and I'll help.
 # After "forget me".
 forgotten = Done. I've erased what I remembered about you (your language, your district and your earlier questions) and this conversation, so next time we start fresh. Messages you exchanged with our team stay in their case records. Is there anything else I can help you with?
+# An agent closed the case, by outcome (solved is rating-request above).
+# Referred: another agency handles it; we still ask how our help was.
+resolved-referred = Thank you for your patience. Your request is one that another government agency handles, so our team has passed it on to them with the details you gave us; they will contact you directly. If you need anything else from us, just write here. How would you rate the help you received from our team, from 1 (poor) to 5 (excellent)?
+# Duplicate: the same problem is followed in another case; no rating here,
+# that case asks once it is done.
+resolved-duplicate = Thank you for letting us know. We are already working on this same request in another case, so we have closed this one to avoid handling it twice. We will keep you informed there; if anything has changed, just write here.
+# No response: the citizen stopped answering; no rating request.
+resolved-no-response = We haven't heard back from you for a while, so we have closed this request for now. If you still need help, just write here whenever suits you and we will pick it up again.

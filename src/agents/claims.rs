@@ -155,8 +155,8 @@ impl AgentService {
         Ok(delivery)
     }
 
-    /// Hands the conversation back to the bot, which thanks the citizen and
-    /// asks for a rating.
+    /// Hands the conversation back to the bot, which closes it in words
+    /// that fit the outcome and asks for a rating when it fits.
     pub async fn resolve(
         &self,
         agent: &Agent,
@@ -172,12 +172,13 @@ impl AgentService {
         conversation.handoff = Handoff::Bot;
         conversation.consecutive_fallbacks = 0;
         conversation.memory.note_resolved(&agent.name, now_ms());
-        conversation.rating_request = Some(RatingRequest {
+        // The next message is read as a score only when one was asked for.
+        conversation.rating_request = outcome.asks_for_rating().then(|| RatingRequest {
             agent: Some(agent.name.clone()),
             team: Some(team.clone()),
         });
         let lang = conversation.language.unwrap_or_default();
-        let message = dialogue::rating_request(lang, &self.localizer);
+        let message = dialogue::resolved_closing(outcome, lang, &self.localizer);
         let delivery = self.say(&mut turn, message, Speaker::Bot).await?;
         turn.after_commit().record(
             id,
@@ -191,7 +192,7 @@ impl AgentService {
             },
         );
         self.pipeline.finish(turn).await?;
-        tracing::info!(conversation = %id.pseudonym(), agent = agent.name, team, "resolved");
+        tracing::info!(conversation = %id.pseudonym(), agent = agent.name, team, outcome = outcome.name(), "resolved");
         Ok(delivery)
     }
 }

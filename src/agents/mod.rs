@@ -8,7 +8,9 @@
 
 mod claims;
 mod incidents;
+mod notes;
 mod queue;
+mod supervision;
 mod transfer;
 mod views;
 
@@ -17,6 +19,7 @@ use std::sync::Arc;
 
 pub use incidents::{Broadcast, MemberDelivery};
 pub use queue::QueueItem;
+pub use supervision::{AgentDesk, DeskCase, DeskOverview, TeamDesk};
 pub use transfer::{Mover, TransferTarget};
 pub use views::{IncidentMember, IncidentView, View};
 

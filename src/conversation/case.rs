@@ -48,6 +48,17 @@ impl Outcome {
             Outcome::NoResponse => "no_response",
         }
     }
+
+    /// Whether the citizen is asked to rate the help. Solved and referred
+    /// cases are: the citizen dealt with our team and can judge it (a
+    /// referral is still our service). A duplicate is not: its twin case
+    /// asks once it ends, and one problem gets one survey. Nor is a case
+    /// the citizen stopped answering: asking someone who went silent to
+    /// rate a conversation they left reads as pressure and yields noise,
+    /// so the closing only says how to come back.
+    pub fn asks_for_rating(self) -> bool {
+        matches!(self, Outcome::Solved | Outcome::Referred)
+    }
 }
 
 impl Handoff {

@@ -16,7 +16,7 @@ pub mod switch;
 pub mod topic;
 
 pub use decide::{ButtonAction, Decision, RATING_SCORES, decide};
-pub use render::rating_request;
+pub use render::{rating_request, resolved_closing};
 
 // The messages a turn takes and gives belong to every layer; dialogue is
 // where most code meets them.

@@ -360,11 +360,40 @@ fn welcome_back(
 pub fn rating_request(lang: Lang, localizer: &Localizer) -> OutgoingMessage {
     OutgoingMessage {
         text: localizer.text(lang, Msg::RatingRequest),
-        buttons: super::RATING_SCORES
-            .map(|score| Button {
-                id: ButtonAction::Rate(score).id(),
-                title: localizer.text_with(lang, Msg::ButtonRate, &[("score", score.into())]),
-            })
-            .collect(),
+        buttons: rating_buttons(lang, localizer),
+    }
+}
+
+fn rating_buttons(lang: Lang, localizer: &Localizer) -> Vec<Button> {
+    super::RATING_SCORES
+        .map(|score| Button {
+            id: ButtonAction::Rate(score).id(),
+            title: localizer.text_with(lang, Msg::ButtonRate, &[("score", score.into())]),
+        })
+        .collect()
+}
+
+/// What the citizen reads when an agent closes their case, by how it
+/// ended, with the rating buttons when the outcome asks for a rating
+/// ([`crate::conversation::Outcome::asks_for_rating`]).
+pub fn resolved_closing(
+    outcome: crate::conversation::Outcome,
+    lang: Lang,
+    localizer: &Localizer,
+) -> OutgoingMessage {
+    use crate::conversation::Outcome as Closed;
+    let msg = match outcome {
+        Closed::Solved => Msg::RatingRequest,
+        Closed::Referred => Msg::ResolvedReferred,
+        Closed::Duplicate => Msg::ResolvedDuplicate,
+        Closed::NoResponse => Msg::ResolvedNoResponse,
+    };
+    OutgoingMessage {
+        text: localizer.text(lang, msg),
+        buttons: if outcome.asks_for_rating() {
+            rating_buttons(lang, localizer)
+        } else {
+            Vec::new()
+        },
     }
 }

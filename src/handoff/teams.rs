@@ -193,6 +193,12 @@ impl Teams {
             .then(|| self.agent(name))
     }
 
+    /// Every agent with a token, by name: who supervisors see.
+    pub fn agents(&self) -> Vec<Agent> {
+        let names: BTreeSet<&str> = self.tokens.iter().map(|(name, _)| name.as_str()).collect();
+        names.into_iter().map(|name| self.agent(name)).collect()
+    }
+
     fn agent(&self, name: &str) -> Agent {
         let mut teams: BTreeSet<String> = self
             .memberships

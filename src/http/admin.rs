@@ -17,7 +17,7 @@ use crate::handoff::Teams;
 use crate::privacy::Privacy;
 
 /// The supervisor whose token the request carries (their name).
-pub struct AuthenticatedSupervisor(String);
+pub struct AuthenticatedSupervisor(pub(super) String);
 
 impl FromRequest for AuthenticatedSupervisor {
     type Error = ApiError;

@@ -13,7 +13,7 @@ use serde_json::json;
 use tokio::sync::broadcast::error::RecvError;
 use utoipa::ToSchema;
 
-use super::error::{ApiError, Code, ErrorBody};
+use super::error::{ApiError, Code, ErrorBody, without_values};
 use super::limits::Limits;
 use super::openapi::{AgentRefusals, NotTheirs};
 use crate::agents::{AgentService, IncidentView, QueueItem, View};
@@ -166,23 +166,76 @@ pub async fn send(
     Ok(HttpResponse::Ok().json(delivery))
 }
 
+/// How the case ended; the body is optional, and so is `outcome`.
+#[derive(Deserialize, ToSchema, Default)]
+#[serde(deny_unknown_fields)]
+pub struct ResolveBody {
+    /// `solved` (the default), `referred`, `duplicate` or `no_response`.
+    #[serde(default)]
+    #[schema(value_type = Option<String>)]
+    outcome: Outcome,
+}
+
 #[utoipa::path(post, path = "/api/v1/agent/conversations/{id}/resolve", tag = "agents", security(("agent_token" = [])),
     params(("id" = String, Path, description = "`<channel>:<user id>`")),
+    request_body(content = Option<ResolveBody>, description = "Optional: `{\"outcome\": \"solved|referred|duplicate|no_response\"}`, `solved` when absent"),
     responses(
-        (status = 200, description = "Back to the bot, which asks for a rating; whether that reached the citizen", body = Object),
+        (status = 200, description = "Back to the bot, which closes the case in words that fit the outcome (and asks for a rating after `solved` and `referred`); whether that reached the citizen", body = Object),
         AgentRefusals,
+        (status = 400, description = "Bad input, such as an unknown outcome", body = ErrorBody),
         NotTheirs,
         (status = 409, description = "Not possible in its current state", body = ErrorBody),
     ))]
 pub async fn resolve(
     AuthenticatedAgent(agent): AuthenticatedAgent,
     id: web::Path<String>,
+    body: web::Bytes,
     agents: web::Data<AgentService>,
 ) -> Result<HttpResponse, ApiError> {
+    // No body at all is the console's resolve from before outcomes.
+    let ResolveBody { outcome } = if body.iter().all(u8::is_ascii_whitespace) {
+        ResolveBody::default()
+    } else {
+        serde_json::from_slice(&body).map_err(|err| {
+            let reason = without_values(&err.to_string());
+            if err.is_data() {
+                ApiError::new(Code::InvalidRequest, reason)
+            } else {
+                ApiError::new(
+                    Code::MalformedJson,
+                    format!("the body is not valid JSON: {reason}"),
+                )
+            }
+        })?
+    };
     let delivery = agents
-        .resolve(&agent, &conversation_id(&id)?, Outcome::Solved)
+        .resolve(&agent, &conversation_id(&id)?, outcome)
         .await?;
     Ok(HttpResponse::Ok().json(delivery))
+}
+
+#[utoipa::path(post, path = "/api/v1/agent/conversations/{id}/notes", tag = "agents", security(("agent_token" = [])),
+    params(("id" = String, Path, description = "`<channel>:<user id>`")),
+    request_body = AgentMessage,
+    responses(
+        (status = 200, description = "`{\"note\": {\"type\": \"note\", \"at_ms\", \"team\", \"agent\", \"text\"}}`: in the case's history, never sent to the citizen", body = Object),
+        AgentRefusals,
+        (status = 400, description = "Bad input", body = ErrorBody),
+        NotTheirs,
+    ))]
+pub async fn note(
+    AuthenticatedAgent(agent): AuthenticatedAgent,
+    id: web::Path<String>,
+    body: web::Json<AgentMessage>,
+    agents: web::Data<AgentService>,
+) -> Result<HttpResponse, ApiError> {
+    let text = body.into_inner().text;
+    if text.trim().is_empty() {
+        return Err(ApiError::new(Code::EmptyText, "text must not be empty"));
+    }
+    check_length("text", &text)?;
+    let note = agents.note(&agent, &conversation_id(&id)?, &text).await?;
+    Ok(HttpResponse::Ok().json(json!({ "note": note })))
 }
 
 #[utoipa::path(get, path = "/api/v1/agent/incidents", tag = "agents", security(("agent_token" = [])),

@@ -63,6 +63,21 @@ const ASSETS: &[(&str, &str, &str)] = &[
         JAVASCRIPT,
     ),
     (
+        "notes.js",
+        include_str!("../../console/notes.js"),
+        JAVASCRIPT,
+    ),
+    (
+        "outcome.js",
+        include_str!("../../console/outcome.js"),
+        JAVASCRIPT,
+    ),
+    (
+        "supervisor.js",
+        include_str!("../../console/supervisor.js"),
+        JAVASCRIPT,
+    ),
+    (
         "console.css",
         include_str!("../../console/console.css"),
         "text/css; charset=utf-8",

@@ -179,6 +179,7 @@ routes! {
     POST "/api/v1/agent/conversations/{id}/claim" => agent::claim;
     POST "/api/v1/agent/conversations/{id}/messages" => agent::send;
     POST "/api/v1/agent/conversations/{id}/resolve" => agent::resolve;
+    POST "/api/v1/agent/conversations/{id}/notes" => agent::note;
     DELETE "/api/v1/admin/conversations/{id}" => admin::erase;
     GET "/api/v1/admin/conversations/{id}/export" => admin::export;
     GET "/api/v1/reports/summary" => reports::summary;
@@ -193,6 +194,8 @@ routes! {
     GET "/api/v1/public/cx" => public::cx;
     GET "/api/v1/public/observatory" => public::observatory;
     GET "/api/v1/supervisor/events" => supervisor::events;
+    GET "/api/v1/supervisor/desk" => supervisor::desk;
+    POST "/api/v1/supervisor/conversations/{id}/transfer" => supervisor::transfer;
 }
 
 /// Registers every route, and how requests that do not fit one are

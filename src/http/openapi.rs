@@ -51,6 +51,7 @@ use super::{
         agent::claim,
         agent::send,
         agent::resolve,
+        agent::note,
         admin::erase,
         admin::export,
         reports::summary,
@@ -65,6 +66,8 @@ use super::{
         public::cx,
         public::observatory,
         supervisor::events,
+        supervisor::desk,
+        supervisor::transfer,
     ),
     components(schemas(ErrorBody)),
     modifiers(&AgentToken, &Aliases)

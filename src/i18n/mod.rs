@@ -70,10 +70,14 @@ pub enum Msg {
     AlertSurge,
     AlertCsatDrop,
     AlertUnclaimedUrgent,
+    /// An agent's closing, by outcome (`solved` is `RatingRequest`).
+    ResolvedReferred,
+    ResolvedDuplicate,
+    ResolvedNoResponse,
 }
 
 impl Msg {
-    pub const ALL: [Msg; 47] = [
+    pub const ALL: [Msg; 50] = [
         Msg::Greeting,
         Msg::GreetingReplyToSalam,
         Msg::Fallback,
@@ -121,6 +125,9 @@ impl Msg {
         Msg::AlertSurge,
         Msg::AlertCsatDrop,
         Msg::AlertUnclaimedUrgent,
+        Msg::ResolvedReferred,
+        Msg::ResolvedDuplicate,
+        Msg::ResolvedNoResponse,
     ];
 
     pub fn id(self) -> &'static str {
@@ -172,6 +179,9 @@ impl Msg {
             Msg::AlertSurge => "alert-surge",
             Msg::AlertCsatDrop => "alert-csat-drop",
             Msg::AlertUnclaimedUrgent => "alert-unclaimed-urgent",
+            Msg::ResolvedReferred => "resolved-referred",
+            Msg::ResolvedDuplicate => "resolved-duplicate",
+            Msg::ResolvedNoResponse => "resolved-no-response",
         }
     }
 }

@@ -16,6 +16,7 @@ mod conversation;
 mod cx_events;
 mod dashboard;
 mod dashboard_browser;
+mod desk_console;
 mod faults;
 mod faults_process;
 mod handoff;
