@@ -17,6 +17,7 @@ mod cx_events;
 mod dashboard;
 mod dashboard_browser;
 mod desk_console;
+mod desk_console_browser;
 mod faults;
 mod faults_process;
 mod handoff;
