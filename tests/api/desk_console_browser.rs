@@ -55,7 +55,10 @@ async fn a_note_stays_private_a_referred_case_closes_as_referred_and_a_superviso
         "screenshots: {} {} {} {}",
         result["note_png"], result["outcome_png"], result["desk_png"], result["reassigned_png"]
     );
-    assert_eq!(result["note_style"], "dashed", "a note has its own style: {result}");
+    assert_eq!(
+        result["note_style"], "dashed",
+        "a note has its own style: {result}"
+    );
     assert!(
         result["resolved_line"]
             .as_str()
@@ -74,9 +77,9 @@ async fn a_note_stays_private_a_referred_case_closes_as_referred_and_a_superviso
     let deadline = Instant::now() + Duration::from_secs(10);
     let bodies = loop {
         let bodies = whatsapp_bodies(&app).await;
-        let referred = bodies.iter().any(|body| {
-            body.contains(citizen) && body.contains("they will contact you directly")
-        });
+        let referred = bodies
+            .iter()
+            .any(|body| body.contains(citizen) && body.contains("they will contact you directly"));
         if referred || Instant::now() > deadline {
             break bodies;
         }
@@ -89,7 +92,9 @@ async fn a_note_stays_private_a_referred_case_closes_as_referred_and_a_superviso
     assert!(closing.contains("rate:5"), "{closing}");
     let note = result["note_text"].as_str().unwrap();
     assert!(
-        bodies.iter().all(|body| !body.contains("4411") && !body.contains(note)),
+        bodies
+            .iter()
+            .all(|body| !body.contains("4411") && !body.contains(note)),
         "the note never reached WhatsApp: {bodies:?}"
     );
 }
