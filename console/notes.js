@@ -17,7 +17,7 @@ export function noteItem(item, time) {
 
 // The note box under the reply box. `reload` shows the transcript again.
 export function noteForm(id, reload) {
-  const area = draftArea({ id: 'note', rows: 2, dir: 'auto', 'aria-describedby': 'note-hint' });
+  const area = draftArea({ id: 'note', rows: 1, dir: 'auto', 'aria-describedby': 'note-hint' });
   const save = el('button', { type: 'submit', class: 'ghost', id: 'note-save' }, t('note-save'));
   const error = el('p', { class: 'alert', role: 'alert', id: 'note-error', hidden: true });
   const form = el('form', { class: 'note-form', id: 'note-form' },
