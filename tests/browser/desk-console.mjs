@@ -96,7 +96,12 @@ async function scenario(page) {
   await page.locator('#note-save').click();
   const note = page.locator('#transcript li.note', { hasText: result.note_text });
   await note.waitFor();
-  result.note_style = await note.evaluate((node) => getComputedStyle(node).borderStyle);
+  // Read in the page at one moment: a live reload may replace the node.
+  const style = await page.waitForFunction(() => {
+    const shown = document.querySelector('#transcript li.note');
+    return (shown && shown.isConnected && getComputedStyle(shown).borderTopStyle) || null;
+  });
+  result.note_style = await style.jsonValue();
   result.note_png = join(SHOTS, 'desk-console-note.png');
   await page.screenshot({ path: result.note_png });
 
