@@ -148,3 +148,26 @@ console-error-text_too_long = الرسالة طويلة جدًا، اختصره�
 console-error-store_unavailable = الخدمة غير متاحة لحظيًا. حاول بعد قليل.
 console-error-network = تعذّر الاتصال بخدمة. تحقق من الاتصال وحاول مرة أخرى.
 console-error-generic = حدث خطأ: { $message }
+
+## الجزء "flow" (المسألة 17): التحويل، والحضور، والحالات المعادة من موظف صامت.
+console-transfer = تحويل
+console-transfer-title = تحويل هذه الحالة
+console-transfer-team-label = إلى الفريق
+console-transfer-agent-label = أو إلى موظف (اسمه)
+console-transfer-agent-hint = اتركه فارغًا لتوضع الحالة في قائمة انتظار الفريق، محتفظةً بمكانها في الدور.
+console-transfer-reason-label = السبب، للموظف الذي سيتولاها
+console-transfer-need-reason = يرجى ذكر سبب التحويل، ليساعد الموظف التالي المواطن دون أن يسأله من جديد.
+console-transfer-send = حوّل الحالة
+console-transfer-error-unknown_team = لا يوجد فريق بهذا الاسم.
+console-transfer-error-unknown_agent = لا يوجد موظف بهذا الاسم. تحقّق من كتابته.
+console-transfer-error-already_there = الحالة هناك بالفعل.
+console-transferred-to-team = حُوّلت الحالة إلى { $team }. شكرًا لك.
+console-transferred-to-agent = حُوّلت الحالة إلى { $agent }. شكرًا لك.
+console-record-transferred-team = حوّل { $by } الحالة من { $from } إلى { $team }
+console-record-transferred-agent = سلّم { $by } الحالة إلى { $agent } ({ $team })
+console-record-transfer-reason = السبب: { $reason }
+console-record-returned = عادت الحالة إلى قائمة انتظار { $team }: لم يكتب { $agent } شيئًا منذ مدة
+console-returned-notice = عادت الحالة { $id } إلى قائمة الانتظار لأن أحدًا لم يكتب للمواطن منذ مدة. تولّها من جديد إن كنت ما زلت تتابعها.
+console-presence-available = متاح
+console-presence-away = غير متاح
+console-presence-hint = الفرق ذات التوزيع التلقائي لا تسند الحالات الجديدة إلا إلى الموظفين المتاحين.

@@ -148,3 +148,26 @@ console-error-text_too_long = The message is too long. Please shorten it.
 console-error-store_unavailable = The service is briefly unavailable. Try again in a moment.
 console-error-network = Khidma could not be reached. Check the connection and try again.
 console-error-generic = Something went wrong: { $message }
+
+## Part "flow" (issue 17): transfers, presence, cases returned from a silent agent.
+console-transfer = Transfer
+console-transfer-title = Transfer this case
+console-transfer-team-label = To the team
+console-transfer-agent-label = Or to an agent (their name)
+console-transfer-agent-hint = Leave empty to put the case in the team's queue; it keeps its place in line.
+console-transfer-reason-label = Reason, for the agent who takes it over
+console-transfer-need-reason = Please say why the case moves, so the next agent can help without asking again.
+console-transfer-send = Transfer the case
+console-transfer-error-unknown_team = There is no team by that name.
+console-transfer-error-unknown_agent = There is no agent by that name. Check the spelling.
+console-transfer-error-already_there = The case is already there.
+console-transferred-to-team = Case transferred to { $team }. Thank you.
+console-transferred-to-agent = Case transferred to { $agent }. Thank you.
+console-record-transferred-team = { $by } transferred the case from { $from } to { $team }
+console-record-transferred-agent = { $by } passed the case to { $agent } ({ $team })
+console-record-transfer-reason = Reason: { $reason }
+console-record-returned = The case went back to the { $team } queue: { $agent } had not written for a while
+console-returned-notice = Case { $id } went back to the queue because nothing was written to the citizen for a while. Claim it again if you are still on it.
+console-presence-available = Available
+console-presence-away = Away
+console-presence-hint = Teams with automatic assignment give new cases only to available agents.

@@ -13,7 +13,7 @@ use utoipa::{IntoResponses, Modify, OpenApi};
 
 use super::error::ErrorBody;
 use super::{
-    admin, agent, console, dashboard, health, messages, public, reports, supervisor, webhooks,
+    admin, agent, console, dashboard, desk, health, messages, public, reports, supervisor, webhooks,
 };
 
 #[derive(OpenApi)]
@@ -51,6 +51,9 @@ use super::{
         agent::claim,
         agent::send,
         agent::resolve,
+        desk::transfer,
+        desk::presence,
+        desk::set_presence,
         admin::erase,
         admin::export,
         reports::summary,

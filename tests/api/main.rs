@@ -16,6 +16,8 @@ mod conversation;
 mod cx_events;
 mod dashboard;
 mod dashboard_browser;
+mod desk_assignment;
+mod desk_flow;
 mod faults;
 mod faults_process;
 mod handoff;
