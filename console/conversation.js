@@ -137,10 +137,16 @@ function renderConversation(detail, view) {
   if (mine) {
     actions.append(el('button', { type: 'button', class: 'danger', id: 'resolve', onclick: () => resolve(id) }, t('resolve')));
   }
-  const transfer = transferButton(id, handoff, mine, (notice) => {
+  const transfer = transferButton(id, handoff, mine, (notice, moved) => {
+    reloadSoon();
+    // A case that left the agent's teams is no longer theirs to read.
+    const stays = (state.me.teams || []).includes(moved.team) || moved.agent === state.me.name;
+    if (!stays) {
+      closeDetail();
+      return;
+    }
     state.notice = notice;
     loadOpen(false);
-    reloadSoon();
   });
   if (transfer) actions.append(transfer);
   detail.append(el('div', { class: 'detail-head' },

@@ -51,8 +51,9 @@ function openTransfer(id, handoff, onMoved) {
     const body = name
       ? { agent: name, reason: reason.value }
       : { team: select.value, reason: reason.value };
+    let moved;
     try {
-      await api('/conversations/' + idPath(id) + '/transfer', { method: 'POST', body });
+      moved = await api('/conversations/' + idPath(id) + '/transfer', { method: 'POST', body });
     } catch (err) {
       error.textContent = transferError(err);
       error.hidden = false;
@@ -61,7 +62,7 @@ function openTransfer(id, handoff, onMoved) {
     dialog.close();
     const notice = name ? t('transferred-to-agent', { agent: name }) : t('transferred-to-team', { team: select.value });
     announce(notice);
-    onMoved(notice);
+    onMoved(notice, moved.handoff);
   });
   dialog.append(form);
   document.body.append(dialog);

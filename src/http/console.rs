@@ -43,6 +43,11 @@ const ASSETS: &[(&str, &str, &str)] = &[
         JAVASCRIPT,
     ),
     (
+        "presence.js",
+        include_str!("../../console/presence.js"),
+        JAVASCRIPT,
+    ),
+    (
         "queue.js",
         include_str!("../../console/queue.js"),
         JAVASCRIPT,
@@ -60,6 +65,11 @@ const ASSETS: &[(&str, &str, &str)] = &[
     (
         "strings.js",
         include_str!("../../console/strings.js"),
+        JAVASCRIPT,
+    ),
+    (
+        "transfer.js",
+        include_str!("../../console/transfer.js"),
         JAVASCRIPT,
     ),
     (

@@ -18,6 +18,7 @@ mod dashboard;
 mod dashboard_browser;
 mod desk_assignment;
 mod desk_flow;
+mod desk_flow_browser;
 mod faults;
 mod faults_process;
 mod handoff;
