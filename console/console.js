@@ -4,6 +4,7 @@
 import { closeDetail, renderDetail } from './conversation.js';
 import { $ } from './dom.js';
 import { renderConn } from './events.js';
+import { renderPresence } from './presence.js';
 import { renderQueue, tickClocks } from './queue.js';
 import { renderWho, signIn, signOut, TOKEN_KEY } from './session.js';
 import { state } from './state.js';
@@ -19,6 +20,7 @@ async function switchLang() {
   if (!state.me && state.token) showSupervisor();
   if (state.me) {
     renderWho();
+    renderPresence();
     renderConn();
     renderQueue();
     renderDetail();

@@ -9,6 +9,7 @@ import { noteForm, noteItem } from './notes.js';
 import { chooseOutcome, resolvedText } from './outcome.js';
 import { renderQueue, urgencyBadge } from './queue.js';
 import { state } from './state.js';
+import { transferButton } from './transfer.js';
 import {
   areaName,
   channelOf,
@@ -138,6 +139,18 @@ function renderConversation(detail, view) {
   if (mine) {
     actions.append(el('button', { type: 'button', class: 'danger', id: 'resolve', onclick: () => resolve(id) }, t('resolve')));
   }
+  const transfer = transferButton(id, handoff, mine, (notice, moved) => {
+    reloadSoon();
+    // A case that left the agent's teams is no longer theirs to read.
+    const stays = (state.me.teams || []).includes(moved.team) || moved.agent === state.me.name;
+    if (!stays) {
+      closeDetail();
+      return;
+    }
+    state.notice = notice;
+    loadOpen(false);
+  });
+  if (transfer) actions.append(transfer);
   detail.append(el('div', { class: 'detail-head' },
     el('h2', { id: 'detail-heading', tabindex: '-1', class: 'detail-heading' },
       urgencyBadge(urgent),
@@ -242,6 +255,14 @@ function historyItem(item) {
     text = t('record-escalated', { team: item.team, reason: reasonName(item.reason) });
   } else if (item.type === 'claimed') {
     text = t('record-claimed', { agent: item.agent });
+  } else if (item.type === 'transferred') {
+    return el('li', { class: 'sys sys-transferred' },
+      el('span', { dir: 'auto' }, item.to_agent
+        ? t('record-transferred-agent', { by: item.by, agent: item.to_agent, team: item.team })
+        : t('record-transferred-team', { by: item.by, team: item.team, from: item.from_team })), ' ', time,
+      el('p', { class: 'transfer-reason', dir: 'auto' }, t('record-transfer-reason', { reason: item.reason })));
+  } else if (item.type === 'returned') {
+    text = t('record-returned', { agent: item.agent, team: item.team });
   } else if (item.type === 'resolved') {
     text = resolvedText(item);
   } else if (item.type === 'rated') {

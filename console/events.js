@@ -7,6 +7,7 @@ import { loadQueue } from './queue.js';
 import { signOut } from './session.js';
 import { state } from './state.js';
 import { t } from './strings.js';
+import { onReturned } from './transfer.js';
 
 const RELOAD_DEBOUNCE_MS = 50;
 
@@ -110,6 +111,7 @@ function handleBlock(block) {
 
 function onEvent(type, event) {
   reloadSoon();
+  if (type === 'returned') onReturned(event);
   const open = state.open;
   if (!open) return;
   if (open.kind === 'conversation' && event.conversation_id === open.id) reloadOpenSoon();

@@ -4,6 +4,7 @@ import { api } from './api.js';
 import { renderDetail } from './conversation.js';
 import { $, el } from './dom.js';
 import { connect, renderConn } from './events.js';
+import { loadPresence } from './presence.js';
 import { renderQueue } from './queue.js';
 import { state } from './state.js';
 import { t } from './strings.js';
@@ -36,6 +37,9 @@ export function signOut(message) {
   state.queue = [];
   state.incidents = [];
   state.seenUrgent = null;
+  state.presence = null;
+  const presence = $('presence');
+  if (presence) presence.remove();
   $('app-view').hidden = true;
   $('conn').hidden = true;
   $('who').hidden = true;
@@ -68,5 +72,6 @@ function showApp() {
   renderConn();
   renderQueue();
   renderDetail();
+  loadPresence();
   connect();
 }

@@ -15,6 +15,8 @@ export const state = {
   // Incident id -> the last update's result, shown until dismissed.
   incidentResults: new Map(),
   notice: null,
+  // The agent's { availability, since_ms }, from /presence.
+  presence: null,
   // Textarea id + open item -> what the agent has typed, kept across
   // live re-renders.
   drafts: new Map(),

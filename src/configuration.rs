@@ -201,6 +201,10 @@ impl HandoffSettings {
     pub fn unclaimed_update(&self) -> Option<Duration> {
         (self.unclaimed_update_secs > 0).then(|| Duration::from_secs(self.unclaimed_update_secs))
     }
+
+    pub fn idle_return(&self) -> Option<Duration> {
+        (self.idle_return_secs > 0).then(|| Duration::from_secs(self.idle_return_secs))
+    }
 }
 
 #[derive(Debug, Clone, Default, Deserialize, PartialEq)]

@@ -8,6 +8,7 @@ use std::time::Duration;
 use anyhow::Context;
 
 use crate::agents::AgentService;
+use crate::agents::assignment::AutoAssignment;
 use crate::channels::{Channels, Outbound, Web, web};
 use crate::configuration::Settings;
 use crate::cx::{Recorder, RecorderTask};
@@ -229,12 +230,32 @@ fn spawn_waiting_updates(
     })
 }
 
+/// Looks for silent agents' cases a few times per `idle` (at least every
+/// 30 s); a case is returned by whichever instance finds it first.
+fn spawn_idle_returns(agents: Arc<AgentService>, idle: Duration) -> tokio::task::JoinHandle<()> {
+    let period = (idle / 4).clamp(Duration::from_millis(100), Duration::from_secs(30));
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(period);
+        loop {
+            tick.tick().await;
+            if let Err(err) = agents.return_idle(idle).await {
+                tracing::warn!(error = %err, "returning silent agents' cases failed");
+            }
+        }
+    })
+}
+
 pub struct Application {
     port: u16,
     server: Server,
     worker: WorkerHandle,
     /// Sends waiting citizens their updates; stopped with the server.
     updates: Option<tokio::task::JoinHandle<()>>,
+    /// Gives out cases of teams that assign automatically; stopped with
+    /// the server.
+    assignment: Option<tokio::task::JoinHandle<()>>,
+    /// Returns silent agents' cases to the queue; stopped with the server.
+    idle_returns: Option<tokio::task::JoinHandle<()>>,
     /// Evaluates the supervisors' alerts; stopped with the server.
     alerts: Option<tokio::task::JoinHandle<()>>,
     /// Writes citizen-experience events; flushed after the worker stops.
@@ -307,17 +328,25 @@ impl Application {
             metrics.clone(),
         ));
         let worker = Worker::new(pipeline.clone()).spawn(settings.outbound.worker_concurrency);
-        let agents = Arc::new(AgentService::new(
-            core.desk.clone(),
-            core.store.clone(),
-            pipeline.clone(),
-            core.localizer.clone(),
-            settings.handoff.incident_send_concurrency,
-        ));
+        let agents = Arc::new(
+            AgentService::new(
+                core.desk.clone(),
+                core.store.clone(),
+                pipeline.clone(),
+                core.localizer.clone(),
+                settings.handoff.incident_send_concurrency,
+            )
+            .with_auto_assignment(AutoAssignment::from_settings(&settings.handoff.teams)),
+        );
         let updates = settings
             .handoff
             .unclaimed_update()
             .map(|every| spawn_waiting_updates(agents.clone(), every));
+        let assignment = crate::agents::assignment::spawn(agents.clone());
+        let idle_returns = settings
+            .handoff
+            .idle_return()
+            .map(|idle| spawn_idle_returns(agents.clone(), idle));
         let time_zone = jiff::tz::TimeZone::get(&settings.handoff.time_zone)
             .context("reading handoff.time_zone")?;
         let alerts = crate::cx::alerts::spawn(
@@ -362,6 +391,8 @@ impl Application {
             server,
             worker,
             updates,
+            assignment,
+            idle_returns,
             alerts,
             recorder: recorder_task,
             store,
@@ -383,7 +414,15 @@ impl Application {
     /// recorded.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let served = self.server.stopped().await;
-        for task in [self.updates, self.alerts].into_iter().flatten() {
+        for task in [
+            self.updates,
+            self.assignment,
+            self.idle_returns,
+            self.alerts,
+        ]
+        .into_iter()
+        .flatten()
+        {
             task.abort();
         }
         self.worker.stop().await;

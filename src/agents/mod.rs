@@ -6,9 +6,12 @@
 //! so it is exclusive across instances and the agents hear of it only once
 //! it is committed.
 
+pub mod assignment;
 mod claims;
+mod idle;
 mod incidents;
 mod notes;
+mod presence;
 mod queue;
 mod supervision;
 mod transfer;
@@ -81,6 +84,8 @@ pub struct AgentService {
     /// Citizens an incident message is sent to at once
     /// (`handoff.incident_send_concurrency`).
     fan_out_concurrency: NonZeroUsize,
+    /// Teams whose cases are given out rather than claimed.
+    assignment: assignment::AutoAssignment,
 }
 
 fn forbidden(agent: &Agent, team: &str) -> AgentError {
@@ -113,7 +118,15 @@ impl AgentService {
             pipeline,
             localizer,
             fan_out_concurrency,
+            assignment: assignment::AutoAssignment::default(),
         }
+    }
+
+    /// Gives the cases of teams with `assignment.auto` out automatically
+    /// (started with [`assignment::spawn`]).
+    pub fn with_auto_assignment(mut self, assignment: assignment::AutoAssignment) -> Self {
+        self.assignment = assignment;
+        self
     }
 
     /// Writes one message into the conversation and sends it to the

@@ -45,6 +45,10 @@ struct Inner {
     latest_incident: HashMap<IncidentKey, String>,
     incident_serial: u64,
     writes: u64,
+    /// The automatic-assignment lock's token and expiry (ms).
+    assignment_lock: Option<(String, i64)>,
+    /// team -> its round-robin cursor.
+    assignment_cursors: HashMap<String, u64>,
 }
 
 impl MemoryHandoffStore {
@@ -382,6 +386,43 @@ impl HandoffStore for MemoryHandoffStore {
 
     async fn export(&self, id: &ConversationId) -> Result<HandoffRecord, StoreError> {
         Ok(self.inner().export(id))
+    }
+
+    async fn lock_assignment(
+        &self,
+        token: &str,
+        ttl: std::time::Duration,
+    ) -> Result<bool, StoreError> {
+        let now = now_ms();
+        let mut inner = self.inner();
+        if inner
+            .assignment_lock
+            .as_ref()
+            .is_some_and(|(_, until)| *until > now)
+        {
+            return Ok(false);
+        }
+        inner.assignment_lock = Some((token.to_owned(), now + ttl.as_millis() as i64));
+        Ok(true)
+    }
+
+    async fn unlock_assignment(&self, token: &str) -> Result<(), StoreError> {
+        let mut inner = self.inner();
+        if inner
+            .assignment_lock
+            .as_ref()
+            .is_some_and(|(holder, _)| holder == token)
+        {
+            inner.assignment_lock = None;
+        }
+        Ok(())
+    }
+
+    async fn next_assignment(&self, team: &str) -> Result<u64, StoreError> {
+        let mut inner = self.inner();
+        let cursor = inner.assignment_cursors.entry(team.to_owned()).or_default();
+        *cursor += 1;
+        Ok(*cursor)
     }
 }
 

@@ -463,6 +463,23 @@ pub trait HandoffStore: Send + Sync + 'static {
 
     /// Everything kept about the conversation, for an export.
     async fn export(&self, id: &ConversationId) -> Result<HandoffRecord, StoreError>;
+
+    /// Takes the desk's automatic-assignment lock under `token` for
+    /// `ttl`, unless another holder has it: one instance gives out cases
+    /// at a time, so loads it counts stay true while it assigns.
+    async fn lock_assignment(
+        &self,
+        token: &str,
+        ttl: std::time::Duration,
+    ) -> Result<bool, StoreError>;
+
+    /// Lets the lock go if `token` still holds it (it may have expired
+    /// and gone to another instance).
+    async fn unlock_assignment(&self, token: &str) -> Result<(), StoreError>;
+
+    /// Advances the team's round-robin cursor, shared by every instance,
+    /// and returns it.
+    async fn next_assignment(&self, team: &str) -> Result<u64, StoreError>;
 }
 
 /// A conversation in a team's queue, and when it was escalated.

@@ -10,6 +10,8 @@
 //! | `Pteam:<team>:queue` | sorted set | the team's waiting conversations, urgent first (normal cases add 2^50), then by escalation time (ms) | members leave when claimed, or `retention.waiting_secs` after their escalation; the key as long after the last |
 //! | `Pteam:<team>:held` | sorted set | the team's cases that an agent has, by when they took it (ms) | members leave when resolved, transferred or returned; with the conversation's erasure |
 //! | `Pteam:<team>:pickups` | list | the team's last pickup times (ms from escalation to claim), newest first: the wait estimate | `handoff.history_ttl_secs` from the last claim |
+//! | `Pteam:<team>:assignment-cursor` | string | the team's round-robin cursor of automatic assignment (`INCR`) | staff data, kept |
+//! | `Passignment-lock` | string | the instance giving out cases now (a random token; `SET NX PX`) | a few seconds, or until it lets go |
 //! | `Ppresence` | hash | agent name -> their availability (`Presence` JSON) | staff data, kept until changed |
 //! | `Pratings` | list | ratings (`StoredRating` JSON), newest first | the last 10 000, none older than `retention.ratings_secs`; the key as long after the last |
 //! | `Pevents` | pub/sub channel | live events (`Event` JSON) for agents' consoles on every instance | not stored |
@@ -423,6 +425,53 @@ impl HandoffStore for RedisHandoffStore {
 
     async fn export(&self, id: &ConversationId) -> Result<HandoffRecord, StoreError> {
         self.export_all(id).await
+    }
+
+    async fn lock_assignment(&self, token: &str, ttl: Duration) -> Result<bool, StoreError> {
+        let (taken,): (Option<String>,) = self
+            .store
+            .query(
+                ::redis::pipe()
+                    .cmd("SET")
+                    .arg(self.store.global_key("assignment-lock"))
+                    .arg(token)
+                    .arg("NX")
+                    .arg("PX")
+                    .arg((ttl.as_millis() as u64).max(1)),
+            )
+            .await?;
+        Ok(taken.is_some())
+    }
+
+    async fn unlock_assignment(&self, token: &str) -> Result<(), StoreError> {
+        // Compare and delete in one step: a lock that expired and went to
+        // another instance is theirs.
+        const UNLOCK: &str = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0";
+        self.store
+            .query::<()>(
+                ::redis::pipe()
+                    .cmd("EVAL")
+                    .arg(UNLOCK)
+                    .arg(1)
+                    .arg(self.store.global_key("assignment-lock"))
+                    .arg(token)
+                    .ignore(),
+            )
+            .await
+    }
+
+    async fn next_assignment(&self, team: &str) -> Result<u64, StoreError> {
+        let (cursor,): (u64,) = self
+            .store
+            .query(
+                ::redis::pipe().incr(
+                    self.store
+                        .global_key(&format!("team:{team}:assignment-cursor")),
+                    1,
+                ),
+            )
+            .await?;
+        Ok(cursor)
     }
 
     async fn subscribe(&self) -> Result<broadcast::Receiver<Event>, StoreError> {

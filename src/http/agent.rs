@@ -26,7 +26,7 @@ const KEEP_ALIVE: Duration = Duration::from_secs(15);
 
 /// The agent whose token the request carries: a handler that takes one
 /// answers `401` to anyone else, before reading the rest of the request.
-pub struct AuthenticatedAgent(Agent);
+pub struct AuthenticatedAgent(pub(super) Agent);
 
 impl FromRequest for AuthenticatedAgent {
     type Error = ApiError;
@@ -51,7 +51,7 @@ fn authenticate(request: &HttpRequest) -> Result<Agent, ApiError> {
         .ok_or_else(|| limits.wrong_token(request, "agent"))
 }
 
-fn conversation_id(raw: &str) -> Result<ConversationId, ApiError> {
+pub(super) fn conversation_id(raw: &str) -> Result<ConversationId, ApiError> {
     ConversationId::try_from(raw.to_owned()).map_err(|reason| {
         ApiError::new(
             Code::NotFound,
@@ -63,11 +63,15 @@ fn conversation_id(raw: &str) -> Result<ConversationId, ApiError> {
 /// The agent behind the token and their teams: the console's login check.
 #[utoipa::path(get, path = "/api/v1/agent/me", tag = "agents", security(("agent_token" = [])),
     responses(
-        (status = 200, description = "The agent's name and teams", body = Object),
+        (status = 200, description = "The agent's name and teams, and every team of the desk (`desk_teams`, where a case may be transferred)", body = Object),
         AgentRefusals,
     ))]
-pub async fn me(AuthenticatedAgent(agent): AuthenticatedAgent) -> HttpResponse {
-    HttpResponse::Ok().json(json!({ "name": agent.name, "teams": agent.teams }))
+pub async fn me(
+    AuthenticatedAgent(agent): AuthenticatedAgent,
+    teams: web::Data<Teams>,
+) -> HttpResponse {
+    HttpResponse::Ok()
+        .json(json!({ "name": agent.name, "teams": agent.teams, "desk_teams": teams.names() }))
 }
 
 #[utoipa::path(get, path = "/api/v1/agent/queue", tag = "agents", security(("agent_token" = [])),

@@ -43,6 +43,11 @@ const ASSETS: &[(&str, &str, &str)] = &[
         JAVASCRIPT,
     ),
     (
+        "presence.js",
+        include_str!("../../console/presence.js"),
+        JAVASCRIPT,
+    ),
+    (
         "queue.js",
         include_str!("../../console/queue.js"),
         JAVASCRIPT,
@@ -75,6 +80,11 @@ const ASSETS: &[(&str, &str, &str)] = &[
     (
         "supervisor.js",
         include_str!("../../console/supervisor.js"),
+        JAVASCRIPT,
+    ),
+    (
+        "transfer.js",
+        include_str!("../../console/transfer.js"),
         JAVASCRIPT,
     ),
     (

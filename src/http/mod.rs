@@ -6,6 +6,7 @@ mod admin;
 mod agent;
 mod console;
 mod dashboard;
+mod desk;
 mod error;
 mod health;
 mod limits;
@@ -180,6 +181,9 @@ routes! {
     POST "/api/v1/agent/conversations/{id}/messages" => agent::send;
     POST "/api/v1/agent/conversations/{id}/resolve" => agent::resolve;
     POST "/api/v1/agent/conversations/{id}/notes" => agent::note;
+    POST "/api/v1/agent/conversations/{id}/transfer" => desk::transfer;
+    GET "/api/v1/agent/presence" => desk::presence;
+    PUT "/api/v1/agent/presence" => desk::set_presence;
     DELETE "/api/v1/admin/conversations/{id}" => admin::erase;
     GET "/api/v1/admin/conversations/{id}/export" => admin::export;
     GET "/api/v1/reports/summary" => reports::summary;

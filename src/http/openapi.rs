@@ -13,7 +13,7 @@ use utoipa::{IntoResponses, Modify, OpenApi};
 
 use super::error::ErrorBody;
 use super::{
-    admin, agent, console, dashboard, health, messages, public, reports, supervisor, webhooks,
+    admin, agent, console, dashboard, desk, health, messages, public, reports, supervisor, webhooks,
 };
 
 #[derive(OpenApi)]
@@ -52,6 +52,9 @@ use super::{
         agent::send,
         agent::resolve,
         agent::note,
+        desk::transfer,
+        desk::presence,
+        desk::set_presence,
         admin::erase,
         admin::export,
         reports::summary,
