@@ -6,6 +6,7 @@ import { $, clearDraft, confirmDialog, draftArea, el, field } from './dom.js';
 import { reloadSoon } from './events.js';
 import { renderIncident } from './incident.js';
 import { renderQueue, urgencyBadge } from './queue.js';
+import { slaBadge } from './sla.js';
 import { state } from './state.js';
 import {
   areaName,
@@ -139,6 +140,7 @@ function renderConversation(detail, view) {
   detail.append(el('div', { class: 'detail-head' },
     el('h2', { id: 'detail-heading', tabindex: '-1', class: 'detail-heading' },
       urgencyBadge(urgent),
+      slaBadge(view),
       el('span', { class: 'conversation-id' }, t('conversation-heading', { id }))),
     actions));
 

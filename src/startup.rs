@@ -237,6 +237,8 @@ pub struct Application {
     updates: Option<tokio::task::JoinHandle<()>>,
     /// Evaluates the supervisors' alerts; stopped with the server.
     alerts: Option<tokio::task::JoinHandle<()>>,
+    /// Watches service-level targets; stopped with the server.
+    service_levels: Option<tokio::task::JoinHandle<()>>,
     /// Writes citizen-experience events; flushed after the worker stops.
     recorder: Option<RecorderTask>,
     store: Arc<dyn ConversationStore>,
@@ -320,6 +322,13 @@ impl Application {
             .map(|every| spawn_waiting_updates(agents.clone(), every));
         let time_zone = jiff::tz::TimeZone::get(&settings.handoff.time_zone)
             .context("reading handoff.time_zone")?;
+        let service_levels = crate::agents::service_levels::spawn(
+            agents.clone(),
+            &settings,
+            core.recorder.clone(),
+            core.teams.clone(),
+            core.localizer.clone(),
+        );
         let alerts = crate::cx::alerts::spawn(
             &settings.cx,
             core.recorder.clone(),
@@ -363,6 +372,7 @@ impl Application {
             worker,
             updates,
             alerts,
+            service_levels,
             recorder: recorder_task,
             store,
             _watcher: watcher,
@@ -383,7 +393,10 @@ impl Application {
     /// recorded.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let served = self.server.stopped().await;
-        for task in [self.updates, self.alerts].into_iter().flatten() {
+        for task in [self.updates, self.alerts, self.service_levels]
+            .into_iter()
+            .flatten()
+        {
             task.abort();
         }
         self.worker.stop().await;

@@ -148,3 +148,12 @@ console-error-text_too_long = الرسالة طويلة جدًا، اختصره�
 console-error-store_unavailable = الخدمة غير متاحة لحظيًا. حاول بعد قليل.
 console-error-network = تعذّر الاتصال بخدمة. تحقق من الاتصال وحاول مرة أخرى.
 console-error-generic = حدث خطأ: { $message }
+
+# Service levels (part "sla", console/sla.js): a case's time left before
+# its team's target, or how long it is overdue. $target is one of the
+# target names below, $time a span like "12 min".
+console-sla-target-first_reply = أول ردّ
+console-sla-target-resolution = الحلّ
+console-sla-due-in = { $target }: متبقٍّ { $time }
+console-sla-overdue-by = { $target }: متأخر { $time }
+console-sla-under-a-minute = أقل من دقيقة

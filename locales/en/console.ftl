@@ -148,3 +148,12 @@ console-error-text_too_long = The message is too long. Please shorten it.
 console-error-store_unavailable = The service is briefly unavailable. Try again in a moment.
 console-error-network = Khidma could not be reached. Check the connection and try again.
 console-error-generic = Something went wrong: { $message }
+
+# Service levels (part "sla", console/sla.js): a case's time left before
+# its team's target, or how long it is overdue. $target is one of the
+# target names below, $time a span like "12 min".
+console-sla-target-first_reply = First reply
+console-sla-target-resolution = Resolution
+console-sla-due-in = { $target } due in { $time }
+console-sla-overdue-by = { $target } overdue by { $time }
+console-sla-under-a-minute = under a minute

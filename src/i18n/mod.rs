@@ -70,10 +70,13 @@ pub enum Msg {
     AlertSurge,
     AlertCsatDrop,
     AlertUnclaimedUrgent,
+    /// A case missed its team's first-reply or resolution target.
+    AlertSlaFirstReply,
+    AlertSlaResolution,
 }
 
 impl Msg {
-    pub const ALL: [Msg; 47] = [
+    pub const ALL: [Msg; 49] = [
         Msg::Greeting,
         Msg::GreetingReplyToSalam,
         Msg::Fallback,
@@ -121,6 +124,8 @@ impl Msg {
         Msg::AlertSurge,
         Msg::AlertCsatDrop,
         Msg::AlertUnclaimedUrgent,
+        Msg::AlertSlaFirstReply,
+        Msg::AlertSlaResolution,
     ];
 
     pub fn id(self) -> &'static str {
@@ -172,6 +177,8 @@ impl Msg {
             Msg::AlertSurge => "alert-surge",
             Msg::AlertCsatDrop => "alert-csat-drop",
             Msg::AlertUnclaimedUrgent => "alert-unclaimed-urgent",
+            Msg::AlertSlaFirstReply => "alert-sla-first-reply",
+            Msg::AlertSlaResolution => "alert-sla-resolution",
         }
     }
 }
