@@ -184,9 +184,8 @@ pub struct HandoffSettings {
     /// this long goes back to its team's queue, and the agent is told; 0
     /// turns this off.
     pub idle_return_secs: u64,
-    /// How often the service-level watch looks for missed targets (only
-    /// when a team sets `[handoff.teams.sla]`); an alert follows a due
-    /// time by up to this long.
+    /// How often the service-level watch looks for missed targets; an
+    /// alert follows a due time by up to this long.
     pub sla_watch_ms: u64,
     /// `KHIDMA_AGENT_TOKENS`, from the environment only.
     #[serde(skip)]
@@ -200,10 +199,6 @@ impl HandoffSettings {
 
     pub fn incident_window(&self) -> Duration {
         Duration::from_secs(self.incident_window_secs)
-    }
-
-    pub fn sla_watch(&self) -> Duration {
-        Duration::from_millis(self.sla_watch_ms.max(10))
     }
 
     pub fn unclaimed_update(&self) -> Option<Duration> {
