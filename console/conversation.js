@@ -8,6 +8,7 @@ import { renderIncident } from './incident.js';
 import { noteForm, noteItem } from './notes.js';
 import { chooseOutcome, resolvedText } from './outcome.js';
 import { renderQueue, urgencyBadge } from './queue.js';
+import { slaBadge } from './sla.js';
 import { state } from './state.js';
 import { transferButton } from './transfer.js';
 import {
@@ -154,6 +155,7 @@ function renderConversation(detail, view) {
   detail.append(el('div', { class: 'detail-head' },
     el('h2', { id: 'detail-heading', tabindex: '-1', class: 'detail-heading' },
       urgencyBadge(urgent),
+      slaBadge(view),
       el('span', { class: 'conversation-id' }, t('conversation-heading', { id }))),
     actions));
 

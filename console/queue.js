@@ -5,6 +5,7 @@ import { api } from './api.js';
 import { openItem } from './conversation.js';
 import { $, announce, el } from './dom.js';
 import { reloadSoon } from './events.js';
+import { slaBadge, tickSla } from './sla.js';
 import { state } from './state.js';
 import {
   areaName,
@@ -169,6 +170,7 @@ function queueItem(entry) {
   el('span', { class: 'item-top' },
     urgencyBadge(entry.urgent),
     incidentOf(item) ? el('span', { class: 'badge incident-badge' }, t('incident-badge')) : null,
+    slaBadge(item),
     el('span', { class: 'since', 'data-since': item.since_ms }, t('waiting-since', { time: waited(item.since_ms) }))),
   el('span', { class: 'item-title', dir: 'auto' }, heading),
   el('span', { class: 'item-meta' },
@@ -183,6 +185,7 @@ export function tickClocks() {
   for (const node of document.querySelectorAll('[data-since]')) {
     node.textContent = t('waiting-since', { time: waited(Number(node.dataset.since)) });
   }
+  tickSla();
   // Events are at most once (an instance that dies between a commit and
   // its event loses the event): a periodic reload bounds what is missed.
   if (state.token && state.connState === 'live') reloadSoon();

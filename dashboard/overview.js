@@ -40,6 +40,14 @@ function timeline(answer, label) {
   };
 }
 
+// Cases within their teams' service-level targets; a missed one turns
+// the tile to an alert, since each is a citizen who waited too long.
+function serviceLevelTile(levels = {}) {
+  return tile('within-target', t('tile-within-target'), percent(levels.within_target_rate),
+    t('tile-within-target-detail', { breached: number(levels.breached || 0), cases: number(levels.cases || 0) }),
+    levels.breached ? 'alert' : 'good');
+}
+
 function tiles(summary) {
   const esc = summary.escalations || {};
   const reply = summary.first_reply_seconds || {};
@@ -51,6 +59,7 @@ function tiles(summary) {
     tile('self-service', t('tile-self-service'), percent(summary.self_service_rate), t('tile-self-service-detail'), 'good'),
     tile('escalations', t('tile-escalations'), number(esc.total), t('tile-escalations-detail', { urgent: number(esc.urgent), person: number(esc.person) }), esc.urgent ? 'alert' : null),
     tile('first-reply', t('tile-first-reply'), duration(reply.p50), t('tile-first-reply-detail', { p90: duration(reply.p90), count: number(reply.count) })),
+    serviceLevelTile(summary.service_levels),
     tile('resolved', t('tile-resolved'), number(summary.resolved), null),
     tile('csat', t('tile-csat'), score(csat.average), t('tile-csat-detail', { count: number(csat.count) })),
     tile('inferred', t('tile-inferred'), score(inferred.average), t('tile-inferred-detail', { count: number(inferred.count) })),

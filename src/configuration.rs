@@ -184,6 +184,9 @@ pub struct HandoffSettings {
     /// this long goes back to its team's queue, and the agent is told; 0
     /// turns this off.
     pub idle_return_secs: u64,
+    /// How often the service-level watch looks for missed targets; an
+    /// alert follows a due time by up to this long.
+    pub sla_watch_ms: u64,
     /// `KHIDMA_AGENT_TOKENS`, from the environment only.
     #[serde(skip)]
     pub agent_tokens: AgentTokens,
@@ -293,6 +296,7 @@ incident_window_secs = 1800
 incident_send_concurrency = 8
 emergency_number = "112"
 idle_return_secs = 0
+sla_watch_ms = 10000
 "#;
 
 /// Short environment names from the public contract, and the keys they set.

@@ -258,6 +258,8 @@ pub struct Application {
     idle_returns: Option<tokio::task::JoinHandle<()>>,
     /// Evaluates the supervisors' alerts; stopped with the server.
     alerts: Option<tokio::task::JoinHandle<()>>,
+    /// Watches service-level targets; stopped with the server.
+    service_levels: Option<tokio::task::JoinHandle<()>>,
     /// Writes citizen-experience events; flushed after the worker stops.
     recorder: Option<RecorderTask>,
     store: Arc<dyn ConversationStore>,
@@ -349,6 +351,13 @@ impl Application {
             .map(|idle| spawn_idle_returns(agents.clone(), idle));
         let time_zone = jiff::tz::TimeZone::get(&settings.handoff.time_zone)
             .context("reading handoff.time_zone")?;
+        let service_levels = crate::agents::service_levels::spawn(
+            agents.clone(),
+            &settings,
+            core.recorder.clone(),
+            core.teams.clone(),
+            core.localizer.clone(),
+        );
         let alerts = crate::cx::alerts::spawn(
             &settings.cx,
             core.recorder.clone(),
@@ -394,6 +403,7 @@ impl Application {
             assignment,
             idle_returns,
             alerts,
+            service_levels,
             recorder: recorder_task,
             store,
             _watcher: watcher,
@@ -419,6 +429,7 @@ impl Application {
             self.assignment,
             self.idle_returns,
             self.alerts,
+            self.service_levels,
         ]
         .into_iter()
         .flatten()

@@ -222,3 +222,11 @@ console-record-transfer-reason = السبب: { $reason }
 console-record-returned = عادت الحالة إلى قائمة انتظار { $team }: لم يكتب { $agent } شيئًا منذ مدة
 console-returned-notice = عادت الحالة { $id } إلى قائمة الانتظار لأن أحدًا لم يكتب للمواطن منذ مدة. تولّها من جديد إن كنت ما زلت تتابعها.
 console-presence-hint = الفرق ذات التوزيع التلقائي لا تسند الحالات الجديدة إلا إلى الموظفين المتاحين.
+# Service levels (part "sla", console/sla.js): a case's time left before
+# its team's target, or how long it is overdue. $target is one of the
+# target names below, $time a span like "12 min".
+console-sla-target-first_reply = أول ردّ
+console-sla-target-resolution = الحلّ
+console-sla-due-in = { $target }: متبقٍّ { $time }
+console-sla-overdue-by = { $target }: متأخر { $time }
+console-sla-under-a-minute = أقل من دقيقة

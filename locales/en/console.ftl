@@ -222,3 +222,11 @@ console-record-transfer-reason = Reason: { $reason }
 console-record-returned = The case went back to the { $team } queue: { $agent } had not written for a while
 console-returned-notice = Case { $id } went back to the queue because nothing was written to the citizen for a while. Claim it again if you are still on it.
 console-presence-hint = Teams with automatic assignment give new cases only to available agents.
+# Service levels (part "sla", console/sla.js): a case's time left before
+# its team's target, or how long it is overdue. $target is one of the
+# target names below, $time a span like "12 min".
+console-sla-target-first_reply = First reply
+console-sla-target-resolution = Resolution
+console-sla-due-in = { $target } due in { $time }
+console-sla-overdue-by = { $target } overdue by { $time }
+console-sla-under-a-minute = under a minute

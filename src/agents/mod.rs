@@ -1,7 +1,8 @@
 //! What agents do, through the agent API: see their teams' queues
 //! (`queue`), read a conversation or an incident in full (`views`), claim,
 //! write to the citizen and resolve (`claims`), and post incident updates
-//! to every citizen of an incident (`incidents`). Every change to a
+//! to every citizen of an incident (`incidents`), move cases (`transfer`),
+//! and the watch of service-level targets (`service_levels`). Every change to a
 //! conversation is a turn of the pipeline, under the conversation's lease,
 //! so it is exclusive across instances and the agents hear of it only once
 //! it is committed.
@@ -14,6 +15,7 @@ mod notes;
 mod presence;
 mod queue;
 mod supervision;
+pub mod service_levels;
 mod transfer;
 mod views;
 
@@ -23,6 +25,7 @@ use std::sync::Arc;
 pub use incidents::{Broadcast, MemberDelivery};
 pub use queue::QueueItem;
 pub use supervision::{AgentDesk, DeskCase, DeskOverview, TeamDesk};
+pub use service_levels::Breach;
 pub use transfer::{Mover, TransferTarget};
 pub use views::{IncidentMember, IncidentView, View};
 

@@ -8,10 +8,11 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::{AgentError, AgentService};
+use crate::conversation::SlaTarget;
 use crate::conversation::{
     Conversation, ConversationId, EscalationReason, Handoff, Priority, Speaker, now_ms,
 };
-use crate::handoff::{Agent, EntryTitle, HistoryItem, Queued, Record};
+use crate::handoff::{Agent, EntryTitle, HistoryItem, Queued, Record, sla};
 use crate::i18n::{Lang, Msg};
 use crate::kb::{Area, EntryId};
 use crate::message::OutgoingMessage;
@@ -43,6 +44,14 @@ pub struct QueueItem {
     /// The entry's title: `ar`, `en`.
     #[schema(value_type = Option<Object>)]
     pub entry_title: Option<EntryTitle>,
+    /// The service-level target it is measured against now (`first_reply`
+    /// or `resolution`), when its team sets one.
+    #[schema(value_type = Option<String>)]
+    pub sla_target: Option<SlaTarget>,
+    /// When that target is due, in the team's business hours.
+    pub due_ms: Option<i64>,
+    /// Whether the due time has passed.
+    pub overdue: bool,
 }
 
 /// Longer than any turn takes, however slow the platform: a queue entry
@@ -100,6 +109,10 @@ impl AgentService {
                     self.handoff.dequeue(team, &id).await?;
                     continue;
                 }
+                let now = now_ms();
+                let service_level = conversation.as_ref().and_then(|conversation| {
+                    sla::status(self.desk.teams(), team, conversation, now)
+                });
                 let waiting = conversation.and_then(|conversation| match conversation.handoff {
                     Handoff::Waiting {
                         reason,
@@ -139,6 +152,9 @@ impl AgentService {
                     since_ms,
                     incident_id,
                     area,
+                    sla_target: service_level.map(|status| status.target),
+                    due_ms: service_level.map(|status| status.due_ms),
+                    overdue: service_level.is_some_and(|status| status.overdue),
                 });
             }
         }

@@ -5,10 +5,10 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::{AgentError, AgentService, forbidden};
-use crate::conversation::{Conversation, ConversationId, Handoff};
+use crate::conversation::{Conversation, ConversationId, Handoff, SlaTarget};
 use crate::handoff::{
     Agent, EntryTitle, HistoryItem, Incident, IncidentId, IncidentStatus, IncidentUpdate, Record,
-    StoredRating,
+    StoredRating, sla,
 };
 use crate::i18n::Lang;
 use crate::kb::{Area, EntryId};
@@ -36,6 +36,14 @@ pub struct View {
     /// (`state.memory_retention_secs`).
     #[schema(value_type = Vec<Object>)]
     pub earlier_cases: Vec<EarlierCase>,
+    /// While the case is with the humans and its team sets service
+    /// levels, the target it is measured against now (`first_reply` or
+    /// `resolution`), as on queue items.
+    #[schema(value_type = Option<String>)]
+    pub sla_target: Option<SlaTarget>,
+    /// When that target is due, in the team's business hours.
+    pub due_ms: Option<i64>,
+    pub overdue: bool,
 }
 
 /// One of a citizen's remembered cases, with its entry's titles.
@@ -141,7 +149,16 @@ impl AgentService {
                 case: case.clone(),
             })
             .collect();
+        let service_level = sla::status(
+            self.desk.teams(),
+            &team,
+            &conversation,
+            crate::conversation::now_ms(),
+        );
         Ok(View {
+            sla_target: service_level.map(|status| status.target),
+            due_ms: service_level.map(|status| status.due_ms),
+            overdue: service_level.is_some_and(|status| status.overdue),
             team,
             entry_title: entry_id.as_ref().and_then(|id| self.desk.entry_title(id)),
             earlier_cases,

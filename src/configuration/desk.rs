@@ -3,8 +3,18 @@
 //! (claimed by agents, or assigned automatically under a capacity).
 
 use std::num::NonZeroUsize;
+use std::time::Duration;
 
 use serde::Deserialize;
+
+use super::HandoffSettings;
+
+impl HandoffSettings {
+    /// How often the service-level watch runs (`sla_watch_ms`).
+    pub fn sla_watch(&self) -> Duration {
+        Duration::from_millis(self.sla_watch_ms.max(10))
+    }
+}
 
 /// A team's service-level targets, in seconds of the team's business
 /// hours (always, for a team with no hours). A target not set is not

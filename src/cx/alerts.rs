@@ -1,6 +1,8 @@
 //! Alerts for supervisors: a surge of one topic or district against its
-//! usual level, a drop in citizens' ratings, or an urgent case nobody has
-//! claimed in time. A background task evaluates the rules every
+//! usual level, a drop in citizens' ratings, an urgent case nobody has
+//! claimed in time, or a case that missed its team's service-level target
+//! (found by the service-level watch, `agents::service_levels`, and raised
+//! here with `sla_breach`). A background task evaluates the rules every
 //! `cx.alerts.every_ms`; an alert goes on the supervisors' live stream
 //! (`GET /api/v1/supervisor/events`, from every instance), into the event
 //! store (`kind = 'alert'`) and, when `KHIDMA_ALERT_WEBHOOK_URL` is set, to
@@ -18,6 +20,7 @@ use serde_json::{Value, json};
 use sha2::Digest;
 
 use super::{CxError, CxEvent, EventStore, Recorder, SurgeDimension};
+use crate::agents::Breach;
 use crate::configuration::{AlertSettings, CxSettings};
 use crate::conversation::Priority;
 use crate::handoff::{AlertEventData, Event, HandoffStore, Teams};
@@ -35,6 +38,7 @@ pub enum Rule {
     Surge,
     CsatDrop,
     UnclaimedUrgent,
+    SlaBreach,
 }
 
 impl Rule {
@@ -43,12 +47,14 @@ impl Rule {
             Rule::Surge => "surge",
             Rule::CsatDrop => "csat_drop",
             Rule::UnclaimedUrgent => "unclaimed_urgent",
+            Rule::SlaBreach => "sla_breach",
         }
     }
 }
 
 /// One alert: what, about what (`entry:<id>`, `category:<name>`,
-/// `district:<id>`, `csat`, or `case:<team>:<pseudonym>`), the value seen
+/// `district:<id>`, `csat`, `case:<team>:<pseudonym>`, or
+/// `case:<team>:<pseudonym>:<target>` for a missed target), the value seen
 /// and the level it was compared to, and the window it belongs to (it is
 /// raised once per rule, key and window).
 #[derive(Debug, Clone, PartialEq)]
@@ -125,6 +131,26 @@ impl Alerts {
             }
         }
         Ok(raised)
+    }
+
+    /// A case that missed a service-level target: raised when the watch
+    /// marks it. The value is the wait since the escalation and the
+    /// baseline the target, both in seconds of the clock, so that a
+    /// supervisor reads how long the citizen has waited.
+    pub async fn sla_breach(&self, breach: &Breach, now_ms: i64) -> Result<bool, AlertError> {
+        let alert = Alert {
+            rule: Rule::SlaBreach,
+            key: format!(
+                "case:{}:{}:{}",
+                breach.team,
+                self.store.pseudonym(&breach.id),
+                breach.target.name()
+            ),
+            value: ((now_ms - breach.since_ms) / 1000) as f64,
+            baseline: ((breach.due_ms - breach.since_ms) / 1000) as f64,
+            window_ms: breach.since_ms,
+        };
+        self.raise(&alert, now_ms).await
     }
 
     /// Urgent cases waiting past the limit, read from the queues (the live
@@ -260,10 +286,16 @@ impl Alerts {
             Rule::Surge => Msg::AlertSurge,
             Rule::CsatDrop => Msg::AlertCsatDrop,
             Rule::UnclaimedUrgent => Msg::AlertUnclaimedUrgent,
+            Rule::SlaBreach => match alert.key.rsplit(':').next() {
+                Some("resolution") => Msg::AlertSlaResolution,
+                _ => Msg::AlertSlaFirstReply,
+            },
         };
         // A case's key names its team; the pseudonym means nothing to a reader.
         let subject = match alert.rule {
-            Rule::UnclaimedUrgent => alert.key.split(':').nth(1).unwrap_or_default(),
+            Rule::UnclaimedUrgent | Rule::SlaBreach => {
+                alert.key.split(':').nth(1).unwrap_or_default()
+            }
             _ => alert.key.as_str(),
         };
         let args = [

@@ -1,11 +1,12 @@
 //! A team's opening hours in its time zone: whether agents are there now,
-//! and when they are back.
+//! when they are back, and when a span of business time ends (a
+//! service-level target counts only the hours agents are there).
 
 use std::collections::BTreeMap;
 
-use jiff::Timestamp;
 use jiff::civil::{Time, Weekday};
 use jiff::tz::TimeZone;
+use jiff::{SignedDuration, Timestamp};
 
 /// Day names in settings, Monday first (jiff's Monday-zero offset).
 const DAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
@@ -76,6 +77,36 @@ impl Hours {
             })
         })
     }
+
+    /// The instant `secs` seconds of opening hours after `start`: time
+    /// while the team is closed does not count. `None` only past the
+    /// calendar's end.
+    pub fn after_open_secs(&self, start: Timestamp, secs: u64) -> Option<Timestamp> {
+        let mut remaining = SignedDuration::from_secs(i64::try_from(secs).ok()?);
+        let mut day = start.to_zoned(self.zone.clone()).date();
+        // At least one day a week is open (`parse`), so each week of this
+        // loop spends some of `remaining`.
+        loop {
+            if let Some((from, until)) = self.open[day_index(day.weekday())] {
+                let instant = |time: Time| {
+                    day.to_datetime(time)
+                        .to_zoned(self.zone.clone())
+                        .ok()
+                        .map(|zoned| zoned.timestamp())
+                };
+                let (opens, closes) = (instant(from)?, instant(until)?);
+                let begin = opens.max(start);
+                if begin < closes {
+                    let available = closes.duration_since(begin);
+                    if remaining <= available {
+                        return begin.checked_add(remaining).ok();
+                    }
+                    remaining -= available;
+                }
+            }
+            day = day.tomorrow().ok()?;
+        }
+    }
 }
 
 fn day_index(weekday: Weekday) -> usize {
@@ -115,6 +146,36 @@ mod tests {
         // Sunday 06:00 Riyadh: back the same day.
         let closed = week.closed_until(at("2026-11-22T03:00:00Z")).unwrap();
         assert_eq!(closed.day, "sun");
+    }
+
+    #[test]
+    fn business_time_skips_the_hours_the_team_is_closed() {
+        let week = hours(&[("sun", "08:00-16:00"), ("mon", "08:00-16:00")]);
+        // Sunday 10:00 Riyadh + 1 h: 11:00 the same day.
+        assert_eq!(
+            week.after_open_secs(at("2026-11-22T07:00:00Z"), 3_600),
+            Some(at("2026-11-22T08:00:00Z"))
+        );
+        // Sunday 15:00 + 2 h: one hour on Sunday, one on Monday from 08:00.
+        assert_eq!(
+            week.after_open_secs(at("2026-11-22T12:00:00Z"), 7_200),
+            Some(at("2026-11-23T06:00:00Z"))
+        );
+        // Monday 15:30 + 1 h: half an hour, then the next Sunday at 08:30.
+        assert_eq!(
+            week.after_open_secs(at("2026-11-23T12:30:00Z"), 3_600),
+            Some(at("2026-11-29T05:30:00Z"))
+        );
+        // Escalated at night: the clock starts when the team opens.
+        assert_eq!(
+            week.after_open_secs(at("2026-11-21T22:00:00Z"), 600),
+            Some(at("2026-11-22T05:10:00Z"))
+        );
+        // Three working days: Sunday, Monday and the next Sunday.
+        assert_eq!(
+            week.after_open_secs(at("2026-11-22T05:00:00Z"), 3 * 8 * 3_600),
+            Some(at("2026-11-29T13:00:00Z"))
+        );
     }
 
     #[test]

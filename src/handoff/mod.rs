@@ -16,6 +16,7 @@ mod hours;
 mod incidents;
 mod memory;
 mod redis;
+pub mod sla;
 mod teams;
 
 use async_trait::async_trait;
@@ -31,6 +32,7 @@ pub use incidents::{
 };
 pub use memory::MemoryHandoffStore;
 pub use redis::RedisHandoffStore;
+pub use sla::SlaStatus;
 pub use teams::{Agent, Placement, Teams};
 
 use crate::conversation::{

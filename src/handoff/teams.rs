@@ -8,7 +8,7 @@ use jiff::tz::TimeZone;
 use subtle::ConstantTimeEq;
 
 use super::hours::{Hours, Opening};
-use crate::configuration::HandoffSettings;
+use crate::configuration::{HandoffSettings, SlaSettings};
 use crate::conversation::Priority;
 
 /// An authenticated agent and the teams they serve.
@@ -38,6 +38,8 @@ pub struct Teams {
     /// `handoff.time_zone`.
     zones: Vec<(String, TimeZone)>,
     default_zone: TimeZone,
+    /// `[handoff.teams.sla]` of the teams that set one.
+    service_levels: Vec<(String, SlaSettings)>,
 }
 
 /// Where an escalated case goes, and whether its team is there now.
@@ -92,6 +94,7 @@ impl Teams {
                 hours.push((team.name.clone(), team_hours));
             }
         }
+        let service_levels = service_levels(settings, &names)?;
         let tokens = settings
             .agent_tokens
             .iter()
@@ -111,7 +114,29 @@ impl Teams {
             on_call: settings.on_call_team.clone(),
             zones,
             default_zone,
+            service_levels,
         })
+    }
+
+    /// `team`'s service levels, when it sets any.
+    pub fn service_levels(&self, team: &str) -> Option<&SlaSettings> {
+        self.service_levels
+            .iter()
+            .find(|(name, _)| name == team)
+            .map(|(_, settings)| settings)
+    }
+
+    /// The instant `secs` seconds of `team`'s business hours after
+    /// `start_ms` (plain seconds for a team that is always open).
+    pub fn after_business_secs(&self, team: &str, start_ms: i64, secs: u64) -> Option<i64> {
+        let start = Timestamp::from_millisecond(start_ms).ok()?;
+        let end = match self.hours.iter().find(|(name, _)| name == team) {
+            Some((_, hours)) => hours.after_open_secs(start, secs)?,
+            None => start
+                .checked_add(jiff::SignedDuration::from_secs(i64::try_from(secs).ok()?))
+                .ok()?,
+        };
+        Some(end.as_millisecond())
     }
 
     /// Every team cases can be queued for.
@@ -217,6 +242,50 @@ impl Teams {
     }
 }
 
+/// Each team's `[handoff.teams.sla]`, checked: a target of 0 seconds
+/// would be missed at once, and a case can only move up to another team
+/// that exists.
+fn service_levels(
+    settings: &HandoffSettings,
+    names: &BTreeSet<&str>,
+) -> Result<Vec<(String, SlaSettings)>, TeamsError> {
+    let mut found = Vec::new();
+    for team in &settings.teams {
+        let Some(sla) = &team.sla else { continue };
+        let targets = [
+            ("first_reply_secs", sla.first_reply_secs),
+            ("resolution_secs", sla.resolution_secs),
+            ("urgent_first_reply_secs", sla.urgent_first_reply_secs),
+            ("urgent_resolution_secs", sla.urgent_resolution_secs),
+        ];
+        if let Some((key, _)) = targets.iter().find(|(_, secs)| *secs == Some(0)) {
+            return Err(TeamsError(format!(
+                "team {:?}: sla.{key} must be more than 0 (leave it out to watch no such target)",
+                team.name
+            )));
+        }
+        if let Some(up) = &sla.escalate_to {
+            let known = names.contains(up.as_str())
+                || *up == settings.default_team
+                || settings.on_call_team.as_ref() == Some(up);
+            if !known {
+                return Err(TeamsError(format!(
+                    "team {:?}: sla.escalate_to names {up:?}, which is not a team",
+                    team.name
+                )));
+            }
+            if *up == team.name {
+                return Err(TeamsError(format!(
+                    "team {:?}: sla.escalate_to must name another team",
+                    team.name
+                )));
+            }
+        }
+        found.push((team.name.clone(), sla.clone()));
+    }
+    Ok(found)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -235,6 +304,7 @@ mod tests {
             incident_send_concurrency: std::num::NonZeroUsize::MIN,
             emergency_number: "112".to_owned(),
             idle_return_secs: 0,
+            sla_watch_ms: 10_000,
             agent_tokens: AgentTokens::parse("sara:tok-sara,omar:tok-omar").unwrap(),
         }
     }
@@ -307,6 +377,34 @@ mod tests {
         .err()
         .unwrap();
         assert!(err.to_string().contains("utilities"), "{err}");
+    }
+
+    #[test]
+    fn service_levels_must_name_a_team_to_move_up_to() {
+        let with_sla = |escalate_to: &str, first_reply_secs| {
+            let mut utilities = team("utilities", &["utilities"], &["sara"]);
+            utilities.sla = Some(SlaSettings {
+                first_reply_secs,
+                escalate_to: Some(escalate_to.to_owned()),
+                ..Default::default()
+            });
+            Teams::from_settings(&settings(vec![utilities, team("supervisors", &[], &[])]))
+        };
+        let teams = with_sla("supervisors", Some(60)).unwrap();
+        assert_eq!(
+            teams.service_levels("utilities").unwrap().first_reply_secs,
+            Some(60)
+        );
+        assert!(teams.service_levels("supervisors").is_none());
+        // Always open: business seconds are plain seconds.
+        assert_eq!(
+            teams.after_business_secs("utilities", 1_000, 60),
+            Some(61_000)
+        );
+        let err = with_sla("supervisers", Some(60)).err().unwrap();
+        assert!(err.to_string().contains("supervisers"), "{err}");
+        assert!(with_sla("utilities", Some(60)).is_err());
+        assert!(with_sla("supervisors", Some(0)).is_err());
     }
 
     #[test]

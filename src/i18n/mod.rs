@@ -74,10 +74,13 @@ pub enum Msg {
     ResolvedReferred,
     ResolvedDuplicate,
     ResolvedNoResponse,
+    /// A case missed its team's first-reply or resolution target.
+    AlertSlaFirstReply,
+    AlertSlaResolution,
 }
 
 impl Msg {
-    pub const ALL: [Msg; 50] = [
+    pub const ALL: [Msg; 52] = [
         Msg::Greeting,
         Msg::GreetingReplyToSalam,
         Msg::Fallback,
@@ -128,6 +131,8 @@ impl Msg {
         Msg::ResolvedReferred,
         Msg::ResolvedDuplicate,
         Msg::ResolvedNoResponse,
+        Msg::AlertSlaFirstReply,
+        Msg::AlertSlaResolution,
     ];
 
     pub fn id(self) -> &'static str {
@@ -182,6 +187,8 @@ impl Msg {
             Msg::ResolvedReferred => "resolved-referred",
             Msg::ResolvedDuplicate => "resolved-duplicate",
             Msg::ResolvedNoResponse => "resolved-no-response",
+            Msg::AlertSlaFirstReply => "alert-sla-first-reply",
+            Msg::AlertSlaResolution => "alert-sla-resolution",
         }
     }
 }

@@ -44,6 +44,8 @@ pub struct Summary {
     pub self_service_rate: Option<f64>,
     /// From a case's opening to the first message a person wrote.
     pub first_reply_seconds: WaitFigures,
+    /// Cases and how many stayed within their service-level targets.
+    pub service_levels: ServiceLevelFigures,
     pub resolved: i64,
     pub csat: CsatFigures,
     pub inferred_satisfaction: Satisfaction,
@@ -68,6 +70,17 @@ pub struct WaitFigures {
     pub count: i64,
     pub p50: Option<f64>,
     pub p90: Option<f64>,
+}
+
+/// Cases handed to people in the period (escalated, or missing a target,
+/// in it), and those of them that missed a target (`sla_breached`). A
+/// team with no targets never misses one, so its cases count as within.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct ServiceLevelFigures {
+    pub cases: i64,
+    pub breached: i64,
+    /// Cases within every target / cases; `None` with no case.
+    pub within_target_rate: Option<f64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
@@ -106,6 +119,7 @@ pub fn summary(period: Period, filter: &RowFilter, rows: &[EventRow]) -> Summary
         escalations: escalations(&rows),
         self_service_rate: self_service_rate(&rows),
         first_reply_seconds: first_reply(&rows),
+        service_levels: service_levels(&rows),
         resolved: of_kind(&rows, "resolved").len() as i64,
         csat: csat(&rows),
         inferred_satisfaction: inferred_satisfaction(&rows),
@@ -196,6 +210,18 @@ pub(crate) fn waits(rows: &[&EventRow]) -> WaitFigures {
 
 pub(crate) fn first_reply(rows: &[&EventRow]) -> WaitFigures {
     waits(&of_kind(rows, "first_reply"))
+}
+
+pub(crate) fn service_levels(rows: &[&EventRow]) -> ServiceLevelFigures {
+    let breached = conversation_set(&of_kind(rows, "sla_breached"));
+    let mut cases = conversation_set(&of_kind(rows, "escalated"));
+    cases.extend(breached.iter().copied());
+    let (total, missed) = (cases.len() as i64, breached.len() as i64);
+    ServiceLevelFigures {
+        cases: total,
+        breached: missed,
+        within_target_rate: (total > 0).then(|| (total - missed) as f64 / total as f64),
+    }
 }
 
 pub(crate) fn csat(rows: &[&EventRow]) -> CsatFigures {

@@ -104,6 +104,8 @@ pub fn events() -> Vec<CxEvent> {
     escalated.priority = Some(Priority::Normal);
     events.push(escalated);
     events.push(b.step(EventKind::Claimed, at(10, 12), "support", Some(600_000)));
+    // Support's 10-minute first-reply target, missed by two minutes.
+    events.push(b.step(EventKind::SlaBreached, at(10, 12), "support", Some(600_000)));
     events.push(b.step(EventKind::FirstReply, at(10, 14), "support", Some(720_000)));
     let mut resolved = b.step(EventKind::Resolved, at(10, 30), "support", Some(1_680_000));
     resolved.outcome = Some("solved".to_owned());

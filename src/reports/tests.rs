@@ -38,6 +38,7 @@ async fn figures_of_the_scripted_day(settings: CxSettings) {
                 "by_reason": {"citizen_asked": 1, "repeated_fallback": 1, "urgent": 1}},
             "self_service_rate": 0.5,
             "first_reply_seconds": {"count": 3, "p50": 300.0, "p90": 720.0},
+            "service_levels": {"cases": 3, "breached": 1, "within_target_rate": 2.0 / 3.0},
             "resolved": 2,
             "csat": {"count": 2, "average": 4.5,
                 "distribution": {"1": 0, "2": 0, "3": 0, "4": 1, "5": 1}},

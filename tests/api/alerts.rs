@@ -52,14 +52,15 @@ async fn open_stream(app: &TestApp, token: Option<&str>) -> reqwest::Response {
     request.send().await.unwrap()
 }
 
-struct Alerts {
+/// The supervisors' live stream of alerts (also read by `service_levels`).
+pub struct Alerts {
     response: reqwest::Response,
     buffer: String,
 }
 
 impl Alerts {
     /// Returns once the subscription is live (its first comment arrived).
-    async fn open(app: &TestApp) -> Self {
+    pub async fn open(app: &TestApp) -> Self {
         let mut response = open_stream(app, Some("tok-lina")).await;
         assert_eq!(response.status(), 200);
         assert_eq!(
@@ -77,7 +78,7 @@ impl Alerts {
     }
 
     /// The next alert (its `event:` name checked) within `wait`, if any.
-    async fn next(&mut self, wait: Duration) -> Option<Value> {
+    pub async fn next(&mut self, wait: Duration) -> Option<Value> {
         let deadline = Instant::now() + wait;
         loop {
             while let Some(end) = self.buffer.find("\n\n") {

@@ -45,6 +45,7 @@ mod redis_helpers;
 mod reports;
 mod returning;
 mod scenarios;
+mod service_levels;
 mod webhook_messenger;
 mod webhook_telegram;
 mod webhook_whatsapp;
