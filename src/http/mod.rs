@@ -16,6 +16,7 @@ pub mod probe;
 mod public;
 mod reports;
 mod supervisor;
+mod templates;
 mod webhooks;
 
 use std::net::TcpListener;
@@ -179,6 +180,7 @@ routes! {
     POST "/api/v1/agent/conversations/{id}/claim" => agent::claim;
     POST "/api/v1/agent/conversations/{id}/messages" => agent::send;
     POST "/api/v1/agent/conversations/{id}/resolve" => agent::resolve;
+    POST "/api/v1/agent/conversations/{id}/template" => templates::send_reply_template;
     DELETE "/api/v1/admin/conversations/{id}" => admin::erase;
     GET "/api/v1/admin/conversations/{id}/export" => admin::export;
     GET "/api/v1/reports/summary" => reports::summary;

@@ -13,7 +13,8 @@ use utoipa::{IntoResponses, Modify, OpenApi};
 
 use super::error::ErrorBody;
 use super::{
-    admin, agent, console, dashboard, health, messages, public, reports, supervisor, webhooks,
+    admin, agent, console, dashboard, health, messages, public, reports, supervisor, templates,
+    webhooks,
 };
 
 #[derive(OpenApi)]
@@ -51,6 +52,7 @@ use super::{
         agent::claim,
         agent::send,
         agent::resolve,
+        templates::send_reply_template,
         admin::erase,
         admin::export,
         reports::summary,
