@@ -43,3 +43,4 @@ mod scenarios;
 mod webhook_messenger;
 mod webhook_telegram;
 mod webhook_whatsapp;
+mod whatsapp_window;
