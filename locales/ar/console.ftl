@@ -148,3 +148,12 @@ console-error-text_too_long = الرسالة طويلة جدًا، اختصره�
 console-error-store_unavailable = الخدمة غير متاحة لحظيًا. حاول بعد قليل.
 console-error-network = تعذّر الاتصال بخدمة. تحقق من الاتصال وحاول مرة أخرى.
 console-error-generic = حدث خطأ: { $message }
+
+## الجزء "whatsapp": علامات الحالة من واتساب، والقالب المعروض بعد انقضاء نافذة الـ24 ساعة.
+console-tick-sent = أُرسلت
+console-tick-delivered = وصلت إلى هاتف المواطن
+console-tick-read = قرأها المواطن
+console-tick-failed = تعذّر على واتساب إيصالها
+console-template-offer = يمكنك بدلًا من ذلك إرسال القالب المعتمد «ردّ عليك أحد موظفينا»: يُعلم المواطن أن ردّك بانتظاره ويدعوه إلى مراسلتنا من جديد.
+console-template-send = أرسل القالب
+console-template-sent = أُرسل القالب. حين يكتب المواطن إلينا من جديد يمكنك الرد عليه بحرية.

@@ -148,3 +148,12 @@ console-error-text_too_long = The message is too long. Please shorten it.
 console-error-store_unavailable = The service is briefly unavailable. Try again in a moment.
 console-error-network = Khidma could not be reached. Check the connection and try again.
 console-error-generic = Something went wrong: { $message }
+
+## Part "whatsapp": ticks from WhatsApp's statuses, and the template offered past the 24-hour window.
+console-tick-sent = Sent
+console-tick-delivered = Delivered to the citizen's phone
+console-tick-read = Read by the citizen
+console-tick-failed = WhatsApp could not deliver it
+console-template-offer = You can send the approved "an agent has replied" template instead: it tells the citizen your answer is waiting and invites them to write back.
+console-template-send = Send the template
+console-template-sent = The template was sent. Once the citizen writes back, you can reply freely again.

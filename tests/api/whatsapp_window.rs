@@ -108,7 +108,7 @@ async fn templates_sent(channel: &ChannelApp, count: usize) -> Vec<Value> {
 
 #[tokio::test]
 async fn past_the_window_an_agent_reply_is_offered_as_a_template_and_the_rating_request_goes_as_one()
-{
+ {
     let channel = spawn_channel_app_with(None, with_templates).await;
     channel.accept_sends().await;
     let wa_id = "966500000901";
