@@ -16,6 +16,7 @@ mod conversation;
 mod cx_events;
 mod dashboard;
 mod dashboard_browser;
+mod desk_whatsapp_browser;
 mod faults;
 mod faults_process;
 mod handoff;

@@ -32,7 +32,7 @@ fn template(name: &str, parameters: Vec<TemplateParameter>) -> Template {
     }
 }
 
-fn with_templates(settings: &mut Settings) {
+pub fn with_templates(settings: &mut Settings) {
     with_agents(settings);
     settings.whatsapp.templates = TemplateSettings {
         agent_reply: Some(template(
