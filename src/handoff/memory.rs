@@ -403,7 +403,7 @@ impl HandoffStore for MemoryHandoffStore {
             inner.sent.insert(message_id.clone(), (to, until));
         }
         // Swept now and then, like the rest of this store.
-        if inner.sent.len() % SENT_SWEEP_EVERY == 0 {
+        if inner.sent.len().is_multiple_of(SENT_SWEEP_EVERY) {
             inner.sent.retain(|_, (_, until)| *until > now);
         }
         Ok(())
