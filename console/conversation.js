@@ -11,6 +11,7 @@ import { renderQueue, urgencyBadge } from './queue.js';
 import { slaBadge } from './sla.js';
 import { state } from './state.js';
 import { transferButton } from './transfer.js';
+import { isTick, templateOffer, tickMark, ticksOf } from './ticks.js';
 import {
   areaName,
   channelOf,
@@ -185,13 +186,15 @@ function renderConversation(detail, view) {
       el('div', { class: 'alert-body' },
         el('p', null, el('strong', null, t('reply-failed-heading'))),
         el('p', null, failureText(failure.failure)),
-        failure.detail ? el('p', { class: 'detail-text', dir: 'auto' }, t('failure-detail', { detail: failure.detail })) : null),
+        failure.detail ? el('p', { class: 'detail-text', dir: 'auto' }, t('failure-detail', { detail: failure.detail })) : null,
+        templateOffer(id, failure, (delivery) => afterTemplate(id, delivery))),
       el('button', { type: 'button', class: 'ghost small', onclick: () => { state.replyFailures.delete(id); renderDetail(); } }, t('dismiss'))));
   }
   if (state.notice) detail.append(el('p', { class: 'notice', role: 'status' }, state.notice));
 
   const transcript = el('ol', { class: 'transcript', id: 'transcript', 'aria-labelledby': 'transcript-heading', 'data-key': id, tabindex: '0' });
-  for (const item of history) transcript.append(historyItem(item));
+  const ticks = ticksOf(history);
+  for (const item of history) if (!isTick(item)) transcript.append(historyItem(item, ticks));
   detail.append(el('h3', { id: 'transcript-heading' }, t('transcript-heading')));
   if (history.length === 0) detail.append(el('p', { class: 'empty' }, t('transcript-empty')));
   detail.append(transcript);
@@ -239,14 +242,14 @@ function day(atMs) {
   return new Date(atMs).toLocaleDateString(locale, { day: 'numeric', month: 'short', year: 'numeric' });
 }
 
-function historyItem(item) {
+function historyItem(item, ticks) {
   const time = el('time', { class: 'time', datetime: new Date(item.at_ms).toISOString() }, clock(item.at_ms));
   if (item.type === 'message') {
     const speaker = item.speaker === 'agent'
       ? t('speaker-agent', { agent: item.agent || '' })
       : t('speaker-' + item.speaker);
     return el('li', { class: 'msg ' + item.speaker + (item.failure ? ' failed' : '') },
-      el('div', { class: 'msg-head' }, el('span', { class: 'speaker', dir: 'auto' }, speaker), ' ', time),
+      el('div', { class: 'msg-head' }, el('span', { class: 'speaker', dir: 'auto' }, speaker), ' ', time, ' ', tickMark(item, ticks)),
       el('p', { class: 'msg-text', dir: 'auto' }, item.text),
       item.failure ? el('p', { class: 'failed-note' },
         el('strong', null, t('failed-mark')), ' — ', failureText(item.failure)) : null);
@@ -340,7 +343,7 @@ async function sendReply(id) {
     const delivery = await api('/conversations/' + idPath(id) + '/messages', { method: 'POST', body: { text } });
     clearDraft('reply');
     if (delivery && delivery.delivered === false) {
-      state.replyFailures.set(id, { failure: delivery.failure, detail: delivery.detail });
+      state.replyFailures.set(id, { failure: delivery.failure, detail: delivery.detail, template: delivery.template });
     } else {
       state.replyFailures.delete(id);
     }
@@ -358,6 +361,16 @@ async function sendReply(id) {
   }
   const again = $('reply');
   if (again) again.focus();
+}
+
+async function afterTemplate(id, delivery) {
+  if (delivery && delivery.delivered) {
+    state.replyFailures.delete(id);
+    state.notice = t('template-sent');
+  } else {
+    state.replyFailures.set(id, { failure: delivery.failure, detail: delivery.detail });
+  }
+  await loadOpen(false);
 }
 
 async function resolve(id) {

@@ -11,6 +11,7 @@ mod limits;
 mod outbound;
 mod retention;
 mod secrets;
+mod whatsapp;
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -31,6 +32,9 @@ pub use secrets::{
     Access, AgentTokens, CHANNEL_ENV_PREFIXES, ChannelEnv, RedisUrl, Secret, SupervisorTokens,
     WebchatKeys,
 };
+pub use whatsapp::{
+    Template, TemplateLanguages, TemplateParameter, TemplateSettings, WhatsAppSettings,
+};
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
@@ -45,6 +49,9 @@ pub struct Settings {
     pub limits: LimitSettings,
     pub retention: RetentionSettings,
     pub cx: CxSettings,
+    /// Message templates for citizens whose 24-hour window closed.
+    #[serde(default)]
+    pub whatsapp: WhatsAppSettings,
     /// Supervisors' tokens, web-chat portal keys, the audit key: from the
     /// environment only.
     #[serde(skip)]

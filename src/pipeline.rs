@@ -23,6 +23,8 @@ use std::time::Instant;
 
 use serde::Serialize;
 
+mod templates;
+
 use crate::channels::{ChannelError, Channels, Outgoing, SendError};
 use crate::conversation::{
     Action, Conversation, ConversationId, DeliveryFailure, EscalationReason, FailedDelivery,
@@ -36,6 +38,7 @@ use crate::kb::KbHandle;
 use crate::message::{Incoming, Reply};
 use crate::metrics::{Counter, Metrics};
 use crate::state::{ConversationStore, Lease, StoreError};
+pub use templates::TemplateUse;
 
 /// Runs turns; one per application, shared by every entry point.
 pub struct Pipeline {
@@ -78,13 +81,20 @@ impl OpenTurn {
 }
 
 /// Whether a message reached the citizen.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Default, Serialize)]
 pub struct Delivery {
     pub delivered: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub failure: Option<DeliveryFailure>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
+    /// The platform's ids of what it took, for its status webhooks.
+    #[serde(skip)]
+    pub message_ids: Vec<String>,
+    /// The template that stands in for a message the citizen's closed
+    /// window refused: sent, or offered to the agent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub template: Option<TemplateUse>,
 }
 
 /// Why nothing was sent: the turn cannot go on as planned.
@@ -180,6 +190,7 @@ impl Pipeline {
         let conversation = &mut turn.lease.conversation;
         let channel = self.channels.get(conversation.id.channel())?;
         let first = progress.as_ref().map_or(0, |progress| progress.already);
+        let mut message_ids = Vec::new();
         for index in first..outgoing.messages.len() {
             let one = Outgoing {
                 language: outgoing.language,
@@ -188,12 +199,15 @@ impl Pipeline {
             };
             let result = channel.send(conversation.id.user(), &one).await;
             if let Some(progress) = &progress
-                && matches!(result, Ok(()) | Err(SendError::Unconfirmed(_)))
+                && matches!(result, Ok(_) | Err(SendError::Unconfirmed(_)))
             {
                 progress.record(self.store.as_ref(), index + 1).await;
             }
             let err = match result {
-                Ok(()) => continue,
+                Ok(ids) => {
+                    message_ids.extend(ids);
+                    continue;
+                }
                 Err(SendError::Store(err)) => return Err(DeliveryError::Store(err)),
                 Err(err) => err,
             };
@@ -215,12 +229,14 @@ impl Pipeline {
                 delivered: false,
                 failure: Some(failure),
                 detail: Some(err.to_string()),
+                message_ids,
+                template: None,
             });
         }
         Ok(Delivery {
             delivered: true,
-            failure: None,
-            detail: None,
+            message_ids,
+            ..Delivery::default()
         })
     }
 

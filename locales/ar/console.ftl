@@ -230,3 +230,11 @@ console-sla-target-resolution = الحلّ
 console-sla-due-in = { $target }: متبقٍّ { $time }
 console-sla-overdue-by = { $target }: متأخر { $time }
 console-sla-under-a-minute = أقل من دقيقة
+## الجزء "whatsapp": علامات الحالة من واتساب، والقالب المعروض بعد انقضاء نافذة الـ24 ساعة.
+console-tick-sent = أُرسلت
+console-tick-delivered = وصلت إلى هاتف المواطن
+console-tick-read = قرأها المواطن
+console-tick-failed = تعذّر على واتساب إيصالها
+console-template-offer = يمكنك بدلًا من ذلك إرسال القالب المعتمد «ردّ عليك أحد موظفينا»: يُعلم المواطن أن ردّك بانتظاره ويدعوه إلى مراسلتنا من جديد.
+console-template-send = أرسل القالب
+console-template-sent = أُرسل القالب. حين يكتب المواطن إلينا من جديد يمكنك الرد عليه بحرية.

@@ -230,3 +230,11 @@ console-sla-target-resolution = Resolution
 console-sla-due-in = { $target } due in { $time }
 console-sla-overdue-by = { $target } overdue by { $time }
 console-sla-under-a-minute = under a minute
+## Part "whatsapp": ticks from WhatsApp's statuses, and the template offered past the 24-hour window.
+console-tick-sent = Sent
+console-tick-delivered = Delivered to the citizen's phone
+console-tick-read = Read by the citizen
+console-tick-failed = WhatsApp could not deliver it
+console-template-offer = You can send the approved "an agent has replied" template instead: it tells the citizen your answer is waiting and invites them to write back.
+console-template-send = Send the template
+console-template-sent = The template was sent. Once the citizen writes back, you can reply freely again.

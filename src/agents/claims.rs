@@ -2,6 +2,7 @@
 //! it back to the bot, which asks for a rating.
 
 use super::{AgentError, AgentService, forbidden};
+use crate::channels::Purpose;
 use crate::conversation::{
     Conversation, ConversationId, Handoff, Outcome, RatingRequest, Speaker, now_ms,
 };
@@ -96,7 +97,7 @@ impl AgentService {
     }
 
     /// A turn of a conversation `agent` owns, and its team.
-    async fn owned(
+    pub(super) async fn owned(
         &self,
         agent: &Agent,
         id: &ConversationId,
@@ -132,7 +133,10 @@ impl AgentService {
             text: text.to_owned(),
             buttons: Vec::new(),
         };
-        let delivery = self.say(&mut turn, message, Speaker::Agent).await?;
+        let reply = Some((Purpose::AgentReply, Some(agent.name.as_str())));
+        let delivery = self
+            .say_for(&mut turn, message, Speaker::Agent, reply)
+            .await?;
         turn.after_commit().note(
             id,
             HistoryItem {
@@ -143,6 +147,7 @@ impl AgentService {
                     text: text.to_owned(),
                     agent: Some(agent.name.clone()),
                     failure: delivery.failure,
+                    message_ids: delivery.message_ids.clone(),
                 },
             },
         );
@@ -179,7 +184,14 @@ impl AgentService {
         });
         let lang = conversation.language.unwrap_or_default();
         let message = dialogue::resolved_closing(outcome, lang, &self.localizer);
-        let delivery = self.say(&mut turn, message, Speaker::Bot).await?;
+        // Past the 24-hour window, a closing that asks for a rating goes as
+        // the rating-request template; the others have none.
+        let rating = outcome
+            .asks_for_rating()
+            .then_some((Purpose::RatingRequest, None));
+        let delivery = self
+            .say_for(&mut turn, message, Speaker::Bot, rating)
+            .await?;
         turn.after_commit().record(
             id,
             HistoryItem {

@@ -8,6 +8,7 @@ use futures_util::StreamExt;
 use serde::Serialize;
 
 use super::{AgentError, AgentService, incident_resolved, no_incident};
+use crate::channels::Purpose;
 use crate::conversation::{
     ConversationId, DeliveryFailure, Handoff, Outcome, RatingRequest, Speaker, now_ms,
 };
@@ -175,6 +176,7 @@ impl AgentService {
                                 delivered: false,
                                 failure: Some(DeliveryFailure::Unreachable),
                                 detail: Some(err.to_string()),
+                                ..Delivery::default()
                             }
                         }
                     };
@@ -208,7 +210,10 @@ impl AgentService {
             text: text.clone(),
             buttons: Vec::new(),
         };
-        let delivery = self.say(&mut turn, message, Speaker::Agent).await?;
+        let update = Some((Purpose::IncidentUpdate, Some(agent.name.as_str())));
+        let delivery = self
+            .say_for(&mut turn, message, Speaker::Agent, update)
+            .await?;
         turn.after_commit().note(
             id,
             HistoryItem {
@@ -219,6 +224,7 @@ impl AgentService {
                     text,
                     agent: Some(agent.name.clone()),
                     failure: delivery.failure,
+                    message_ids: delivery.message_ids.clone(),
                 },
             },
         );
@@ -284,7 +290,12 @@ impl AgentService {
             },
         };
         let text = message.text.clone();
-        let delivery = self.say(&mut turn, message, Speaker::Bot).await?;
+        // The incident's last update (its closing), with the rating
+        // question when the case comes back to the bot.
+        let update = Some((Purpose::IncidentUpdate, Some(agent.name.as_str())));
+        let delivery = self
+            .say_for(&mut turn, message, Speaker::Bot, update)
+            .await?;
         let team = handed_back
             .as_ref()
             .map_or_else(|| incident.team.clone(), |(team, _)| team.clone());
@@ -299,6 +310,7 @@ impl AgentService {
                     text,
                     agent: None,
                     failure: delivery.failure,
+                    message_ids: delivery.message_ids.clone(),
                 },
             },
         );

@@ -18,6 +18,7 @@ mod supervision;
 pub mod service_levels;
 mod transfer;
 mod views;
+mod window;
 
 use std::num::NonZeroUsize;
 use std::sync::Arc;
@@ -29,12 +30,12 @@ pub use service_levels::Breach;
 pub use transfer::{Mover, TransferTarget};
 pub use views::{IncidentMember, IncidentView, View};
 
-use crate::channels::{ChannelError, Outgoing};
+use crate::channels::{ChannelError, Outgoing, Purpose, TemplateSend};
 use crate::conversation::{ConversationId, Speaker, Turn, now_ms};
 use crate::handoff::{Agent, Desk, HandoffStore};
 use crate::i18n::Localizer;
 use crate::message::OutgoingMessage;
-use crate::pipeline::{Delivery, DeliveryError, OpenTurn, Pipeline};
+use crate::pipeline::{Delivery, OpenTurn, Pipeline};
 use crate::state::{ConversationStore, StoreError};
 
 /// Why an agent's request was refused or failed. The HTTP layer gives
@@ -140,6 +141,20 @@ impl AgentService {
         message: OutgoingMessage,
         speaker: Speaker,
     ) -> Result<Delivery, AgentError> {
+        self.say_for(turn, message, speaker, None).await
+    }
+
+    /// [`AgentService::say`] for a message with a [`Purpose`] (and the
+    /// agent who wrote it): past the citizen's 24-hour window, its template
+    /// goes in its place, or is offered for an agent's reply. The
+    /// platform's ids of what went are remembered for its status webhooks.
+    async fn say_for(
+        &self,
+        turn: &mut OpenTurn,
+        message: OutgoingMessage,
+        speaker: Speaker,
+        purpose: Option<(Purpose, Option<&str>)>,
+    ) -> Result<Delivery, AgentError> {
         let conversation = turn.conversation_mut();
         conversation.record(Turn {
             at_ms: now_ms(),
@@ -151,17 +166,39 @@ impl AgentService {
         // Every caller writes this message to the history itself (with its
         // agent and delivery).
         conversation.mark_in_history();
+        let language = conversation.language.unwrap_or_default();
+        // A resolved case is the bot's again; its team is still the one
+        // whose agents watch the ticks of the closing message.
+        let team = self.desk.team_of(&conversation.handoff).or_else(|| {
+            conversation
+                .rating_request
+                .as_ref()
+                .and_then(|request| request.team.clone())
+        });
         let outgoing = Outgoing {
-            language: conversation.language.unwrap_or_default(),
+            language,
             speaker,
             messages: std::slice::from_ref(&message),
         };
-        self.pipeline
-            .send(turn, &outgoing)
-            .await
-            .map_err(|err| match err {
-                DeliveryError::ChannelOff(err) => AgentError::ChannelOff(err),
-                DeliveryError::Store(err) => AgentError::Store(err),
-            })
+        let sent = match purpose {
+            Some((purpose, agent)) => {
+                let send = TemplateSend {
+                    purpose,
+                    language,
+                    text: &message.text,
+                    agent,
+                };
+                self.pipeline.send_or_template(turn, &outgoing, &send).await
+            }
+            None => self.pipeline.send(turn, &outgoing).await,
+        };
+        let delivery = sent.map_err(window::delivery_error)?;
+        if let Some(team) = team {
+            let id = &turn.conversation().id;
+            self.handoff
+                .remember_sent(id, &team, &delivery.message_ids)
+                .await?;
+        }
+        Ok(delivery)
     }
 }

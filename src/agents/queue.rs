@@ -243,6 +243,7 @@ impl AgentService {
                             text,
                             agent: None,
                             failure: delivery.failure,
+                            message_ids: delivery.message_ids.clone(),
                         },
                     },
                 );

@@ -61,7 +61,7 @@ impl Channel for Messenger {
         NAME
     }
 
-    async fn send(&self, to: &str, outgoing: &Outgoing<'_>) -> Result<(), SendError> {
+    async fn send(&self, to: &str, outgoing: &Outgoing<'_>) -> Result<Vec<String>, SendError> {
         for bubble in bubbles(outgoing.messages, Markup::Plain, TEXT_LIMIT, TEXT_LIMIT) {
             let mut content = json!({"text": bubble.text});
             if !bubble.buttons.is_empty() {
@@ -97,7 +97,7 @@ impl Channel for Messenger {
                 )
                 .await?;
         }
-        Ok(())
+        Ok(Vec::new())
     }
 }
 

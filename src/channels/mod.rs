@@ -14,6 +14,7 @@ mod outbound;
 #[cfg(test)]
 mod parse_props;
 mod telegram;
+mod templates;
 pub mod web;
 mod whatsapp;
 
@@ -23,6 +24,7 @@ use std::sync::Arc;
 use async_trait::async_trait;
 
 pub use outbound::Outbound;
+pub use templates::{Purpose, TemplateSend};
 pub use web::Web;
 
 use crate::configuration::{ChannelEnv, Secret, Settings};
@@ -101,6 +103,22 @@ pub enum Event {
         code: Option<i64>,
         detail: String,
     },
+    /// The platform reports how far a message we sent got (WhatsApp's
+    /// `sent`, `delivered`, `read`); a failure is [`Event::DeliveryFailed`].
+    Status {
+        message_id: String,
+        tick: Tick,
+    },
+}
+
+/// How far a sent message got, as the console's ticks show it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Tick {
+    Sent,
+    Delivered,
+    Read,
+    Failed,
 }
 
 /// What a channel sends one citizen: the bot's or an agent's messages.
@@ -142,8 +160,28 @@ pub trait Channel: Send + Sync + 'static {
     /// The name in paths, conversation ids and metrics: `whatsapp`.
     fn name(&self) -> &'static str;
 
-    /// Sends the messages, in order, to the channel's user `to`.
-    async fn send(&self, to: &str, outgoing: &Outgoing<'_>) -> Result<(), SendError>;
+    /// Sends the messages, in order, to the channel's user `to`; the
+    /// platform's ids of what it took (WhatsApp's `wamid`s), for its status
+    /// webhooks, or none where the channel reports no statuses.
+    async fn send(&self, to: &str, outgoing: &Outgoing<'_>) -> Result<Vec<String>, SendError>;
+
+    /// Whether [`Channel::send_template`] has a template for `purpose`.
+    fn has_template(&self, purpose: Purpose) -> bool {
+        let _ = purpose;
+        false
+    }
+
+    /// Sends the purpose's approved template in place of a message the
+    /// platform's window no longer allows; `None` when this channel has no
+    /// template for it (only WhatsApp has templates).
+    async fn send_template(
+        &self,
+        to: &str,
+        template: &TemplateSend<'_>,
+    ) -> Result<Option<Vec<String>>, SendError> {
+        let _ = (to, template);
+        Ok(None)
+    }
 }
 
 /// A messaging platform: its citizens' messages arrive by webhook.
@@ -239,7 +277,12 @@ impl Channels {
     ) -> anyhow::Result<Self> {
         let env = &settings.channels;
         let mut platforms: Vec<Arc<dyn Platform>> = Vec::new();
-        if let Some(channel) = whatsapp::WhatsApp::from_env(env, outbound.clone(), localizer)? {
+        if let Some(channel) = whatsapp::WhatsApp::from_env(
+            env,
+            outbound.clone(),
+            localizer,
+            settings.whatsapp.templates.clone(),
+        )? {
             platforms.push(Arc::new(channel));
         }
         if let Some(channel) = telegram::Telegram::from_env(env, outbound.clone())? {
@@ -350,9 +393,25 @@ pub async fn accept(
                 metrics.increment(Counter::FailedStatuses, name);
                 tracing::warn!(channel = name, %message_id, code, %detail, "the platform could not deliver a message we sent");
             }
+            // Ticks are the agents' business: the webhook handler passes
+            // them on (`AgentService::mark_status`).
+            Event::Status { .. } => {}
         }
     }
     Ok(())
+}
+
+/// The statuses of a delivery, as ticks for the messages they name: a
+/// failure is a tick too.
+pub fn ticks(events: &[Event]) -> Vec<(String, Tick)> {
+    events
+        .iter()
+        .filter_map(|event| match event {
+            Event::Status { message_id, tick } => Some((message_id.clone(), *tick)),
+            Event::DeliveryFailed { message_id, .. } => Some((message_id.clone(), Tick::Failed)),
+            Event::Message(_) => None,
+        })
+        .collect()
 }
 
 impl SendError {

@@ -134,7 +134,7 @@ impl Channel for Telegram {
         NAME
     }
 
-    async fn send(&self, to: &str, outgoing: &Outgoing<'_>) -> Result<(), SendError> {
+    async fn send(&self, to: &str, outgoing: &Outgoing<'_>) -> Result<Vec<String>, SendError> {
         for bubble in bubbles(
             outgoing.messages,
             Markup::TelegramHtml,
@@ -152,7 +152,7 @@ impl Channel for Telegram {
             }
             self.call("sendMessage", &body).await?;
         }
-        Ok(())
+        Ok(Vec::new())
     }
 }
 

@@ -98,7 +98,7 @@ impl Channel for Web {
         NAME
     }
 
-    async fn send(&self, to: &str, outgoing: &Outgoing<'_>) -> Result<(), SendError> {
+    async fn send(&self, to: &str, outgoing: &Outgoing<'_>) -> Result<Vec<String>, SendError> {
         let id = ConversationId::new(NAME, to).map_err(SendError::Rejected)?;
         let at_ms = now_ms();
         for message in outgoing.messages {
@@ -111,7 +111,7 @@ impl Channel for Web {
             };
             self.outbox.push_outbox(&id, &message).await?;
         }
-        Ok(())
+        Ok(Vec::new())
     }
 }
 

@@ -10,11 +10,12 @@ use serde_json::{Value, json};
 
 use super::markup::{Markup, bubbles, shorten};
 use super::outbound::Outbound;
+use super::templates::whatsapp_template;
 use super::{
-    Channel, ChannelError, Event, InboundMessage, Outgoing, Platform, SendError, api_base,
-    geo_point, meta, required,
+    Channel, ChannelError, Event, InboundMessage, Outgoing, Platform, Purpose, SendError,
+    TemplateSend, Tick, api_base, geo_point, meta, required,
 };
-use crate::configuration::{ChannelEnv, Secret};
+use crate::configuration::{ChannelEnv, Secret, TemplateSettings};
 use crate::i18n::{Lang, Localizer, Msg};
 use crate::message::{Attachment, Button, Incoming};
 
@@ -36,6 +37,7 @@ pub struct WhatsApp {
     messages_url: String,
     outbound: Arc<Outbound>,
     localizer: Arc<Localizer>,
+    templates: TemplateSettings,
 }
 
 impl WhatsApp {
@@ -43,6 +45,7 @@ impl WhatsApp {
         env: &ChannelEnv,
         outbound: Arc<Outbound>,
         localizer: Arc<Localizer>,
+        templates: TemplateSettings,
     ) -> anyhow::Result<Option<Self>> {
         let Some([app_secret, verify_token, access_token, phone_number_id]) = required(
             env,
@@ -64,22 +67,33 @@ impl WhatsApp {
             messages_url: format!("{base}/{}/messages", phone_number_id.expose()),
             outbound,
             localizer,
+            templates,
         }))
+    }
+
+    /// Posts one message and returns the `wamid` WhatsApp gave it.
+    async fn post(&self, payload: &Value) -> Result<Vec<String>, SendError> {
+        let answer = self
+            .outbound
+            .post(
+                NAME,
+                &self.messages_url,
+                Some(&self.access_token),
+                payload,
+                meta::classify,
+            )
+            .await?;
+        Ok(answer["messages"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|message| message["id"].as_str().map(str::to_owned))
+            .collect())
     }
 
     /// The request body for one message, addressed to `to`.
     fn payload(&self, to: &str, text: &str, buttons: &[Button], language: Lang) -> Value {
-        let mut payload = json!({
-            "messaging_product": "whatsapp",
-            "recipient_type": "individual",
-        });
-        // Business-scoped user ids (`US.13491208655302741918`) are sent as
-        // `recipient`; phone numbers as `to`, with their `+`.
-        if to.chars().all(|c| c.is_ascii_digit()) {
-            payload["to"] = json!(format!("+{to}"));
-        } else {
-            payload["recipient"] = json!(to);
-        }
+        let mut payload = addressed(to);
         if buttons.is_empty() {
             payload["type"] = json!("text");
             payload["text"] = json!({"preview_url": false, "body": text});
@@ -126,13 +140,30 @@ impl WhatsApp {
     }
 }
 
+/// A message's envelope, addressed to `to`: business-scoped user ids
+/// (`US.13491208655302741918`) are sent as `recipient`; phone numbers as
+/// `to`, with their `+`.
+fn addressed(to: &str) -> Value {
+    let mut payload = json!({
+        "messaging_product": "whatsapp",
+        "recipient_type": "individual",
+    });
+    if to.chars().all(|c| c.is_ascii_digit()) {
+        payload["to"] = json!(format!("+{to}"));
+    } else {
+        payload["recipient"] = json!(to);
+    }
+    payload
+}
+
 #[async_trait]
 impl Channel for WhatsApp {
     fn name(&self) -> &'static str {
         NAME
     }
 
-    async fn send(&self, to: &str, outgoing: &Outgoing<'_>) -> Result<(), SendError> {
+    async fn send(&self, to: &str, outgoing: &Outgoing<'_>) -> Result<Vec<String>, SendError> {
+        let mut ids = Vec::new();
         for bubble in bubbles(
             outgoing.messages,
             Markup::WhatsApp,
@@ -140,17 +171,27 @@ impl Channel for WhatsApp {
             INTERACTIVE_LIMIT,
         ) {
             let payload = self.payload(to, &bubble.text, bubble.buttons, outgoing.language);
-            self.outbound
-                .post(
-                    NAME,
-                    &self.messages_url,
-                    Some(&self.access_token),
-                    &payload,
-                    meta::classify,
-                )
-                .await?;
+            ids.extend(self.post(&payload).await?);
         }
-        Ok(())
+        Ok(ids)
+    }
+
+    fn has_template(&self, purpose: Purpose) -> bool {
+        purpose.template(&self.templates).is_some()
+    }
+
+    async fn send_template(
+        &self,
+        to: &str,
+        send: &TemplateSend<'_>,
+    ) -> Result<Option<Vec<String>>, SendError> {
+        let Some(template) = send.purpose.template(&self.templates) else {
+            return Ok(None);
+        };
+        let mut payload = addressed(to);
+        payload["type"] = json!("template");
+        payload["template"] = whatsapp_template(template, send);
+        self.post(&payload).await.map(Some)
     }
 }
 
@@ -318,14 +359,29 @@ pub(super) fn parse(body: &[u8]) -> Result<Vec<Event>, ChannelError> {
             }
         }
         for status in value.statuses {
-            if status.status == "failed" {
-                let error = status.errors.first();
-                events.push(Event::DeliveryFailed {
-                    message_id: status.id,
-                    code: error.and_then(|error| error.code),
-                    detail: error.map_or_else(|| "no detail".to_owned(), PlatformError::describe),
-                });
-            }
+            let tick = match status.status.as_str() {
+                "sent" => Tick::Sent,
+                "delivered" => Tick::Delivered,
+                "read" => Tick::Read,
+                "failed" => {
+                    let error = status.errors.first();
+                    events.push(Event::DeliveryFailed {
+                        message_id: status.id,
+                        code: error.and_then(|error| error.code),
+                        detail: error
+                            .map_or_else(|| "no detail".to_owned(), PlatformError::describe),
+                    });
+                    continue;
+                }
+                other => {
+                    tracing::debug!(status = other, "WhatsApp status ignored");
+                    continue;
+                }
+            };
+            events.push(Event::Status {
+                message_id: status.id,
+                tick,
+            });
         }
     }
     Ok(events)
@@ -413,81 +469,4 @@ fn inbound(message: Message, contacts: &[Contact]) -> Option<InboundMessage> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn notification(value: Value) -> Vec<u8> {
-        json!({"object": "whatsapp_business_account", "entry": [{"id": "1", "changes": [
-            {"field": "messages", "value": value}
-        ]}]})
-        .to_string()
-        .into_bytes()
-    }
-
-    #[test]
-    fn the_business_scoped_user_id_wins_over_the_phone_number() {
-        let body = notification(json!({
-            "contacts": [{"wa_id": "966500000001", "user_id": "US.1349"}],
-            "messages": [{"from": "966500000001", "id": "wamid.1", "timestamp": "1",
-                          "type": "text", "text": {"body": "hi"}}]
-        }));
-        let events = parse(&body).unwrap();
-        let Event::Message(message) = &events[0] else {
-            panic!("{events:?}")
-        };
-        assert_eq!(message.user, "US.1349");
-
-        let body = notification(json!({
-            "messages": [{"from_user_id": "US.77", "id": "wamid.2", "timestamp": "1",
-                          "type": "text", "text": {"body": "hi"}}]
-        }));
-        let Event::Message(message) = &parse(&body).unwrap()[0] else {
-            panic!()
-        };
-        assert_eq!(message.user, "US.77");
-    }
-
-    #[test]
-    fn media_and_choices_become_neutral_messages() {
-        let body = notification(json!({"messages": [
-            {"from": "1", "id": "a", "type": "image", "image": {"id": "m", "caption": "receipt"}},
-            {"from": "1", "id": "b", "type": "location", "location": {"latitude": 1.0, "longitude": 2.0}},
-            {"from": "1", "id": "c", "type": "interactive",
-             "interactive": {"type": "list_reply", "list_reply": {"id": "topic:traffic", "title": "Traffic"}}},
-            {"from": "1", "id": "d", "type": "reaction", "reaction": {"emoji": "👍"}}
-        ]}));
-        let incoming: Vec<Incoming> = parse(&body)
-            .unwrap()
-            .into_iter()
-            .map(|event| match event {
-                Event::Message(message) => message.incoming,
-                other => panic!("{other:?}"),
-            })
-            .collect();
-        assert_eq!(incoming.len(), 3, "reactions ask for no answer");
-        assert_eq!(incoming[0].attachment, Some(Attachment::Image));
-        assert_eq!(incoming[0].text, "receipt");
-        assert_eq!(incoming[1].attachment, Some(Attachment::Location));
-        assert_eq!(
-            incoming[1].location,
-            Some(crate::kb::GeoPoint {
-                latitude: 1.0,
-                longitude: 2.0
-            })
-        );
-        assert_eq!(incoming[0].location, None);
-        assert_eq!(incoming[2].button.as_deref(), Some("topic:traffic"));
-    }
-
-    #[test]
-    fn other_objects_and_shapes_are_malformed() {
-        assert!(parse(b"not json").is_err());
-        assert!(parse(br#"{"object":"page","entry":[]}"#).is_err());
-        assert!(parse(&notification(json!({"messages": [{"id": 5}]}))).is_err());
-        assert!(
-            parse(br#"{"object":"whatsapp_business_account","entry":[]}"#)
-                .unwrap()
-                .is_empty()
-        );
-    }
-}
+mod tests;

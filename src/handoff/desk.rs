@@ -89,6 +89,7 @@ fn turn_item(team: &str, turn: &Turn) -> HistoryItem {
             text: turn.text.clone(),
             agent: None,
             failure: None,
+            message_ids: Vec::new(),
         },
     }
 }

@@ -14,7 +14,7 @@ use tokio::sync::broadcast;
 use super::{
     EVENT_BUFFER, Event, HandoffRecord, HandoffRetention, HandoffStore, Held, HistoryItem,
     Incident, IncidentKey, IncidentStatus, IncidentUpdate, IncidentWrite, MAX_STORED_RATINGS,
-    OutboxMessage, PICKUPS_KEPT, Presence, Queued, Report, StoredRating, queue_score,
+    OutboxMessage, PICKUPS_KEPT, Presence, Queued, Report, SentTo, StoredRating, queue_score,
     since_of_score,
 };
 use crate::conversation::{ConversationId, Priority, now_ms};
@@ -49,6 +49,8 @@ struct Inner {
     assignment_lock: Option<(String, i64)>,
     /// team -> its round-robin cursor.
     assignment_cursors: HashMap<String, u64>,
+    /// Platform message id -> where it went, and until when (ms).
+    sent: HashMap<String, (SentTo, i64)>,
 }
 
 impl MemoryHandoffStore {
@@ -418,13 +420,49 @@ impl HandoffStore for MemoryHandoffStore {
         Ok(())
     }
 
+    async fn remember_sent(
+        &self,
+        id: &ConversationId,
+        team: &str,
+        message_ids: &[String],
+    ) -> Result<(), StoreError> {
+        let now = now_ms();
+        let until = now + self.retention.history_ttl.as_millis() as i64;
+        let mut inner = self.inner();
+        for message_id in message_ids {
+            let to = SentTo {
+                conversation_id: id.clone(),
+                team: team.to_owned(),
+            };
+            inner.sent.insert(message_id.clone(), (to, until));
+        }
+        // Swept now and then, like the rest of this store.
+        if inner.sent.len().is_multiple_of(SENT_SWEEP_EVERY) {
+            inner.sent.retain(|_, (_, until)| *until > now);
+        }
+        Ok(())
+    }
+
     async fn next_assignment(&self, team: &str) -> Result<u64, StoreError> {
         let mut inner = self.inner();
         let cursor = inner.assignment_cursors.entry(team.to_owned()).or_default();
         *cursor += 1;
         Ok(*cursor)
     }
+
+    async fn sent_to(&self, message_id: &str) -> Result<Option<SentTo>, StoreError> {
+        let now = now_ms();
+        Ok(self
+            .inner()
+            .sent
+            .get(message_id)
+            .filter(|(_, until)| *until > now)
+            .map(|(to, _)| to.clone()))
+    }
 }
+
+/// How many remembered message ids trigger a sweep of the expired ones.
+const SENT_SWEEP_EVERY: usize = 1024;
 
 #[cfg(test)]
 mod tests {

@@ -35,6 +35,7 @@ pub use redis::RedisHandoffStore;
 pub use sla::SlaStatus;
 pub use teams::{Agent, Placement, Teams};
 
+use crate::channels::Tick;
 use crate::conversation::{
     ConversationId, DeliveryFailure, EscalationReason, Outcome, Priority, Rating, SlaTarget,
     Speaker,
@@ -72,6 +73,17 @@ pub enum Record {
         /// Why it did not reach the citizen, when it did not.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         failure: Option<DeliveryFailure>,
+        /// The platform's ids of what it took (WhatsApp's `wamid`s), which
+        /// its [`Record::Status`] lines name.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        message_ids: Vec<String>,
+    },
+    /// How far a sent message got (the console's ticks), from the
+    /// platform's status webhook.
+    Status {
+        team: String,
+        message_id: String,
+        tick: Tick,
     },
     Claimed {
         agent: String,
@@ -232,7 +244,8 @@ impl Record {
             | Record::Assigned { team, .. }
             | Record::Returned { team, .. }
             | Record::Note { team, .. }
-            | Record::Breached { team, .. } => vec![team],
+            | Record::Breached { team, .. }
+            | Record::Status { team, .. } => vec![team],
         }
     }
 
@@ -249,6 +262,7 @@ impl Record {
             Record::Returned { .. } => "returned",
             Record::Note { .. } => "note",
             Record::Breached { .. } => "breached",
+            Record::Status { .. } => "status",
         }
     }
 }
@@ -482,6 +496,25 @@ pub trait HandoffStore: Send + Sync + 'static {
     /// Advances the team's round-robin cursor, shared by every instance,
     /// and returns it.
     async fn next_assignment(&self, team: &str) -> Result<u64, StoreError>;
+    /// Remembers that the platform's `message_ids` went to the
+    /// conversation, in `team`'s case, for as long as its history is kept,
+    /// so that their status webhooks find it; erased with it.
+    async fn remember_sent(
+        &self,
+        id: &ConversationId,
+        team: &str,
+        message_ids: &[String],
+    ) -> Result<(), StoreError>;
+
+    /// The conversation and team a platform message id went to, if known.
+    async fn sent_to(&self, message_id: &str) -> Result<Option<SentTo>, StoreError>;
+}
+
+/// Where a message khidma sent went ([`HandoffStore::sent_to`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SentTo {
+    pub conversation_id: ConversationId,
+    pub team: String,
 }
 
 /// A conversation in a team's queue, and when it was escalated.

@@ -20,6 +20,7 @@
 
 mod incidents;
 mod privacy;
+mod sent;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -32,7 +33,7 @@ use tokio::sync::{Mutex, broadcast};
 use super::{
     EVENT_BUFFER, Event, HandoffRecord, HandoffRetention, HandoffStore, Held, HistoryItem,
     Incident, IncidentKey, IncidentUpdate, IncidentWrite, OutboxMessage, PICKUPS_KEPT, Presence,
-    Queued, Report, StoredRating, queue_score,
+    Queued, Report, SentTo, StoredRating, queue_score,
 };
 use crate::conversation::{ConversationId, Priority};
 use crate::state::{RedisStore, StoreError};
@@ -472,6 +473,19 @@ impl HandoffStore for RedisHandoffStore {
             )
             .await?;
         Ok(cursor)
+    }
+
+    async fn remember_sent(
+        &self,
+        id: &ConversationId,
+        team: &str,
+        message_ids: &[String],
+    ) -> Result<(), StoreError> {
+        self.remember_sent_ids(id, team, message_ids).await
+    }
+
+    async fn sent_to(&self, message_id: &str) -> Result<Option<SentTo>, StoreError> {
+        self.find_sent(message_id).await
     }
 
     async fn subscribe(&self) -> Result<broadcast::Receiver<Event>, StoreError> {

@@ -63,6 +63,11 @@ const ASSETS: &[(&str, &str, &str)] = &[
         JAVASCRIPT,
     ),
     (
+        "ticks.js",
+        include_str!("../../console/ticks.js"),
+        JAVASCRIPT,
+    ),
+    (
         "strings.js",
         include_str!("../../console/strings.js"),
         JAVASCRIPT,

@@ -17,6 +17,7 @@ pub mod probe;
 mod public;
 mod reports;
 mod supervisor;
+mod templates;
 mod webhooks;
 
 use std::net::TcpListener;
@@ -184,6 +185,7 @@ routes! {
     POST "/api/v1/agent/conversations/{id}/transfer" => desk::transfer;
     GET "/api/v1/agent/presence" => desk::presence;
     PUT "/api/v1/agent/presence" => desk::set_presence;
+    POST "/api/v1/agent/conversations/{id}/template" => templates::send_reply_template;
     DELETE "/api/v1/admin/conversations/{id}" => admin::erase;
     GET "/api/v1/admin/conversations/{id}/export" => admin::export;
     GET "/api/v1/reports/summary" => reports::summary;

@@ -13,7 +13,8 @@ use utoipa::{IntoResponses, Modify, OpenApi};
 
 use super::error::ErrorBody;
 use super::{
-    admin, agent, console, dashboard, desk, health, messages, public, reports, supervisor, webhooks,
+    admin, agent, console, dashboard, desk, health, messages, public, reports, supervisor,
+    templates, webhooks,
 };
 
 #[derive(OpenApi)]
@@ -55,6 +56,7 @@ use super::{
         desk::transfer,
         desk::presence,
         desk::set_presence,
+        templates::send_reply_template,
         admin::erase,
         admin::export,
         reports::summary,

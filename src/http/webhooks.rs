@@ -11,6 +11,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use futures_util::StreamExt;
 
 use super::error::{ApiError, Code, ErrorBody};
+use crate::agents::AgentService;
 use crate::channels::{self, Channels, Platform};
 use crate::metrics::{Counter, Metrics};
 use crate::state::ConversationStore;
@@ -60,6 +61,7 @@ pub async fn receive(
     channels: web::Data<Channels>,
     store: web::Data<dyn ConversationStore>,
     metrics: web::Data<Metrics>,
+    agents: web::Data<AgentService>,
 ) -> Result<HttpResponse, ApiError> {
     let channel = channels.platform(&channel)?;
     let events = match read_verified(channel.as_ref(), &request, payload).await {
@@ -76,7 +78,15 @@ pub async fn receive(
             return Err(err);
         }
     };
+    let ticks = channels::ticks(&events);
     channels::accept(channel, events, store.get_ref(), &metrics).await?;
+    // A status is acknowledged even when its tick cannot be kept: the
+    // platform would only send it again, and the message itself is safe.
+    for (message_id, tick) in ticks {
+        if let Err(err) = agents.mark_status(&message_id, tick).await {
+            tracing::warn!(channel = channel.name(), error = %err, "a message status was not kept");
+        }
+    }
     Ok(HttpResponse::Ok().json(serde_json::json!({"status": "accepted"})))
 }
 

@@ -80,6 +80,7 @@ impl Inner {
             held.remove(id);
         }
         self.ratings.retain(|stored| stored.conversation_id != *id);
+        self.sent.retain(|_, (to, _)| to.conversation_id != *id);
     }
 
     pub(super) fn export(&self, id: &ConversationId) -> HandoffRecord {

@@ -116,6 +116,7 @@ impl RedisHandoffStore {
         for incident in self.incidents_of(id).await? {
             self.leave(&incident, id).await?;
         }
+        self.forget_sent(id).await?;
         let mut pipe = ::redis::pipe();
         for name in OWN_KEYS {
             pipe.del(self.store.conversation_key(id, name)).ignore();
