@@ -6,6 +6,7 @@ import { $, clearDraft, confirmDialog, draftArea, el, field } from './dom.js';
 import { reloadSoon } from './events.js';
 import { renderIncident } from './incident.js';
 import { renderQueue, urgencyBadge } from './queue.js';
+import { attachReplies } from './replies.js';
 import { state } from './state.js';
 import {
   areaName,
@@ -260,6 +261,7 @@ function replyForm(id, mine) {
   const form = el('form', { class: 'reply', id: 'reply-form' },
     el('label', { for: 'reply' }, t('reply-label')),
     el('div', { class: 'reply-row' }, textarea, send),
+    mine ? attachReplies(textarea, id) : null,
     el('p', { class: 'hint', id: 'reply-hint' }, mine ? t('reply-hint') : t('reply-needs-claim')),
     el('p', { class: 'alert', role: 'alert', id: 'reply-error', hidden: true }));
   textarea.addEventListener('keydown', (event) => {

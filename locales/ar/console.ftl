@@ -100,7 +100,7 @@ console-case-no-topic = طلب التحدث مع موظف
 console-claim = تولَّ هذه الحالة
 console-claim-conflict = تولّى { $agent } هذه الحالة قبلك.
 console-reply-label = ردّك على المواطن
-console-reply-hint = Enter للإرسال، وShift+Enter لسطر جديد.
+console-reply-hint = Enter للإرسال، وShift+Enter لسطر جديد. اكتب / وكلمة لإدراج رد جاهز.
 console-reply-send = إرسال
 console-reply-needs-claim = تولَّ الحالة أولًا حتى تستطيع الرد.
 console-reply-sending = جارٍ الإرسال…
@@ -148,3 +148,8 @@ console-error-text_too_long = الرسالة طويلة جدًا، اختصره�
 console-error-store_unavailable = الخدمة غير متاحة لحظيًا. حاول بعد قليل.
 console-error-network = تعذّر الاتصال بخدمة. تحقق من الاتصال وحاول مرة أخرى.
 console-error-generic = حدث خطأ: { $message }
+
+# الردود الجاهزة في مربع الرد (console/replies.js).
+console-replies-heading = الردود الجاهزة
+console-replies-entries-heading = إجابات من قاعدة المعرفة
+console-replies-none = لا يوجد ما يطابق بعد. تابع الكتابة، أو اضغط Esc لتكتب ردّك بنفسك.

@@ -145,3 +145,7 @@ welcome-back-case = { $salam ->
     } عن { $title }. أتمنى أن تكون المشكلة قد حُلّت؛ وإن لم تُحل فأخبرني بما يحدث وسأساعدك.
 # بعد "امسح بياناتي".
 forgotten = تم. مسحتُ ما كنت أتذكره عنك (لغتك وحيّك وأسئلتك السابقة) وهذه المحادثة، فنبدأ من جديد في المرة القادمة. أما الرسائل التي تبادلتها مع فريقنا فتبقى في سجلات حالاتهم. هل أقدر أساعدك في شيء آخر؟
+# A ready reply's {citizen_name} when khidma does not know the citizen's
+# name: the neutral word that completes a greeting ("Hello {citizen_name},"
+# reads "Hello there,"; «مرحبًا {citizen_name}» reads «مرحبًا بك»).
+reply-citizen-name = بك

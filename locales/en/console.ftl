@@ -100,7 +100,7 @@ console-case-no-topic = Asked for a person
 console-claim = Take this case
 console-claim-conflict = { $agent } has already taken this case.
 console-reply-label = Your reply to the citizen
-console-reply-hint = Enter sends. Shift+Enter starts a new line.
+console-reply-hint = Enter sends. Shift+Enter starts a new line. Type / and a word for a ready reply.
 console-reply-send = Send
 console-reply-needs-claim = Take the case before replying.
 console-reply-sending = Sending…
@@ -148,3 +148,8 @@ console-error-text_too_long = The message is too long. Please shorten it.
 console-error-store_unavailable = The service is briefly unavailable. Try again in a moment.
 console-error-network = Khidma could not be reached. Check the connection and try again.
 console-error-generic = Something went wrong: { $message }
+
+# Ready replies in the reply box (console/replies.js).
+console-replies-heading = Ready replies
+console-replies-entries-heading = Answers from the knowledge base
+console-replies-none = Nothing matches yet. Keep typing, or press Esc to write your own.

@@ -144,3 +144,7 @@ welcome-back-case = { $salam ->
     } you told us about { $title }. I hope it's sorted out now; if it isn't, just tell me what's happening and I'll help.
 # After "forget me".
 forgotten = Done. I've erased what I remembered about you (your language, your district and your earlier questions) and this conversation, so next time we start fresh. Messages you exchanged with our team stay in their case records. Is there anything else I can help you with?
+# A ready reply's {citizen_name} when khidma does not know the citizen's
+# name: the neutral word that completes a greeting ("Hello {citizen_name},"
+# reads "Hello there,"; «مرحبًا {citizen_name}» reads «مرحبًا بك»).
+reply-citizen-name = there

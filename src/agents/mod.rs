@@ -1,7 +1,8 @@
 //! What agents do, through the agent API: see their teams' queues
 //! (`queue`), read a conversation or an incident in full (`views`), claim,
 //! write to the citizen and resolve (`claims`), and post incident updates
-//! to every citizen of an incident (`incidents`). Every change to a
+//! to every citizen of an incident (`incidents`), and fill ready replies
+//! for a conversation (`replies`). Every change to a
 //! conversation is a turn of the pipeline, under the conversation's lease,
 //! so it is exclusive across instances and the agents hear of it only once
 //! it is committed.
@@ -9,6 +10,7 @@
 mod claims;
 mod incidents;
 mod queue;
+mod replies;
 mod transfer;
 mod views;
 
@@ -17,6 +19,7 @@ use std::sync::Arc;
 
 pub use incidents::{Broadcast, MemberDelivery};
 pub use queue::QueueItem;
+pub use replies::ReplyContext;
 pub use transfer::{Mover, TransferTarget};
 pub use views::{IncidentMember, IncidentView, View};
 

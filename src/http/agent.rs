@@ -26,7 +26,7 @@ const KEEP_ALIVE: Duration = Duration::from_secs(15);
 
 /// The agent whose token the request carries: a handler that takes one
 /// answers `401` to anyone else, before reading the rest of the request.
-pub struct AuthenticatedAgent(Agent);
+pub struct AuthenticatedAgent(pub(super) Agent);
 
 impl FromRequest for AuthenticatedAgent {
     type Error = ApiError;
@@ -51,7 +51,7 @@ fn authenticate(request: &HttpRequest) -> Result<Agent, ApiError> {
         .ok_or_else(|| limits.wrong_token(request, "agent"))
 }
 
-fn conversation_id(raw: &str) -> Result<ConversationId, ApiError> {
+pub(super) fn conversation_id(raw: &str) -> Result<ConversationId, ApiError> {
     ConversationId::try_from(raw.to_owned()).map_err(|reason| {
         ApiError::new(
             Code::NotFound,

@@ -14,6 +14,7 @@ mod observe;
 mod openapi;
 pub mod probe;
 mod public;
+mod replies;
 mod reports;
 mod supervisor;
 mod webhooks;
@@ -179,6 +180,8 @@ routes! {
     POST "/api/v1/agent/conversations/{id}/claim" => agent::claim;
     POST "/api/v1/agent/conversations/{id}/messages" => agent::send;
     POST "/api/v1/agent/conversations/{id}/resolve" => agent::resolve;
+    GET "/api/v1/agent/replies" => replies::replies;
+    GET "/api/v1/agent/entries" => replies::entries;
     DELETE "/api/v1/admin/conversations/{id}" => admin::erase;
     GET "/api/v1/admin/conversations/{id}/export" => admin::export;
     GET "/api/v1/reports/summary" => reports::summary;

@@ -13,7 +13,8 @@ use utoipa::{IntoResponses, Modify, OpenApi};
 
 use super::error::ErrorBody;
 use super::{
-    admin, agent, console, dashboard, health, messages, public, reports, supervisor, webhooks,
+    admin, agent, console, dashboard, health, messages, public, replies, reports, supervisor,
+    webhooks,
 };
 
 #[derive(OpenApi)]
@@ -51,6 +52,8 @@ use super::{
         agent::claim,
         agent::send,
         agent::resolve,
+        replies::replies,
+        replies::entries,
         admin::erase,
         admin::export,
         reports::summary,

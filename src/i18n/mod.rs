@@ -70,10 +70,13 @@ pub enum Msg {
     AlertSurge,
     AlertCsatDrop,
     AlertUnclaimedUrgent,
+    /// What a ready reply's `{citizen_name}` reads when the name is not
+    /// known (`kb::replies`).
+    ReplyCitizenName,
 }
 
 impl Msg {
-    pub const ALL: [Msg; 47] = [
+    pub const ALL: [Msg; 48] = [
         Msg::Greeting,
         Msg::GreetingReplyToSalam,
         Msg::Fallback,
@@ -121,6 +124,7 @@ impl Msg {
         Msg::AlertSurge,
         Msg::AlertCsatDrop,
         Msg::AlertUnclaimedUrgent,
+        Msg::ReplyCitizenName,
     ];
 
     pub fn id(self) -> &'static str {
@@ -172,6 +176,7 @@ impl Msg {
             Msg::AlertSurge => "alert-surge",
             Msg::AlertCsatDrop => "alert-csat-drop",
             Msg::AlertUnclaimedUrgent => "alert-unclaimed-urgent",
+            Msg::ReplyCitizenName => "reply-citizen-name",
         }
     }
 }
