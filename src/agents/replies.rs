@@ -14,7 +14,9 @@ use crate::kb::Filling;
 #[derive(Debug, Clone)]
 pub struct ReplyContext {
     pub language: Lang,
-    pub filling: Filling,
+    /// The placeholder values for each side of a reply, in its language.
+    pub ar: Filling,
+    pub en: Filling,
 }
 
 impl AgentService {
@@ -37,13 +39,15 @@ impl AgentService {
                 matches!(item.record, Record::Escalated { .. }).then_some(item.at_ms)
             }),
         };
+        let filling = |lang: Lang| Filling {
+            citizen_name: Some(self.localizer.text(lang, Msg::ReplyCitizenName)),
+            case_id: since_ms.map(|since_ms| case_reference(id, since_ms)),
+            agent_name: Some(agent.name.clone()),
+        };
         Ok(ReplyContext {
             language,
-            filling: Filling {
-                citizen_name: Some(self.localizer.text(language, Msg::ReplyCitizenName)),
-                case_id: since_ms.map(|since_ms| case_reference(id, since_ms)),
-                agent_name: Some(agent.name.clone()),
-            },
+            ar: filling(Lang::Ar),
+            en: filling(Lang::En),
         })
     }
 }

@@ -68,16 +68,16 @@ pub struct FoundReply {
 }
 
 impl FoundReply {
-    fn new(reply: &Reply, filling: &Filling) -> Self {
-        let side = |side: &ReplySide| ReplySide {
+    fn new(reply: &Reply, ar: &Filling, en: &Filling) -> Self {
+        let side = |side: &ReplySide, filling: &Filling| ReplySide {
             title: side.title.clone(),
             text: filling.fill(&side.text),
         };
         Self {
             id: reply.id.to_string(),
             tags: reply.tags.clone(),
-            ar: side(&reply.ar),
-            en: side(&reply.en),
+            ar: side(&reply.ar, ar),
+            en: side(&reply.en, en),
         }
     }
 }
@@ -108,16 +108,16 @@ pub async fn replies(
     kb: web::Data<KbHandle>,
 ) -> Result<HttpResponse, ApiError> {
     let context = search.read(&agent, &agents).await?;
-    let filling = context
+    let (ar, en) = context
         .as_ref()
-        .map(|context| context.filling.clone())
+        .map(|context| (context.ar.clone(), context.en.clone()))
         .unwrap_or_default();
     let kb = kb.current();
     let replies = kb
         .replies()
         .search(&search.q)
         .into_iter()
-        .map(|reply| FoundReply::new(reply, &filling))
+        .map(|reply| FoundReply::new(reply, &ar, &en))
         .collect();
     Ok(HttpResponse::Ok().json(FoundReplies {
         language: context.map(|context| context.language),

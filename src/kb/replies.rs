@@ -186,8 +186,8 @@ fn parse(relative: &Path, source: &str, issues: &mut Vec<KbIssue>) -> Option<Rep
     let raw = report.parse::<RawReply>();
     let reply = raw.and_then(|raw| {
         let tags = check_tags(&mut report, raw.tags);
-        let ar = check_side(&mut report, "ar", raw.ar);
-        let en = check_side(&mut report, "en", raw.en);
+        let ar = check_side(&mut report, source, "ar", raw.ar);
+        let en = check_side(&mut report, source, "en", raw.en);
         Some(Reply {
             id: id?,
             tags,
@@ -219,6 +219,7 @@ fn check_tags(report: &mut FileReport<'_>, tags: Vec<Spanned<String>>) -> Vec<St
 
 fn check_side(
     report: &mut FileReport<'_>,
+    source: &str,
     lang: &'static str,
     side: Option<Spanned<RawSide>>,
 ) -> Option<ReplySide> {
@@ -255,11 +256,17 @@ fn check_side(
             Problem::new("check-reply-text-empty"),
         );
     }
+    let span = side.text.span();
     for (range, name) in placeholders(side.text.get_ref()) {
         if PLACEHOLDERS.contains(&name) {
             continue;
         }
-        let at = side.text.span().start + range.start;
+        // Where it is written: the parsed text lost its quotes and escapes.
+        let written = &side.text.get_ref()[range];
+        let at = source
+            .get(span.clone())
+            .and_then(|raw| raw.find(written))
+            .map_or(span.start, |offset| span.start + offset);
         report.error(
             at..at,
             &text_key,

@@ -76,7 +76,7 @@ async fn a_ready_reply_is_found_in_either_language_filled_for_the_case_and_sent(
     assert_eq!(filled["language"], "en");
     let text = filled["replies"][0]["en"]["text"].as_str().unwrap();
     assert!(text.starts_with("Hello there, this is omar from"), "{text}");
-    let case = text.rsplit("case number ").next().unwrap();
+    let case = text.rsplit("case number is ").next().unwrap();
     assert!(
         case.starts_with("KH-") && case.len() == "KH-12345678.".len(),
         "{text}"
@@ -158,9 +158,9 @@ const BROKEN_REPLY: &str = "[ar]\ntext = \"مرحبًا {citizen_name}\"\n\n[en]
 fn check_names_the_file_line_and_key_of_an_unknown_placeholder_in_both_languages() {
     let kb = copy_kb(&repo_path("knowledge_base"));
     std::fs::write(kb.path().join("replies/case-open.toml"), BROKEN_REPLY).unwrap();
-    for (lang, words) in [
-        ("en", "is not a placeholder khidma can fill"),
-        ("ar", "ليس من الحقول التي يملؤها النظام"),
+    for (lang, words, at_line) in [
+        ("en", "is not a placeholder khidma can fill", ":7:"),
+        ("ar", "ليس من الحقول التي يملؤها النظام", "السطر 7"),
     ] {
         let output = Command::new(env!("CARGO_BIN_EXE_khidma"))
             .args(["check", "--lang", lang])
@@ -174,7 +174,7 @@ fn check_names_the_file_line_and_key_of_an_unknown_placeholder_in_both_languages
             .lines()
             .find(|line| line.contains("case-open.toml"))
             .unwrap_or_else(|| panic!("{stdout}"));
-        assert!(line.contains(":7:") && line.contains("en.text"), "{line}");
+        assert!(line.contains(at_line) && line.contains("en.text"), "{line}");
         assert!(line.contains(words) && line.contains("{case_id}"), "{line}");
         assert!(!stdout.contains("check-"), "{stdout}");
     }
@@ -194,7 +194,7 @@ async fn a_new_reply_file_goes_live_without_a_restart_and_a_broken_one_does_not(
     let live = |query: &'static str| {
         let omar = &omar;
         async move {
-            let deadline = Instant::now() + Duration::from_secs(10);
+            let deadline = Instant::now() + Duration::from_secs(30);
             loop {
                 let (_, found) = search(omar, "replies", &[("q", query)]).await;
                 if !ids(&found, "replies").is_empty() || Instant::now() > deadline {
@@ -212,7 +212,7 @@ async fn a_new_reply_file_goes_live_without_a_restart_and_a_broken_one_does_not(
     assert_eq!(live("holiday").await, ["holiday-hours"]);
 
     std::fs::write(path.join("replies/case-open.toml"), BROKEN_REPLY).unwrap();
-    let deadline = Instant::now() + Duration::from_secs(10);
+    let deadline = Instant::now() + Duration::from_secs(30);
     loop {
         let ready: Value = app.get("/readyz").await.json().await.unwrap();
         if ready.to_string().contains("degraded") || Instant::now() > deadline {
