@@ -89,7 +89,7 @@ impl ReplyIndex {
             })
             .collect();
         // Stable: equal scores keep id order.
-        found.sort_by(|a, b| b.0.cmp(&a.0));
+        found.sort_by_key(|(score, _)| std::cmp::Reverse(*score));
         found.into_iter().map(|(_, reply)| reply).collect()
     }
 }
