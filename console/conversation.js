@@ -9,6 +9,7 @@ import { noteForm, noteItem } from './notes.js';
 import { chooseOutcome, resolvedText } from './outcome.js';
 import { renderQueue, urgencyBadge } from './queue.js';
 import { slaBadge } from './sla.js';
+import { attachReplies } from './replies.js';
 import { state } from './state.js';
 import { transferButton } from './transfer.js';
 import { isTick, templateOffer, tickMark, ticksOf } from './ticks.js';
@@ -290,6 +291,7 @@ function replyForm(id, mine) {
   const form = el('form', { class: 'reply', id: 'reply-form' },
     el('label', { for: 'reply' }, t('reply-label')),
     el('div', { class: 'reply-row' }, textarea, send),
+    mine ? attachReplies(textarea, id) : null,
     el('p', { class: 'hint', id: 'reply-hint' }, mine ? t('reply-hint') : t('reply-needs-claim')),
     el('p', { class: 'alert', role: 'alert', id: 'reply-error', hidden: true }));
   textarea.addEventListener('keydown', (event) => {

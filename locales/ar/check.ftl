@@ -71,6 +71,18 @@ check-longitude-range = يجب أن يكون خط الطول (longitude) بين 
 check-radius-positive = يجب أن يكون نصف القطر (radius_km) أكبر من صفر كيلومتر، مثل 3.0.
 check-circle-incomplete = latitude وlongitude وradius_km تأتي معًا: اكتبها ثلاثتها، أو لا تكتب أيًّا منها.
 
+## الردود الجاهزة (replies/<id>.toml).
+
+check-reply-language-missing = هذا الرد ليس فيه قسم [{ $lang }]. كل رد جاهز يحتاج إلى القسمين [ar] و[en]، في كل منهما نص الرد، ليتمكن الموظف من الرد على كل مواطن بلغته.
+check-reply-text-empty = نص الرد فارغ. اكتب ما سيرسله الموظف إلى المواطن.
+check-reply-title-too-long = طول العنوان { $length } { $length ->
+        [few] أحرف
+        [many] حرفًا
+       *[other] حرف
+    }، ولوحة الموظفين لا تعرض أكثر من { $max } حرفًا. اختصره إلى كلمات قليلة تدل على الرد.
+check-reply-tag-empty = أحد الوسوم (tags) فارغ. اكتب الكلمة بين علامتي التنصيص، أو احذف العلامتين الفارغتين.
+check-reply-placeholder-unknown = {"{"}{ $name }{"}"} ليس من الحقول التي يملؤها النظام، فسيقرؤه المواطن كما هو مكتوب. الحقول المتاحة: { $allowed }.
+
 ## أخطاء في طريقة كتابة الملف (صيغة TOML).
 
 check-unknown-key = { $key } ليس من المفاتيح المعروفة في هذا الجزء من الملف. المفاتيح المسموح بها هنا: { $allowed }.

@@ -100,7 +100,7 @@ console-case-no-topic = طلب التحدث مع موظف
 console-claim = تولَّ هذه الحالة
 console-claim-conflict = تولّى { $agent } هذه الحالة قبلك.
 console-reply-label = ردّك على المواطن
-console-reply-hint = Enter للإرسال، وShift+Enter لسطر جديد.
+console-reply-hint = Enter للإرسال، وShift+Enter لسطر جديد. اكتب / وكلمة لإدراج رد جاهز.
 console-reply-send = إرسال
 console-reply-needs-claim = تولَّ الحالة أولًا حتى تستطيع الرد.
 console-reply-sending = جارٍ الإرسال…
@@ -238,3 +238,7 @@ console-tick-failed = تعذّر على واتساب إيصالها
 console-template-offer = يمكنك بدلًا من ذلك إرسال القالب المعتمد «ردّ عليك أحد موظفينا»: يُعلم المواطن أن ردّك بانتظاره ويدعوه إلى مراسلتنا من جديد.
 console-template-send = أرسل القالب
 console-template-sent = أُرسل القالب. حين يكتب المواطن إلينا من جديد يمكنك الرد عليه بحرية.
+# الردود الجاهزة في مربع الرد (console/replies.js).
+console-replies-heading = الردود الجاهزة
+console-replies-entries-heading = إجابات من قاعدة المعرفة
+console-replies-none = لا يوجد ما يطابق بعد. تابع الكتابة، أو اضغط Esc لتكتب ردّك بنفسك.

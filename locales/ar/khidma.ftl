@@ -152,3 +152,7 @@ resolved-referred = شكرًا لصبرك. طلبك من اختصاص جهة ح�
 resolved-duplicate = شكرًا لإبلاغنا. نحن نعمل بالفعل على الطلب نفسه في طلب آخر، لذا أغلقنا هذا الطلب حتى لا نعالجه مرتين. سنبقيك على اطلاع هناك، وإن تغيّر شيء فاكتب لنا هنا.
 # لا رد: توقف المواطن عن الرد؛ بلا طلب تقييم.
 resolved-no-response = لم يصلنا ردك منذ مدة، لذا أغلقنا هذا الطلب الآن. إن كنت لا تزال بحاجة إلى المساعدة، فاكتب لنا هنا متى ناسبك وسنتابعه من جديد.
+# A ready reply's {citizen_name} when khidma does not know the citizen's
+# name: the neutral word that completes a greeting ("Hello {citizen_name},"
+# reads "Hello there,"; «مرحبًا {citizen_name}» reads «مرحبًا بك»).
+reply-citizen-name = بك

@@ -62,6 +62,14 @@ check-longitude-range = The longitude must be between -180 and 180, for example 
 check-radius-positive = The radius must be more than 0 kilometres, for example 3.0.
 check-circle-incomplete = latitude, longitude and radius_km go together: give all three, or none.
 
+## Ready replies (replies/<id>.toml).
+
+check-reply-language-missing = This reply has no [{ $lang }] section. Every ready reply needs both [ar] and [en], each with its text, so that agents can answer every citizen in their language.
+check-reply-text-empty = The reply's text is empty. Write what the agent will send the citizen.
+check-reply-title-too-long = The title is { $length } characters long; the console shows at most { $max }. Shorten it to a few words that name the reply.
+check-reply-tag-empty = One of the tags is empty. Write the word between the quotes, or remove the empty pair of quotes.
+check-reply-placeholder-unknown = `{"{"}{ $name }{"}"}` is not a placeholder khidma can fill, so the citizen would read it as written. The placeholders are: { $allowed }.
+
 ## Mistakes in how a file is written (TOML).
 
 check-unknown-key = `{ $key }` is not a key this part of the file knows. The keys allowed here are: { $allowed }.

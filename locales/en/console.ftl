@@ -100,7 +100,7 @@ console-case-no-topic = Asked for a person
 console-claim = Take this case
 console-claim-conflict = { $agent } has already taken this case.
 console-reply-label = Your reply to the citizen
-console-reply-hint = Enter sends. Shift+Enter starts a new line.
+console-reply-hint = Enter sends. Shift+Enter starts a new line. Type / and a word for a ready reply.
 console-reply-send = Send
 console-reply-needs-claim = Take the case before replying.
 console-reply-sending = Sending…
@@ -238,3 +238,7 @@ console-tick-failed = WhatsApp could not deliver it
 console-template-offer = You can send the approved "an agent has replied" template instead: it tells the citizen your answer is waiting and invites them to write back.
 console-template-send = Send the template
 console-template-sent = The template was sent. Once the citizen writes back, you can reply freely again.
+# Ready replies in the reply box (console/replies.js).
+console-replies-heading = Ready replies
+console-replies-entries-heading = Answers from the knowledge base
+console-replies-none = Nothing matches yet. Keep typing, or press Esc to write your own.

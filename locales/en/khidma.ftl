@@ -152,3 +152,7 @@ resolved-referred = Thank you for your patience. Your request is one that anothe
 resolved-duplicate = Thank you for letting us know. We are already working on this same request in another case, so we have closed this one to avoid handling it twice. We will keep you informed there; if anything has changed, just write here.
 # No response: the citizen stopped answering; no rating request.
 resolved-no-response = We haven't heard back from you for a while, so we have closed this request for now. If you still need help, just write here whenever suits you and we will pick it up again.
+# A ready reply's {citizen_name} when khidma does not know the citizen's
+# name: the neutral word that completes a greeting ("Hello {citizen_name},"
+# reads "Hello there,"; «مرحبًا {citizen_name}» reads «مرحبًا بك»).
+reply-citizen-name = there

@@ -2,7 +2,8 @@
 //! (`queue`), read a conversation or an incident in full (`views`), claim,
 //! write to the citizen and resolve (`claims`), and post incident updates
 //! to every citizen of an incident (`incidents`), move cases (`transfer`),
-//! and the watch of service-level targets (`service_levels`). Every change to a
+//! the watch of service-level targets (`service_levels`), and fill ready
+//! replies for a conversation (`replies`). Every change to a
 //! conversation is a turn of the pipeline, under the conversation's lease,
 //! so it is exclusive across instances and the agents hear of it only once
 //! it is committed.
@@ -16,6 +17,7 @@ mod presence;
 mod queue;
 mod supervision;
 pub mod service_levels;
+mod replies;
 mod transfer;
 mod views;
 mod window;
@@ -27,6 +29,7 @@ pub use incidents::{Broadcast, MemberDelivery};
 pub use queue::QueueItem;
 pub use supervision::{AgentDesk, DeskCase, DeskOverview, TeamDesk};
 pub use service_levels::Breach;
+pub use replies::ReplyContext;
 pub use transfer::{Mover, TransferTarget};
 pub use views::{IncidentMember, IncidentView, View};
 

@@ -53,6 +53,11 @@ const ASSETS: &[(&str, &str, &str)] = &[
         JAVASCRIPT,
     ),
     (
+        "replies.js",
+        include_str!("../../console/replies.js"),
+        JAVASCRIPT,
+    ),
+    (
         "session.js",
         include_str!("../../console/session.js"),
         JAVASCRIPT,

@@ -15,6 +15,7 @@ mod observe;
 mod openapi;
 pub mod probe;
 mod public;
+mod replies;
 mod reports;
 mod supervisor;
 mod templates;
@@ -186,6 +187,8 @@ routes! {
     GET "/api/v1/agent/presence" => desk::presence;
     PUT "/api/v1/agent/presence" => desk::set_presence;
     POST "/api/v1/agent/conversations/{id}/template" => templates::send_reply_template;
+    GET "/api/v1/agent/replies" => replies::replies;
+    GET "/api/v1/agent/entries" => replies::entries;
     DELETE "/api/v1/admin/conversations/{id}" => admin::erase;
     GET "/api/v1/admin/conversations/{id}/export" => admin::export;
     GET "/api/v1/reports/summary" => reports::summary;

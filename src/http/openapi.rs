@@ -13,8 +13,8 @@ use utoipa::{IntoResponses, Modify, OpenApi};
 
 use super::error::ErrorBody;
 use super::{
-    admin, agent, console, dashboard, desk, health, messages, public, reports, supervisor,
-    templates, webhooks,
+    admin, agent, console, dashboard, desk, health, messages, public, replies, reports,
+    supervisor, templates, webhooks,
 };
 
 #[derive(OpenApi)]
@@ -57,6 +57,8 @@ use super::{
         desk::presence,
         desk::set_presence,
         templates::send_reply_template,
+        replies::replies,
+        replies::entries,
         admin::erase,
         admin::export,
         reports::summary,

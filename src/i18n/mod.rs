@@ -77,10 +77,13 @@ pub enum Msg {
     /// A case missed its team's first-reply or resolution target.
     AlertSlaFirstReply,
     AlertSlaResolution,
+    /// What a ready reply's `{citizen_name}` reads when the name is not
+    /// known (`kb::replies`).
+    ReplyCitizenName,
 }
 
 impl Msg {
-    pub const ALL: [Msg; 52] = [
+    pub const ALL: [Msg; 53] = [
         Msg::Greeting,
         Msg::GreetingReplyToSalam,
         Msg::Fallback,
@@ -133,6 +136,7 @@ impl Msg {
         Msg::ResolvedNoResponse,
         Msg::AlertSlaFirstReply,
         Msg::AlertSlaResolution,
+        Msg::ReplyCitizenName,
     ];
 
     pub fn id(self) -> &'static str {
@@ -189,6 +193,7 @@ impl Msg {
             Msg::ResolvedNoResponse => "resolved-no-response",
             Msg::AlertSlaFirstReply => "alert-sla-first-reply",
             Msg::AlertSlaResolution => "alert-sla-resolution",
+            Msg::ReplyCitizenName => "reply-citizen-name",
         }
     }
 }

@@ -14,6 +14,7 @@ use super::diagnostics::Problem;
 use super::entry::{Entry, EntryId, Escalation, LocalizedEntry, MAX_ID_LEN, is_kebab_case};
 use super::lexicon::{self, LexiconSource};
 use super::links;
+use super::replies::{self, Reply};
 use super::report::{FileReport, KEY_FILE_NAME, KEY_FOLDER, KEY_FOLDER_NAME, io_issue};
 pub use super::report::{KbIssue, Severity};
 
@@ -29,6 +30,8 @@ pub struct Loaded {
     pub entries: Vec<Entry>,
     pub lexicon: LexiconSource,
     pub areas: Vec<AreaSource>,
+    /// The agents' ready replies (`replies/`).
+    pub replies: Vec<Reply>,
     pub warnings: Vec<KbIssue>,
 }
 
@@ -270,7 +273,11 @@ pub fn load_dir(dir: &Path) -> Result<Loaded, LoadFailed> {
     };
     for category_dir in categories {
         let category_path = category_dir.path();
-        if !category_path.is_dir() || is_hidden(&category_path) {
+        // Ready replies are not entries: `replies::read` loads them.
+        if !category_path.is_dir()
+            || is_hidden(&category_path)
+            || category_dir.file_name() == replies::FOLDER
+        {
             continue;
         }
         let category = category_dir.file_name().to_string_lossy().into_owned();
@@ -328,6 +335,7 @@ pub fn load_dir(dir: &Path) -> Result<Loaded, LoadFailed> {
 
     let lexicon = lexicon::read(dir, &mut issues);
     let areas = areas::read(dir, &mut issues);
+    let replies = replies::read(dir, &mut issues);
     links::check_escalation_rules(&lexicon, &parsed, &existing_ids, &mut issues);
 
     let (errors, warnings): (Vec<_>, Vec<_>) = issues
@@ -367,6 +375,7 @@ pub fn load_dir(dir: &Path) -> Result<Loaded, LoadFailed> {
         entries,
         lexicon,
         areas,
+        replies,
         warnings,
     })
 }

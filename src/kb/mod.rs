@@ -13,6 +13,7 @@ mod lexicon;
 mod links;
 mod load;
 mod query;
+mod replies;
 mod report;
 mod status;
 mod vocabulary;
@@ -32,6 +33,7 @@ pub use diagnostics::{Problem, shape_problem};
 pub use entry::{Entry, EntryId, Escalation, LocalizedEntry};
 pub use index::Hit;
 pub use load::{KbIssue, LoadFailed, Loaded, Severity, load_dir};
+pub use replies::{Filling, PLACEHOLDERS, Reply, ReplyIndex, ReplySide};
 pub use status::{Degraded, DegradedReason, KbStatus};
 pub mod watch;
 pub use watch::watch;
@@ -63,6 +65,7 @@ pub struct KnowledgeBase {
     index: SearchIndex,
     lexicon: Lexicon,
     areas: Areas,
+    replies: ReplyIndex,
     options: RetrievalOptions,
     calibration: Calibration,
     /// Each entry's analysed terms by part, computed when first asked for.
@@ -77,9 +80,12 @@ impl KnowledgeBase {
             entries,
             lexicon,
             areas,
+            replies,
             warnings,
         } = load_dir(dir)?;
-        Ok(Self::from_entries(entries, &lexicon, warnings, options)?.with_areas(areas))
+        Ok(Self::from_entries(entries, &lexicon, warnings, options)?
+            .with_areas(areas)
+            .with_replies(replies))
     }
 
     pub fn from_entries(
@@ -114,6 +120,7 @@ impl KnowledgeBase {
             }
         }
         let entry_terms = entries.iter().map(|_| OnceLock::new()).collect();
+        let replies = ReplyIndex::build(Vec::new(), index.analyzer());
         let mut kb = Self {
             entries,
             by_id,
@@ -121,6 +128,7 @@ impl KnowledgeBase {
             index,
             lexicon,
             areas: Areas::default(),
+            replies,
             options,
             calibration: Calibration::default(),
             entry_terms,
@@ -138,6 +146,17 @@ impl KnowledgeBase {
     pub fn with_areas(mut self, areas: Vec<AreaSource>) -> Self {
         self.areas = Areas::compile(areas, self.index.analyzer());
         self
+    }
+
+    /// The agents' ready replies (`replies/`), searched with this base's
+    /// analysis of words.
+    pub fn with_replies(mut self, replies: Vec<Reply>) -> Self {
+        self.replies = ReplyIndex::build(replies, self.index.analyzer());
+        self
+    }
+
+    pub fn replies(&self) -> &ReplyIndex {
+        &self.replies
     }
 
     /// The district a message names, if any. Greetings and fillers go
