@@ -15,9 +15,9 @@ mod incidents;
 mod notes;
 mod presence;
 mod queue;
-mod supervision;
-pub mod service_levels;
 mod replies;
+pub mod service_levels;
+mod supervision;
 mod transfer;
 mod views;
 mod window;
@@ -27,9 +27,9 @@ use std::sync::Arc;
 
 pub use incidents::{Broadcast, MemberDelivery};
 pub use queue::QueueItem;
-pub use supervision::{AgentDesk, DeskCase, DeskOverview, TeamDesk};
-pub use service_levels::Breach;
 pub use replies::ReplyContext;
+pub use service_levels::Breach;
+pub use supervision::{AgentDesk, DeskCase, DeskOverview, TeamDesk};
 pub use transfer::{Mover, TransferTarget};
 pub use views::{IncidentMember, IncidentView, View};
 

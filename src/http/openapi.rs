@@ -13,8 +13,8 @@ use utoipa::{IntoResponses, Modify, OpenApi};
 
 use super::error::ErrorBody;
 use super::{
-    admin, agent, console, dashboard, desk, health, messages, public, replies, reports,
-    supervisor, templates, webhooks,
+    admin, agent, console, dashboard, desk, health, messages, public, replies, reports, supervisor,
+    templates, webhooks,
 };
 
 #[derive(OpenApi)]
