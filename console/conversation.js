@@ -8,7 +8,7 @@ import { renderIncident } from './incident.js';
 import { noteForm, noteItem } from './notes.js';
 import { chooseOutcome, resolvedText } from './outcome.js';
 import { renderQueue, urgencyBadge } from './queue.js';
-import { slaBadge } from './sla.js';
+import { breachedText, slaBadge, slaMoveText } from './sla.js';
 import { attachReplies } from './replies.js';
 import { state } from './state.js';
 import { transferButton } from './transfer.js';
@@ -261,12 +261,16 @@ function historyItem(item, ticks) {
     text = t('record-escalated', { team: item.team, reason: reasonName(item.reason) });
   } else if (item.type === 'claimed') {
     text = t('record-claimed', { agent: item.agent });
+  } else if (item.type === 'transferred' && item.by === 'sla') {
+    text = slaMoveText(item);
   } else if (item.type === 'transferred') {
     return el('li', { class: 'sys sys-transferred' },
       el('span', { dir: 'auto' }, item.to_agent
         ? t('record-transferred-agent', { by: item.by, agent: item.to_agent, team: item.team })
         : t('record-transferred-team', { by: item.by, team: item.team, from: item.from_team })), ' ', time,
       el('p', { class: 'transfer-reason', dir: 'auto' }, t('record-transfer-reason', { reason: item.reason })));
+  } else if (item.type === 'breached') {
+    text = breachedText(item);
   } else if (item.type === 'returned') {
     text = t('record-returned', { agent: item.agent, team: item.team });
   } else if (item.type === 'resolved') {

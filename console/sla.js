@@ -21,11 +21,30 @@ function text(target, dueMs) {
     : t('sla-overdue-by', { target: what, time: span(left) });
 }
 
+// The console's clock ticks every half minute, too seldom for an urgent
+// target of seconds: the badges also turn overdue at the earliest due
+// time among them. One timer for all; a stale one only re-reads them.
+const LONGEST_TIMER_MS = 2 ** 31 - 1;
+let flipTimer = null;
+let flipAtMs = Infinity;
+
+function flipAtDue(dueMs) {
+  const left = dueMs - Date.now();
+  if (left <= 0 || left >= LONGEST_TIMER_MS || dueMs >= flipAtMs) return;
+  clearTimeout(flipTimer);
+  flipAtMs = dueMs;
+  flipTimer = setTimeout(() => {
+    flipAtMs = Infinity;
+    tickSla();
+  }, left + 1);
+}
+
 // A badge for an item or view carrying `sla_target` and `due_ms`; none
 // when its team sets no target.
 export function slaBadge(item) {
   if (!item || !item.sla_target || item.due_ms == null) return null;
   const overdue = item.due_ms <= Date.now();
+  flipAtDue(item.due_ms);
   return el('span', {
     class: 'badge sla' + (overdue ? ' overdue' : ''),
     'data-due': item.due_ms,
@@ -42,5 +61,20 @@ export function tickSla() {
     node.textContent = text(node.dataset.target, due);
     node.classList.toggle('overdue', overdue);
     node.dataset.overdue = overdue ? 'true' : 'false';
+    flipAtDue(due);
   }
+}
+
+// The transcript's line for a missed target (a `breached` record).
+export function breachedText(item) {
+  const args = { target: t('sla-target-' + item.target), team: item.team };
+  return item.escalated_to
+    ? t('record-breached-escalated', { ...args, escalated: item.escalated_to })
+    : t('record-breached', args);
+}
+
+// The service level's own move (a `transferred` record by `sla`): the
+// missed target is on the line before it.
+export function slaMoveText(item) {
+  return t('record-transferred-sla', { from: item.from_team, team: item.team });
 }

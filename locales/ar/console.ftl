@@ -230,6 +230,9 @@ console-sla-target-resolution = الحلّ
 console-sla-due-in = { $target }: متبقٍّ { $time }
 console-sla-overdue-by = { $target }: متأخر { $time }
 console-sla-under-a-minute = أقل من دقيقة
+console-record-breached = فات موعد { $target } في فريق { $team }
+console-record-breached-escalated = فات موعد { $target } في فريق { $team }، فرُفعت الحالة إلى { $escalated }
+console-record-transferred-sla = رُفعت الحالة تلقائيًا من { $from } إلى { $team }
 ## الجزء "whatsapp": علامات الحالة من واتساب، والقالب المعروض بعد انقضاء نافذة الـ24 ساعة.
 console-tick-sent = أُرسلت
 console-tick-delivered = وصلت إلى هاتف المواطن

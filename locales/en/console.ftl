@@ -230,6 +230,9 @@ console-sla-target-resolution = Resolution
 console-sla-due-in = { $target } due in { $time }
 console-sla-overdue-by = { $target } overdue by { $time }
 console-sla-under-a-minute = under a minute
+console-record-breached = { $target } target missed in { $team }
+console-record-breached-escalated = { $target } target missed in { $team }: the case moved up to { $escalated }
+console-record-transferred-sla = Moved up automatically from { $from } to { $team }
 ## Part "whatsapp": ticks from WhatsApp's statuses, and the template offered past the 24-hour window.
 console-tick-sent = Sent
 console-tick-delivered = Delivered to the citizen's phone

@@ -72,6 +72,7 @@ const ASSETS: &[(&str, &str, &str)] = &[
         include_str!("../../console/ticks.js"),
         JAVASCRIPT,
     ),
+    ("sla.js", include_str!("../../console/sla.js"), JAVASCRIPT),
     (
         "strings.js",
         include_str!("../../console/strings.js"),

@@ -22,6 +22,7 @@ mod desk_console_browser;
 mod desk_flow;
 mod desk_flow_browser;
 mod desk_replies_browser;
+mod desk_sla_browser;
 mod desk_whatsapp_browser;
 mod faults;
 mod faults_process;
