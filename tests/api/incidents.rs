@@ -518,7 +518,10 @@ async fn incidents_are_for_their_team_and_bodies_are_checked() {
         .to_owned();
 
     let me: Value = sara.get("me").await.json().await.unwrap();
-    assert_eq!(me, json!({"name": "sara", "teams": ["utilities"]}));
+    assert_eq!(
+        me,
+        json!({"name": "sara", "teams": ["utilities"], "desk_teams": ["general", "utilities"]})
+    );
     assert!(open_incidents(&omar).await.is_empty());
     assert_eq!(omar.get(&format!("incidents/{id}")).await.status(), 403);
     assert_eq!(
