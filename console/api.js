@@ -26,7 +26,9 @@ export async function api(path, options) {
   }
   let response;
   try {
-    response = await fetch(API + path, { method, headers, body, cache: 'no-store' });
+    // Paths are the agent API's, but for a few of the console's own.
+    const url = path.startsWith('/api/') ? path : API + path;
+    response = await fetch(url, { method, headers, body, cache: 'no-store' });
   } catch (err) {
     throw new ApiError(0, null, err.message, true);
   }

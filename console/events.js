@@ -83,7 +83,10 @@ export async function connect() {
   }
 }
 
-function handleBlock(block) {
+// One server-sent event: its type, its JSON data (null when it has none
+// or it does not parse), and its comment line, if any. The supervisors'
+// alerts (alerts.js) are read with it too.
+export function parseBlock(block) {
   let type = 'message';
   const data = [];
   let comment = null;
@@ -96,7 +99,16 @@ function handleBlock(block) {
     if (field === 'event') type = value;
     else if (field === 'data') data.push(value);
   }
-  if (data.length === 0) {
+  let event = null;
+  if (data.length > 0) {
+    try { event = JSON.parse(data.join('\n')); } catch (_) { event = null; }
+  }
+  return { type, event, comment, hasData: data.length > 0 };
+}
+
+function handleBlock(block) {
+  const { type, event, comment, hasData } = parseBlock(block);
+  if (!hasData) {
     // "N events missed; reload the queue"
     if (comment && comment.includes('missed')) {
       reloadSoon();
@@ -104,9 +116,7 @@ function handleBlock(block) {
     }
     return;
   }
-  let event = null;
-  try { event = JSON.parse(data.join('\n')); } catch (_) { return; }
-  onEvent(type, event);
+  if (event) onEvent(type, event);
 }
 
 function onEvent(type, event) {

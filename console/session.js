@@ -13,8 +13,12 @@ import { closeSupervisor, showSupervisor, trySupervisor } from './supervisor.js'
 export const TOKEN_KEY = 'khidma-agent-token';
 
 // A supervisor's token opens the supervisors' page, an agent's the queue.
+// Whose token it is is asked first, so that neither kind is refused on its
+// way in (a refusal would show as an error in the browser).
 export async function signIn(token) {
-  if (await trySupervisor(token)) {
+  state.token = token;
+  const { role } = await api('/api/v1/console/role', { login: true });
+  if (role === 'supervisor' && await trySupervisor(token)) {
     sessionStorage.setItem(TOKEN_KEY, token);
     showSupervisor();
     return;

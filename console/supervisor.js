@@ -3,12 +3,14 @@
 // the cases past their targets, and every open case, which a supervisor
 // can move to a team or give to an agent.
 
+import { alertList, stopAlerts, watchAlerts } from './alerts.js';
 import { $, announce, el } from './dom.js';
 import { state } from './state.js';
 import { channelOf, clock, errorText, t, waited } from './strings.js';
 
 const SUPERVISOR_API = '/api/v1/supervisor';
-// The desk has no live stream of its own: it is read again this often.
+// The desk has no live stream of its own: it is read again this often,
+// and at each alert.
 const REFRESH_MS = 10000;
 
 let desk = null;
@@ -73,9 +75,11 @@ export function showSupervisor() {
   renderSupervisor();
   clearInterval(timer);
   timer = setInterval(refresh, REFRESH_MS);
+  watchAlerts(() => refresh());
 }
 
 export function closeSupervisor() {
+  stopAlerts();
   clearInterval(timer);
   timer = null;
   desk = null;
@@ -113,6 +117,7 @@ export function renderSupervisor() {
     el('h2', { id: 'desk-heading', tabindex: '-1' }, t('desk-heading')),
     el('span', { class: 'count' }, t('desk-as-of', { time: clock(desk.at_ms) }))));
   if (deskError) main.append(el('p', { class: 'alert', role: 'alert' }, deskError));
+  main.append(alertList());
 
   main.append(el('h3', null, t('desk-teams-heading')), table('desk-teams',
     [t('desk-team'), t('desk-waiting'), t('desk-oldest-wait'), t('desk-held'), t('desk-incidents'), t('desk-past-target')],

@@ -201,6 +201,8 @@ console-desk-move-reason = السبب (يقرؤه الموظفون في سجل �
 console-desk-move-need-reason = اكتب سبب نقل الطلب.
 console-desk-move-confirm = انقل الطلب
 console-desk-moved = نُقل الطلب { $id } إلى { $to }.
+console-desk-alerts-heading = التنبيهات
+console-desk-no-alerts = لا تنبيهات منذ فتح هذه الصفحة.
 console-desk-already-there = الطلب موجود هناك بالفعل.
 ## الجزء "flow" (المسألة 17): التحويل، والحضور، والحالات المعادة من موظف صامت.
 console-transfer = تحويل

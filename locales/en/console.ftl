@@ -201,6 +201,8 @@ console-desk-move-reason = Reason (the agents read it in the transcript)
 console-desk-move-need-reason = Write why the case moves.
 console-desk-move-confirm = Move the case
 console-desk-moved = Case { $id } moved to { $to }.
+console-desk-alerts-heading = Alerts
+console-desk-no-alerts = No alert since this page opened.
 console-desk-already-there = The case is already there.
 ## Part "flow" (issue 17): transfers, presence, cases returned from a silent agent.
 console-transfer = Transfer

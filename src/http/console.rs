@@ -9,12 +9,44 @@ use std::hash::{Hash, Hasher};
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpRequest, HttpResponse, HttpResponseBuilder, web};
 
+use serde_json::json;
+
 use super::error::{ApiError, Code, ErrorBody};
+use super::limits::Limits;
+use crate::configuration::SupervisorTokens;
+use crate::handoff::Teams;
 use crate::i18n::{Lang, Localizer};
 
 const PAGE: &str = include_str!("../../console/index.html");
 
 const JAVASCRIPT: &str = "text/javascript; charset=utf-8";
+
+/// Whose token the console was given: an agent's opens the queue, a
+/// supervisor's the desk. Asked first at sign-in, so that neither kind of
+/// token is refused on its way in; a token nobody holds is a `401`,
+/// counted like any wrong token.
+#[utoipa::path(get, path = "/api/v1/console/role", tag = "agents",
+    security(("agent_token" = []), ("supervisor_token" = [])),
+    responses(
+        (status = 200, description = "`{\"role\": \"agent\"|\"supervisor\", \"name\": ...}`", body = Object),
+        (status = 401, description = "No token, or one nobody holds", body = ErrorBody),
+        (status = 429, description = "Too many wrong tokens from this address", body = ErrorBody),
+    ))]
+pub async fn role(
+    request: HttpRequest,
+    limits: web::Data<Limits>,
+    teams: web::Data<Teams>,
+    supervisors: web::Data<SupervisorTokens>,
+) -> Result<HttpResponse, ApiError> {
+    let token = limits.bearer(&request, "agent or supervisor")?;
+    if let Some(agent) = teams.authenticate(token) {
+        return Ok(HttpResponse::Ok().json(json!({"role": "agent", "name": agent.name})));
+    }
+    if let Some(name) = supervisors.find(token) {
+        return Ok(HttpResponse::Ok().json(json!({"role": "supervisor", "name": name})));
+    }
+    Err(limits.wrong_token(&request, "agent or supervisor"))
+}
 
 /// Every file the page loads, by its name under `/agent/`. A module the
 /// browser imports must be listed here (a test checks that each file of
@@ -76,6 +108,11 @@ const ASSETS: &[(&str, &str, &str)] = &[
     (
         "strings.js",
         include_str!("../../console/strings.js"),
+        JAVASCRIPT,
+    ),
+    (
+        "alerts.js",
+        include_str!("../../console/alerts.js"),
         JAVASCRIPT,
     ),
     (

@@ -170,6 +170,7 @@ routes! {
     GET "/observatory" => dashboard::observatory;
     POST "/api/v1/messages" => messages::post_message, web_chat;
     GET "/api/v1/conversations/{id}/messages" => messages::agent_messages, web_chat;
+    GET "/api/v1/console/role" => console::role;
     GET "/api/v1/agent/me" => agent::me;
     GET "/api/v1/agent/queue" => agent::queue;
     GET "/api/v1/agent/incidents" => agent::incidents;

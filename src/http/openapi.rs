@@ -33,6 +33,7 @@ use super::{
         console::page,
         console::asset,
         console::strings,
+        console::role,
         dashboard::page,
         dashboard::asset,
         dashboard::strings,

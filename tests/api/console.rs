@@ -112,3 +112,29 @@ async fn both_languages_have_the_same_console_strings() {
     assert!(arabic["console-failure-outside_window"].contains("24"));
     assert_eq!(app.get("/agent/strings/fr").await.status(), 404);
 }
+
+#[tokio::test]
+async fn the_console_learns_whose_token_it_has_without_a_refusal() {
+    let (app, _) = crate::helpers::spawn_app_with(|settings| {
+        crate::handoff_helpers::with_agents(settings);
+        settings.access.supervisor_tokens =
+            khidma::configuration::SupervisorTokens::parse("lina:tok-lina").unwrap();
+    });
+    let role = |token: &'static str| {
+        app.client
+            .get(format!("{}/api/v1/console/role", app.address))
+            .bearer_auth(token)
+            .send()
+    };
+    let agent: serde_json::Value = role("tok-sara").await.unwrap().json().await.unwrap();
+    assert_eq!(agent, serde_json::json!({"role": "agent", "name": "sara"}));
+    let supervisor: serde_json::Value = role("tok-lina").await.unwrap().json().await.unwrap();
+    assert_eq!(
+        supervisor,
+        serde_json::json!({"role": "supervisor", "name": "lina"})
+    );
+    let wrong = role("tok-nobody").await.unwrap();
+    assert_eq!(wrong.status(), 401);
+    let body: serde_json::Value = wrong.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "unauthorized");
+}

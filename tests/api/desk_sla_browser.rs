@@ -87,6 +87,7 @@ async fn an_urgent_case_shows_overdue_rises_to_the_escalation_team_and_alerts_su
         ("KHIDMA_URL", app.app.address.clone()),
         ("AGENT_TOKEN", "tok-sara".to_owned()),
         ("ESCALATION_TOKEN", "tok-omar".to_owned()),
+        ("SUPERVISOR_TOKEN", "tok-lina".to_owned()),
         ("WA_APP_SECRET", WA_APP_SECRET.to_owned()),
     ];
     let script = run_script("desk-sla.mjs", "desk-sla", &script_env);
@@ -96,8 +97,11 @@ async fn an_urgent_case_shows_overdue_rises_to_the_escalation_team_and_alerts_su
     };
     let (result, alert) = tokio::join!(script, alert);
     println!(
-        "screenshots: {} {} {}",
-        result["badge_before_png"], result["overdue_png"], result["escalated_png"]
+        "screenshots: {} {} {} {}",
+        result["badge_before_png"],
+        result["overdue_png"],
+        result["escalated_png"],
+        result["supervisor_png"]
     );
 
     assert_eq!(
@@ -127,6 +131,16 @@ async fn an_urgent_case_shows_overdue_rises_to_the_escalation_team_and_alerts_su
     assert!(
         shown(&result, "transferred_line")
             .starts_with("Moved up automatically from utilities to supervisors"),
+        "{result}"
+    );
+
+    assert!(
+        shown(&result, "supervisor_alert").contains("utilities"),
+        "the supervisor's page shows the alert: {result}"
+    );
+    assert_eq!(
+        shown(&result, "supervisor_late_team"),
+        "supervisors",
         "{result}"
     );
 

@@ -26,6 +26,7 @@ const env = (name, fallback) => {
 const BASE = env('KHIDMA_URL');
 const AGENT_TOKEN = env('AGENT_TOKEN');
 const ESCALATION_TOKEN = env('ESCALATION_TOKEN');
+const SUPERVISOR_TOKEN = env('SUPERVISOR_TOKEN');
 const SECRET = env('WA_APP_SECRET');
 const SHOTS = env('SCREENSHOT_DIR');
 const CHROMIUM = env('CHROMIUM', '/usr/bin/chromium');
@@ -77,6 +78,16 @@ async function signIn(page, token) {
   await page.locator('#conn[data-state="live"]').waitFor();
 }
 
+/** A supervisor's token opens the desk, with its live alerts. */
+async function signInSupervisor(page, token) {
+  await page.goto(`${BASE}/agent`);
+  const field = page.locator('#token');
+  await field.waitFor({ state: 'visible' });
+  await field.fill(token);
+  await page.keyboard.press('Enter');
+  await page.locator('#supervisor-view #desk-alerts').waitFor();
+}
+
 /** The text of the case's badge in `state` ("false": time left, "true": overdue). */
 async function badgeText(page, id, overdue) {
   const selector = `#queue button[data-conversation-id="${id}"] .badge.sla[data-overdue="${overdue}"]`;
@@ -90,12 +101,13 @@ async function badgeText(page, id, overdue) {
   return shown.jsonValue();
 }
 
-async function scenario(utilities, escalation) {
+async function scenario(utilities, escalation, supervisor) {
   const waId = '966500000941';
   const id = `whatsapp:${waId}`;
   const result = { conversation_id: id };
   await signIn(utilities, AGENT_TOKEN);
   await signIn(escalation, ESCALATION_TOKEN);
+  await signInSupervisor(supervisor, SUPERVISOR_TOKEN);
 
   // A tab in the background runs its timers seldom: watch utilities'.
   await utilities.bringToFront();
@@ -127,6 +139,18 @@ async function scenario(utilities, escalation) {
     .getAttribute('data-overdue');
   result.escalated_png = join(SHOTS, 'desk-sla-escalated.png');
   await escalation.screenshot({ path: result.escalated_png });
+
+  // The supervisor watching the desk saw the alert arrive, and the case
+  // among those past their targets, in the team it rose to.
+  await supervisor.bringToFront();
+  const alert = supervisor.locator('#desk-alerts li[data-rule="sla_breach"]').first();
+  await alert.waitFor();
+  result.supervisor_alert = await alert.textContent();
+  const late = supervisor.locator(`#desk-late tr[data-conversation="${id}"]`);
+  await late.waitFor();
+  result.supervisor_late_team = await late.locator('td').first().textContent();
+  result.supervisor_png = join(SHOTS, 'desk-sla-supervisor.png');
+  await supervisor.screenshot({ path: result.supervisor_png, fullPage: true });
   return result;
 }
 
@@ -145,8 +169,9 @@ async function main() {
   context.setDefaultTimeout(STEP_TIMEOUT);
   const utilities = context.pages()[0] ?? await context.newPage();
   const escalation = await context.newPage();
+  const supervisor = await context.newPage();
   const problems = [];
-  for (const page of [utilities, escalation]) {
+  for (const page of [utilities, escalation, supervisor]) {
     page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
     page.on('response', (response) => {
       if (response.status() >= 400) problems.push(`${response.status()} for ${response.url()}`);
@@ -161,11 +186,11 @@ async function main() {
     });
   }
   try {
-    const result = await scenario(utilities, escalation);
+    const result = await scenario(utilities, escalation, supervisor);
     result.problems = problems;
     console.log(JSON.stringify(result));
   } catch (err) {
-    for (const [name, page] of [['utilities', utilities], ['escalation', escalation]]) {
+    for (const [name, page] of [['utilities', utilities], ['escalation', escalation], ['supervisor', supervisor]]) {
       const failure = join(SHOTS, `failure-desk-sla-${name}.png`);
       await page.screenshot({ path: failure }).catch(() => {});
       log(`screenshot of the failure: ${failure}`);
