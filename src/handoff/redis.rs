@@ -18,6 +18,7 @@
 //!
 //! Pub/sub is at most once: a console that was disconnected reloads.
 
+mod assignment;
 mod incidents;
 mod privacy;
 mod sent;
@@ -429,50 +430,15 @@ impl HandoffStore for RedisHandoffStore {
     }
 
     async fn lock_assignment(&self, token: &str, ttl: Duration) -> Result<bool, StoreError> {
-        let (taken,): (Option<String>,) = self
-            .store
-            .query(
-                ::redis::pipe()
-                    .cmd("SET")
-                    .arg(self.store.global_key("assignment-lock"))
-                    .arg(token)
-                    .arg("NX")
-                    .arg("PX")
-                    .arg((ttl.as_millis() as u64).max(1)),
-            )
-            .await?;
-        Ok(taken.is_some())
+        self.take_assignment_lock(token, ttl).await
     }
 
     async fn unlock_assignment(&self, token: &str) -> Result<(), StoreError> {
-        // Compare and delete in one step: a lock that expired and went to
-        // another instance is theirs.
-        const UNLOCK: &str = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0";
-        self.store
-            .query::<()>(
-                ::redis::pipe()
-                    .cmd("EVAL")
-                    .arg(UNLOCK)
-                    .arg(1)
-                    .arg(self.store.global_key("assignment-lock"))
-                    .arg(token)
-                    .ignore(),
-            )
-            .await
+        self.drop_assignment_lock(token).await
     }
 
     async fn next_assignment(&self, team: &str) -> Result<u64, StoreError> {
-        let (cursor,): (u64,) = self
-            .store
-            .query(
-                ::redis::pipe().incr(
-                    self.store
-                        .global_key(&format!("team:{team}:assignment-cursor")),
-                    1,
-                ),
-            )
-            .await?;
-        Ok(cursor)
+        self.advance_assignment_cursor(team).await
     }
 
     async fn remember_sent(
