@@ -285,18 +285,32 @@ async fn prepare(pool: &AnyPool, backend: Backend) -> Result<(), CxError> {
 }
 
 /// The pseudonym key: drawn once, at the first start on a new store; every
-/// instance sharing the store then reads the same.
+/// instance sharing the store then reads the same. It is read before it is
+/// written: a command-line report opening the store beside a busy service
+/// then takes no write lock, so it cannot wait on the service's writes
+/// ("database is locked" on SQLite).
 async fn load_key(pool: &AnyPool) -> Result<Secret, CxError> {
+    if let Some(key) = stored_key(pool).await? {
+        return Ok(key);
+    }
     sqlx::query("INSERT INTO cx_meta (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING")
         .bind("pseudonym_key")
         .bind(Secret::random().expose().to_owned())
         .execute(pool)
         .await?;
+    // Another instance may have drawn its key first: the stored one counts.
+    stored_key(pool)
+        .await?
+        .ok_or_else(|| CxError::from(sqlx::Error::RowNotFound))
+}
+
+async fn stored_key(pool: &AnyPool) -> Result<Option<Secret>, CxError> {
     let row = sqlx::query("SELECT value FROM cx_meta WHERE name = $1")
         .bind("pseudonym_key")
-        .fetch_one(pool)
+        .fetch_optional(pool)
         .await?;
-    Ok(Secret::new(row.try_get::<String, _>("value")?))
+    row.map(|row| Ok(Secret::new(row.try_get::<String, _>("value")?)))
+        .transpose()
 }
 
 mod alerts;
