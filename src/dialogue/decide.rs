@@ -250,7 +250,11 @@ pub(super) fn decide_question(text: &str, offered: &[usize], kb: &KnowledgeBase)
         .iter()
         .skip(1)
         .take(2)
-        .filter(|hit| fits(hit) && margin(top, Some(hit)) < CLARIFY_MAX_MARGIN)
+        .filter(|hit| {
+            fits(hit)
+                && (margin(top, Some(hit)) < CLARIFY_MAX_MARGIN
+                    || tells_nothing_apart(&query, top, hit, kb))
+        })
         .map(|hit| hit.entry)
         .collect();
     if close.is_empty() {
@@ -259,6 +263,22 @@ pub(super) fn decide_question(text: &str, offered: &[usize], kb: &KnowledgeBase)
     let mut candidates = vec![top.entry];
     candidates.extend(close);
     Decision::Clarify { candidates }
+}
+
+/// Whether every word of the message that points at `top` points at
+/// `other` as well: then nothing the citizen said tells the two apart ("I
+/// want to pay my bill" and two kinds of bill), and only the citizen can.
+/// BM25 still ranks one first, on how long and how many the two entries'
+/// questions are, which says nothing about what this citizen means.
+fn tells_nothing_apart(query: &Query, top: &Hit, other: &Hit, kb: &KnowledgeBase) -> bool {
+    let by_top = kb.explained(top.entry, query);
+    let by_other = kb.explained(other.entry, query);
+    top.fit < WHOLE
+        && by_top.iter().any(|&explained| explained)
+        && by_top
+            .iter()
+            .zip(&by_other)
+            .all(|(&top, &other)| !top || other)
 }
 
 /// Whether retrieval alone may lead to this entry. With the built-in

@@ -268,6 +268,19 @@ impl SearchIndex {
         (coverage, fit)
     }
 
+    /// Which of the query's content words, in order, the entry's title,
+    /// questions or keywords hold in one of the word's readings.
+    pub fn explained(&self, entry: usize, query: &Query) -> Vec<bool> {
+        query
+            .content()
+            .map(|word| {
+                word.terms
+                    .iter()
+                    .any(|(term, _)| self.entry_terms[entry].contains(term))
+            })
+            .collect()
+    }
+
     /// The query's terms as confidence reads them.
     pub fn query_terms<'q>(&self, query: &'q Query) -> QueryTerms<'q> {
         let mut weights: HashMap<&str, f32> = HashMap::new();

@@ -296,6 +296,12 @@ impl KnowledgeBase {
         }
     }
 
+    /// Which of the query's content words the entry names or is asked
+    /// with (see [`SearchIndex::explained`]).
+    pub fn explained(&self, entry: usize, query: &Query) -> Vec<bool> {
+        self.index.explained(entry, query)
+    }
+
     /// [`KnowledgeBase::search`] among `entries` only (a conversation's
     /// current topic and its related entries, or the options just offered),
     /// best first; an entry the query does not touch is left out.

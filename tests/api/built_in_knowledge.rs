@@ -236,6 +236,30 @@ fn the_rejected_side_of_a_contrast_does_not_vote() {
 }
 
 #[test]
+fn words_two_entries_share_ask_which_one_and_naming_it_answers() {
+    for (kb, localizer) in [shipped(), shipped_without_lexicon()] {
+        for text in ["I'd like to settle a bill", "ابي اسدد فاتورة"] {
+            let reply = reply(&kb, &localizer, text);
+            let candidates: Vec<String> =
+                reply.candidates.iter().map(ToString::to_string).collect();
+            assert_eq!(reply.action, Action::Clarify, "{text}: {}", outcome(&reply));
+            assert!(
+                candidates.contains(&"water-bill".to_owned())
+                    && candidates.contains(&"electricity-bill".to_owned()),
+                "{text}: {candidates:?}"
+            );
+        }
+        for (text, entry) in [
+            ("I'd like to settle my electricity bill", "electricity-bill"),
+            ("ابي اسدد فاتورة الموية", "water-bill"),
+        ] {
+            let reply = reply(&kb, &localizer, text);
+            assert_eq!(outcome(&reply), format!("Answer Some({entry:?})"), "{text}");
+        }
+    }
+}
+
+#[test]
 fn a_question_of_one_dialect_word_is_answered() {
     let (kb, localizer) = shipped();
     let reply = reply(&kb, &localizer, "مخالفاتي كم؟");
