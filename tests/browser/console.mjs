@@ -7,77 +7,23 @@
 // SCENARIO (urgent | incident), CHROMIUM (default /usr/bin/chromium).
 // The last line on stdout is one JSON object with the results.
 
-import { createHmac } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { chromium } from 'playwright-core';
-
-const env = (name, fallback) => {
-  const value = process.env[name] ?? fallback;
-  if (value === undefined) throw new Error(`${name} is not set`);
-  return value;
-};
+import { STEP_TIMEOUT, env, logger, runInBrowser, signIn, whatsappSender } from './lib.mjs';
 
 const BASE = env('KHIDMA_URL');
 const TOKEN = env('AGENT_TOKEN');
-const SECRET = env('WA_APP_SECRET');
 const SHOTS = env('SCREENSHOT_DIR');
 const SCENARIO = env('SCENARIO', 'urgent');
-const CHROMIUM = env('CHROMIUM', '/usr/bin/chromium');
-const STEP_TIMEOUT = 20000;
 
-const log = (...parts) => console.error('[console.mjs]', ...parts);
-
-let serial = 0;
-
-/** Posts one signed WhatsApp text message from `waId`; resolves after the 200. */
-async function citizenSays(waId, text) {
-  serial += 1;
-  const body = JSON.stringify({
-    object: 'whatsapp_business_account',
-    entry: [{
-      id: '100000000000001',
-      changes: [{
-        field: 'messages',
-        value: {
-          messaging_product: 'whatsapp',
-          metadata: { display_phone_number: '966110000000', phone_number_id: '200000000000002' },
-          contacts: [{ profile: { name: 'مواطن' }, wa_id: waId }],
-          messages: [{
-            from: waId,
-            id: `wamid.BROWSER.${SCENARIO}.${waId}.${serial}`,
-            timestamp: String(Math.floor(Date.now() / 1000)),
-            type: 'text',
-            text: { body: text },
-          }],
-        },
-      }],
-    }],
-  });
-  const signature = 'sha256=' + createHmac('sha256', SECRET).update(body, 'utf8').digest('hex');
-  const response = await fetch(`${BASE}/webhooks/whatsapp`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json', 'X-Hub-Signature-256': signature },
-    body,
-  });
-  if (response.status !== 200) {
-    throw new Error(`webhook answered ${response.status}: ${await response.text()}`);
-  }
-}
-
-async function signIn(page) {
-  await page.goto(`${BASE}/agent`);
-  const token = page.locator('#token');
-  await token.waitFor({ state: 'visible' });
-  // Keyboard only: type the token and press Enter.
-  await token.focus();
-  await page.keyboard.type(TOKEN);
-  await page.keyboard.press('Enter');
-  await page.locator('#app-view').waitFor({ state: 'visible' });
-  await page.locator('#conn[data-state="live"]').waitFor();
-}
+const NAME = `console-${SCENARIO}`;
+const log = logger(NAME);
+const { citizenSays } = whatsappSender({
+  base: BASE,
+  secret: env('WA_APP_SECRET'),
+  idPrefix: SCENARIO,
+  profileName: 'مواطن',
+});
 
 /** Resolves with Date.now() in the page when `selector` first matches. */
 async function watchFor(page, selector) {
@@ -104,7 +50,7 @@ async function urgentScenario(page) {
   const id = `whatsapp:${waId}`;
   const result = { scenario: 'urgent', conversation_id: id };
 
-  await signIn(page);
+  await signIn(page, BASE, TOKEN);
   const dir = await page.evaluate(() => document.documentElement.dir);
   if (dir !== 'rtl') throw new Error(`an Arabic browser gets the Arabic console, right to left; dir=${dir}`);
   await page.locator('#queue-empty').waitFor({ state: 'visible' });
@@ -202,7 +148,7 @@ async function incidentScenario(page) {
   await page.locator('#token').waitFor({ state: 'visible' });
   result.login_png = join(SHOTS, 'login.png');
   await page.screenshot({ path: result.login_png });
-  await signIn(page);
+  await signIn(page, BASE, TOKEN);
   if (await page.evaluate(() => document.documentElement.dir) !== 'ltr') throw new Error('English is left to right');
 
   for (const [waId, text] of citizens) await citizenSays(waId, text);
@@ -265,45 +211,11 @@ async function incidentScenario(page) {
   return result;
 }
 
-async function main() {
-  mkdirSync(SHOTS, { recursive: true });
-  const profile = mkdtempSync(join(tmpdir(), 'khidma-chromium-'));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    viewport: { width: 1366, height: 768 },
-    locale: SCENARIO === 'urgent' ? 'ar-SA' : 'en-GB',
-    timezoneId: 'Asia/Riyadh',
-  });
-  context.setDefaultTimeout(STEP_TIMEOUT);
-  const page = context.pages()[0] ?? await context.newPage();
-  const problems = [];
-  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
-  page.on('console', (message) => {
-    if (message.type() === 'error') problems.push(`console error: ${message.text()}`);
-  });
+await runInBrowser({
+  name: NAME,
+  shots: SHOTS,
+  // An Arabic browser gets the Arabic console.
+  locale: SCENARIO === 'urgent' ? 'ar-SA' : 'en-GB',
   // The console must not reach beyond khidma.
-  page.on('request', (request) => {
-    const url = request.url();
-    if (!url.startsWith(BASE) && !url.startsWith('data:')) problems.push(`external request: ${url}`);
-  });
-  try {
-    const result = SCENARIO === 'incident' ? await incidentScenario(page) : await urgentScenario(page);
-    result.problems = problems;
-    console.log(JSON.stringify(result));
-  } catch (err) {
-    const failure = join(SHOTS, `failure-${SCENARIO}.png`);
-    await page.screenshot({ path: failure }).catch(() => {});
-    log(`failed: ${err.stack || err}`);
-    log(`screenshot of the failure: ${failure}`);
-    for (const problem of problems) log(problem);
-    process.exitCode = 1;
-  } finally {
-    await context.close();
-    rmSync(profile, { recursive: true, force: true });
-  }
-}
-
-await main();
+  keepWithin: [BASE, 'data:'],
+}, SCENARIO === 'incident' ? incidentScenario : urgentScenario);

@@ -10,27 +10,15 @@
 // CHROMIUM (default /usr/bin/chromium). The last line on stdout is one JSON
 // object with the results.
 
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { chromium } from 'playwright-core';
-
-
-const env = (name, fallback) => {
-  const value = process.env[name] ?? fallback;
-  if (value === undefined) throw new Error(`${name} is not set`);
-  return value;
-};
+import { env, runInBrowser } from './lib.mjs';
 
 const BASE = env('KHIDMA_URL');
 const SUPERVISOR = env('SUPERVISOR_TOKEN');
 const AGENT = env('AGENT_TOKEN');
 const SHOTS = env('SCREENSHOT_DIR');
-const CHROMIUM = env('CHROMIUM', '/usr/bin/chromium');
-const STEP_TIMEOUT = 20000;
-
-const log = (...parts) => console.error('[dashboard.mjs]', ...parts);
 
 function check(condition, message) {
   if (!condition) throw new Error(message);
@@ -247,48 +235,18 @@ async function publicPages(page, result) {
   await page.screenshot({ path: result.observatory_ar_png, fullPage: true });
 }
 
-async function main() {
-  mkdirSync(SHOTS, { recursive: true });
-  const profile = mkdtempSync(join(tmpdir(), 'khidma-chromium-'));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    viewport: { width: 1366, height: 900 },
-    locale: 'ar-SA',
-    timezoneId: 'Asia/Riyadh',
-    acceptDownloads: true,
-  });
-  context.setDefaultTimeout(STEP_TIMEOUT);
-  const page = context.pages()[0] ?? await context.newPage();
-  const problems = [];
-  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
-  page.on('console', (message) => {
-    // The browser logs each refused token (401, 403) the test sends on purpose.
-    if (message.type() === 'error' && !/status of 40[13]/.test(message.text())) problems.push(`console error: ${message.text()}`);
-  });
-  page.on('request', (request) => {
-    const url = request.url();
-    if (!url.startsWith(BASE) && !url.startsWith('data:') && !url.startsWith('blob:')) problems.push(`external request: ${url}`);
-  });
+await runInBrowser({
+  name: 'dashboard',
+  shots: SHOTS,
+  locale: 'ar-SA',
+  viewport: { width: 1366, height: 900 },
+  acceptDownloads: true,
+  keepWithin: [BASE, 'data:', 'blob:'],
+  // The browser logs each refused token (401, 403) the test sends on purpose.
+  expectedConsoleErrors: /status of 40[13]/,
+}, async (page) => {
   const result = {};
-  try {
-    await dashboard(page, result);
-    await publicPages(page, result);
-    result.problems = problems;
-    console.log(JSON.stringify(result));
-  } catch (err) {
-    const failure = join(SHOTS, 'dashboard-failure.png');
-    await page.screenshot({ path: failure, fullPage: true }).catch(() => {});
-    log(`failed: ${err.stack || err}`);
-    log(`screenshot of the failure: ${failure}`);
-    for (const problem of problems) log(problem);
-    process.exitCode = 1;
-  } finally {
-    await context.close();
-    rmSync(profile, { recursive: true, force: true });
-  }
-}
-
-await main();
+  await dashboard(page, result);
+  await publicPages(page, result);
+  return result;
+});

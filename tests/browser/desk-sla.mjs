@@ -10,81 +10,27 @@
 // /usr/bin/chromium). The last line on stdout is one JSON object with the
 // results.
 
-import { createHmac } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { chromium } from 'playwright-core';
-
-const env = (name, fallback) => {
-  const value = process.env[name] ?? fallback;
-  if (value === undefined) throw new Error(`${name} is not set`);
-  return value;
-};
+import { enterToken, env, runInBrowser, signIn, whatsappSender } from './lib.mjs';
 
 const BASE = env('KHIDMA_URL');
 const AGENT_TOKEN = env('AGENT_TOKEN');
 const ESCALATION_TOKEN = env('ESCALATION_TOKEN');
 const SUPERVISOR_TOKEN = env('SUPERVISOR_TOKEN');
-const SECRET = env('WA_APP_SECRET');
 const SHOTS = env('SCREENSHOT_DIR');
-const CHROMIUM = env('CHROMIUM', '/usr/bin/chromium');
-const STEP_TIMEOUT = 20000;
 
-const log = (...parts) => console.error('[desk-sla.mjs]', ...parts);
-
-/** Posts one signed WhatsApp text message from `waId`; resolves after the 200. */
-async function citizenSays(waId, text) {
-  const body = JSON.stringify({
-    object: 'whatsapp_business_account',
-    entry: [{
-      id: '100000000000001',
-      changes: [{
-        field: 'messages',
-        value: {
-          messaging_product: 'whatsapp',
-          metadata: { display_phone_number: '966110000000', phone_number_id: '200000000000002' },
-          contacts: [{ profile: { name: 'Citizen' }, wa_id: waId }],
-          messages: [{
-            from: waId,
-            id: `wamid.BROWSER.desk-sla.${waId}.${Date.now()}`,
-            timestamp: String(Math.floor(Date.now() / 1000)),
-            type: 'text',
-            text: { body: text },
-          }],
-        },
-      }],
-    }],
-  });
-  const signature = 'sha256=' + createHmac('sha256', SECRET).update(body, 'utf8').digest('hex');
-  const response = await fetch(`${BASE}/webhooks/whatsapp`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json', 'X-Hub-Signature-256': signature },
-    body,
-  });
-  if (response.status !== 200) {
-    throw new Error(`webhook answered ${response.status}: ${await response.text()}`);
-  }
-}
-
-async function signIn(page, token) {
-  await page.goto(`${BASE}/agent`);
-  const field = page.locator('#token');
-  await field.waitFor({ state: 'visible' });
-  await field.fill(token);
-  await page.keyboard.press('Enter');
-  await page.locator('#app-view').waitFor({ state: 'visible' });
-  await page.locator('#conn[data-state="live"]').waitFor();
-}
+const { citizenSays } = whatsappSender({
+  base: BASE,
+  secret: env('WA_APP_SECRET'),
+  idPrefix: 'desk-sla',
+  profileName: 'Citizen',
+});
 
 /** A supervisor's token opens the desk, with its live alerts. */
 async function signInSupervisor(page, token) {
   await page.goto(`${BASE}/agent`);
-  const field = page.locator('#token');
-  await field.waitFor({ state: 'visible' });
-  await field.fill(token);
-  await page.keyboard.press('Enter');
+  await enterToken(page, token);
   await page.locator('#supervisor-view #desk-alerts').waitFor();
 }
 
@@ -105,8 +51,8 @@ async function scenario(utilities, escalation, supervisor) {
   const waId = '966500000941';
   const id = `whatsapp:${waId}`;
   const result = { conversation_id: id };
-  await signIn(utilities, AGENT_TOKEN);
-  await signIn(escalation, ESCALATION_TOKEN);
+  await signIn(utilities, BASE, AGENT_TOKEN);
+  await signIn(escalation, BASE, ESCALATION_TOKEN);
   await signInSupervisor(supervisor, SUPERVISOR_TOKEN);
 
   // A tab in the background runs its timers seldom: watch utilities'.
@@ -154,54 +100,12 @@ async function scenario(utilities, escalation, supervisor) {
   return result;
 }
 
-async function main() {
-  mkdirSync(SHOTS, { recursive: true });
-  const profile = mkdtempSync(join(tmpdir(), 'khidma-chromium-'));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    viewport: { width: 1366, height: 768 },
-    locale: 'en-GB',
-    timezoneId: 'Asia/Riyadh',
-  });
-  context.setDefaultTimeout(STEP_TIMEOUT);
-  const utilities = context.pages()[0] ?? await context.newPage();
-  const escalation = await context.newPage();
-  const supervisor = await context.newPage();
-  const problems = [];
-  for (const page of [utilities, escalation, supervisor]) {
-    page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
-    page.on('response', (response) => {
-      if (response.status() >= 400) problems.push(`${response.status()} for ${response.url()}`);
-    });
-    page.on('console', (message) => {
-      if (message.type() === 'error') problems.push(`console error: ${message.text()}`);
-    });
-    // The console must not reach beyond khidma.
-    page.on('request', (request) => {
-      const url = request.url();
-      if (!url.startsWith(BASE) && !url.startsWith('data:')) problems.push(`external request: ${url}`);
-    });
-  }
-  try {
-    const result = await scenario(utilities, escalation, supervisor);
-    result.problems = problems;
-    console.log(JSON.stringify(result));
-  } catch (err) {
-    for (const [name, page] of [['utilities', utilities], ['escalation', escalation], ['supervisor', supervisor]]) {
-      const failure = join(SHOTS, `failure-desk-sla-${name}.png`);
-      await page.screenshot({ path: failure }).catch(() => {});
-      log(`screenshot of the failure: ${failure}`);
-    }
-    log(`failed: ${err.stack || err}`);
-    for (const problem of problems) log(problem);
-    process.exitCode = 1;
-  } finally {
-    await context.close();
-    rmSync(profile, { recursive: true, force: true });
-  }
-}
-
-await main();
+await runInBrowser({
+  name: 'desk-sla',
+  shots: SHOTS,
+  locale: 'en-GB',
+  pages: ['utilities', 'escalation', 'supervisor'],
+  // The console must not reach beyond khidma.
+  keepWithin: [BASE, 'data:'],
+  failedResponses: true,
+}, scenario);

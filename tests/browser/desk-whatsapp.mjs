@@ -9,72 +9,29 @@
 // CHROMIUM (default /usr/bin/chromium). The last line on stdout is one JSON
 // object with the results.
 
-import { createHmac } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { chromium } from 'playwright-core';
-
-const env = (name, fallback) => {
-  const value = process.env[name] ?? fallback;
-  if (value === undefined) throw new Error(`${name} is not set`);
-  return value;
-};
+import { claim, env, runInBrowser, signIn, whatsappSender } from './lib.mjs';
 
 const BASE = env('KHIDMA_URL');
 const TOKEN = env('AGENT_TOKEN');
-const SECRET = env('WA_APP_SECRET');
 const SHOTS = env('SCREENSHOT_DIR');
-const CHROMIUM = env('CHROMIUM', '/usr/bin/chromium');
-const STEP_TIMEOUT = 20000;
 const WA_ID = '966500000931';
 
-const log = (...parts) => console.error('[desk-whatsapp.mjs]', ...parts);
-
-/** Posts one signed WhatsApp webhook carrying `value`; resolves after the 200. */
-async function webhook(value) {
-  const body = JSON.stringify({
-    object: 'whatsapp_business_account',
-    entry: [{ id: '100000000000001', changes: [{ field: 'messages', value: {
-      messaging_product: 'whatsapp',
-      metadata: { display_phone_number: '966110000000', phone_number_id: '200000000000002' },
-      ...value,
-    } }] }],
-  });
-  const signature = 'sha256=' + createHmac('sha256', SECRET).update(body, 'utf8').digest('hex');
-  const response = await fetch(`${BASE}/webhooks/whatsapp`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json', 'X-Hub-Signature-256': signature },
-    body,
-  });
-  if (response.status !== 200) throw new Error(`webhook answered ${response.status}: ${await response.text()}`);
-}
-
-const citizenSays = (text) => webhook({
-  contacts: [{ profile: { name: 'Citizen' }, wa_id: WA_ID }],
-  messages: [{ from: WA_ID, id: 'wamid.BROWSER.window.1', timestamp: String(Math.floor(Date.now() / 1000)),
-    type: 'text', text: { body: text } }],
-});
-
-const whatsappReports = (messageId, status) => webhook({
-  statuses: [{ id: messageId, status, timestamp: String(Math.floor(Date.now() / 1000)), recipient_id: WA_ID }],
+const { citizenSays, whatsappReports } = whatsappSender({
+  base: BASE,
+  secret: env('WA_APP_SECRET'),
+  idPrefix: 'window',
+  profileName: 'Citizen',
 });
 
 async function scenario(page) {
   const id = `whatsapp:${WA_ID}`;
   const result = { conversation_id: id };
-  await page.goto(`${BASE}/agent`);
-  await page.locator('#token').fill(TOKEN);
-  await page.keyboard.press('Enter');
-  await page.locator('#conn[data-state="live"]').waitFor();
+  await signIn(page, BASE, TOKEN);
 
-  await citizenSays('I want to speak to a human please');
-  const item = page.locator(`#queue button[data-conversation-id="${id}"]`);
-  await item.click();
-  await page.locator('#claim').click();
-  await page.locator('#conversation-state[data-state="with_agent"]').waitFor();
-  await page.waitForFunction(() => !document.getElementById('reply').disabled);
+  await citizenSays(WA_ID, 'I want to speak to a human please');
+  await claim(page, id);
 
   // The stand-in refuses this text with 131047: the window has closed.
   result.reply_text = 'Your meter was replaced today. (window test)';
@@ -94,8 +51,8 @@ async function scenario(page) {
   await sent.waitFor();
   result.tick_before = await sent.getAttribute('data-tick');
 
-  await whatsappReports('wamid.TEMPLATE', 'delivered');
-  await whatsappReports('wamid.TEMPLATE', 'read');
+  await whatsappReports(WA_ID, 'wamid.TEMPLATE', 'delivered');
+  await whatsappReports(WA_ID, 'wamid.TEMPLATE', 'read');
   await page.locator('#transcript .msg.agent .tick[data-tick="read"]').waitFor();
   result.tick_after = 'read';
   result.ticks_png = join(SHOTS, 'desk-whatsapp-ticks.png');
@@ -103,39 +60,4 @@ async function scenario(page) {
   return result;
 }
 
-async function main() {
-  const profile = mkdtempSync(join(tmpdir(), 'khidma-chromium-'));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    viewport: { width: 1366, height: 768 },
-    locale: 'en-GB',
-    timezoneId: 'Asia/Riyadh',
-  });
-  context.setDefaultTimeout(STEP_TIMEOUT);
-  const page = context.pages()[0] ?? await context.newPage();
-  const problems = [];
-  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
-  page.on('console', (message) => {
-    if (message.type() === 'error') problems.push(`console error: ${message.text()}`);
-  });
-  try {
-    const result = await scenario(page);
-    result.problems = problems;
-    console.log(JSON.stringify(result));
-  } catch (err) {
-    const failure = join(SHOTS, 'desk-whatsapp-failure.png');
-    await page.screenshot({ path: failure }).catch(() => {});
-    log(`failed: ${err.stack || err}`);
-    log(`screenshot of the failure: ${failure}`);
-    for (const problem of problems) log(problem);
-    process.exitCode = 1;
-  } finally {
-    await context.close();
-    rmSync(profile, { recursive: true, force: true });
-  }
-}
-
-await main();
+await runInBrowser({ name: 'desk-whatsapp', shots: SHOTS, locale: 'en-GB' }, scenario);
