@@ -80,4 +80,5 @@ await runInBrowser({
   // The console keeps its token per tab (sessionStorage): two tabs are
   // two agents.
   pages: ['omar', 'sara'],
+  keepWithin: [BASE, 'data:'],
 }, scenario);

@@ -54,4 +54,9 @@ async function scenario(page) {
   return result;
 }
 
-await runInBrowser({ name: 'desk-replies', shots: SHOTS, locale: 'ar-SA' }, scenario);
+await runInBrowser({
+  name: 'desk-replies',
+  shots: SHOTS,
+  locale: 'ar-SA',
+  keepWithin: [BASE, 'data:'],
+}, scenario);

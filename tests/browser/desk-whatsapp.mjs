@@ -60,4 +60,9 @@ async function scenario(page) {
   return result;
 }
 
-await runInBrowser({ name: 'desk-whatsapp', shots: SHOTS, locale: 'en-GB' }, scenario);
+await runInBrowser({
+  name: 'desk-whatsapp',
+  shots: SHOTS,
+  locale: 'en-GB',
+  keepWithin: [BASE, 'data:'],
+}, scenario);
