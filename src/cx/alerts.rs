@@ -302,14 +302,25 @@ impl Alerts {
             ("key", FluentValue::from(subject.to_owned())),
             ("value", FluentValue::from(format_number(alert.value))),
             ("baseline", FluentValue::from(format_number(alert.baseline))),
+            // Whole minutes as numbers, so that each language words them
+            // by its own plural rules ("less than a minute", "دقيقتين").
+            ("minutes", FluentValue::from(whole_minutes(alert.value))),
             (
-                "minutes",
-                FluentValue::from(((alert.value / 60.0).floor() as i64).to_string()),
+                "target_minutes",
+                FluentValue::from(whole_minutes(alert.baseline)),
+            ),
+            (
+                "target_seconds",
+                FluentValue::from(alert.baseline.round() as i64),
             ),
         ];
         let text = |lang| self.localizer.text_with(lang, msg, &args);
         json!({ "ar": text(Lang::Ar), "en": text(Lang::En) })
     }
+}
+
+fn whole_minutes(seconds: f64) -> i64 {
+    (seconds / 60.0).floor() as i64
 }
 
 fn round2(value: f64) -> f64 {

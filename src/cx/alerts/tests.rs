@@ -213,3 +213,53 @@ fn an_alerts_id_is_its_rule_key_and_window() {
     assert_eq!(format_number(4.0), "4");
     assert_eq!(format_number(0.254), "0.25");
 }
+
+#[tokio::test]
+async fn a_breach_is_worded_in_minutes_as_people_say_them() {
+    let folder = tempfile::tempdir().unwrap();
+    let mut cx = Settings::load(None, &Default::default()).unwrap().cx;
+    cx.sqlite_path = folder.path().join("cx.sqlite3");
+    let alerts = alerts_on(&cx, Arc::new(MemoryHandoffStore::new(10))).await;
+    let title = |value: f64, baseline: f64| {
+        alerts.titles(&Alert {
+            rule: Rule::SlaBreach,
+            key: "case:utilities:pseudonym:first_reply".to_owned(),
+            value,
+            baseline,
+            window_ms: 0,
+        })
+    };
+    let late = title(17.0 * 60.0 + 5.0, 15.0 * 60.0);
+    assert_eq!(
+        late["en"],
+        "A case for the utilities team has waited 17 minutes without a reply from a \
+         person: one was due within 15 minutes of reaching the team."
+    );
+    assert!(
+        late["ar"].as_str().unwrap().contains("منذ 17 دقيقة"),
+        "{late}"
+    );
+    let soon = title(150.0, 180.0);
+    assert!(
+        soon["en"].as_str().unwrap().contains("waited 2 minutes"),
+        "{soon}"
+    );
+    let arabic = soon["ar"].as_str().unwrap();
+    assert!(
+        arabic.contains("منذ دقيقتين") && arabic.contains("خلال 3 دقائق"),
+        "{arabic}"
+    );
+    let instant = title(30.0, 2.0);
+    assert!(
+        instant["en"]
+            .as_str()
+            .unwrap()
+            .contains("less than a minute")
+            && instant["en"].as_str().unwrap().contains("within 2 seconds"),
+        "{instant}"
+    );
+    assert!(
+        instant["ar"].as_str().unwrap().contains("أقل من دقيقة"),
+        "{instant}"
+    );
+}
