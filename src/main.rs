@@ -240,6 +240,7 @@ fn check(dir: PathBuf, lang: Lang) -> ExitCode {
             }
             let counts = [
                 ("entries", Arg::Count(loaded.entries.len())),
+                ("replies", Arg::Count(loaded.replies.len())),
                 ("warnings", Arg::Count(loaded.warnings.len())),
             ];
             println!("{}", editor_text(lang, "check-summary-ok", &counts));

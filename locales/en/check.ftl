@@ -110,9 +110,19 @@ check-summary-failed = { $errors ->
        *[other] { $fine } entries are fine
     }. Nothing was loaded: fix the errors above and run check again.
 check-summary-ok = { $entries ->
-        [one] The 1 entry is fine
-       *[other] All { $entries } entries are fine
-    }, no errors{ $warnings ->
+        [one] The 1 entry
+       *[other] All { $entries } entries
+    }{ $replies ->
+        [0] {""}
+        [one] {" "}and the 1 ready reply
+       *[other] {" "}and { $replies } ready replies
+    } { $entries ->
+        [one] { $replies ->
+            [0] is
+           *[other] are
+        }
+       *[other] are
+    } fine, no errors{ $warnings ->
         [0] {""}
         [one] , 1 warning
        *[other] , { $warnings } warnings

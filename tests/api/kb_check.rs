@@ -68,13 +68,24 @@ fn check_passes_on_the_shipped_knowledge_base() {
     let (code, stdout) = check_in(&repo_path("knowledge_base"), Some("en"), "C.UTF-8");
     assert_eq!(code, 0, "{stdout}");
     assert!(
-        stdout.contains("All 44 entries are fine, no errors."),
+        stdout.contains("All 44 entries and 8 ready replies are fine, no errors."),
         "{stdout}"
     );
     let (code, stdout) = check_in(&repo_path("knowledge_base"), Some("ar"), "C.UTF-8");
     assert_eq!(code, 0, "{stdout}");
     assert!(
-        stdout.contains("لا أخطاء، والمداخل كلها سليمة (عددها"),
+        stdout
+            .contains("لا أخطاء، والمداخل كلها سليمة (عددها 44)، والردود الجاهزة سليمة (عددها 8)."),
+        "{stdout}"
+    );
+    // A base without ready replies does not mention them.
+    let (_, stdout) = check_in(
+        &repo_path("tests/fixtures/kb-sample-c"),
+        Some("en"),
+        "C.UTF-8",
+    );
+    assert!(
+        stdout.contains("All 40 entries are fine, no errors."),
         "{stdout}"
     );
 }
