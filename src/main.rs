@@ -191,7 +191,6 @@ fn main() -> ExitCode {
     })
 }
 
-#[allow(clippy::print_stdout, reason = "the health check's answer")]
 fn healthcheck(settings: &Settings) -> anyhow::Result<ExitCode> {
     // A server bound to every address answers on loopback.
     let mut address = settings.server.bind;
@@ -202,7 +201,7 @@ fn healthcheck(settings: &Settings) -> anyhow::Result<ExitCode> {
     }
     match khidma::http::probe::readiness(address) {
         Ok((status, body)) => {
-            println!("{status} {body}");
+            say(&format!("{status} {body}\n"));
             Ok(if status == 200 {
                 ExitCode::SUCCESS
             } else {
@@ -210,6 +209,24 @@ fn healthcheck(settings: &Settings) -> anyhow::Result<ExitCode> {
             })
         }
         Err(err) => Err(anyhow::Error::new(err).context(format!("asking http://{address}/readyz"))),
+    }
+}
+
+/// Writes a command's answer to stdout. A reader that stops early
+/// (`khidma check | head`) only wants no more of it: the command ends there,
+/// successfully, instead of panicking on the closed pipe.
+fn say(text: &str) {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    if let Err(err) = stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        if err.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+        eprintln!("khidma: writing the answer: {err}");
+        std::process::exit(1);
     }
 }
 
@@ -228,32 +245,31 @@ fn editor_lang(flag: Option<&str>, env: &HashMap<String, String>) -> Lang {
         .unwrap_or_else(|| terminal_lang(&|name| env.get(name).cloned()))
 }
 
-#[allow(
-    clippy::print_stdout,
-    reason = "check reports to the editor's terminal"
-)]
 fn check(dir: PathBuf, lang: Lang) -> ExitCode {
     let failed = match load_dir(&dir) {
         Ok(loaded) => {
             for warning in &loaded.warnings {
-                println!("{}", warning.render(lang));
+                say(&format!("{}\n", warning.render(lang)));
             }
             let counts = [
                 ("entries", Arg::Count(loaded.entries.len())),
                 ("replies", Arg::Count(loaded.replies.len())),
                 ("warnings", Arg::Count(loaded.warnings.len())),
             ];
-            println!("{}", editor_text(lang, "check-summary-ok", &counts));
+            say(&format!(
+                "{}\n",
+                editor_text(lang, "check-summary-ok", &counts)
+            ));
             match KnowledgeBase::load(&dir, RetrievalOptions::ALL) {
-                Ok(kb) => print!("{}", calibration_report(&kb, lang)),
-                Err(err) => println!("{}: {err}", dir.display()),
+                Ok(kb) => say(&calibration_report(&kb, lang)),
+                Err(err) => say(&format!("{}: {err}\n", dir.display())),
             }
             return ExitCode::SUCCESS;
         }
         Err(failed) => failed,
     };
     for issue in failed.errors.iter().chain(&failed.warnings) {
-        println!("{}", issue.render(lang));
+        say(&format!("{}\n", issue.render(lang)));
     }
     let counts = [
         ("errors", Arg::Count(failed.errors.len())),
@@ -261,7 +277,10 @@ fn check(dir: PathBuf, lang: Lang) -> ExitCode {
         ("warnings", Arg::Count(failed.warnings.len())),
         ("fine", Arg::Count(failed.fine)),
     ];
-    println!("{}", editor_text(lang, "check-summary-failed", &counts));
+    say(&format!(
+        "{}\n",
+        editor_text(lang, "check-summary-failed", &counts)
+    ));
     ExitCode::FAILURE
 }
 
@@ -315,7 +334,6 @@ fn percent(share: f32) -> String {
     format!("{:.0}%", share * 100.0)
 }
 
-#[allow(clippy::print_stdout, reason = "ask prints its JSON answer")]
 fn ask(settings: &Settings, lang: Option<&str>, text: &str) -> anyhow::Result<ExitCode> {
     // One message against the knowledge base, never a live conversation: a
     // REDIS_URL in the editor's environment is ignored.
@@ -332,15 +350,11 @@ fn ask(settings: &Settings, lang: Option<&str>, text: &str) -> anyhow::Result<Ex
         .context("starting the async runtime")?;
     let id = ConversationId::new("cli", "ask").expect("a fixed, valid id");
     let reply = runtime.block_on(pipeline.answer(&id, &incoming))?;
-    println!(
-        "{}",
-        serde_json::to_string_pretty(&MessageReply::from(reply))?
-    );
+    say(&(serde_json::to_string_pretty(&MessageReply::from(reply))? + "\n"));
     Ok(ExitCode::SUCCESS)
 }
 
 /// `khidma report unanswered`: as text in `lang`, or as JSON without one.
-#[allow(clippy::print_stdout, reason = "the report is the command's answer")]
 fn report_unanswered(
     settings: &Settings,
     from: Option<&str>,
@@ -366,13 +380,12 @@ fn report_unanswered(
         .context("reading the event store")?;
     let report = reports::unanswered(&rows, &kb);
     match lang {
-        Some(lang) => print!("{}", reports::render_unanswered(&report, &period, lang)),
-        None => println!("{}", serde_json::to_string_pretty(&report)?),
+        Some(lang) => say(&reports::render_unanswered(&report, &period, lang)),
+        None => say(&(serde_json::to_string_pretty(&report)? + "\n")),
     }
     Ok(ExitCode::SUCCESS)
 }
 
-#[allow(clippy::print_stdout, reason = "erase confirms on stdout")]
 fn erase(
     settings: &Settings,
     conversation_id: &str,
@@ -397,7 +410,7 @@ fn erase(
         }
         anyhow::Ok(())
     })?;
-    println!("erased everything stored about {id}");
+    say(&format!("erased everything stored about {id}\n"));
     Ok(ExitCode::SUCCESS)
 }
 
@@ -432,7 +445,6 @@ enum EvalOutput {
     Json,
 }
 
-#[allow(clippy::print_stdout, reason = "eval prints its report")]
 fn eval(
     settings: &Settings,
     cases: &std::path::Path,
@@ -470,6 +482,6 @@ fn eval(
             }
         }
     };
-    print!("{printed}");
+    say(&printed);
     Ok(ExitCode::SUCCESS)
 }

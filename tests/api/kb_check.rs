@@ -336,6 +336,23 @@ fn a_missing_folder_is_said_plainly() {
 }
 
 #[test]
+fn a_reader_that_stops_early_ends_check_quietly() {
+    // `khidma check | head`: the reader is gone before check writes.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_khidma"))
+        .arg("check")
+        .arg(repo_path("knowledge_base"))
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("the binary runs");
+    drop(child.stdout.take());
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{:?}: {stderr}", output.status);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+#[test]
 fn check_reports_the_calibration_learnt_from_each_base() {
     for dir in ["knowledge_base", "tests/fixtures/kb-sample-c"] {
         let (code, stdout) = check_in(&repo_path(dir), Some("en"), "C.UTF-8");
