@@ -265,11 +265,13 @@ pub(super) fn decide_question(text: &str, offered: &[usize], kb: &KnowledgeBase)
     Decision::Clarify { candidates }
 }
 
-/// Whether every word of the message that points at `top` points at
-/// `other` as well: then nothing the citizen said tells the two apart ("I
-/// want to pay my bill" and two kinds of bill), and only the citizen can.
-/// BM25 still ranks one first, on how long and how many the two entries'
-/// questions are, which says nothing about what this citizen means.
+/// Whether nothing the citizen said tells `top` from `other`: the message
+/// holds none of `top`'s questions, keywords or title whole (one that does
+/// has named its entry), and every word of it that points at `top` points
+/// at `other` as well ("I'd like to settle a bill" and two kinds of bill).
+/// Then only the citizen can choose. BM25 still ranks one first, on how
+/// long and how many the two entries' questions are, which says nothing
+/// about what this citizen means.
 fn tells_nothing_apart(query: &Query, top: &Hit, other: &Hit, kb: &KnowledgeBase) -> bool {
     let by_top = kb.explained(top.entry, query);
     let by_other = kb.explained(other.entry, query);
