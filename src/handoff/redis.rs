@@ -68,6 +68,29 @@ fn ms(duration: Duration) -> u64 {
 }
 
 impl RedisHandoffStore {
+    /// Sets `key` to `value` for `ttl` unless it is set (`SET NX PX`):
+    /// whether this instance took the turn or the lock it stands for.
+    async fn set_if_absent(
+        &self,
+        key: String,
+        value: &str,
+        ttl: Duration,
+    ) -> Result<bool, StoreError> {
+        let (taken,): (Option<String>,) = self
+            .store
+            .query(
+                ::redis::pipe()
+                    .cmd("SET")
+                    .arg(key)
+                    .arg(value)
+                    .arg("NX")
+                    .arg("PX")
+                    .arg((ttl.as_millis() as u64).max(1)),
+            )
+            .await?;
+        Ok(taken.is_some())
+    }
+
     /// Keeps `history_limit` events per history, and everything for `ttl`
     /// after its last write, but ratings and unclaimed cases, which keep
     /// the defaults of [`HandoffRetention::new`].
@@ -363,19 +386,12 @@ impl HandoffStore for RedisHandoffStore {
         id: &ConversationId,
         every: Duration,
     ) -> Result<bool, StoreError> {
-        let (taken,): (Option<String>,) = self
-            .store
-            .query(
-                ::redis::pipe()
-                    .cmd("SET")
-                    .arg(self.store.conversation_key(id, "waiting-update"))
-                    .arg(1)
-                    .arg("NX")
-                    .arg("PX")
-                    .arg((every.as_millis() as u64).max(1)),
-            )
-            .await?;
-        Ok(taken.is_some())
+        self.set_if_absent(
+            self.store.conversation_key(id, "waiting-update"),
+            "1",
+            every,
+        )
+        .await
     }
 
     async fn report_incident(

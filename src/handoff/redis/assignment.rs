@@ -14,19 +14,8 @@ impl RedisHandoffStore {
         token: &str,
         ttl: Duration,
     ) -> Result<bool, StoreError> {
-        let (taken,): (Option<String>,) = self
-            .store
-            .query(
-                ::redis::pipe()
-                    .cmd("SET")
-                    .arg(self.store.global_key("assignment-lock"))
-                    .arg(token)
-                    .arg("NX")
-                    .arg("PX")
-                    .arg((ttl.as_millis() as u64).max(1)),
-            )
-            .await?;
-        Ok(taken.is_some())
+        self.set_if_absent(self.store.global_key("assignment-lock"), token, ttl)
+            .await
     }
 
     pub(super) async fn drop_assignment_lock(&self, token: &str) -> Result<(), StoreError> {
