@@ -11,6 +11,7 @@ use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 use khidma::configuration::{AlertWebhook, Secret, Settings, SupervisorTokens};
+use khidma::conversation::now_ms;
 
 use crate::handoff_helpers::with_agents;
 use crate::helpers::{TestApp, spawn_app_with, start, user};
@@ -32,13 +33,6 @@ fn with_fast_alerts(settings: &mut Settings, hook: &MockServer) {
         url: format!("{}/hook", hook.uri()),
         secret: Secret::new(SECRET),
     });
-}
-
-fn now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_millis() as i64
 }
 
 /// The supervisors' stream, opened with `token`.

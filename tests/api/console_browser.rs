@@ -14,8 +14,6 @@ use serde_json::Value;
 use wiremock::matchers::{body_string_contains, header, method, path};
 use wiremock::{Mock, ResponseTemplate};
 
-use khidma::configuration::RedisUrl;
-
 use crate::browser_helpers::{BROWSER, check_prerequisites, run_script};
 use crate::channel_helpers::{
     ChannelApp, WA_ACCESS_TOKEN, WA_APP_SECRET, WA_SEND_PATH, spawn_channel_app_with,
@@ -30,11 +28,8 @@ const REFUSED_MARKER: &str = "(window test)";
 /// WhatsApp stand-in, which refuses texts holding [`REFUSED_MARKER`] with
 /// WhatsApp's 131047 and accepts the rest.
 async fn spawn_console_app(namespace: &Namespace) -> ChannelApp {
-    let url = namespace.url.clone();
-    let prefix = namespace.prefix.clone();
     let channel = spawn_channel_app_with(None, |settings| {
-        settings.state.redis_url = Some(RedisUrl::parse(url).unwrap());
-        settings.state.key_prefix = prefix;
+        namespace.apply(settings);
         with_agents(settings);
     })
     .await;

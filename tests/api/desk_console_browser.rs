@@ -9,7 +9,7 @@
 
 use std::time::{Duration, Instant};
 
-use khidma::configuration::{RedisUrl, SupervisorTokens};
+use khidma::configuration::SupervisorTokens;
 
 use crate::browser_helpers::{BROWSER, check_prerequisites, run_script};
 use crate::channel_helpers::{ChannelApp, WA_APP_SECRET, WA_SEND_PATH, spawn_channel_app_with};
@@ -30,10 +30,8 @@ async fn a_note_stays_private_a_referred_case_closes_as_referred_and_a_superviso
     check_prerequisites();
     let _one_browser = BROWSER.lock().await;
     let namespace = Namespace::new();
-    let (url, prefix) = (namespace.url.clone(), namespace.prefix.clone());
     let app = spawn_channel_app_with(None, |settings| {
-        settings.state.redis_url = Some(RedisUrl::parse(url).unwrap());
-        settings.state.key_prefix = prefix;
+        namespace.apply(settings);
         with_agents(settings);
         settings.access.supervisor_tokens = SupervisorTokens::parse("lina:tok-lina").unwrap();
     })

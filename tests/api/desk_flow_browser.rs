@@ -7,8 +7,6 @@
 
 use std::path::Path;
 
-use khidma::configuration::RedisUrl;
-
 use crate::browser_helpers::{BROWSER, check_prerequisites, run_script};
 use crate::channel_helpers::{WA_APP_SECRET, spawn_channel_app_with};
 use crate::handoff_helpers::with_agents;
@@ -19,12 +17,8 @@ async fn an_agent_transfers_cases_that_keep_their_place_and_transcript() {
     check_prerequisites();
     let _one_browser = BROWSER.lock().await;
     let namespace = Namespace::new();
-    let (url, prefix) = (namespace.url.clone(), namespace.prefix.clone());
     let channel = spawn_channel_app_with(None, |settings| {
-        settings.state.redis_url = Some(RedisUrl::parse(url).unwrap());
-        settings.state.key_prefix = prefix;
-        // As `Namespace::settings`: a loaded test machine is slow, not down.
-        settings.state.redis_timeout_ms = 2000.try_into().unwrap();
+        namespace.apply(settings);
         with_agents(settings);
     })
     .await;

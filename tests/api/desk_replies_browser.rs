@@ -7,8 +7,6 @@
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use khidma::configuration::RedisUrl;
-
 use crate::browser_helpers::{BROWSER, check_prerequisites, run_script};
 use crate::channel_helpers::{WA_APP_SECRET, WA_SEND_PATH, spawn_channel_app_with};
 use crate::handoff_helpers::with_agents;
@@ -19,11 +17,8 @@ async fn an_agent_inserts_a_ready_reply_with_slash_and_the_citizen_receives_it_f
     check_prerequisites();
     let _one_browser = BROWSER.lock().await;
     let namespace = Namespace::new();
-    let url = namespace.url.clone();
-    let prefix = namespace.prefix.clone();
     let app = spawn_channel_app_with(None, |settings| {
-        settings.state.redis_url = Some(RedisUrl::parse(url).unwrap());
-        settings.state.key_prefix = prefix;
+        namespace.apply(settings);
         with_agents(settings);
     })
     .await;

@@ -13,7 +13,8 @@ use std::time::Duration;
 
 use serde_json::Value;
 
-use khidma::configuration::{RedisUrl, Settings, SlaSettings, SupervisorTokens, TeamSettings};
+use khidma::configuration::{Settings, SlaSettings, SupervisorTokens, TeamSettings};
+use khidma::conversation::now_ms;
 
 use crate::alerts::Alerts;
 use crate::browser_helpers::{BROWSER, check_prerequisites, run_script};
@@ -62,19 +63,13 @@ fn shown(result: &Value, field: &str) -> String {
         .replace(['\u{2068}', '\u{2069}'], "")
 }
 
-fn now_ms() -> i64 {
-    jiff::Timestamp::now().as_millisecond()
-}
-
 #[tokio::test]
 async fn an_urgent_case_shows_overdue_rises_to_the_escalation_team_and_alerts_supervisors() {
     check_prerequisites();
     let _one_browser = BROWSER.lock().await;
     let namespace = Namespace::new();
-    let (url, prefix) = (namespace.url.clone(), namespace.prefix.clone());
     let app = spawn_channel_app_with(None, |settings| {
-        settings.state.redis_url = Some(RedisUrl::parse(url).unwrap());
-        settings.state.key_prefix = prefix;
+        namespace.apply(settings);
         with_escalating_targets(settings);
     })
     .await;

@@ -7,8 +7,6 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
-use khidma::configuration::RedisUrl;
-
 use crate::channel_helpers::{WA_SEND_PATH, spawn_channel_app_with};
 use crate::handoff_helpers::{AgentClient, with_agents};
 use crate::helpers::start;
@@ -47,11 +45,8 @@ fn app_on(namespace: &Namespace) -> crate::helpers::TestApp {
 #[tokio::test]
 async fn an_urgent_whatsapp_outage_goes_to_an_agent_and_back_with_a_rating() {
     let namespace = Namespace::new();
-    let url = namespace.url.clone();
-    let prefix = namespace.prefix.clone();
     let channel = spawn_channel_app_with(None, |settings| {
-        settings.state.redis_url = Some(RedisUrl::parse(url).unwrap());
-        settings.state.key_prefix = prefix;
+        namespace.apply(settings);
         with_agents(settings);
     })
     .await;

@@ -68,10 +68,16 @@ impl Namespace {
 
     pub fn settings(&self) -> Settings {
         let mut settings = settings(&repo_path("knowledge_base"), false);
+        self.apply(&mut settings);
+        settings
+    }
+
+    /// Puts an app's state on this namespace. The timeout is generous: a
+    /// loaded test machine is slow, not down.
+    pub fn apply(&self, settings: &mut Settings) {
         settings.state.redis_url = Some(RedisUrl::parse(self.url.clone()).unwrap());
         settings.state.key_prefix = self.prefix.clone();
         settings.state.redis_timeout_ms = 2000.try_into().unwrap();
-        settings
     }
 
     /// One more instance of the app on this namespace.

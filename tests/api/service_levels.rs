@@ -8,6 +8,7 @@ use std::time::Duration;
 use serde_json::Value;
 
 use khidma::configuration::{Settings, SlaSettings, SupervisorTokens, TeamSettings};
+use khidma::conversation::now_ms;
 
 use crate::alerts::Alerts;
 use crate::handoff_helpers::{AgentClient, with_agents};
@@ -37,10 +38,6 @@ fn with_service_levels(settings: &mut Settings) {
         agents: vec!["omar".to_owned()],
         ..Default::default()
     });
-}
-
-fn now_ms() -> i64 {
-    jiff::Timestamp::now().as_millisecond()
 }
 
 fn item<'a>(queue: &'a [Value], id: &str) -> Option<&'a Value> {
