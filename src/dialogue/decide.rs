@@ -269,6 +269,8 @@ pub(super) fn decide_question(text: &str, offered: &[usize], kb: &KnowledgeBase)
 /// holds none of `top`'s questions, keywords or title whole (one that does
 /// has named its entry), and every word of it that points at `top` points
 /// at `other` as well ("I'd like to settle a bill" and two kinds of bill).
+/// Only words some entry is named with count: one that only questions use
+/// ("why did it go up this month?") is how one citizen happened to ask.
 /// Then only the citizen can choose. BM25 still ranks one first, on how
 /// long and how many the two entries' questions are, which says nothing
 /// about what this citizen means.
@@ -276,11 +278,11 @@ fn tells_nothing_apart(query: &Query, top: &Hit, other: &Hit, kb: &KnowledgeBase
     let by_top = kb.explained(top.entry, query);
     let by_other = kb.explained(other.entry, query);
     top.fit < WHOLE
-        && by_top.iter().any(|&explained| explained)
+        && by_top.contains(&Some(true))
         && by_top
             .iter()
             .zip(&by_other)
-            .all(|(&top, &other)| !top || other)
+            .all(|(&top, &other)| top != Some(true) || other == Some(true))
 }
 
 /// Whether retrieval alone may lead to this entry. With the built-in

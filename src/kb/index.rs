@@ -90,6 +90,10 @@ pub struct SearchIndex {
     entry_terms: Vec<HashSet<String>>,
     /// The same, one list per question, keyword and title.
     descriptors: Vec<Vec<Vec<String>>>,
+    /// Terms of every entry's titles and keywords: the words editors name
+    /// topics with, as opposed to the incidental words of one way of asking
+    /// ("this month", "strange").
+    naming_terms: HashSet<String>,
     document_frequency: HashMap<String, usize>,
     vocabulary: Vocabulary,
 }
@@ -121,6 +125,7 @@ impl SearchIndex {
         let mut document_frequency: HashMap<String, usize> = HashMap::new();
         let mut vocabulary = Vocabulary::default();
         let mut descriptors = Vec::with_capacity(entries.len());
+        let mut naming_terms = HashSet::new();
         for (ordinal, entry) in entries.iter().enumerate() {
             let mut document = TantivyDocument::default();
             document.add_u64(fields.ordinal, ordinal as u64);
@@ -137,6 +142,10 @@ impl SearchIndex {
                 }
                 for keyword in &side.keywords {
                     document.add_text(fields.keywords, keyword);
+                }
+                let naming = std::iter::once(&side.title).chain(&side.keywords);
+                for text in naming {
+                    naming_terms.extend(analyzer.terms(text));
                 }
                 let described = std::iter::once(&side.title)
                     .chain(&side.questions)
@@ -178,6 +187,7 @@ impl SearchIndex {
             analyzer,
             entry_terms,
             descriptors,
+            naming_terms,
             document_frequency,
             vocabulary,
         })
@@ -268,15 +278,20 @@ impl SearchIndex {
         (coverage, fit)
     }
 
-    /// Which of the query's content words, in order, the entry's title,
-    /// questions or keywords hold in one of the word's readings.
-    pub fn explained(&self, entry: usize, query: &Query) -> Vec<bool> {
+    /// For each of the query's content words, in order: `None` when no
+    /// entry's title or keywords use it (a word only questions use, "this
+    /// month", is how one citizen happened to ask, not what a topic is
+    /// about), else whether the entry's title, questions or keywords hold
+    /// it in one of its readings.
+    pub fn explained(&self, entry: usize, query: &Query) -> Vec<Option<bool>> {
+        let holds = |terms: &[(String, f32)], set: &HashSet<String>| {
+            terms.iter().any(|(term, _)| set.contains(term))
+        };
         query
             .content()
             .map(|word| {
-                word.terms
-                    .iter()
-                    .any(|(term, _)| self.entry_terms[entry].contains(term))
+                holds(&word.terms, &self.naming_terms)
+                    .then(|| holds(&word.terms, &self.entry_terms[entry]))
             })
             .collect()
     }

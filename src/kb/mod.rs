@@ -296,9 +296,9 @@ impl KnowledgeBase {
         }
     }
 
-    /// Which of the query's content words the entry names or is asked
+    /// Which of the query's naming words the entry names or is asked
     /// with (see [`SearchIndex::explained`]).
-    pub fn explained(&self, entry: usize, query: &Query) -> Vec<bool> {
+    pub fn explained(&self, entry: usize, query: &Query) -> Vec<Option<bool>> {
         self.index.explained(entry, query)
     }
 
