@@ -346,11 +346,18 @@ mod tests {
         assert_eq!(read("do I have to go to an office for that?"), (true, true));
         assert_eq!(read("I want to renew my passport"), (false, false));
         assert_eq!(read("وين"), (true, true), "a question word of its own");
+        assert_eq!(
+            read("is there a fee?"),
+            (true, true),
+            "what every service has"
+        );
+        assert_eq!(read("وش الرسوم؟"), (true, true));
     }
 
     #[test]
     fn cue_words_are_left_out_of_what_retrieval_reads() {
         assert_eq!(cues("وكم ياخذ الاعتراض؟").rest, "ياخذ الاعتراض");
         assert_eq!(cues("and how long does it take?").rest, "long take");
+        assert_eq!(cues("وكم رسومها؟").rest, "", "nothing left to name a topic");
     }
 }
