@@ -238,6 +238,15 @@ pub(super) fn decide(
     {
         return Some(for_entry(kb, entry));
     }
+    // "No, the shop licence" when asked which licence: the bot had not
+    // answered yet, so what the citizen means, if it is one of the options,
+    // is their pick.
+    if !said.meant.is_empty() && !offered.is_empty() {
+        let decision = decide_question(&meant_text, &offered, kb);
+        if matches!(decision, Decision::Answer { entry } if offered.contains(&entry)) {
+            return Some(decision);
+        }
+    }
     // What was wrong: the options that the negated words name, else all
     // the options just offered, else the topic just answered.
     let (wrong_words, _) = topic::content(kb, &said.wrong.join(" "));
