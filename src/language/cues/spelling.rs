@@ -2,6 +2,7 @@
 //! English stems and one-letter typos, Arabizi skeletons. Every spelling of
 //! a listed word maps to one id, which is all the cue matcher compares.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
 use frostem::{Algorithm, Stemmer};
@@ -278,13 +279,28 @@ impl Words {
             return Some((*base).to_owned());
         }
         bases.into_iter().find_map(|base| {
-            self.suffixes.iter().find_map(|suffix| {
-                let stem = base
-                    .strip_suffix(suffix.as_str())
-                    .filter(|s| s.chars().count() >= 3)?;
-                content(stem).then(|| stem.to_owned())
-            })
+            self.without_suffix(base)
+                .find(|stem| content(stem))
+                .map(|stem| stem.into_owned())
         })
+    }
+
+    /// `word` without each pronoun suffix it may carry, at least three
+    /// letters left. A feminine ة is written ت before a suffix (ريحته,
+    /// "its smell", is ريحة with ه): the stem is tried both ways.
+    fn without_suffix<'a>(&'a self, word: &'a str) -> impl Iterator<Item = Cow<'a, str>> + 'a {
+        self.suffixes
+            .iter()
+            .filter_map(move |suffix| {
+                word.strip_suffix(suffix.as_str())
+                    .filter(|stem| stem.chars().count() >= 3)
+            })
+            .flat_map(|stem| {
+                let feminine = stem
+                    .strip_suffix('ت')
+                    .map(|bare| Cow::Owned(format!("{bare}ه")));
+                std::iter::once(Cow::Borrowed(stem)).chain(feminine)
+            })
     }
 
     /// The word without each clitic it may carry, least stripped first.
@@ -362,13 +378,8 @@ impl Words {
             .find_map(|s| self.exact.get(s.base).map(|&id| found(s, id)))
             .or_else(|| {
                 bases.iter().find_map(|s| {
-                    self.suffixes.iter().find_map(|suffix| {
-                        let stem = s
-                            .base
-                            .strip_suffix(suffix.as_str())
-                            .filter(|stem| stem.chars().count() >= 3)?;
-                        self.exact.get(stem).map(|&id| found(s, id))
-                    })
+                    self.without_suffix(s.base)
+                        .find_map(|stem| self.exact.get(stem.as_ref()).map(|&id| found(s, id)))
                 })
             })
     }
