@@ -172,6 +172,17 @@ fn article_and_clitics_keep_the_verdict() {
 }
 
 #[test]
+fn an_arabic_typo_keeps_the_verdict() {
+    // A letter typed twice, or one left out.
+    outage(Service::Power, &["الكهربااء مقطوعة عندي"]);
+    outage(Service::Water, &["المية مقطوة عندنا من امبارح"]);
+    danger(Hazard::GasLeak, &["أسمع صوت تسرييب من أنبوب الغاز"]);
+    // Any other letter too many makes other words: تانية (second) without
+    // its ن is تايه (lost), and this son is not lost.
+    calm(&["عايز انقل ابني لمدرسة تانية"]);
+}
+
+#[test]
 fn issue_examples_are_urgent() {
     danger(Hazard::ChestPain, &["my husband is clutching his chest"]);
     danger(Hazard::Flood, &["the water is up to the car doors"]);

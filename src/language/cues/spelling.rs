@@ -2,7 +2,8 @@
 //! English stems and one-letter typos, Arabizi skeletons. Every spelling of
 //! a listed word maps to one id, which is all the cue matcher compares.
 
-use std::borrow::Cow;
+mod arabic;
+
 use std::collections::{HashMap, HashSet};
 
 use frostem::{Algorithm, Stemmer};
@@ -62,6 +63,8 @@ pub(super) struct Words {
     skeletons: HashMap<Box<str>, Option<WordId>>,
     forms: HashMap<Box<str>, Option<WordId>>,
     deletions: HashMap<Box<str>, Option<WordId>>,
+    /// Listed Arabic words by their one-letter-short spellings.
+    arabic_deletions: HashMap<Box<str>, Option<WordId>>,
     pub(super) next: WordId,
     /// Ids up to this one are the grammar's.
     pub(super) function_words: WordId,
@@ -87,6 +90,7 @@ impl Words {
             skeletons: HashMap::new(),
             forms: HashMap::new(),
             deletions: HashMap::new(),
+            arabic_deletions: HashMap::new(),
             next: 0,
             function_words: 0,
             listed: HashSet::new(),
@@ -222,6 +226,13 @@ impl Words {
             .filter(|inner| inner.chars().count() >= 3)
             .and_then(|inner| self.arabic(inner))
             .map(|found| found.id);
+        if resolved.word.is_none()
+            && let Some(found) = self.arabic_misspelt(&word)
+        {
+            resolved.word = Some(found.id);
+            resolved.joined |= found.joined;
+            resolved.governed = found.governed;
+        }
         resolved
     }
 
@@ -243,6 +254,7 @@ impl Words {
             }
         };
         self.exact.insert(key.into(), id);
+        self.note_arabic_deletions(key, id);
         id
     }
 
@@ -283,24 +295,6 @@ impl Words {
                 .find(|stem| content(stem))
                 .map(|stem| stem.into_owned())
         })
-    }
-
-    /// `word` without each pronoun suffix it may carry, at least three
-    /// letters left. A feminine ة is written ت before a suffix (ريحته,
-    /// "its smell", is ريحة with ه): the stem is tried both ways.
-    fn without_suffix<'a>(&'a self, word: &'a str) -> impl Iterator<Item = Cow<'a, str>> + 'a {
-        self.suffixes
-            .iter()
-            .filter_map(move |suffix| {
-                word.strip_suffix(suffix.as_str())
-                    .filter(|stem| stem.chars().count() >= 3)
-            })
-            .flat_map(|stem| {
-                let feminine = stem
-                    .strip_suffix('ت')
-                    .map(|bare| Cow::Owned(format!("{bare}ه")));
-                std::iter::once(Cow::Borrowed(stem)).chain(feminine)
-            })
     }
 
     /// The word without each clitic it may carry, least stripped first.
