@@ -1,6 +1,6 @@
 //! Answer quality, through the library: the editors' rules escalate outages
-//! and only outages, noise does not steer, and the repository's own case set
-//! stays above its floor.
+//! and only outages, noise does not steer, and the repository's own case
+//! sets, one per sample knowledge base, stay above their floors.
 
 use std::path::Path;
 
@@ -119,23 +119,34 @@ fn out_of_scope_questions_fall_back_instead_of_guessing() {
     }
 }
 
-#[test]
-fn the_repository_case_set_stays_above_its_floor() {
-    let (kb, localizer) = shipped();
-    let cases = evaluation::read_cases(Path::new(&repo_path("tests/fixtures/quality-cases.jsonl")))
-        .expect("the case file parses");
+/// Plays a case file on a base and holds it to its floor.
+fn case_set_stays_above(kb_dir: &str, file: &str, min_strict: f64) {
+    let kb = KnowledgeBase::load(&repo_path(kb_dir), RetrievalOptions::default())
+        .expect("the knowledge base loads");
+    let localizer = Localizer::load(&repo_path("locales")).expect("the shipped locales load");
+    let cases = evaluation::read_cases(Path::new(&repo_path(file))).expect("the case file parses");
     let outcomes = evaluation::run(&cases, &kb, &localizer);
     let score = evaluation::score(&cases, &outcomes);
     assert!(
-        score.strict >= 0.9 && score.urgent_recall == 1.0 && score.false_escalation == 0.0,
+        score.strict >= min_strict && score.urgent_recall == 1.0 && score.false_escalation == 0.0,
         "{}",
-        evaluation::report(
-            &cases,
-            &outcomes,
-            "quality-cases.jsonl",
-            khidma::i18n::Lang::En,
-            true
-        )
+        evaluation::report(&cases, &outcomes, file, khidma::i18n::Lang::En, true)
     );
     assert!(score.language >= 0.98, "{score:?}");
+}
+
+#[test]
+fn the_repository_case_set_stays_above_its_floor() {
+    case_set_stays_above("knowledge_base", "tests/fixtures/quality-cases.jsonl", 0.9);
+}
+
+/// The second agency's base ships no lexicon: these messages get only the
+/// built-in knowledge.
+#[test]
+fn the_second_agencys_case_set_stays_above_its_floor() {
+    case_set_stays_above(
+        "tests/fixtures/kb-sample-c",
+        "tests/fixtures/quality-cases-c.jsonl",
+        0.85,
+    );
 }
