@@ -278,11 +278,11 @@ fn tells_nothing_apart(query: &Query, top: &Hit, other: &Hit, kb: &KnowledgeBase
     let by_top = kb.explained(top.entry, query);
     let by_other = kb.explained(other.entry, query);
     top.fit < WHOLE
-        && by_top.contains(&Some(true))
+        && by_top.contains(&true)
         && by_top
             .iter()
             .zip(&by_other)
-            .all(|(&top, &other)| top != Some(true) || other == Some(true))
+            .all(|(&top, &other)| !top || other)
 }
 
 /// Whether retrieval alone may lead to this entry. With the built-in

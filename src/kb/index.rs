@@ -278,21 +278,19 @@ impl SearchIndex {
         (coverage, fit)
     }
 
-    /// For each of the query's content words, in order: `None` when no
-    /// entry's title or keywords use it (a word only questions use, "this
-    /// month", is how one citizen happened to ask, not what a topic is
-    /// about), else whether the entry's title, questions or keywords hold
-    /// it in one of its readings.
-    pub fn explained(&self, entry: usize, query: &Query) -> Vec<Option<bool>> {
+    /// Which of the query's naming words (those some entry's title or
+    /// keywords use), in order, the entry's title, questions or keywords
+    /// hold in one of the word's readings. A word only questions use ("this
+    /// month") is how one citizen happened to ask, not what a topic is
+    /// about, so it is left out.
+    pub fn explained(&self, entry: usize, query: &Query) -> Vec<bool> {
         let holds = |terms: &[(String, f32)], set: &HashSet<String>| {
             terms.iter().any(|(term, _)| set.contains(term))
         };
         query
             .content()
-            .map(|word| {
-                holds(&word.terms, &self.naming_terms)
-                    .then(|| holds(&word.terms, &self.entry_terms[entry]))
-            })
+            .filter(|word| holds(&word.terms, &self.naming_terms))
+            .map(|word| holds(&word.terms, &self.entry_terms[entry]))
             .collect()
     }
 

@@ -298,7 +298,7 @@ impl KnowledgeBase {
 
     /// Which of the query's naming words the entry names or is asked
     /// with (see [`SearchIndex::explained`]).
-    pub fn explained(&self, entry: usize, query: &Query) -> Vec<Option<bool>> {
+    pub fn explained(&self, entry: usize, query: &Query) -> Vec<bool> {
         self.index.explained(entry, query)
     }
 
