@@ -20,6 +20,16 @@ pub(super) struct Found {
     pub(super) governed: bool,
 }
 
+impl Found {
+    fn of(spelling: &Stripped, id: WordId) -> Self {
+        Found {
+            id,
+            joined: spelling.joined,
+            governed: spelling.prefix == Prefix::Preposition,
+        }
+    }
+}
+
 pub(super) struct Resolved {
     pub(super) word: Option<WordId>,
     /// The word carried its own negation (مايشتغل, مكاينش).
@@ -28,6 +38,16 @@ pub(super) struct Resolved {
     pub(super) governed: bool,
     /// الموظف, "the agent".
     pub(super) definite: bool,
+}
+
+impl Resolved {
+    /// The token is `found`, with what its clitics say.
+    fn spelt(mut self, found: Found) -> Self {
+        self.word = Some(found.id);
+        self.joined |= found.joined;
+        self.governed = found.governed;
+        self
+    }
 }
 
 /// Which clitic came off a word.
@@ -197,10 +217,7 @@ impl Words {
         resolved.definite = bare.starts_with("ال");
         resolved.joined = bare.len() < word.len() && resolved.definite;
         if let Some(found) = self.arabic(&word) {
-            resolved.word = Some(found.id);
-            resolved.joined |= found.joined;
-            resolved.governed = found.governed;
-            return resolved;
+            return resolved.spelt(found);
         }
         // A negation written into the word: ما/م before it, ش after it.
         for prefix in ["ما", "م"] {
@@ -229,9 +246,7 @@ impl Words {
         if resolved.word.is_none()
             && let Some(found) = self.arabic_misspelt(&word)
         {
-            resolved.word = Some(found.id);
-            resolved.joined |= found.joined;
-            resolved.governed = found.governed;
+            return resolved.spelt(found);
         }
         resolved
     }
@@ -362,18 +377,13 @@ impl Words {
     /// written, without its clitics, then without a pronoun suffix.
     pub(super) fn arabic(&self, word: &str) -> Option<Found> {
         let bases = self.stripped(word);
-        let found = |s: &Stripped, id: WordId| Found {
-            id,
-            joined: s.joined,
-            governed: s.prefix == Prefix::Preposition,
-        };
         bases
             .iter()
-            .find_map(|s| self.exact.get(s.base).map(|&id| found(s, id)))
+            .find_map(|s| self.exact.get(s.base).map(|&id| Found::of(s, id)))
             .or_else(|| {
                 bases.iter().find_map(|s| {
                     self.without_suffix(s.base)
-                        .find_map(|stem| self.exact.get(stem.as_ref()).map(|&id| found(s, id)))
+                        .find_map(|stem| self.exact.get(stem.as_ref()).map(|&id| Found::of(s, id)))
                 })
             })
     }
@@ -462,8 +472,9 @@ fn inflections(word: &str) -> Vec<String> {
 
 /// The word with one letter dropped, each way but the first letter.
 fn deletions(word: &str) -> Vec<String> {
-    (1..word.len())
-        .map(|i| format!("{}{}", &word[..i], &word[i + 1..]))
+    let letters: Vec<char> = word.chars().collect();
+    (1..letters.len())
+        .map(|skip| arabic::without(&letters, skip))
         .collect()
 }
 

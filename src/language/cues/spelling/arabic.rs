@@ -8,16 +8,10 @@
 
 use std::borrow::Cow;
 
-use super::{Found, Words, unique};
+use super::{Found, Words, deletions, unique};
 use crate::language::cues::WordId;
 
 const MIN_LETTERS: usize = 5;
-
-/// The word with one letter dropped, each way but the first letter.
-fn deletions(word: &str) -> impl Iterator<Item = String> + '_ {
-    let letters: Vec<char> = word.chars().collect();
-    (1..letters.len()).map(move |skip| without(&letters, skip))
-}
 
 /// The word with one of two same letters in a row dropped (a key pressed
 /// twice). Any other letter too many would too often make another word:
@@ -30,7 +24,8 @@ fn undoubled(word: &str) -> Vec<String> {
         .collect()
 }
 
-fn without(letters: &[char], skip: usize) -> String {
+/// The letters but the one at `skip`.
+pub(super) fn without(letters: &[char], skip: usize) -> String {
     letters
         .iter()
         .enumerate()
@@ -93,12 +88,7 @@ impl Words {
                     .get(stripped.base)
                     .copied()
                     .flatten()?;
-                Some(Found {
-                    id,
-                    joined: stripped.joined,
-                    governed: stripped.prefix == super::Prefix::Preposition,
-                })
-                .filter(content)
+                Some(Found::of(stripped, id)).filter(content)
             })
         })
     }
