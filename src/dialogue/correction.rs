@@ -172,7 +172,7 @@ fn alternatives(asked: &str, rejected: &[usize], kb: &KnowledgeBase) -> Vec<usiz
     kb.search(&kb.read(asked), ALTERNATIVES + rejected.len())
         .into_iter()
         .filter(|hit| {
-            hit.coverage > 0.0
+            hit.named_at_all()
                 && !rejected.contains(&hit.entry)
                 && kb.entry(hit.entry).escalate.is_none()
         })

@@ -251,9 +251,11 @@ pub(super) fn decide_question(text: &str, offered: &[usize], kb: &KnowledgeBase)
         .skip(1)
         .take(2)
         .filter(|hit| {
-            fits(hit)
-                && (margin(top, Some(hit)) < CLARIFY_MAX_MARGIN
-                    || tells_nothing_apart(&query, top, hit, kb))
+            // A runner-up that nothing tells apart from the best needs only
+            // its name in the message: what else it explains less are words
+            // one question happened to use, which choose nothing.
+            (fits(hit) && margin(top, Some(hit)) < CLARIFY_MAX_MARGIN)
+                || (kb.calibration().named(hit) && tells_nothing_apart(&query, top, hit, kb))
         })
         .map(|hit| hit.entry)
         .collect();
@@ -277,7 +279,7 @@ pub(super) fn decide_question(text: &str, offered: &[usize], kb: &KnowledgeBase)
 fn tells_nothing_apart(query: &Query, top: &Hit, other: &Hit, kb: &KnowledgeBase) -> bool {
     let by_top = kb.explained(top.entry, query);
     let by_other = kb.explained(other.entry, query);
-    top.fit < WHOLE
+    !top.names_whole()
         && by_top.contains(&true)
         && by_top
             .iter()
@@ -298,12 +300,9 @@ fn reachable_by_retrieval(hit: &Hit, kb: &KnowledgeBase) -> bool {
         _ if !kb.options().alarms => true,
         None => true,
         Some(Escalation::Urgent) => false,
-        Some(Escalation::Agent) => hit.fit >= WHOLE,
+        Some(Escalation::Agent) => hit.names_whole(),
     }
 }
-
-/// A descriptor present in full (fit is a share, so allow for rounding).
-const WHOLE: f32 = 0.999;
 
 /// How many urgent entries an emergency is weighed against.
 const URGENT_CANDIDATES: usize = 5;
@@ -317,7 +316,7 @@ fn emergency(alarm: Alarm, text: &str, kb: &KnowledgeBase) -> Decision {
     let about_it: Vec<usize> = kb
         .search_escalating(&kb.read(&topic), Escalation::Urgent, URGENT_CANDIDATES)
         .into_iter()
-        .filter(|hit| hit.coverage > 0.0)
+        .filter(Hit::named_at_all)
         .map(|hit| hit.entry)
         .collect();
     let message = kb.read(&format!("{text} {topic}"));
@@ -351,7 +350,7 @@ fn person_requested(query: &Query, kb: &KnowledgeBase) -> Decision {
     let entry = kb
         .search_escalating(query, Escalation::Agent, 1)
         .into_iter()
-        .find(|hit| hit.coverage > 0.0)
+        .find(Hit::named_at_all)
         .map(|hit| hit.entry);
     match entry {
         Some(entry) => for_entry(kb, entry),

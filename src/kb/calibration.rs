@@ -6,8 +6,9 @@
 //! answers on one base sends real questions to fallback on another. The
 //! base itself shows where the line lies:
 //! - a *right match* looks like one of its questions asked by someone who
-//!   does not use the editors' exact wording: each sampled question is
-//!   scored against its own entry with that question left out;
+//!   does not use the editors' exact wording, and who says a little about
+//!   themselves around it (`context.txt`): each sampled question is scored
+//!   against its own entry with that question left out;
 //! - *nothing fits* looks like the same question asked of an agency that
 //!   does not cover its topic: the best entry of another category; and like
 //!   the built-in out-of-scope probes (`probes.txt`: recipes, jokes,
@@ -27,6 +28,12 @@ use super::index::Hit;
 /// Citizens' messages no government service answers, in both languages and
 /// several dialects: the "nothing fits" that every base must fall back on.
 const PROBES: &str = include_str!("probes.txt");
+/// What citizens say about themselves around a question, in both languages.
+const CONTEXT: &str = include_str!("context.txt");
+/// Each sampled question is asked with this many different sentences of
+/// context: one pairing of question and sentence is luck, and the cut-offs
+/// must not depend on it.
+const CONTEXTS_PER_QUESTION: usize = 3;
 
 /// Questions sampled for calibration at most: enough for stable cut-offs on
 /// a base of any size, few enough to load 10,000 entries in about a second.
@@ -124,6 +131,12 @@ impl Calibration {
         passes(hit.coverage, hit.fit, self.cut_offs())
     }
 
+    /// Whether the hit's best question, keyword or title is as present as
+    /// an answer needs, whatever else the message says.
+    pub fn named(&self, hit: &Hit) -> bool {
+        hit.fit >= self.min_fit
+    }
+
     /// How far above this base's cut-offs a hit is: for fit and coverage,
     /// the share of the room between the cut-off and a perfect 1.0 that
     /// the hit clears, the smaller of the two (below zero: under a
@@ -148,52 +161,49 @@ impl Calibration {
                 })
             })
             .collect();
-        let probes: Vec<&str> = PROBES
-            .lines()
-            .map(str::trim)
-            .filter(|line| !line.is_empty() && !line.starts_with('#'))
-            .collect();
+        let probes = lines(PROBES);
+        let context = lines(CONTEXT);
         let stride = questions.len().div_ceil(MAX_SAMPLES).max(1);
         let mut right = Vec::new();
         let mut nothing = Vec::new();
         let mut pairs: BTreeMap<(usize, usize), (usize, String)> = BTreeMap::new();
         for (sample, &(entry, question)) in questions.iter().step_by(stride).enumerate() {
-            // Citizens write about twice as many words as an FAQ question
-            // (where they are, what happened, who they are): each question
-            // is asked with a sentence of unrelated context around it.
-            let context = probes
-                .get(sample % probes.len().max(1))
-                .copied()
-                .unwrap_or("");
-            let message = format!("{question} {context}");
-            let query = kb.read(&message);
-            if query.is_empty() {
-                continue;
-            }
-            let terms = index.query_terms(&query);
             let left_out = index.descriptor_of(question);
-            let own = index.confidence(entry, &terms, Some(&left_out));
-            right.push(own);
-            let hits = index.search(&query, COMPETITORS);
-            if let Some(hit) = hits.iter().find(|hit| hit.entry != entry)
-                && hit.fit >= own.1
-                && hit.coverage >= own.0 * 0.9
-            {
-                let pair = pairs
-                    .entry((entry, hit.entry))
-                    .or_insert_with(|| (0, question.to_owned()));
-                pair.0 += 1;
-            }
-            // "Nothing fits" is the question asked of an agency without its
-            // topic, and an agency that covers a topic covers its siblings
-            // (renewing a passport and losing one): the best entry of
-            // another category stands for what such an agency would offer.
             let category = &kb.entry(entry).category;
-            if let Some(hit) = hits
-                .iter()
-                .find(|hit| kb.entry(hit.entry).category != *category)
-            {
-                nothing.push((hit.coverage, hit.fit));
+            for round in 0..CONTEXTS_PER_QUESTION {
+                // Citizens write about twice as many words as an FAQ
+                // question: where they live, who it is for, what they tried.
+                let around = context
+                    [(sample + round * context.len() / CONTEXTS_PER_QUESTION) % context.len()];
+                let query = kb.read(&format!("{question} {around}"));
+                if query.is_empty() {
+                    continue;
+                }
+                let terms = index.query_terms(&query);
+                let own = index.confidence(entry, &terms, Some(&left_out));
+                right.push(own);
+                let hits = index.search(&query, COMPETITORS);
+                if round == 0
+                    && let Some(hit) = hits.iter().find(|hit| hit.entry != entry)
+                    && hit.fit >= own.1
+                    && hit.coverage >= own.0 * 0.9
+                {
+                    let pair = pairs
+                        .entry((entry, hit.entry))
+                        .or_insert_with(|| (0, question.to_owned()));
+                    pair.0 += 1;
+                }
+                // "Nothing fits" is the question asked of an agency without
+                // its topic, and an agency that covers a topic covers its
+                // siblings (renewing a passport and losing one): the best
+                // entry of another category stands for what such an agency
+                // would offer.
+                if let Some(hit) = hits
+                    .iter()
+                    .find(|hit| kb.entry(hit.entry).category != *category)
+                {
+                    nothing.push((hit.coverage, hit.fit));
+                }
             }
         }
         for probe in &probes {
@@ -227,6 +237,14 @@ impl Calibration {
         calibration.confusable = confusable;
         calibration
     }
+}
+
+/// The sentences of a built-in list: one per line, `#` starts a comment.
+fn lines(list: &str) -> Vec<&str> {
+    list.lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty() && !line.starts_with('#'))
+        .collect()
 }
 
 fn share(samples: &[(f32, f32)], keep: impl Fn(&(f32, f32)) -> bool) -> f32 {

@@ -34,6 +34,12 @@ const QUESTION_BOOST: f32 = 2.0;
 const KEYWORD_BOOST: f32 = 2.0;
 const TITLE_BOOST: f32 = 1.5;
 const ANSWER_BOOST: f32 = 0.8;
+/// How much a word the entry's answer uses, but none of its questions,
+/// keywords or title, explains of a message: half a descriptor's word. A
+/// citizen describes their case in the words the answer speaks of ("the
+/// receipt", "the office"), while a message about another agency's service
+/// holds its own topic word, which no answer here uses ("a savings account").
+const ANSWER_EXPLAINS: f32 = 0.5;
 
 #[derive(Clone, Copy)]
 struct Fields {
@@ -73,13 +79,30 @@ pub struct Hit {
     /// query.
     pub score: f32,
     /// Share of the query's meaning (its terms, weighted by how specific each
-    /// is) that the entry's questions, keywords and title contain: 0..=1,
-    /// comparable across queries of any length.
+    /// is) that the entry's questions, keywords and title contain, and at
+    /// half weight its answer: 0..=1, comparable across queries of any
+    /// length.
     pub coverage: f32,
     /// Share of the meaning of the entry's best-matching question, keyword
     /// or title that the query contains: 0..=1. A message that touches one
     /// generic word of a long question is not asking it.
     pub fit: f32,
+}
+
+impl Hit {
+    /// Whether the message holds one of the entry's questions, keywords or
+    /// its title whole: every word of it, as written or with a clitic
+    /// attached ("مخالفاتي" holds "مخالفات"). Fit is a share, so a little
+    /// under that clitic's weight still counts.
+    pub fn names_whole(&self) -> bool {
+        self.fit >= super::query::CLITIC_WEIGHT - 0.001
+    }
+
+    /// Whether any word of the entry's questions, keywords or title is in
+    /// the message (its answer's words do not name it).
+    pub fn named_at_all(&self) -> bool {
+        self.fit > 0.0
+    }
 }
 
 pub struct SearchIndex {
@@ -90,6 +113,8 @@ pub struct SearchIndex {
     entry_terms: Vec<HashSet<String>>,
     /// The same, one list per question, keyword and title.
     descriptors: Vec<Vec<Vec<String>>>,
+    /// Terms of each entry's answer, by ordinal.
+    answer_terms: Vec<HashSet<String>>,
     /// Terms of every entry's titles and keywords: the words editors name
     /// topics with, as opposed to the incidental words of one way of asking
     /// ("this month", "strange").
@@ -126,6 +151,7 @@ impl SearchIndex {
         let mut vocabulary = Vocabulary::default();
         let mut descriptors = Vec::with_capacity(entries.len());
         let mut naming_terms = HashSet::new();
+        let mut answer_terms = Vec::with_capacity(entries.len());
         for (ordinal, entry) in entries.iter().enumerate() {
             let mut document = TantivyDocument::default();
             document.add_u64(fields.ordinal, ordinal as u64);
@@ -134,7 +160,9 @@ impl SearchIndex {
             }
             let mut terms = HashSet::new();
             let mut entry_descriptors = Vec::new();
+            let mut answer = HashSet::new();
             for (_, side) in entry.sides() {
+                answer.extend(analyzer.terms(&side.answer));
                 document.add_text(fields.title, &side.title);
                 document.add_text(fields.answer, &side.answer);
                 for question in &side.questions {
@@ -173,6 +201,7 @@ impl SearchIndex {
                 *document_frequency.entry(term.clone()).or_default() += 1;
             }
             entry_terms.push(terms);
+            answer_terms.push(answer);
             descriptors.push(entry_descriptors);
             writer.add_document(document)?;
         }
@@ -186,6 +215,7 @@ impl SearchIndex {
             fields,
             analyzer,
             entry_terms,
+            answer_terms,
             descriptors,
             naming_terms,
             document_frequency,
@@ -259,14 +289,22 @@ impl SearchIndex {
                 &|term| left_out_set.contains(term)
             }
         };
+        let explains = |term: &str| {
+            if described(term) {
+                1.0
+            } else if self.answer_terms[entry].contains(term) {
+                ANSWER_EXPLAINS
+            } else {
+                0.0
+            }
+        };
         let matched: f32 = terms
             .words
             .iter()
             .map(|readings| {
                 readings
                     .iter()
-                    .filter(|(term, _)| described(term))
-                    .map(|(term, weight)| weight * self.idf(term))
+                    .map(|(term, weight)| explains(term) * weight * self.idf(term))
                     .fold(0.0, f32::max)
             })
             .sum();

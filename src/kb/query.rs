@@ -15,7 +15,7 @@ use crate::language::{dialect, negation};
 /// How much a guessed term counts against one the citizen wrote. A typo
 /// correction or an Arabizi reading may be wrong, so it weighs less (the
 /// lexicon weighs its own synonyms).
-const CLITIC_WEIGHT: f32 = 0.9;
+pub(super) const CLITIC_WEIGHT: f32 = 0.9;
 const FUZZY_WEIGHT: f32 = 0.7;
 const ARABIZI_WEIGHT: f32 = 0.8;
 

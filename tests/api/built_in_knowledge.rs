@@ -239,11 +239,14 @@ fn the_rejected_side_of_a_contrast_does_not_vote() {
 fn words_two_entries_share_ask_which_one_and_naming_it_answers() {
     for (kb, localizer) in [shipped(), shipped_without_lexicon()] {
         // "زادت هالشهر" is in one water-bill question, but no entry is
-        // named by it: it does not make the bill a water bill.
+        // named by it: it does not make the bill a water bill. Nor do words
+        // only one bill's questions use make the other bill too unlike the
+        // message to offer ("المبلغ كبير").
         for text in [
             "I'd like to settle a bill",
             "ابي اسدد فاتورة",
             "ليش الفاتورة زادت هالشهر؟",
+            "عندي مشكلة في الفاتورة، المبلغ كبير",
         ] {
             let reply = reply(&kb, &localizer, text);
             let candidates: Vec<String> =

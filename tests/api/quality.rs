@@ -1,6 +1,7 @@
 //! Answer quality, through the library: the editors' rules escalate outages
 //! and only outages, noise does not steer, and the repository's own case
-//! sets, one per sample knowledge base, stay above their floors.
+//! sets, one per sample knowledge base, stay above their floors, as does the
+//! share of messages about what neither agency does that fall back.
 
 use std::path::Path;
 
@@ -149,4 +150,75 @@ fn the_second_agencys_case_set_stays_above_its_floor() {
         "tests/fixtures/quality-cases-c.jsonl",
         0.85,
     );
+}
+
+/// Messages about what the agency does not do (banks, travel, other
+/// agencies' services), most of them sharing a word with some entry ("open",
+/// "register", "certificate"): each base sends at least this share of them to
+/// fallback rather than answering with that entry.
+fn out_of_scope_falls_back(kb_dir: &str, file: &str, min_fallback: f64) {
+    let kb = KnowledgeBase::load(&repo_path(kb_dir), RetrievalOptions::default())
+        .expect("the knowledge base loads");
+    let localizer = Localizer::load(&repo_path("locales")).expect("the shipped locales load");
+    let cases = evaluation::read_cases(Path::new(&repo_path(file))).expect("the case file parses");
+    assert!(
+        cases.iter().all(|case| case.entry.is_none()),
+        "only out-of-scope cases"
+    );
+    let outcomes = evaluation::run(&cases, &kb, &localizer);
+    let score = evaluation::score(&cases, &outcomes);
+    assert!(
+        score.strict >= min_fallback && score.false_escalation == 0.0,
+        "{}",
+        evaluation::report(&cases, &outcomes, file, khidma::i18n::Lang::En, true)
+    );
+}
+
+#[test]
+fn messages_about_other_services_fall_back_on_the_shipped_base() {
+    out_of_scope_falls_back("knowledge_base", "tests/fixtures/out-of-scope.jsonl", 0.7);
+}
+
+#[test]
+fn messages_about_other_services_fall_back_on_the_second_agencys_base() {
+    out_of_scope_falls_back(
+        "tests/fixtures/kb-sample-c",
+        "tests/fixtures/out-of-scope-c.jsonl",
+        0.6,
+    );
+}
+
+/// A citizen describes their case in the words the entry's answer speaks
+/// of: those explain part of the message (half as much as a question's
+/// words), so a right match with some context is not taken for a message
+/// about something else; a word no entry uses explains nothing.
+#[test]
+fn the_words_of_an_answer_explain_part_of_a_message() {
+    let dir = tempfile::tempdir().unwrap();
+    let entry = r#"[en]
+title = "Water bill"
+questions = ["How do I pay my water bill"]
+answer = "Pay it on the portal with the number printed on your receipt."
+"#;
+    let other = r#"[en]
+title = "Street lights"
+questions = ["A street light is broken"]
+answer = "Tell us the street and we will send a team."
+"#;
+    for (name, body) in [("water-bill", entry), ("street-lights", other)] {
+        let path = dir.path().join("utilities").join(format!("{name}.toml"));
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, body).unwrap();
+    }
+    let kb = KnowledgeBase::load(dir.path(), RetrievalOptions::default()).unwrap();
+    let coverage = |text: &str| {
+        let hits = kb.search(&kb.read(text), 1);
+        assert_eq!(kb.entry(hits[0].entry).id.as_str(), "water-bill", "{text}");
+        hits[0].coverage
+    };
+    let bare = coverage("pay water bill");
+    let with_receipt = coverage("pay water bill receipt");
+    let with_savings = coverage("pay water bill savings");
+    assert!(bare > with_receipt, "{bare} {with_receipt}");
+    assert!(with_receipt > with_savings, "{with_receipt} {with_savings}");
 }
