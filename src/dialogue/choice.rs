@@ -3,7 +3,7 @@
 //! dialects ("the second one", "التانية", "اللي تحت"), by title, or by a
 //! close paraphrase of one title ("the water one").
 
-use super::decide::ButtonAction;
+use super::button::ButtonAction;
 use crate::kb::KnowledgeBase;
 use crate::language::conversation::{Message, Position, WORDS};
 use crate::language::text::normalize_arabic;

@@ -2,6 +2,7 @@
 //! nothing of HTTP, platforms or storage: a channel hands it a message and a
 //! conversation, it hands back a [`Reply`] and the updated conversation.
 
+mod button;
 mod choice;
 mod closing;
 mod confidence;
@@ -15,7 +16,8 @@ mod returning;
 pub mod switch;
 pub mod topic;
 
-pub use decide::{ButtonAction, Decision, RATING_SCORES, decide};
+pub use button::{ButtonAction, RATING_SCORES};
+pub use decide::{Decision, decide};
 pub use render::{rating_request, resolved_closing};
 
 // The messages a turn takes and gives belong to every layer; dialogue is

@@ -3,7 +3,8 @@
 
 use fluent_bundle::FluentValue;
 
-use super::decide::{ButtonAction, Decision};
+use super::button::ButtonAction;
+use super::decide::Decision;
 use super::{Button, OutgoingMessage};
 use crate::conversation::{Action, EscalationReason, now_ms};
 use crate::i18n::{Lang, Localizer, Msg};
