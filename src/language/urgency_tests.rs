@@ -183,6 +183,19 @@ fn an_arabic_typo_keeps_the_verdict() {
 }
 
 #[test]
+fn maghrebi_latin_and_french_words_report_an_outage() {
+    outage(
+        Service::Power,
+        &[
+            "kayna coupure dyal trissiti f lquartier dyalna",
+            "le courant est coupé chez nous depuis ce matin",
+        ],
+    );
+    outage(Service::Water, &["lma m9tou3a 3andna mn sbah"]);
+    calm(&["ma kaynach coupure, bghit ghir nbeddel compteur"]);
+}
+
+#[test]
 fn issue_examples_are_urgent() {
     danger(Hazard::ChestPain, &["my husband is clutching his chest"]);
     danger(Hazard::Flood, &["the water is up to the car doors"]);

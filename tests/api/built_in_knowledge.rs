@@ -276,6 +276,19 @@ fn a_question_of_one_dialect_word_is_answered() {
 }
 
 #[test]
+fn maghrebi_french_loanwords_reach_the_editors_wording() {
+    let (kb, localizer) = agency_c();
+    for (text, entry) in [
+        ("kayn bzaf dyal zbel f lplage", "beach-cleanliness"),
+        ("fin kayn lcimetiere dyal lmdina?", "cemetery-location"),
+        ("bghit autorisation dyal lpeche", "fishing-license"),
+    ] {
+        let reply = reply(&kb, &localizer, text);
+        assert_eq!(outcome(&reply), format!("Answer Some({entry:?})"), "{text}");
+    }
+}
+
+#[test]
 fn general_synonyms_reach_the_editors_wording() {
     let (kb, localizer) = agency_c();
     // "erase" is none of the entry's words; without the thesaurus this
