@@ -58,6 +58,16 @@ async function signIn(page, token) {
   await page.locator('#token').press('Enter');
 }
 
+// The page may show a report before this script has read the response's
+// body: wait until it has.
+async function answerOf(seen, key) {
+  for (let waited = 0; !seen.answers.has(key); waited += 20) {
+    if (waited >= 5000) throw new Error(`the ${key} report was never read`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return seen.answers.get(key).json;
+}
+
 async function ready(page, loads) {
   await page.waitForFunction((n) => {
     const app = document.getElementById('app-view');
@@ -71,7 +81,7 @@ async function count(page, selector) {
 
 // The chart checks: what the page drew against what it received.
 async function checkCharts(page, seen, result, label) {
-  const volume = seen.answers.get('timeseries:messages').json;
+  const volume = await answerOf(seen, 'timeseries:messages');
   const buckets = volume.series[0] ? volume.series[0].points.length : 0;
   const columns = await count(page, 'figure[data-chart="volume-day"] svg g.column');
   check(columns === buckets, `${label}: ${buckets} days, ${columns} columns`);
@@ -79,10 +89,10 @@ async function checkCharts(page, seen, result, label) {
   check(stacked === buckets * volume.series.length, `${label}: ${stacked} stacked bars for ${buckets} days × ${volume.series.length} channels`);
   const hourBars = await count(page, 'figure[data-chart="volume-hour"] svg rect.bar');
   check(hourBars === 24, `${label}: 24 hour bars, not ${hourBars}`);
-  const rates = seen.answers.get('timeseries:self_service_rate').json.series[0].points.filter((p) => p.value !== null).length;
+  const rates = (await answerOf(seen, 'timeseries:self_service_rate')).series[0].points.filter((p) => p.value !== null).length;
   const points = await count(page, 'figure[data-chart="self-service"] svg circle.point');
   check(points === rates, `${label}: ${rates} self-service rates, ${points} points`);
-  const reasons = Object.keys(seen.answers.get('summary').json.escalations.by_reason || {}).length;
+  const reasons = Object.keys((await answerOf(seen, 'summary')).escalations.by_reason || {}).length;
   const reasonBars = await count(page, 'figure[data-chart="escalations"] svg rect.bar');
   check(reasonBars === reasons, `${label}: ${reasons} reasons, ${reasonBars} bars`);
   const tiles = await count(page, '#tiles .tile');
@@ -168,7 +178,7 @@ async function dashboard(page, result) {
   // The editors' tab.
   await page.locator('#tab-unanswered').click();
   await ready(page, 3);
-  const groups = seen.answers.get('unanswered').json.groups.length;
+  const groups = (await answerOf(seen, 'unanswered')).groups.length;
   const shown = await count(page, '#unanswered .groups > li.group');
   check(shown === groups, `${groups} unanswered groups, ${shown} shown`);
   result.unanswered_groups = shown;
