@@ -235,6 +235,11 @@ impl SearchIndex {
         &self.analyzer
     }
 
+    /// The analysed terms of the entry's answers, in both languages.
+    pub fn answer_terms(&self, entry: usize) -> &HashSet<String> {
+        &self.answer_terms[entry]
+    }
+
     pub fn vocabulary(&self) -> &Vocabulary {
         &self.vocabulary
     }

@@ -235,8 +235,9 @@ impl KnowledgeBase {
                 for question in &side.questions {
                     terms.asked.extend(analyzer.terms(question));
                 }
-                terms.answered.extend(analyzer.terms(&side.answer));
             }
+            // Analysed once, when the index was built.
+            terms.answered = self.index.answer_terms(entry).clone();
             terms
         })
     }
