@@ -9,8 +9,6 @@ use super::decide::Decision;
 use crate::cx::Confidence;
 use crate::kb::KnowledgeBase;
 
-/// Ranked entries looked at to find the answered entry's match.
-const CANDIDATES: usize = 5;
 /// An answer whose match clears the cut-offs by less than this share of
 /// the room above them is near the line: low. A product choice (a tenth of
 /// the room), the same for every base.
@@ -42,11 +40,12 @@ pub(super) fn band(
 /// answer the message's own match does not explain (read with the
 /// conversation's context, or with the calibration off) is medium.
 fn answer_band(text: &str, entry: usize, kb: &KnowledgeBase) -> Confidence {
+    let calibration = kb.calibration();
     let hit = kb
-        .search(&kb.read(text), CANDIDATES)
+        .search_among(&kb.read(text), &[entry])
         .into_iter()
-        .find(|hit| hit.entry == entry);
-    match hit.map(|hit| kb.calibration().headroom(&hit)) {
+        .find(|hit| calibration.fits(hit));
+    match hit.map(|hit| calibration.headroom(&hit)) {
         Some(headroom) if headroom >= WELL_ABOVE => Confidence::High,
         Some(headroom) if headroom < NEAR_THE_CUT_OFF => Confidence::Low,
         _ => Confidence::Medium,

@@ -6,9 +6,11 @@
 use std::collections::{HashMap, HashSet};
 
 use tantivy::collector::TopDocs;
-use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query as TantivyQuery, TermQuery};
+use tantivy::query::{
+    BooleanQuery, BoostQuery, ConstScoreQuery, Occur, Query as TantivyQuery, TermQuery,
+};
 use tantivy::schema::{
-    FAST, Field, IndexRecordOption, STRING, Schema, TextFieldIndexing, TextOptions,
+    FAST, Field, INDEXED, IndexRecordOption, STRING, Schema, TextFieldIndexing, TextOptions,
 };
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
 
@@ -132,7 +134,7 @@ impl SearchIndex {
                 .set_index_option(IndexRecordOption::WithFreqs),
         );
         let fields = Fields {
-            ordinal: schema_builder.add_u64_field(ORDINAL_FIELD, FAST),
+            ordinal: schema_builder.add_u64_field(ORDINAL_FIELD, INDEXED | FAST),
             title: schema_builder.add_text_field("title", text.clone()),
             questions: schema_builder.add_text_field("questions", text.clone()),
             keywords: schema_builder.add_text_field("keywords", text.clone()),
@@ -379,7 +381,7 @@ impl SearchIndex {
 
     /// The best `limit` entries for a query, best first.
     pub fn search(&self, query: &Query, limit: usize) -> Vec<Hit> {
-        self.ranked(query, None, limit)
+        self.ranked(query, Scope::All, limit)
     }
 
     /// The best `limit` entries that hand over to people as `escalation`
@@ -390,10 +392,16 @@ impl SearchIndex {
         escalation: Escalation,
         limit: usize,
     ) -> Vec<Hit> {
-        self.ranked(query, Some(escalation), limit)
+        self.ranked(query, Scope::Escalating(escalation), limit)
     }
 
-    fn ranked(&self, query: &Query, only: Option<Escalation>, limit: usize) -> Vec<Hit> {
+    /// The entries among `entries` that the query touches, best first.
+    /// Only those entries are scored, however large the base.
+    pub fn search_among(&self, query: &Query, entries: &[usize]) -> Vec<Hit> {
+        self.ranked(query, Scope::Among(entries), entries.len())
+    }
+
+    fn ranked(&self, query: &Query, scope: Scope<'_>, limit: usize) -> Vec<Hit> {
         if query.is_empty() || limit == 0 {
             return Vec::new();
         }
@@ -419,14 +427,32 @@ impl SearchIndex {
             })
             .collect();
         let mut matched: Box<dyn TantivyQuery> = Box::new(BooleanQuery::new(clauses));
-        if let Some(escalation) = only {
-            let kind = TermQuery::new(
+        let within: Option<Box<dyn TantivyQuery>> = match scope {
+            Scope::All => None,
+            Scope::Escalating(escalation) => Some(Box::new(TermQuery::new(
                 Term::from_field_text(self.fields.escalation, escalation_term(escalation)),
                 IndexRecordOption::Basic,
-            );
+            ))),
+            // Scored zero, so that a hit's score is what it would be in a
+            // search of the whole base.
+            Scope::Among(entries) => Some(Box::new(ConstScoreQuery::new(
+                Box::new(BooleanQuery::new(
+                    entries
+                        .iter()
+                        .map(|&entry| {
+                            let ordinal = Term::from_field_u64(self.fields.ordinal, entry as u64);
+                            let query = TermQuery::new(ordinal, IndexRecordOption::Basic);
+                            (Occur::Should, Box::new(query) as Box<dyn TantivyQuery>)
+                        })
+                        .collect(),
+                )),
+                0.0,
+            ))),
+        };
+        if let Some(within) = within {
             matched = Box::new(BooleanQuery::new(vec![
                 (Occur::Must, matched),
-                (Occur::Must, Box::new(kind) as Box<dyn TantivyQuery>),
+                (Occur::Must, within),
             ]));
         }
         let searcher = self.reader.searcher();
@@ -455,6 +481,16 @@ impl SearchIndex {
             })
             .collect()
     }
+}
+
+/// Which entries a search ranks.
+#[derive(Clone, Copy)]
+enum Scope<'a> {
+    All,
+    /// Those that hand over to people this way.
+    Escalating(Escalation),
+    /// These, by ordinal.
+    Among(&'a [usize]),
 }
 
 /// A query's terms, weighted, as [`SearchIndex::confidence`] reads them.

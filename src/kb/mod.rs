@@ -304,16 +304,11 @@ impl KnowledgeBase {
     }
 
     /// [`KnowledgeBase::search`] among `entries` only (a conversation's
-    /// current topic and its related entries, or the options just offered),
-    /// best first; an entry the query does not touch is left out.
+    /// current topic and its related entries, the options just offered, an
+    /// answer's entry), best first; an entry the query does not touch is
+    /// left out. Only those entries are scored, however large the base.
     pub fn search_among(&self, query: &Query, entries: &[usize]) -> Vec<Hit> {
-        if entries.is_empty() {
-            return Vec::new();
-        }
-        self.search(query, self.entries.len())
-            .into_iter()
-            .filter(|hit| entries.contains(&hit.entry))
-            .collect()
+        self.index.search_among(query, entries)
     }
 }
 

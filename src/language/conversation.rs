@@ -74,14 +74,14 @@ impl<'de> Deserialize<'de> for Phrases {
 fn same_word(seen: &str, wanted: &str, first: bool) -> bool {
     seen == wanted
         || (first
+            && seen
+                .strip_prefix(['و', 'ف'])
+                .is_some_and(|rest| rest == wanted)
             && wanted.chars().count() >= 2
             && wanted
                 .chars()
                 .next()
-                .is_some_and(super::text::is_arabic_letter)
-            && seen
-                .strip_prefix(['و', 'ف'])
-                .is_some_and(|rest| rest == wanted))
+                .is_some_and(super::text::is_arabic_letter))
 }
 
 impl Phrases {
