@@ -23,7 +23,7 @@
 use std::collections::BTreeMap;
 
 use super::KnowledgeBase;
-use super::index::Hit;
+use super::hit::Hit;
 
 /// Citizens' messages no government service answers, in both languages and
 /// several dialects: the "nothing fits" that every base must fall back on.
