@@ -400,7 +400,8 @@ impl SearchIndex {
                 IndexRecordOption::Basic,
             ))),
             // Scored zero, so that a hit's score is what it would be in a
-            // search of the whole base.
+            // search of the whole base (to the last bit or so: the
+            // intersection adds the fields' scores in another order).
             Scope::Among(entries) => Some(Box::new(ConstScoreQuery::new(
                 Box::new(BooleanQuery::new(
                     entries

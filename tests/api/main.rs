@@ -47,6 +47,7 @@ mod redis;
 mod redis_helpers;
 mod replies;
 mod reports;
+mod retrieval;
 mod returning;
 mod scenarios;
 mod service_levels;

@@ -1,0 +1,72 @@
+//! Retrieval's contract with the dialogue: scoring among a few entries (an
+//! answer's confidence band, the options just offered, the current topic)
+//! gives each of them the score the whole base gave it, so a decision made
+//! on one ranking holds on the other.
+
+use khidma::kb::{KnowledgeBase, RetrievalOptions};
+
+use crate::helpers::repo_path;
+
+#[test]
+fn scoring_among_entries_is_the_whole_base_ranking_of_those_entries_only() {
+    let bases = [
+        (
+            "knowledge_base",
+            [
+                "ابي اجدد جوازي وكم الرسوم",
+                "الكهرباء مقطوعة عندنا من الصبح",
+            ],
+        ),
+        (
+            "tests/fixtures/kb-sample-c",
+            [
+                "كم رسوم تصريح الخيمة ومتى يطلع",
+                "how do I apply for a permit and how long does it take",
+            ],
+        ),
+    ];
+    for (dir, texts) in bases {
+        let kb =
+            KnowledgeBase::load(&repo_path(dir), RetrievalOptions::ALL).expect("the base loads");
+        let every_entry = kb.entries().len();
+        for text in texts {
+            let query = kb.read(text);
+            let whole = kb.search(&query, every_entry);
+            assert!(
+                whole.len() >= 3,
+                "{dir}: {text:?} touches too few entries to test"
+            );
+            let untouched = (0..every_entry)
+                .find(|entry| whole.iter().all(|hit| hit.entry != *entry))
+                .expect("a short message leaves some entry untouched");
+            let among = [
+                whole[2].entry,
+                untouched,
+                whole[0].entry,
+                whole[whole.len() - 1].entry,
+            ];
+
+            let scored = kb.search_among(&query, &among);
+
+            let expected: Vec<_> = whole
+                .iter()
+                .filter(|hit| among.contains(&hit.entry))
+                .collect();
+            assert_eq!(scored.len(), expected.len(), "{dir}: {text:?}: {scored:?}");
+            for (hit, whole_base) in scored.iter().zip(expected) {
+                assert_eq!(
+                    (hit.entry, hit.coverage, hit.fit),
+                    (whole_base.entry, whole_base.coverage, whole_base.fit),
+                    "{dir}: {text:?}"
+                );
+                // The same BM25 terms, added up in another order.
+                assert!(
+                    (hit.score - whole_base.score).abs() <= whole_base.score * 1e-5,
+                    "{dir}: {text:?}: {} against {}",
+                    hit.score,
+                    whole_base.score
+                );
+            }
+        }
+    }
+}
