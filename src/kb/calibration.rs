@@ -36,7 +36,8 @@ const CONTEXT: &str = include_str!("context.txt");
 const CONTEXTS_PER_QUESTION: usize = 3;
 
 /// Questions sampled for calibration at most: enough for stable cut-offs on
-/// a base of any size, few enough to load 10,000 entries in about a second.
+/// a base of any size, few enough to calibrate 10,000 entries in about a
+/// second on two cores.
 const MAX_SAMPLES: usize = 600;
 /// Ranked entries looked at for the best competitors of a question's entry.
 const COMPETITORS: usize = 5;
@@ -164,46 +165,39 @@ impl Calibration {
         let probes = lines(PROBES);
         let context = lines(CONTEXT);
         let stride = questions.len().div_ceil(MAX_SAMPLES).max(1);
+        let sampled: Vec<(usize, (usize, &str))> = questions
+            .iter()
+            .step_by(stride)
+            .copied()
+            .enumerate()
+            .collect();
+        // Each sample is a search of the whole base: on every core at once,
+        // because a large base's calibration is most of its load time.
+        let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+        let per_worker = sampled.len().div_ceil(cores).max(1);
+        let parts: Vec<Samples> = std::thread::scope(|scope| {
+            let workers: Vec<_> = sampled
+                .chunks(per_worker)
+                .map(|part| scope.spawn(|| ask_in_context(kb, part, &context)))
+                .collect();
+            workers
+                .into_iter()
+                .map(|worker| {
+                    worker
+                        .join()
+                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+                })
+                .collect()
+        });
+        // Joined in sample order: the same figures on any number of cores.
         let mut right = Vec::new();
         let mut nothing = Vec::new();
         let mut pairs: BTreeMap<(usize, usize), (usize, String)> = BTreeMap::new();
-        for (sample, &(entry, question)) in questions.iter().step_by(stride).enumerate() {
-            let left_out = index.descriptor_of(question);
-            let category = &kb.entry(entry).category;
-            for round in 0..CONTEXTS_PER_QUESTION {
-                // Citizens write about twice as many words as an FAQ
-                // question: where they live, who it is for, what they tried.
-                let around = context
-                    [(sample + round * context.len() / CONTEXTS_PER_QUESTION) % context.len()];
-                let query = kb.read(&format!("{question} {around}"));
-                if query.is_empty() {
-                    continue;
-                }
-                let terms = index.query_terms(&query);
-                let own = index.confidence(entry, &terms, Some(&left_out));
-                right.push(own);
-                let hits = index.search(&query, COMPETITORS);
-                if round == 0
-                    && let Some(hit) = hits.iter().find(|hit| hit.entry != entry)
-                    && hit.fit >= own.1
-                    && hit.coverage >= own.0 * 0.9
-                {
-                    let pair = pairs
-                        .entry((entry, hit.entry))
-                        .or_insert_with(|| (0, question.to_owned()));
-                    pair.0 += 1;
-                }
-                // "Nothing fits" is the question asked of an agency without
-                // its topic, and an agency that covers a topic covers its
-                // siblings (renewing a passport and losing one): the best
-                // entry of another category stands for what such an agency
-                // would offer.
-                if let Some(hit) = hits
-                    .iter()
-                    .find(|hit| kb.entry(hit.entry).category != *category)
-                {
-                    nothing.push((hit.coverage, hit.fit));
-                }
+        for part in parts {
+            right.extend(part.right);
+            nothing.extend(part.nothing);
+            for (pair, (questions, example)) in part.pairs {
+                pairs.entry(pair).or_insert((0, example)).0 += questions;
             }
         }
         for probe in &probes {
@@ -237,6 +231,69 @@ impl Calibration {
         calibration.confusable = confusable;
         calibration
     }
+}
+
+/// What one worker learns from its share of the sampled questions.
+#[derive(Default)]
+struct Samples {
+    /// (coverage, fit) of each question against its own entry.
+    right: Vec<(f32, f32)>,
+    /// (coverage, fit) of the best entry of another category.
+    nothing: Vec<(f32, f32)>,
+    /// Entry pairs whose questions retrieve each other: how many, and one.
+    pairs: BTreeMap<(usize, usize), (usize, String)>,
+}
+
+/// Asks each `(sample, (entry, question))` with sentences of context, with
+/// the question left out of its entry, and notes what the base answers.
+fn ask_in_context(
+    kb: &KnowledgeBase,
+    sampled: &[(usize, (usize, &str))],
+    context: &[&str],
+) -> Samples {
+    let index = &kb.index;
+    let mut samples = Samples::default();
+    for &(sample, (entry, question)) in sampled {
+        let left_out = index.descriptor_of(question);
+        let category = &kb.entry(entry).category;
+        for round in 0..CONTEXTS_PER_QUESTION {
+            // Citizens write about twice as many words as an FAQ
+            // question: where they live, who it is for, what they tried.
+            let around =
+                context[(sample + round * context.len() / CONTEXTS_PER_QUESTION) % context.len()];
+            let query = kb.read(&format!("{question} {around}"));
+            if query.is_empty() {
+                continue;
+            }
+            let terms = index.query_terms(&query);
+            let own = index.confidence(entry, &terms, Some(&left_out));
+            samples.right.push(own);
+            let hits = index.search(&query, COMPETITORS);
+            if round == 0
+                && let Some(hit) = hits.iter().find(|hit| hit.entry != entry)
+                && hit.fit >= own.1
+                && hit.coverage >= own.0 * 0.9
+            {
+                let pair = samples
+                    .pairs
+                    .entry((entry, hit.entry))
+                    .or_insert_with(|| (0, question.to_owned()));
+                pair.0 += 1;
+            }
+            // "Nothing fits" is the question asked of an agency without
+            // its topic, and an agency that covers a topic covers its
+            // siblings (renewing a passport and losing one): the best
+            // entry of another category stands for what such an agency
+            // would offer.
+            if let Some(hit) = hits
+                .iter()
+                .find(|hit| kb.entry(hit.entry).category != *category)
+            {
+                samples.nothing.push((hit.coverage, hit.fit));
+            }
+        }
+    }
+    samples
 }
 
 /// The sentences of a built-in list: one per line, `#` starts a comment.
