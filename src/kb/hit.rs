@@ -6,8 +6,9 @@
 pub struct Hit {
     /// Position of the entry in [`super::KnowledgeBase::entries`].
     pub entry: usize,
-    /// tantivy's BM25 score with field boosts; comparable only within one
-    /// query.
+    /// tantivy's BM25 score with field boosts, each term counted for its
+    /// best field (and a little for its others); comparable only within
+    /// one query.
     pub score: f32,
     /// Share of the query's meaning (its terms, weighted by how specific each
     /// is) that the entry's questions, keywords and title contain, and at

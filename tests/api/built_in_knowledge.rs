@@ -21,7 +21,7 @@ fn load(dir: &str, lexicon: bool) -> (KnowledgeBase, Localizer) {
 }
 
 /// The second agency: no lexicon at all.
-fn agency_c() -> (KnowledgeBase, Localizer) {
+pub(crate) fn agency_c() -> (KnowledgeBase, Localizer) {
     load("tests/fixtures/kb-sample-c", true)
 }
 
@@ -34,7 +34,7 @@ fn shipped() -> (KnowledgeBase, Localizer) {
     load("knowledge_base", true)
 }
 
-fn reply(kb: &KnowledgeBase, localizer: &Localizer, text: &str) -> dialogue::Reply {
+pub(crate) fn reply(kb: &KnowledgeBase, localizer: &Localizer, text: &str) -> dialogue::Reply {
     let mut conversation = Conversation::new(ConversationId::new("test", "knowledge").unwrap());
     let incoming = Incoming {
         text: text.to_owned(),
@@ -43,7 +43,7 @@ fn reply(kb: &KnowledgeBase, localizer: &Localizer, text: &str) -> dialogue::Rep
     dialogue::respond(&incoming, &mut conversation, kb, localizer)
 }
 
-fn outcome(reply: &dialogue::Reply) -> String {
+pub(crate) fn outcome(reply: &dialogue::Reply) -> String {
     format!(
         "{:?} {:?}",
         reply.action,

@@ -1,10 +1,11 @@
 //! Retrieval's contract with the dialogue: scoring among a few entries (an
 //! answer's confidence band, the options just offered, the current topic)
 //! gives each of them the score the whole base gave it, so a decision made
-//! on one ranking holds on the other.
+//! on one ranking holds on the other; and how the fields' scores combine.
 
 use khidma::kb::{KnowledgeBase, RetrievalOptions};
 
+use crate::built_in_knowledge::{agency_c, outcome, reply};
 use crate::helpers::repo_path;
 
 #[test]
@@ -69,4 +70,15 @@ fn scoring_among_entries_is_the_whole_base_ranking_of_those_entries_only() {
             }
         }
     }
+}
+
+#[test]
+fn a_word_an_entry_repeats_in_every_field_does_not_outweigh_the_topic_named() {
+    // The pothole entry says "pothole" in every field and "report" in
+    // three; the citizen asks where their report has got to. Counted in
+    // full in every field, those words tied the two entries.
+    let (kb, localizer) = agency_c();
+    let text = "I lost my reference number, how can I see where my pothole report has got to?";
+    let reply = reply(&kb, &localizer, text);
+    assert_eq!(outcome(&reply), "Answer Some(\"document-tracking\")");
 }
