@@ -172,7 +172,7 @@ impl Calibration {
             .enumerate()
             .collect();
         // Each sample is a search of the whole base: on every core at once,
-        // because a large base's calibration is most of its load time.
+        // because on one core calibration was half of a large base's load.
         let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
         let per_worker = sampled.len().div_ceil(cores).max(1);
         let parts: Vec<Samples> = std::thread::scope(|scope| {
