@@ -164,25 +164,36 @@ fn arabic_class(letter: char) -> Option<char> {
 
 /// The skeleton of a normalised Arabic word.
 pub fn arabic_skeleton(word: &str) -> String {
-    finish(word.chars().filter_map(arabic_class).collect())
+    let last_consonant = word.chars().rev().find(|&c| arabic_class(c).is_some());
+    finish(
+        word.chars().filter_map(arabic_class).collect(),
+        last_consonant == Some('ح'),
+    )
 }
 
 /// The skeletons a Latin-script Arabizi word may have. `2` is written for
 /// hamza and for the qaf that city dialects pronounce as one; normalised
 /// Arabic keeps qaf but drops hamza seats, so both readings are tried.
 pub fn latin_skeletons(word: &str) -> Vec<String> {
-    let mut skeletons = vec![latin_skeleton(word)];
-    if word.contains('2') {
-        let without_hamza = latin_skeleton(&word.replace('2', ""));
-        if !skeletons.contains(&without_hamza) {
-            skeletons.push(without_hamza);
+    let mut skeletons = vec![latin_skeleton(word, false)];
+    let mut also = |skeleton: String| {
+        if !skeletons.contains(&skeleton) {
+            skeletons.push(skeleton);
         }
+    };
+    if word.contains('2') {
+        also(latin_skeleton(&word.replace('2', ""), false));
+    }
+    // A final h is a teh marbuta's vowel or a real ه/ح ("tasreeh").
+    if word.to_lowercase().ends_with('h') {
+        also(latin_skeleton(word, true));
     }
     skeletons
 }
 
-/// The skeleton of a Latin-script Arabizi word, reading `2` as qaf.
-fn latin_skeleton(word: &str) -> String {
+/// The skeleton of a Latin-script Arabizi word, reading `2` as qaf; a final
+/// h is kept when `keep_final_h` (a 7 always is: it is written for ح only).
+fn latin_skeleton(word: &str, keep_final_h: bool) -> String {
     let lower: Vec<char> = word.to_lowercase().chars().collect();
     let mut classes = Vec::new();
     let mut at = 0;
@@ -223,14 +234,16 @@ fn latin_skeleton(word: &str) -> String {
         classes.extend(class);
         at += width;
     }
-    finish(classes)
+    let sure_hah = keep_final_h || lower.last() == Some(&'7');
+    finish(classes, sure_hah)
 }
 
 /// Doubled letters are written once in Arabic script (shadda), and a final
-/// h is mostly the unwritten vowel of teh marbuta.
-fn finish(mut classes: Vec<char>) -> String {
+/// h is mostly the unwritten vowel of teh marbuta; not when it is surely ح
+/// (`sure_hah`): "mafatee7" is مفاتيح, not مفتي.
+fn finish(mut classes: Vec<char>, sure_hah: bool) -> String {
     classes.dedup();
-    if classes.len() > 2 && classes.last() == Some(&'h') {
+    if !sure_hah && classes.len() > 2 && classes.last() == Some(&'h') {
         classes.pop();
     }
     classes.into_iter().collect()
@@ -256,14 +269,28 @@ mod tests {
         arabic_skeleton(&analyzer.stem(&normalize_arabic(word)))
     }
 
+    /// A Latin word's first skeleton.
+    fn skeleton(word: &str) -> String {
+        latin_skeleton(word, false)
+    }
+
+    #[test]
+    fn a_final_hah_is_a_consonant_not_a_teh_marbuta() {
+        assert_eq!(skeleton("mafatee7"), arabic("مفاتيح"));
+        assert_ne!(skeleton("mafatee7"), arabic("مفتي"));
+        assert!(latin_skeletons("tasreeh").contains(&arabic("تصريح")));
+        assert!(latin_skeletons("rokhseh").contains(&arabic("رخصة")));
+        assert_eq!(skeleton("mil7"), arabic("ملح"));
+    }
+
     #[test]
     fn arabizi_and_arabic_spellings_share_a_skeleton() {
-        assert_eq!(latin_skeleton("kahraba"), arabic("الكهرباء"));
-        assert_eq!(latin_skeleton("ma2tou3a"), arabic("مقطوعة"));
-        assert_eq!(latin_skeleton("mukhalafa"), arabic("مخالفة"));
-        assert_eq!(latin_skeleton("a3tirad"), arabic("اعتراض"));
-        assert_eq!(latin_skeleton("shakwa"), arabic("شكوى"));
-        assert_eq!(latin_skeleton("jawaz"), arabic("جواز"));
+        assert_eq!(skeleton("kahraba"), arabic("الكهرباء"));
+        assert_eq!(skeleton("ma2tou3a"), arabic("مقطوعة"));
+        assert_eq!(skeleton("mukhalafa"), arabic("مخالفة"));
+        assert_eq!(skeleton("a3tirad"), arabic("اعتراض"));
+        assert_eq!(skeleton("shakwa"), arabic("شكوى"));
+        assert_eq!(skeleton("jawaz"), arabic("جواز"));
         assert!(latin_skeletons("ta2shira").contains(&arabic("تأشيرة")));
         assert!(latin_skeletons("ma2tou3a").contains(&arabic("مقطوعة")));
     }
@@ -271,7 +298,7 @@ mod tests {
     #[test]
     fn endings_can_be_dropped_to_reach_a_stem() {
         assert_eq!(
-            without_ending(&latin_skeleton("rokhset")),
+            without_ending(&skeleton("rokhset")),
             Some(arabic("رخصة").as_str())
         );
         assert_eq!(without_ending("gz"), None);
