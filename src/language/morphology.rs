@@ -152,6 +152,7 @@ fn strip_clitics(letters: &[char], cost: u8, out: &mut Candidates<'_>) {
 /// imperfect (يجدد) and, without its person letter, the stem (جدد).
 fn strip_markers(letters: &[char], cost: u8, out: &mut Candidates<'_>) {
     strip_endings(letters, cost, false, out);
+    strip_passive(letters, cost, out);
     for (marker, before) in ASPECT {
         let marker: Vec<char> = marker.chars().collect();
         let Some(rest) = letters.strip_prefix(marker.as_slice()) else {
@@ -172,6 +173,23 @@ fn strip_markers(letters: &[char], cost: u8, out: &mut Candidates<'_>) {
             out.push(cost + 2, &first_person);
             strip_endings(rest, cost + 2, false, out);
         }
+    }
+}
+
+/// The Egyptian and Levantine passive of a past verb, اتـ (اتسرقت "it was
+/// stolen", اتقفل "it was closed"): the verb, and the verb without the
+/// past tense's ت (she, I, you).
+fn strip_passive(letters: &[char], cost: u8, out: &mut Candidates<'_>) {
+    let Some(verb) = letters
+        .strip_prefix(&['ا', 'ت'])
+        .filter(|verb| verb.len() >= MIN_CORE)
+    else {
+        return;
+    };
+    out.push(cost + 2, verb);
+    strip_endings(verb, cost + 2, false, out);
+    if let Some(bare) = verb.strip_suffix(&['ت']) {
+        out.push(cost + 3, bare);
     }
 }
 
@@ -302,6 +320,15 @@ mod tests {
         assert!(!has("مخالفاتي", "مخالفاه"));
         assert!(has("اطلعلي", "اطلع"));
         assert!(has("جددولي", "جدد"));
+    }
+
+    #[test]
+    fn egyptian_passive_of_a_past_verb() {
+        assert!(has("اتسرقت", "سرق"));
+        assert!(has("اتكسر", "كسر"));
+        assert!(has("واتقفلت", "قفل"));
+        assert!(has("اتسحبوا", "سحب"));
+        assert!(!has("اتسرقت", "رقت"));
     }
 
     #[test]
