@@ -31,6 +31,11 @@ const ENCLITICS: &[&str] = &[
     "ها", "هم", "هن", "كم", "كن", "نا", "ني", "ه", "ك", "و", "وا", "ي",
 ];
 
+/// A word is corrected as a typo only when what carries its meaning (its
+/// stem, without article or endings) has this many letters: one letter of a
+/// two-letter stem changed (الحج، الحل، الحي) is another word, not a typo.
+const MIN_TYPO_STEM: usize = 3;
+
 /// One word of the message.
 #[derive(Debug, Clone, PartialEq)]
 pub struct QueryWord {
@@ -157,7 +162,7 @@ impl QueryContext<'_> {
         if !stop && !known {
             let (guesses, weight) = if arabizi && latin {
                 (self.vocabulary.arabizi_matches(word), ARABIZI_WEIGHT)
-            } else if self.options.fuzzy {
+            } else if self.options.fuzzy && terms[0].0.chars().count() >= MIN_TYPO_STEM {
                 (self.vocabulary.corrections(word), FUZZY_WEIGHT)
             } else {
                 (Vec::new(), 0.0)
