@@ -325,14 +325,24 @@ impl SearchIndex {
         }
         // Each content word counts once, with the weight of its most
         // specific known term (an unknown word counts as fully specific: it
-        // is exactly what the knowledge base cannot explain).
+        // is exactly what the knowledge base cannot explain). A guess for an
+        // unknown word (a typo's correction, a root's relative) is trusted
+        // only as far as its weight: the rest of the word stays unknown, or
+        // a wrong guess would make the message look explained.
         let total_weight = query
             .content()
             .map(|word| {
+                let own_known = word.terms.first().is_some_and(|(term, _)| self.knows(term));
                 word.terms
                     .iter()
                     .filter(|(term, _)| self.knows(term))
-                    .map(|(term, _)| self.idf(term))
+                    .map(|(term, weight)| {
+                        if own_known {
+                            self.idf(term)
+                        } else {
+                            weight * self.idf(term) + (1.0 - weight) * self.idf("")
+                        }
+                    })
                     .fold(None, |best: Option<f32>, idf| {
                         Some(best.map_or(idf, |b| b.max(idf)))
                     })

@@ -1,8 +1,8 @@
 //! A citizen's message, read for retrieval: noise and the rejected side of
 //! a contrast dropped, each remaining word with the index terms it may stand
 //! for (itself, the lexicon's and the thesaurus's synonyms, its dialect
-//! word's standard reading, a typo's correction, an Arabizi word's Arabic
-//! spellings).
+//! word's standard reading, the base's words from the same root, a typo's
+//! correction, an Arabizi word's Arabic spellings).
 
 use std::borrow::Cow;
 
@@ -158,6 +158,13 @@ impl QueryContext<'_> {
             }
             known = !stripped.is_empty();
             terms.extend(stripped.into_iter().map(|term| (term, CLITIC_WEIGHT)));
+        }
+        // ستغلق where the base says مغلق and إغلاق: another form of the
+        // same root, before guessing at typos.
+        if !stop && !known && !latin && self.options.stem {
+            let derived = self.vocabulary.root_matches(&terms[0].0);
+            known = !derived.is_empty();
+            terms.extend(derived.into_iter().map(|term| (term, FUZZY_WEIGHT)));
         }
         if !stop && !known {
             let (guesses, weight) = if arabizi && latin {

@@ -1,10 +1,11 @@
-//! The words the knowledge base knows, indexed two more ways for words it
-//! does not: by single-letter deletions (typos) and by consonant skeleton
-//! (Arabizi).
+//! The words the knowledge base knows, indexed three more ways for words it
+//! does not: by single-letter deletions (typos), by consonant skeleton
+//! (Arabizi) and by Arabic root (another derived form of the same verb).
 
 use std::collections::{HashMap, HashSet};
 
 use super::arabizi;
+use crate::language::morphology;
 
 /// Words shorter than this are not corrected: in a three-letter Arabic root
 /// every letter matters, and short English words are mostly stop words.
@@ -20,6 +21,8 @@ pub struct Vocabulary {
     deletions: HashMap<String, Vec<String>>,
     /// Consonant skeleton -> index terms of Arabic words that have it.
     skeletons: HashMap<String, HashSet<String>>,
+    /// Three-letter root -> index terms of Arabic words derived from it.
+    roots: HashMap<String, HashSet<String>>,
 }
 
 fn deletions_of(word: &str) -> impl Iterator<Item = String> + '_ {
@@ -85,6 +88,9 @@ impl Vocabulary {
                     .or_default()
                     .insert(stem.to_owned());
             }
+            if let Some(root) = morphology::root(stem) {
+                self.roots.entry(root).or_default().insert(stem.to_owned());
+            }
         }
     }
 
@@ -103,6 +109,18 @@ impl Vocabulary {
             .collect();
         found.sort();
         found.dedup();
+        found
+    }
+
+    /// Index terms of Arabic words derived from the same root as `stem`.
+    pub fn root_matches(&self, stem: &str) -> Vec<String> {
+        let mut found: Vec<String> = morphology::root(stem)
+            .and_then(|root| self.roots.get(&root))
+            .into_iter()
+            .flatten()
+            .cloned()
+            .collect();
+        found.sort();
         found
     }
 

@@ -80,6 +80,34 @@ pub fn cores(word: &str) -> Vec<String> {
     candidates.found.into_iter().map(|(_, core)| core).collect()
 }
 
+/// Letters that the derived forms of a verb add in front of its root:
+/// اِفعال (اغلاق), تفعيل (تجديد), مفعول (مغلق), استفعال (استخراج), and the
+/// imperfect's person and the future's س (ستغلق).
+const DERIVATION_PREFIXES: &[char] = &['ا', 'ت', 'م', 'ي', 'ن', 'س'];
+/// Long vowels that patterns put between a root's letters (غلاق، جديد).
+const LONG_VOWELS: &[char] = &['ا', 'و', 'ي'];
+
+/// The three-letter root of a light-stemmed Arabic word, when its pattern
+/// letters can be told from its root's: إغلاق، مغلق، تغلق and ستغلق all
+/// come from غلق. A guess (a root letter may look like a pattern's), for
+/// words the knowledge base does not know in any other form.
+pub fn root(stem: &str) -> Option<String> {
+    let mut letters: Vec<char> = stem.chars().collect();
+    if !letters.iter().all(|&c| super::text::is_arabic_letter(c)) {
+        return None;
+    }
+    while letters.len() > 3 {
+        let Some(at) = (1..letters.len()).find(|&at| LONG_VOWELS.contains(&letters[at])) else {
+            break;
+        };
+        letters.remove(at);
+    }
+    while letters.len() > 3 && DERIVATION_PREFIXES.contains(&letters[0]) {
+        letters.remove(0);
+    }
+    (letters.len() == 3).then(|| letters.into_iter().collect())
+}
+
 /// Iraqi and Gulf letters for sounds MSA writes otherwise: چ is ك (چبير،
 /// بيتچ) or ج (چان in some regions), گ is ق (گال) or ك (گاع) or ج; ڤ is ف
 /// and پ is ب in loanwords. The word as written comes first.
@@ -320,6 +348,17 @@ mod tests {
         assert!(!has("مخالفاتي", "مخالفاه"));
         assert!(has("اطلعلي", "اطلع"));
         assert!(has("جددولي", "جدد"));
+    }
+
+    #[test]
+    fn derived_forms_share_their_root() {
+        for stem in ["اغلاق", "مغلق", "تغلق", "ستغلق"] {
+            assert_eq!(root(stem).as_deref(), Some("غلق"), "{stem}");
+        }
+        assert_eq!(root("تجديد").as_deref(), Some("جدد"));
+        assert_eq!(root("استخراج").as_deref(), Some("خرج"));
+        assert_eq!(root("تسجيل").as_deref(), Some("سجل"));
+        assert_eq!(root("passport"), None);
     }
 
     #[test]

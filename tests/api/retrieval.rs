@@ -102,3 +102,37 @@ fn a_short_stem_is_never_taken_for_a_typo_of_another_word() {
     // A longer stem with one letter mistyped is still corrected.
     assert!(terms("الجواذ").contains(&"جواز".to_owned()));
 }
+
+#[test]
+fn another_derived_form_of_a_word_reads_as_the_base_s_forms_of_its_root() {
+    let (kb, _) = agency_c();
+    // "they will close": the base says مغلق (closed) and إغلاق (closure).
+    let terms: Vec<String> = kb.read("سيغلقون").words[0]
+        .terms
+        .iter()
+        .map(|(term, _)| term.clone())
+        .collect();
+    assert!(terms.contains(&"مغلق".to_owned()), "{terms:?}");
+}
+
+#[test]
+fn a_guessed_reading_explains_its_word_only_as_far_as_it_is_trusted() {
+    let kb = KnowledgeBase::load(&repo_path("knowledge_base"), RetrievalOptions::ALL)
+        .expect("the base loads");
+    // A typo of "passport" with one correction: the correction is a guess,
+    // and the word as written stays unknown, so the message is explained
+    // less than the guess's weight (which it was, in full, when the guess
+    // alone stood for the word).
+    let query = kb.read("جوازز");
+    let [(_, 1.0), (guessed, weight)] = query.words[0].terms.as_slice() else {
+        panic!("one correction expected: {:?}", query.words[0].terms);
+    };
+    assert_eq!(guessed, "جواز");
+    let passport = kb.ordinal("passport-renewal").expect("a passport entry");
+    let coverage = kb
+        .search_among(&query, &[passport])
+        .first()
+        .expect("the entry is scored")
+        .coverage;
+    assert!(coverage < weight - 0.01, "{coverage} against {weight}");
+}
