@@ -270,7 +270,11 @@ fn emergency(alarm: Alarm, text: &str, kb: &KnowledgeBase) -> Decision {
     // Urgent entries whose questions, keywords or title name the hazard or
     // the service (not merely their answer text).
     let about_it: Vec<usize> = kb
-        .search_escalating(&kb.read(&topic), Escalation::Urgent, URGENT_CANDIDATES)
+        .search_escalating(
+            &kb.read_as_written(&topic),
+            Escalation::Urgent,
+            URGENT_CANDIDATES,
+        )
         .into_iter()
         .filter(Hit::named_at_all)
         .map(|hit| hit.entry)

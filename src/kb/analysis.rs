@@ -37,7 +37,8 @@ pub struct RetrievalOptions {
     /// The editors' lexicon: the agency's own words, noise words, urgency
     /// rules.
     pub lexicon: bool,
-    /// Typo-tolerant matching of words the knowledge base does not know.
+    /// Guesses for words the knowledge base does not know: a typo's
+    /// correction, or the base's words of the same Arabic root.
     pub fuzzy: bool,
     /// Reading Arabic written in Latin letters.
     pub arabizi: bool,

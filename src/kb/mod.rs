@@ -251,9 +251,24 @@ impl KnowledgeBase {
     /// Reads a message for retrieval: noise out, synonyms, corrections and
     /// Arabizi readings in.
     pub fn read(&self, text: &str) -> Query {
+        self.read_with(text, self.options)
+    }
+
+    /// Reads words that are surely spelt right (the built-in names of a
+    /// hazard): what guessing would add to them (a typo's neighbour, a
+    /// root's other words) is noise.
+    pub fn read_as_written(&self, text: &str) -> Query {
+        let options = RetrievalOptions {
+            fuzzy: false,
+            ..self.options
+        };
+        self.read_with(text, options)
+    }
+
+    fn read_with(&self, text: &str, options: RetrievalOptions) -> Query {
         let is_known = |term: &str| self.index.knows(term);
         QueryContext {
-            options: self.options,
+            options,
             analyzer: self.index.analyzer(),
             lexicon: &self.lexicon,
             vocabulary: self.index.vocabulary(),

@@ -161,7 +161,7 @@ impl QueryContext<'_> {
         }
         // ستغلق where the base says مغلق and إغلاق: another form of the
         // same root, before guessing at typos.
-        if !stop && !known && !latin && self.options.stem {
+        if !stop && !known && !latin && self.options.stem && self.options.fuzzy {
             let derived = self.vocabulary.root_matches(&terms[0].0);
             known = !derived.is_empty();
             terms.extend(derived.into_iter().map(|term| (term, FUZZY_WEIGHT)));
