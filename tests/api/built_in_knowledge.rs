@@ -30,7 +30,7 @@ fn shipped_without_lexicon() -> (KnowledgeBase, Localizer) {
     load("knowledge_base", false)
 }
 
-fn shipped() -> (KnowledgeBase, Localizer) {
+pub(crate) fn shipped() -> (KnowledgeBase, Localizer) {
     load("knowledge_base", true)
 }
 

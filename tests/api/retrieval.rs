@@ -2,11 +2,11 @@
 //! answer's confidence band, the options just offered, the current topic)
 //! gives each of them the score the whole base gave it, so a decision made
 //! on one ranking holds on the other; how the fields' scores combine; and
-//! which words are read as typos.
+//! how words the base does not know are read (typos, roots, guesses).
 
 use khidma::kb::{KnowledgeBase, RetrievalOptions};
 
-use crate::built_in_knowledge::{agency_c, outcome, reply};
+use crate::built_in_knowledge::{agency_c, outcome, reply, shipped};
 use crate::helpers::repo_path;
 
 #[test]
@@ -84,41 +84,37 @@ fn a_word_an_entry_repeats_in_every_field_does_not_outweigh_the_topic_named() {
     assert_eq!(outcome(&reply), "Answer Some(\"document-tracking\")");
 }
 
+/// The index terms the first word of `text` is read as.
+fn terms_of_first_word(kb: &KnowledgeBase, text: &str) -> Vec<String> {
+    kb.read(text).words[0]
+        .terms
+        .iter()
+        .map(|(term, _)| term.clone())
+        .collect()
+}
+
 #[test]
 fn a_short_stem_is_never_taken_for_a_typo_of_another_word() {
-    let kb = KnowledgeBase::load(&repo_path("knowledge_base"), RetrievalOptions::ALL)
-        .expect("the base loads");
-    let terms = |text: &str| -> Vec<String> {
-        kb.read(text).words[0]
-            .terms
-            .iter()
-            .map(|(term, _)| term.clone())
-            .collect()
-    };
+    let (kb, _) = shipped();
     // "the heat": one letter from الحي (the district) and الحل (the
     // solution), but a two-letter stem with one letter changed is another
     // word, and guessing one makes the message look explained.
-    assert_eq!(terms("الحر"), ["حر"]);
+    assert_eq!(terms_of_first_word(&kb, "الحر"), ["حر"]);
     // A longer stem with one letter mistyped is still corrected.
-    assert!(terms("الجواذ").contains(&"جواز".to_owned()));
+    assert!(terms_of_first_word(&kb, "الجواذ").contains(&"جواز".to_owned()));
 }
 
 #[test]
 fn another_derived_form_of_a_word_reads_as_the_base_s_forms_of_its_root() {
     let (kb, _) = agency_c();
     // "they will close": the base says مغلق (closed) and إغلاق (closure).
-    let terms: Vec<String> = kb.read("سيغلقون").words[0]
-        .terms
-        .iter()
-        .map(|(term, _)| term.clone())
-        .collect();
+    let terms = terms_of_first_word(&kb, "سيغلقون");
     assert!(terms.contains(&"مغلق".to_owned()), "{terms:?}");
 }
 
 #[test]
 fn a_guessed_reading_explains_its_word_only_as_far_as_it_is_trusted() {
-    let kb = KnowledgeBase::load(&repo_path("knowledge_base"), RetrievalOptions::ALL)
-        .expect("the base loads");
+    let (kb, _) = shipped();
     // A typo of "passport" with one correction: the correction is a guess,
     // and the word as written stays unknown, so the message is explained
     // less than the guess's weight (which it was, in full, when the guess
