@@ -41,11 +41,9 @@ pub(super) fn band(
 /// conversation's context, or with the calibration off) is medium.
 fn answer_band(text: &str, entry: usize, kb: &KnowledgeBase) -> Confidence {
     let calibration = kb.calibration();
-    let hit = kb
-        .search_among(&kb.read(text), &[entry])
-        .into_iter()
-        .find(|hit| calibration.fits(hit));
-    match hit.map(|hit| calibration.headroom(&hit)) {
+    let hit = kb.judge(&kb.read(text), entry);
+    let headroom = calibration.fits(&hit).then(|| calibration.headroom(&hit));
+    match headroom {
         Some(headroom) if headroom >= WELL_ABOVE => Confidence::High,
         Some(headroom) if headroom < NEAR_THE_CUT_OFF => Confidence::Low,
         _ => Confidence::Medium,

@@ -1,7 +1,5 @@
 //! The tantivy index over the entries, built in memory. tantivy ranks; the
-//! confidence that the dialogue needs is computed here too, from the same
-//! analysed terms, because raw BM25 scores do not mean the same thing for a
-//! three-word and a thirty-word message.
+//! confidence of each hit comes from the same analysed terms (`evidence`).
 
 use std::collections::{HashMap, HashSet};
 
@@ -16,7 +14,9 @@ use tantivy::schema::{
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
 
 use super::analysis::{Analyzer, KhidmaTokenizer, words};
+use super::best_field::BestFieldQuery;
 use super::entry::{Entry, Escalation};
+use super::evidence::{EntryTermSets, Evidence, QueryTerms};
 use super::hit::Hit;
 use super::query::Query;
 use super::vocabulary::Vocabulary;
@@ -46,12 +46,11 @@ const ANSWER_BOOST: f32 = 0.8;
 /// message names with its rarer words. Tie-breakers from 0.1 to 0.3 scored
 /// alike on both sample bases; 0.0 and 0.5 did worse.
 const FIELD_TIE_BREAKER: f32 = 0.3;
-/// How much a word the entry's answer uses, but none of its questions,
-/// keywords or title, explains of a message: half a descriptor's word. A
-/// citizen describes their case in the words the answer speaks of ("the
-/// receipt", "the office"), while a message about another agency's service
-/// holds its own topic word, which no answer here uses ("a savings account").
-const ANSWER_EXPLAINS: f32 = 0.5;
+/// Up to this many postings in all, a term's fields are walked side by
+/// side (`best_field`); beyond, through tantivy's buffered union. Where the
+/// two cost the same, measured with callgrind on the benchmark's bases; it
+/// changes speed only, never a score.
+const SIDE_BY_SIDE_POSTINGS: u32 = 1024;
 
 #[derive(Clone, Copy)]
 struct Fields {
@@ -85,19 +84,14 @@ impl Fields {
 pub struct SearchIndex {
     reader: IndexReader,
     fields: Fields,
+    /// How many entries hold each indexed term in each weighted field (in
+    /// `Fields::weighted()` order), read from tantivy's own term
+    /// dictionaries: a query asks only the fields that can match, a term no
+    /// field holds costs nothing, and its postings' length picks how they
+    /// are walked.
+    postings: HashMap<String, [u32; 4]>,
     analyzer: Analyzer,
-    /// Terms of each entry's title, questions and keywords, by ordinal.
-    entry_terms: Vec<HashSet<String>>,
-    /// The same, one list per question, keyword and title.
-    descriptors: Vec<Vec<Vec<String>>>,
-    /// Terms of each entry's answer, by ordinal.
-    answer_terms: Vec<HashSet<String>>,
-    /// Terms of every entry's titles and keywords: the words editors name
-    /// topics with, as opposed to the incidental words of one way of asking
-    /// ("this month", "strange").
-    naming_terms: HashSet<String>,
-    document_frequency: HashMap<String, usize>,
-    vocabulary: Vocabulary,
+    evidence: Evidence,
 }
 
 impl SearchIndex {
@@ -123,23 +117,18 @@ impl SearchIndex {
 
         let mut writer: IndexWriter = index.writer_with_num_threads(1, WRITER_MEMORY_BYTES)?;
         let mut analyzer = analyzer.clone();
-        let mut entry_terms = Vec::with_capacity(entries.len());
-        let mut document_frequency: HashMap<String, usize> = HashMap::new();
         let mut vocabulary = Vocabulary::default();
-        let mut descriptors = Vec::with_capacity(entries.len());
+        let mut term_sets = Vec::with_capacity(entries.len());
         let mut naming_terms = HashSet::new();
-        let mut answer_terms = Vec::with_capacity(entries.len());
         for (ordinal, entry) in entries.iter().enumerate() {
             let mut document = TantivyDocument::default();
             document.add_u64(fields.ordinal, ordinal as u64);
             if let Some(escalation) = entry.escalate {
                 document.add_text(fields.escalation, escalation_term(escalation));
             }
-            let mut terms = HashSet::new();
-            let mut entry_descriptors = Vec::new();
-            let mut answer = HashSet::new();
+            let mut sets = EntryTermSets::default();
             for (_, side) in entry.sides() {
-                answer.extend(analyzer.terms(&side.answer));
+                sets.answer.extend(analyzer.terms(&side.answer));
                 document.add_text(fields.title, &side.title);
                 document.add_text(fields.answer, &side.answer);
                 for question in &side.questions {
@@ -167,19 +156,14 @@ impl SearchIndex {
                         if !descriptor.contains(&stem) {
                             descriptor.push(stem.clone());
                         }
-                        terms.insert(stem);
+                        sets.described.insert(stem);
                     }
                     if !descriptor.is_empty() {
-                        entry_descriptors.push(descriptor);
+                        sets.descriptors.push(descriptor);
                     }
                 }
             }
-            for term in &terms {
-                *document_frequency.entry(term.clone()).or_default() += 1;
-            }
-            entry_terms.push(terms);
-            answer_terms.push(answer);
-            descriptors.push(entry_descriptors);
+            term_sets.push(sets);
             writer.add_document(document)?;
         }
         writer.commit()?;
@@ -188,24 +172,12 @@ impl SearchIndex {
             .reload_policy(ReloadPolicy::Manual)
             .try_into()?;
         Ok(Self {
+            postings: postings(&reader, &fields)?,
             reader,
             fields,
             analyzer,
-            entry_terms,
-            answer_terms,
-            descriptors,
-            naming_terms,
-            document_frequency,
-            vocabulary,
+            evidence: Evidence::new(term_sets, naming_terms, vocabulary),
         })
-    }
-
-    /// Lucene's BM25 idf; a term no entry uses gets the highest weight, so an
-    /// out-of-scope word lowers the coverage of every entry.
-    fn idf(&self, term: &str) -> f32 {
-        let entries = self.entry_terms.len() as f32;
-        let frequency = self.document_frequency.get(term).copied().unwrap_or(0) as f32;
-        (1.0 + (entries - frequency + 0.5) / (frequency + 0.5)).ln()
     }
 
     pub fn analyzer(&self) -> &Analyzer {
@@ -214,16 +186,16 @@ impl SearchIndex {
 
     /// The analysed terms of the entry's answers, in both languages.
     pub fn answer_terms(&self, entry: usize) -> &HashSet<String> {
-        &self.answer_terms[entry]
+        self.evidence.answer_terms(entry)
     }
 
     pub fn vocabulary(&self) -> &Vocabulary {
-        &self.vocabulary
+        self.evidence.vocabulary()
     }
 
     /// Whether any entry's title, questions or keywords hold the term.
     pub fn knows(&self, term: &str) -> bool {
-        self.document_frequency.contains_key(term)
+        self.evidence.knows(term)
     }
 
     /// The analysed form of one descriptor as the index keeps it.
@@ -238,130 +210,24 @@ impl SearchIndex {
         descriptor
     }
 
-    /// How sure one can be that `entry` is what the query asks, as
-    /// `(coverage, fit)` (see [`Hit`]). `left_out` is a descriptor to ignore,
-    /// as if the editors had not written it: calibration asks how a question
-    /// the knowledge base does not hold word for word would fare.
+    /// See [`Evidence::confidence`].
     pub fn confidence(
         &self,
         entry: usize,
         terms: &QueryTerms<'_>,
         left_out: Option<&[String]>,
     ) -> (f32, f32) {
-        let kept = || {
-            self.descriptors[entry]
-                .iter()
-                .filter(move |descriptor| Some(descriptor.as_slice()) != left_out)
-        };
-        let fit = kept()
-            .map(|descriptor| {
-                let total: f32 = descriptor.iter().map(|term| self.idf(term)).sum();
-                let matched: f32 = descriptor
-                    .iter()
-                    .filter_map(|term| terms.weights.get(term.as_str()).map(|w| w * self.idf(term)))
-                    .sum();
-                if total > 0.0 { matched / total } else { 0.0 }
-            })
-            .fold(0.0, f32::max);
-        let left_out_set: HashSet<&str>;
-        let described: &dyn Fn(&str) -> bool = match left_out {
-            None => &|term| self.entry_terms[entry].contains(term),
-            Some(_) => {
-                left_out_set = kept().flatten().map(String::as_str).collect();
-                &|term| left_out_set.contains(term)
-            }
-        };
-        let explains = |term: &str| {
-            if described(term) {
-                1.0
-            } else if self.answer_terms[entry].contains(term) {
-                ANSWER_EXPLAINS
-            } else {
-                0.0
-            }
-        };
-        let matched: f32 = terms
-            .words
-            .iter()
-            .map(|readings| {
-                readings
-                    .iter()
-                    .map(|(term, weight)| explains(term) * weight * self.idf(term))
-                    .fold(0.0, f32::max)
-            })
-            .sum();
-        let coverage = if terms.total_weight > 0.0 {
-            (matched / terms.total_weight).min(1.0)
-        } else {
-            0.0
-        };
-        (coverage, fit)
+        self.evidence.confidence(entry, terms, left_out)
     }
 
-    /// Which of the query's naming words (those some entry's title or
-    /// keywords use), in order, the entry's title, questions or keywords
-    /// hold in one of the word's readings. A word only questions use ("this
-    /// month") is how one citizen happened to ask, not what a topic is
-    /// about, so it is left out.
+    /// See [`Evidence::explained`].
     pub fn explained(&self, entry: usize, query: &Query) -> Vec<bool> {
-        let holds = |terms: &[(String, f32)], set: &HashSet<String>| {
-            terms.iter().any(|(term, _)| set.contains(term))
-        };
-        query
-            .content()
-            .filter(|word| holds(&word.terms, &self.naming_terms))
-            .map(|word| holds(&word.terms, &self.entry_terms[entry]))
-            .collect()
+        self.evidence.explained(entry, query)
     }
 
     /// The query's terms as confidence reads them.
     pub fn query_terms<'q>(&self, query: &'q Query) -> QueryTerms<'q> {
-        let mut weights: HashMap<&str, f32> = HashMap::new();
-        for word in query.content() {
-            for (term, weight) in &word.terms {
-                let best = weights.entry(term.as_str()).or_default();
-                *best = best.max(*weight);
-            }
-        }
-        // Each content word counts once, with the weight of its most
-        // specific known term (an unknown word counts as fully specific: it
-        // is exactly what the knowledge base cannot explain). A guess for an
-        // unknown word (a typo's correction, a root's relative) is trusted
-        // only as far as its weight: the rest of the word stays unknown, or
-        // a wrong guess would make the message look explained.
-        let total_weight = query
-            .content()
-            .map(|word| {
-                let own_known = word.terms.first().is_some_and(|(term, _)| self.knows(term));
-                word.terms
-                    .iter()
-                    .filter(|(term, _)| self.knows(term))
-                    .map(|(term, weight)| {
-                        if own_known {
-                            self.idf(term)
-                        } else {
-                            weight * self.idf(term) + (1.0 - weight) * self.idf("")
-                        }
-                    })
-                    .fold(None, |best: Option<f32>, idf| {
-                        Some(best.map_or(idf, |b| b.max(idf)))
-                    })
-                    .unwrap_or_else(|| self.idf(""))
-            })
-            .sum();
-        QueryTerms {
-            weights,
-            words: query
-                .content()
-                .map(|word| {
-                    word.terms
-                        .iter()
-                        .map(|(term, weight)| (term.as_str(), *weight))
-                        .collect()
-                })
-                .collect(),
-            total_weight,
-        }
+        self.evidence.query_terms(query)
     }
 
     /// The best `limit` entries for a query, best first.
@@ -394,12 +260,15 @@ impl SearchIndex {
         let clauses: Vec<(Occur, Box<dyn TantivyQuery>)> = terms
             .weights
             .iter()
-            .map(|(term, weight)| {
-                let by_field: Vec<Box<dyn TantivyQuery>> = self
+            .filter_map(|(term, weight)| {
+                let held = self.postings.get(*term).copied().unwrap_or_default();
+                let mut by_field: Vec<Box<dyn TantivyQuery>> = self
                     .fields
                     .weighted()
                     .into_iter()
-                    .map(|(field, boost)| {
+                    .zip(held)
+                    .filter(|(_, entries)| *entries > 0)
+                    .map(|((field, boost), _)| {
                         let query = TermQuery::new(
                             Term::from_field_text(field, term),
                             IndexRecordOption::WithFreqs,
@@ -408,8 +277,24 @@ impl SearchIndex {
                             as Box<dyn TantivyQuery>
                     })
                     .collect();
-                let best_field = DisjunctionMaxQuery::with_tie_breaker(by_field, FIELD_TIE_BREAKER);
-                (Occur::Should, Box::new(best_field) as Box<dyn TantivyQuery>)
+                // All three score the same, to the bit. One field alone is a
+                // plain term query, which tantivy can skip through
+                // (block-max WAND) when every clause is one. Short postings
+                // are walked side by side; long ones through tantivy's
+                // buffered union, which costs a window's set-up per term but
+                // walks thousands of documents faster.
+                let best_field: Box<dyn TantivyQuery> = match by_field.len() {
+                    0 => return None,
+                    1 => by_field.pop()?,
+                    _ if held.iter().sum::<u32>() <= SIDE_BY_SIDE_POSTINGS => {
+                        Box::new(BestFieldQuery::new(by_field, FIELD_TIE_BREAKER))
+                    }
+                    _ => Box::new(DisjunctionMaxQuery::with_tie_breaker(
+                        by_field,
+                        FIELD_TIE_BREAKER,
+                    )),
+                };
+                Some((Occur::Should, best_field))
             })
             .collect();
         let mut matched: Box<dyn TantivyQuery> = Box::new(BooleanQuery::new(clauses));
@@ -480,12 +365,20 @@ enum Scope<'a> {
     Among(&'a [usize]),
 }
 
-/// A query's terms, weighted, as [`SearchIndex::confidence`] reads them.
-pub struct QueryTerms<'q> {
-    /// Each term with the weight of its best reading.
-    weights: HashMap<&'q str, f32>,
-    /// Each content word's readings.
-    words: Vec<Vec<(&'q str, f32)>>,
-    /// The idf mass of the whole message.
-    total_weight: f32,
+/// How many entries hold each term in each weighted field, in
+/// `Fields::weighted()` order.
+fn postings(reader: &IndexReader, fields: &Fields) -> tantivy::Result<HashMap<String, [u32; 4]>> {
+    let mut postings: HashMap<String, [u32; 4]> = HashMap::new();
+    for segment in reader.searcher().segment_readers() {
+        for (at, (field, _)) in fields.weighted().into_iter().enumerate() {
+            let inverted = segment.inverted_index(field)?;
+            let mut terms = inverted.terms().stream()?;
+            while terms.advance() {
+                if let Ok(term) = std::str::from_utf8(terms.key()) {
+                    postings.entry(term.to_owned()).or_default()[at] += terms.value().doc_freq;
+                }
+            }
+        }
+    }
+    Ok(postings)
 }

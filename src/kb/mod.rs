@@ -4,9 +4,11 @@
 pub mod analysis;
 pub mod arabizi;
 mod areas;
+mod best_field;
 mod calibration;
 mod diagnostics;
 mod entry;
+mod evidence;
 mod hit;
 mod index;
 pub mod last_good;
@@ -325,6 +327,22 @@ impl KnowledgeBase {
     /// left out. Only those entries are scored, however large the base.
     pub fn search_among(&self, query: &Query, entries: &[usize]) -> Vec<Hit> {
         self.index.search_among(query, entries)
+    }
+
+    /// How sure one can be that `entry` is what the query asks: its
+    /// coverage and fit as a search would give them, without a search. Its
+    /// `score` is 0: BM25 ranks entries against each other, and one entry
+    /// alone has no rank.
+    pub fn judge(&self, query: &Query, entry: usize) -> Hit {
+        let (coverage, fit) = self
+            .index
+            .confidence(entry, &self.index.query_terms(query), None);
+        Hit {
+            entry,
+            score: 0.0,
+            coverage,
+            fit,
+        }
     }
 }
 
