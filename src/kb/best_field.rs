@@ -161,3 +161,85 @@ impl Scorer for BestFieldScorer {
         max + (sum - max) * self.tie_breaker
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use tantivy::collector::TopDocs;
+    use tantivy::query::{BoostQuery, DisjunctionMaxQuery, TermQuery};
+    use tantivy::schema::{IndexRecordOption, Schema, TEXT};
+    use tantivy::{Index, TantivyDocument};
+
+    use super::*;
+
+    /// Every document's score for `query`, by document id.
+    fn scores(index: &Index, query: &dyn Query) -> Vec<(u32, Score)> {
+        let searcher = index.reader().expect("a reader").searcher();
+        let mut hits: Vec<(u32, Score)> = searcher
+            .search(query, &TopDocs::with_limit(100).order_by_score())
+            .expect("the search runs")
+            .into_iter()
+            .map(|(score, address)| (address.doc_id, score))
+            .collect();
+        hits.sort_by_key(|(doc, _)| *doc);
+        hits
+    }
+
+    #[test]
+    fn scores_every_document_as_tantivy_s_dis_max_does_to_the_bit() {
+        let mut schema = Schema::builder();
+        let fields = [
+            schema.add_text_field("title", TEXT),
+            schema.add_text_field("questions", TEXT),
+            schema.add_text_field("answer", TEXT),
+        ];
+        let index = Index::create_in_ram(schema.build());
+        let mut writer = index
+            .writer_with_num_threads(1, 15_000_000)
+            .expect("a writer");
+        let texts = [
+            [
+                "water bill",
+                "why is my water bill high",
+                "pay the bill online",
+            ],
+            [
+                "power cut",
+                "no power since noon",
+                "report a water leak too",
+            ],
+            ["", "water water everywhere", "the water board answers"],
+            ["permits", "how do I get a permit", "bring your id"],
+            ["water", "", ""],
+        ];
+        for text in texts {
+            let mut document = TantivyDocument::default();
+            for (field, value) in fields.iter().zip(text) {
+                document.add_text(*field, value);
+            }
+            writer.add_document(document).expect("added");
+        }
+        writer.commit().expect("committed");
+        let by_field = || -> Vec<Box<dyn Query>> {
+            fields
+                .iter()
+                .zip([1.5, 2.0, 0.8])
+                .map(|(field, boost)| {
+                    let term = TermQuery::new(
+                        Term::from_field_text(*field, "water"),
+                        IndexRecordOption::WithFreqs,
+                    );
+                    Box::new(BoostQuery::new(Box::new(term), boost)) as Box<dyn Query>
+                })
+                .collect()
+        };
+
+        let ours = scores(&index, &BestFieldQuery::new(by_field(), 0.3));
+        let tantivy_s = scores(
+            &index,
+            &DisjunctionMaxQuery::with_tie_breaker(by_field(), 0.3),
+        );
+
+        assert_eq!(ours.len(), 4, "{ours:?}");
+        assert_eq!(ours, tantivy_s);
+    }
+}

@@ -1,7 +1,8 @@
-//! Retrieval's contract with the dialogue: scoring among a few entries (an
-//! answer's confidence band, the options just offered, the current topic)
-//! gives each of them the score the whole base gave it, so a decision made
-//! on one ranking holds on the other; how the fields' scores combine; and
+//! Retrieval's contract with the dialogue: scoring among a few entries (the
+//! options just offered, the current topic) gives each of them the score
+//! the whole base gave it, and judging one entry alone (an answer's
+//! confidence band) its coverage and fit, so a decision made on one ranking
+//! holds on the other; how the fields' scores combine; and
 //! how words the base does not know are read (typos, roots, guesses).
 
 use khidma::kb::{KnowledgeBase, RetrievalOptions};
@@ -49,6 +50,15 @@ fn scoring_among_entries_is_the_whole_base_ranking_of_those_entries_only() {
             ];
 
             let scored = kb.search_among(&query, &among);
+            for hit in &whole {
+                let judged = kb.judge(&query, hit.entry);
+                assert_eq!(
+                    (judged.coverage, judged.fit),
+                    (hit.coverage, hit.fit),
+                    "{dir}: {text:?}: entry {}",
+                    hit.entry
+                );
+            }
 
             let expected: Vec<_> = whole
                 .iter()
