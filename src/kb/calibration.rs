@@ -265,8 +265,8 @@ fn ask_in_context(
             if query.is_empty() {
                 continue;
             }
-            let terms = index.query_terms(&query);
-            let own = index.confidence(entry, &terms, Some(&left_out));
+            let terms = index.evidence().query_terms(&query);
+            let own = index.evidence().confidence(entry, &terms, Some(&left_out));
             samples.right.push(own);
             let hits = index.search(&query, COMPETITORS);
             if round == 0

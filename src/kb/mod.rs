@@ -316,9 +316,9 @@ impl KnowledgeBase {
     }
 
     /// Which of the query's naming words the entry names or is asked
-    /// with (see [`SearchIndex::explained`]).
+    /// with (see [`evidence::Evidence::explained`]).
     pub fn explained(&self, entry: usize, query: &Query) -> Vec<bool> {
-        self.index.explained(entry, query)
+        self.index.evidence().explained(entry, query)
     }
 
     /// [`KnowledgeBase::search`] among `entries` only (a conversation's
@@ -334,9 +334,8 @@ impl KnowledgeBase {
     /// `score` is 0: BM25 ranks entries against each other, and one entry
     /// alone has no rank.
     pub fn judge(&self, query: &Query, entry: usize) -> Hit {
-        let (coverage, fit) = self
-            .index
-            .confidence(entry, &self.index.query_terms(query), None);
+        let evidence = self.index.evidence();
+        let (coverage, fit) = evidence.confidence(entry, &evidence.query_terms(query), None);
         Hit {
             entry,
             score: 0.0,
