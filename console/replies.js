@@ -114,5 +114,15 @@ export function attachReplies(textarea, conversationId) {
     event.stopImmediatePropagation();
   }, true);
   textarea.addEventListener('blur', () => setTimeout(close, 200));
+  // A live update re-renders the conversation, and this box with it, the
+  // agent's draft and focus restored: a `/word` being answered when that
+  // happened goes on being answered here, or its picks would land in the
+  // old, detached list.
+  const pending = COMMAND.exec(textarea.value);
+  if (pending) {
+    timer = setTimeout(() => {
+      if (document.activeElement === textarea) search(pending[2]);
+    }, PAUSE_MS);
+  }
   return list;
 }
