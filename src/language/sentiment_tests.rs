@@ -201,6 +201,33 @@ fn frustration_is_told_apart_from_plain_displeasure() {
 }
 
 #[test]
+fn telling_the_bot_it_has_no_answer_is_frustration() {
+    for text in [
+        "طيب ما عندكم حل؟",
+        "يعني انت ما تعرف شي",
+        "معندكش اجابة خالص",
+        "ما جاوبتني على سؤالي",
+        "ما استفدت منك شي",
+        "so you can't help me?",
+        "you didn't answer my question",
+        "this is not helping",
+        "ma3ndk 7al?",
+    ] {
+        let reading = read(text).unwrap_or_else(|| panic!("no reading: {text}"));
+        assert!(reading.frustrated, "{text}");
+    }
+    for text in [
+        "ما عندي حل غير اني اجدد",
+        "ما عندي رد من الوزارة",
+        "how do I answer the survey?",
+        "can you help me renew my licence?",
+        "ما تعرف وين مكتب الجوازات؟",
+    ] {
+        assert!(!read(text).is_some_and(|r| r.frustrated), "{text}");
+    }
+}
+
+#[test]
 fn a_condition_or_a_topic_word_is_not_a_feeling() {
     for text in [
         "what if the answer is bad?",
