@@ -168,7 +168,7 @@ fn mixed_messages_weigh_both_sides() {
 
 #[test]
 fn frustration_is_told_apart_from_plain_displeasure() {
-    for text in [
+    let frustrated = [
         "useless",
         "this bot is useless!!",
         "waste of time",
@@ -182,12 +182,8 @@ fn frustration_is_told_apart_from_plain_displeasure() {
         "حرام عليكم",
         "mafi fayde",
         "fed up with this",
-    ] {
-        let reading = read(text).unwrap_or_else(|| panic!("no reading: {text}"));
-        assert!(reading.frustrated, "{text}");
-        assert!(reading.score < -0.5, "{text}: {reading:?}");
-    }
-    for text in [
+    ];
+    let not_frustrated = [
         "الخدمة سيئة",
         "😡",
         "waiting for days",
@@ -195,14 +191,26 @@ fn frustration_is_told_apart_from_plain_displeasure() {
         "if this is useless, tell me",
         "stupid question, but how do I renew my licence?",
         "شكرا",
-    ] {
+    ];
+    assert_frustration(&frustrated, &not_frustrated);
+}
+
+/// Each of `frustrated` reads as strong, frustrated displeasure; none of
+/// `not_frustrated` reads as frustration at all.
+fn assert_frustration(frustrated: &[&str], not_frustrated: &[&str]) {
+    for text in frustrated {
+        let reading = read(text).unwrap_or_else(|| panic!("no reading: {text}"));
+        assert!(reading.frustrated, "{text}");
+        assert!(reading.score < -0.5, "{text}: {reading:?}");
+    }
+    for text in not_frustrated {
         assert!(!read(text).is_some_and(|r| r.frustrated), "{text}");
     }
 }
 
 #[test]
 fn telling_the_bot_it_has_no_answer_is_frustration() {
-    for text in [
+    let frustrated = [
         "طيب ما عندكم حل؟",
         "يعني انت ما تعرف شي",
         "معندكش اجابة خالص",
@@ -212,19 +220,15 @@ fn telling_the_bot_it_has_no_answer_is_frustration() {
         "you didn't answer my question",
         "this is not helping",
         "ma3ndk 7al?",
-    ] {
-        let reading = read(text).unwrap_or_else(|| panic!("no reading: {text}"));
-        assert!(reading.frustrated, "{text}");
-    }
-    for text in [
+    ];
+    let not_frustrated = [
         "ما عندي حل غير اني اجدد",
         "ما عندي رد من الوزارة",
         "how do I answer the survey?",
         "can you help me renew my licence?",
         "ما تعرف وين مكتب الجوازات؟",
-    ] {
-        assert!(!read(text).is_some_and(|r| r.frustrated), "{text}");
-    }
+    ];
+    assert_frustration(&frustrated, &not_frustrated);
 }
 
 #[test]
