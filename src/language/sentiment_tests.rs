@@ -220,6 +220,14 @@ fn telling_the_bot_it_has_no_answer_is_frustration() {
         "you didn't answer my question",
         "this is not helping",
         "ma3ndk 7al?",
+        // Spellings the cue reader absorbs: the ما...ش circumfix, the
+        // article, a longer sentence around a listed phrase.
+        "ما عندكش جواب",
+        "ما عندكش الجواب",
+        "ما عندكش اجابة",
+        "ما عندكش حل",
+        "ما جاوبتني على سؤالي",
+        "it is not helping",
     ];
     let not_frustrated = [
         "ما عندي حل غير اني اجدد",
