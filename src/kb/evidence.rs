@@ -45,6 +45,8 @@ pub(super) struct Evidence {
     descriptors: Vec<Vec<Descriptor>>,
     /// Terms of each entry's answer, by ordinal.
     answer_terms: Vec<HashSet<String>>,
+    /// Terms of any entry's answer: words the editors spell right.
+    answered: HashSet<String>,
     /// Terms of every entry's titles and keywords: the words editors name
     /// topics with, as opposed to the incidental words of one way of asking
     /// ("this month", "strange").
@@ -93,8 +95,10 @@ impl Evidence {
             entry_terms.push(entry.described);
             answer_terms.push(entry.answer);
         }
+        let answered = answer_terms.iter().flatten().cloned().collect();
         Self {
             unknown_idf: bm25_idf(count, None),
+            answered,
             entry_terms,
             descriptors,
             answer_terms,
@@ -125,6 +129,11 @@ impl Evidence {
     /// Whether any entry's title, questions or keywords hold the term.
     pub fn knows(&self, term: &str) -> bool {
         self.document_frequency.contains_key(term)
+    }
+
+    /// Whether any entry's answer uses the term.
+    pub fn answers_use(&self, term: &str) -> bool {
+        self.answered.contains(term)
     }
 
     /// How sure one can be that `entry` is what the query asks, as

@@ -199,6 +199,11 @@ impl SearchIndex {
         self.evidence.knows(term)
     }
 
+    /// Whether any entry's answer uses the term.
+    pub fn answers_use(&self, term: &str) -> bool {
+        self.evidence.answers_use(term)
+    }
+
     /// The analysed form of one descriptor as the index keeps it.
     pub fn descriptor_of(&self, text: &str) -> Vec<String> {
         let mut analyzer = self.analyzer.clone();

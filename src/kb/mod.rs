@@ -269,12 +269,14 @@ impl KnowledgeBase {
 
     fn read_with(&self, text: &str, options: RetrievalOptions) -> Query {
         let is_known = |term: &str| self.index.knows(term);
+        let is_spelt_right = |term: &str| self.index.answers_use(term);
         QueryContext {
             options,
             analyzer: self.index.analyzer(),
             lexicon: &self.lexicon,
             vocabulary: self.index.vocabulary(),
             is_known: &is_known,
+            is_spelt_right: &is_spelt_right,
         }
         .read(text)
     }

@@ -78,6 +78,11 @@ pub struct QueryContext<'a> {
     pub lexicon: &'a Lexicon,
     pub vocabulary: &'a Vocabulary,
     pub is_known: &'a dyn Fn(&str) -> bool,
+    /// Whether the editors wrote the term in an answer. Such a word is
+    /// spelt right ("send", "keep"), so it is never taken for a typo of
+    /// another word one letter away ("sand", "deep"): like any spell
+    /// checker, only a word outside the vocabulary is corrected.
+    pub is_spelt_right: &'a dyn Fn(&str) -> bool,
 }
 
 fn is_latin(word: &str) -> bool {
@@ -169,7 +174,10 @@ impl QueryContext<'_> {
         if !stop && !known {
             let (guesses, weight) = if arabizi && latin {
                 (self.vocabulary.arabizi_matches(word), ARABIZI_WEIGHT)
-            } else if self.options.fuzzy && terms[0].0.chars().count() >= MIN_TYPO_STEM {
+            } else if self.options.fuzzy
+                && terms[0].0.chars().count() >= MIN_TYPO_STEM
+                && !(self.is_spelt_right)(&terms[0].0)
+            {
                 (self.vocabulary.corrections(word), FUZZY_WEIGHT)
             } else {
                 (Vec::new(), 0.0)

@@ -115,6 +115,19 @@ fn a_short_stem_is_never_taken_for_a_typo_of_another_word() {
 }
 
 #[test]
+fn a_word_the_answers_use_is_spelt_right_and_not_corrected() {
+    let (kb, _) = agency_c();
+    // "send" is one letter from "sand" (a beach entry's word), but the
+    // base's answers use it: it is a word, not a typo, and "send money
+    // abroad" must not read as a question about the beach.
+    assert_eq!(terms_of_first_word(&kb, "send"), ["send"]);
+    assert_eq!(terms_of_first_word(&kb, "keep"), ["keep"]);
+    // A word that no entry uses at all is still corrected.
+    let terms = terms_of_first_word(&kb, "jellyfsh");
+    assert!(terms.contains(&"jellyfish".to_owned()), "{terms:?}");
+}
+
+#[test]
 fn another_derived_form_of_a_word_reads_as_the_base_s_forms_of_its_root() {
     let (kb, _) = agency_c();
     // "they will close": the base says مغلق (closed) and إغلاق (closure).
