@@ -222,7 +222,7 @@ impl Evidence {
 
     /// The query's terms as confidence reads them.
     pub fn query_terms<'q>(&self, query: &'q Query) -> QueryTerms<'q> {
-        let mut weights: HashMap<&str, f32> = HashMap::new();
+        let mut weights: QueryWeights<'_> = HashMap::default();
         for word in query.content() {
             for (term, weight) in &word.terms {
                 let best = weights.entry(term.as_str()).or_default();
@@ -293,10 +293,15 @@ struct Reading<'q> {
     known: bool,
 }
 
+/// Each term of a query with the weight of its best reading. Looked up for
+/// every term of every question of every hit: a hasher made for short keys
+/// (the query's own terms, not an attacker's), not the standard library's.
+type QueryWeights<'q> = HashMap<&'q str, f32, foldhash::fast::RandomState>;
+
 /// A query's terms, weighted, as [`Evidence::confidence`] reads them.
 pub struct QueryTerms<'q> {
     /// Each term with the weight of its best reading.
-    pub(super) weights: HashMap<&'q str, f32>,
+    pub(super) weights: QueryWeights<'q>,
     /// Each content word's readings.
     words: Vec<Vec<Reading<'q>>>,
     /// The idf mass of the whole message.

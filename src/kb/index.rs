@@ -91,6 +91,10 @@ pub struct SearchIndex {
     /// field holds costs nothing, and its postings' length picks how they
     /// are walked.
     postings: HashMap<String, [u32; 4]>,
+    /// Each document's entry ordinal, by segment and document id: read from
+    /// the ordinal column once, because opening the column for every hit
+    /// of every search cost more than scoring the hit.
+    ordinals: Vec<Vec<usize>>,
     analyzer: Analyzer,
     evidence: Evidence,
 }
@@ -174,6 +178,7 @@ impl SearchIndex {
             .try_into()?;
         Ok(Self {
             postings: postings(&reader, &fields)?,
+            ordinals: ordinals(&reader)?,
             reader,
             fields,
             analyzer,
@@ -328,12 +333,10 @@ impl SearchIndex {
         };
         top.into_iter()
             .filter_map(|(score, address)| {
-                let entry = searcher
-                    .segment_reader(address.segment_ord)
-                    .fast_fields()
-                    .u64(ORDINAL_FIELD)
-                    .ok()?
-                    .first(address.doc_id)? as usize;
+                let entry = *self
+                    .ordinals
+                    .get(address.segment_ord as usize)?
+                    .get(address.doc_id as usize)?;
                 let (coverage, fit) = self.evidence.confidence(entry, &terms, None);
                 Some(Hit {
                     entry,
@@ -354,6 +357,28 @@ enum Scope<'a> {
     Escalating(Escalation),
     /// These, by ordinal.
     Among(&'a [usize]),
+}
+
+/// Each segment's documents' entry ordinals, by document id.
+fn ordinals(reader: &IndexReader) -> tantivy::Result<Vec<Vec<usize>>> {
+    reader
+        .searcher()
+        .segment_readers()
+        .iter()
+        .map(|segment| {
+            let column = segment.fast_fields().u64(ORDINAL_FIELD)?;
+            (0..segment.max_doc())
+                .map(|doc| {
+                    let ordinal = column.first(doc).ok_or_else(|| {
+                        tantivy::TantivyError::InternalError(format!(
+                            "document {doc} has no ordinal"
+                        ))
+                    })?;
+                    Ok(ordinal as usize)
+                })
+                .collect()
+        })
+        .collect()
 }
 
 /// How many entries hold each term in each weighted field, in
