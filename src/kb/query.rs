@@ -182,7 +182,28 @@ impl QueryContext<'_> {
             } else {
                 (Vec::new(), 0.0)
             };
+            // An Arabizi word is an Arabic word in Latin letters, so it
+            // stands for the other forms of its reading's root as an Arabic
+            // word would (fate7 reads فتح, and the base asks تفتح), trusted
+            // as far as both guesses together.
+            let mut relatives: Vec<String> =
+                if arabizi && latin && self.options.stem && self.options.fuzzy {
+                    guesses
+                        .iter()
+                        .flat_map(|guess| self.vocabulary.root_matches(guess))
+                        .filter(|term| !guesses.contains(term))
+                        .collect()
+                } else {
+                    Vec::new()
+                };
+            relatives.sort();
+            relatives.dedup();
             terms.extend(guesses.into_iter().map(|term| (term, weight)));
+            terms.extend(
+                relatives
+                    .into_iter()
+                    .map(|term| (term, weight * FUZZY_WEIGHT)),
+            );
         }
         terms.dedup_by(|a, b| a.0 == b.0);
         QueryWord { terms, stop }

@@ -128,6 +128,26 @@ fn a_word_the_answers_use_is_spelt_right_and_not_corrected() {
 }
 
 #[test]
+fn an_arabizi_word_reads_as_its_arabic_root_s_forms_too() {
+    let (kb, _) = agency_c();
+    // "fate7" (open) is spelt فتح in Arabic letters; the base asks "when do
+    // you open" (تفتح), another form of that root, as it would for an
+    // Arabic فاتح. The relative is two guesses deep, so it weighs less.
+    let query = kb.read("fate7");
+    let weight_of = |wanted: &str| {
+        query.words[0]
+            .terms
+            .iter()
+            .find(|(term, _)| term == wanted)
+            .map(|(_, weight)| *weight)
+    };
+    let (Some(reading), Some(relative)) = (weight_of("فتح"), weight_of("تفتح")) else {
+        panic!("{:?}", query.words[0].terms);
+    };
+    assert!(relative < reading, "{relative} against {reading}");
+}
+
+#[test]
 fn another_derived_form_of_a_word_reads_as_the_base_s_forms_of_its_root() {
     let (kb, _) = agency_c();
     // "they will close": the base says مغلق (closed) and إغلاق (closure).
