@@ -172,41 +172,43 @@ impl QueryContext<'_> {
             terms.extend(derived.into_iter().map(|term| (term, FUZZY_WEIGHT)));
         }
         if !stop && !known {
-            let (guesses, weight) = if arabizi && latin {
-                (self.vocabulary.arabizi_matches(word), ARABIZI_WEIGHT)
+            if arabizi && latin {
+                terms.extend(self.arabizi_readings(word));
             } else if self.options.fuzzy
                 && terms[0].0.chars().count() >= MIN_TYPO_STEM
                 && !(self.is_spelt_right)(&terms[0].0)
             {
-                (self.vocabulary.corrections(word), FUZZY_WEIGHT)
-            } else {
-                (Vec::new(), 0.0)
-            };
-            // An Arabizi word is an Arabic word in Latin letters, so it
-            // stands for the other forms of its reading's root as an Arabic
-            // word would (fate7 reads فتح, and the base asks تفتح), trusted
-            // as far as both guesses together.
-            let mut relatives: Vec<String> =
-                if arabizi && latin && self.options.stem && self.options.fuzzy {
-                    guesses
-                        .iter()
-                        .flat_map(|guess| self.vocabulary.root_matches(guess))
-                        .filter(|term| !guesses.contains(term))
-                        .collect()
-                } else {
-                    Vec::new()
-                };
-            relatives.sort();
-            relatives.dedup();
-            terms.extend(guesses.into_iter().map(|term| (term, weight)));
-            terms.extend(
-                relatives
-                    .into_iter()
-                    .map(|term| (term, weight * FUZZY_WEIGHT)),
-            );
+                let corrections = self.vocabulary.corrections(word);
+                terms.extend(corrections.into_iter().map(|term| (term, FUZZY_WEIGHT)));
+            }
         }
         terms.dedup_by(|a, b| a.0 == b.0);
         QueryWord { terms, stop }
+    }
+
+    /// Index terms an Arabizi word may stand for: the Arabic words it may
+    /// spell, and, because it is an Arabic word in Latin letters, the other
+    /// forms of their roots as an Arabic word would (fate7 reads فتح, and
+    /// the base asks تفتح), trusted as far as both guesses together.
+    fn arabizi_readings(&self, latin_word: &str) -> Vec<(String, f32)> {
+        let readings = self.vocabulary.arabizi_matches(latin_word);
+        let mut relatives: Vec<String> = if self.options.stem && self.options.fuzzy {
+            readings
+                .iter()
+                .flat_map(|reading| self.vocabulary.root_matches(reading))
+                .filter(|term| !readings.contains(term))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        relatives.sort();
+        relatives.dedup();
+        let relative_weight = ARABIZI_WEIGHT * FUZZY_WEIGHT;
+        readings
+            .into_iter()
+            .map(|term| (term, ARABIZI_WEIGHT))
+            .chain(relatives.into_iter().map(|term| (term, relative_weight)))
+            .collect()
     }
 
     /// Index terms the knowledge base knows that a dialect-inflected word
