@@ -132,6 +132,7 @@ pub fn alarm(text: &str) -> Option<Alarm> {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Data {
+    anaphors: Vec<String>,
     classes: HashMap<String, Vec<String>>,
     alarm: Vec<Rule>,
     topics: HashMap<String, Vec<String>>,
@@ -227,6 +228,11 @@ fn tag(rule: usize, role: Role) -> Tag {
     FIRST_TAG + rule as Tag * ROLES + role as Tag
 }
 
+/// Pronouns that take up a subject again; tagged after every rule's roles.
+fn anaphor_tag(rules: usize) -> Tag {
+    FIRST_TAG + rules as Tag * ROLES
+}
+
 fn split(tag: Tag) -> (usize, Role) {
     let offset = tag - FIRST_TAG;
     (
@@ -304,6 +310,9 @@ impl Detector {
                 has_context: !rule.context.is_empty(),
             });
         }
+        for anaphor in &data.anaphors {
+            builder.add(anaphor, anaphor_tag(rules.len()));
+        }
         Self {
             cues: builder.build(),
             rules,
@@ -313,7 +322,12 @@ impl Detector {
     fn alarm(&self, text: &str) -> Option<Alarm> {
         let reading = self.cues.read(text);
         let mut by_rule: Vec<Vec<(Role, Hit)>> = vec![Vec::new(); self.rules.len()];
+        let mut anaphors = Vec::new();
         for hit in reading.hits() {
+            if hit.tag == anaphor_tag(self.rules.len()) {
+                anaphors.push(*hit);
+                continue;
+            }
             let (rule, role) = split(hit.tag);
             by_rule[rule].push((role, *hit));
         }
@@ -321,6 +335,7 @@ impl Detector {
             reading: &reading,
             rules: &self.rules,
             by_rule: &by_rule,
+            anaphors: &anaphors,
         };
         (0..self.rules.len())
             .find(|&rule| judge.fires(rule))
@@ -333,6 +348,7 @@ struct Judge<'a> {
     reading: &'a Reading,
     rules: &'a [Compiled],
     by_rule: &'a [Vec<(Role, Hit)>],
+    anaphors: &'a [Hit],
 }
 
 impl Judge<'_> {
@@ -419,13 +435,32 @@ impl Judge<'_> {
         self.problems_of(rule).any(|(problem, wanted_negation)| {
             problem.start != subject.start
                 && (!self.rules[rule].subject_first || subject.end <= problem.start)
-                && self.same_clause(&problem, subject)
-                && problem.gap(subject) <= self.rules[rule].window
+                && self.reaches(rule, subject, &problem)
                 && reading.negated(problem.start) == wanted_negation
                 && reading.reported(&problem)
                 && (!reading.takes_object(&problem) || self.object_is_subject(rule, &problem))
                 && !self.outranked(rule, subject, &problem)
         })
+    }
+
+    /// Whether the problem is said of the subject: near it in its clause, or
+    /// near a pronoun that takes it up later in that clause or the next
+    /// ("a hole opened in our street, it's getting bigger").
+    fn reaches(&self, rule: usize, subject: &Hit, problem: &Hit) -> bool {
+        let window = self.rules[rule].window;
+        let near = |from: &Hit| self.same_clause(problem, from) && problem.gap(from) <= window;
+        near(subject)
+            || self.anaphors.iter().any(|pronoun| {
+                let (said, taken_up) = (
+                    self.reading.clause(subject.start),
+                    self.reading.clause(pronoun.start),
+                );
+                subject.end <= pronoun.start
+                    && pronoun.end <= problem.start
+                    && taken_up <= said + 1
+                    && near(pronoun)
+                    && self.clause_allows(rule, problem)
+            })
     }
 
     /// Whether a longer subject of any rule contains this one: "gas supply"

@@ -214,9 +214,14 @@ fn collapse() {
             "سقف البيت انهار",
             "الارض انخسفت قدام المدرسة",
             "there's a sinkhole in the middle of the road",
+            // Said of a pronoun that takes the subject up again.
+            "there's a hole in our street, it keeps getting bigger",
+            "فيه حفرة قدام البيت من الصبح، وهي تكبر كل شوي",
         ],
     );
     calm(&[
+        "there's a pothole on our road, it keeps getting bigger",
+        "a hole was dug for the new pipes. the road works ended. now it is growing",
         "I need a demolition permit for the old wall",
         "not an emergency, the road hasn't collapsed, just a pothole",
         "امي وقعت في البيت امس، الحمد لله بخير، ابي موعد",
