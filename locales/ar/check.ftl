@@ -71,6 +71,13 @@ check-longitude-range = يجب أن يكون خط الطول (longitude) بين 
 check-radius-positive = يجب أن يكون نصف القطر (radius_km) أكبر من صفر كيلومتر، مثل 3.0.
 check-circle-incomplete = latitude وlongitude وradius_km تأتي معًا: اكتبها ثلاثتها، أو لا تكتب أيًّا منها.
 
+## أسماء المواضيع (categories.toml).
+
+check-categories-missing = لا يوجد ملف categories.toml، فيرى المواطنون أسماء المجلدات على أزرار القائمة: { $names }. أنشئه بجانب المجلدات وسمِّ كل موضوع باللغتين، مثل: [traffic] ar = "المرور" en = "Traffic".
+check-category-unnamed = يرى المواطنون هذا الموضوع باسم المجلد `{ $name }` على أزرار القائمة. سمِّه باللغتين في categories.toml، مثل: [{ $name }] ar = "..." en = "...".
+check-category-name-unknown = لا يوجد مجلد قسم باسم `{ $name }`، فلن يظهر هذا الاسم أبدًا. اكتب اسم مجلد فيه مداخل.
+check-category-name-empty = اسم الموضوع فارغ. اكتب الاسم القصير الذي يراه المواطن على أزرار القائمة.
+
 ## الردود الجاهزة (replies/<id>.toml).
 
 check-reply-language-missing = هذا الرد ليس فيه قسم [{ $lang }]. كل رد جاهز يحتاج إلى القسمين [ar] و[en]، في كل منهما نص الرد، ليتمكن الموظف من الرد على كل مواطن بلغته.

@@ -62,6 +62,13 @@ check-longitude-range = The longitude must be between -180 and 180, for example 
 check-radius-positive = The radius must be more than 0 kilometres, for example 3.0.
 check-circle-incomplete = latitude, longitude and radius_km go together: give all three, or none.
 
+## Topic names (categories.toml).
+
+check-categories-missing = There is no categories.toml, so citizens see the folder names on menu buttons: { $names }. Create it beside the folders and name each topic in both languages, for example: [traffic] ar = "المرور" en = "Traffic".
+check-category-unnamed = Citizens see this topic as `{ $name }`, the folder's name, on menu buttons. Name it in both languages in categories.toml, for example: [{ $name }] ar = "..." en = "...".
+check-category-name-unknown = There is no category folder `{ $name }`, so this name is never shown. Write the name of a folder that holds entries.
+check-category-name-empty = The topic's name is empty. Write the short name citizens see on menu buttons.
+
 ## Ready replies (replies/<id>.toml).
 
 check-reply-language-missing = This reply has no [{ $lang }] section. Every ready reply needs both [ar] and [en], each with its text, so that agents can answer every citizen in their language.

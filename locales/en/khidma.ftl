@@ -32,17 +32,6 @@ attachment-for-agent = Thank you. For now our team can only see written messages
 
 error-internal = We're sorry, something went wrong on our side. Please send your message again in a moment; if your case is urgent, call 19900.
 
-topic-account = My portal account
-topic-civil-affairs = Civil affairs
-topic-education = Education
-topic-general = General services
-topic-health = Health
-topic-municipal = Municipal services
-topic-residency = Residency and visas
-topic-social = Social support
-topic-traffic = Traffic
-topic-utilities = Power, water and internet
-
 handoff-after-fallbacks = I'm sorry I couldn't help with that. I've passed your conversation to a member of our team, who will read what you wrote and join you here, so you won't need to explain it again.
 # After a handoff: the citizen's place in line and an estimate from how
 # quickly agents picked up recent cases.

@@ -27,11 +27,11 @@ fn entry_button(kb: &KnowledgeBase, entry: usize, lang: Lang) -> Button {
     }
 }
 
-fn topic_buttons(kb: &KnowledgeBase, lang: Lang, localizer: &Localizer) -> Vec<Button> {
+fn topic_buttons(kb: &KnowledgeBase, lang: Lang) -> Vec<Button> {
     kb.categories()
         .map(|(category, _)| Button {
             id: ButtonAction::Topic(category.to_owned()).id(),
-            title: localizer.topic(lang, category),
+            title: kb.category_title(category, lang),
         })
         .collect()
 }
@@ -112,7 +112,10 @@ pub fn render(
                 text: localizer.text_with(
                     lang,
                     Msg::TopicMenu,
-                    &[("topic", FluentValue::from(localizer.topic(lang, category)))],
+                    &[(
+                        "topic",
+                        FluentValue::from(kb.category_title(category, lang)),
+                    )],
                 ),
                 buttons: entries
                     .iter()
@@ -126,7 +129,7 @@ pub fn render(
             candidates: Vec::new(),
             messages: vec![OutgoingMessage {
                 text: localizer.text(lang, Msg::MainTopicsPrompt),
-                buttons: topic_buttons(kb, lang, localizer),
+                buttons: topic_buttons(kb, lang),
             }],
         },
         Decision::Greeting { salam } => Rendered {
@@ -142,7 +145,7 @@ pub fn render(
                         Msg::Greeting
                     },
                 ),
-                buttons: topic_buttons(kb, lang, localizer),
+                buttons: topic_buttons(kb, lang),
             }],
         },
         Decision::Escalate { entry, reason, .. } => {
@@ -174,7 +177,7 @@ pub fn render(
             }
         }
         Decision::Fallback => {
-            let mut buttons = topic_buttons(kb, lang, localizer);
+            let mut buttons = topic_buttons(kb, lang);
             buttons.push(agent_button(lang, localizer));
             Rendered {
                 action: Action::Fallback,
@@ -272,7 +275,7 @@ pub fn render(
         }
         Decision::LanguageSwitched => small_talk(
             localizer.text(lang, Msg::LanguageSwitched),
-            topic_buttons(kb, lang, localizer),
+            topic_buttons(kb, lang),
         ),
         Decision::AreaNoted { area, salam } => small_talk(
             localizer.text_with(
@@ -283,7 +286,7 @@ pub fn render(
                     ("salam", FluentValue::from(yes_no(*salam))),
                 ],
             ),
-            topic_buttons(kb, lang, localizer),
+            topic_buttons(kb, lang),
         ),
         Decision::WelcomeBack { salam, case } => {
             welcome_back(*salam, case.as_ref(), lang, kb, localizer)
@@ -332,7 +335,7 @@ fn welcome_back(
         let entry = kb.ordinal(case.entry_id.as_ref()?.as_str())?;
         Some((case, entry))
     });
-    let mut buttons = topic_buttons(kb, lang, localizer);
+    let mut buttons = topic_buttons(kb, lang);
     let text = match entry {
         None => localizer.text_with(lang, Msg::WelcomeBack, &[salam_arg]),
         Some((case, entry)) => {

@@ -198,10 +198,6 @@ impl Msg {
     }
 }
 
-/// Prefix of the messages that name a knowledge-base category
-/// (`topic-utilities`).
-const TOPIC_PREFIX: &str = "topic-";
-
 #[derive(Debug, thiserror::Error)]
 #[error("the locales are not usable:\n  {}", .problems.join("\n  "))]
 pub struct I18nError {
@@ -348,13 +344,6 @@ impl Localizer {
             .expect("Localizer::load checked that every Msg exists in both languages")
     }
 
-    /// The label of a knowledge-base category, or its folder name when the
-    /// locales do not name it yet.
-    pub fn topic(&self, lang: Lang, category: &str) -> String {
-        self.format(lang, &format!("{TOPIC_PREFIX}{category}"), None)
-            .unwrap_or_else(|| category.replace('-', " "))
-    }
-
     /// Every message whose id starts with `prefix`, formatted without
     /// arguments: a variable shows as `{$name}`, for a client (the agents'
     /// console) to fill in.
@@ -412,10 +401,6 @@ mod tests {
                 );
             }
         }
-        assert_ne!(
-            localizer.topic(Lang::Ar, "utilities"),
-            localizer.topic(Lang::En, "utilities")
-        );
     }
 
     #[test]

@@ -312,6 +312,7 @@ mod tests {
             include_str!("links.rs"),
             include_str!("lexicon.rs"),
             include_str!("areas.rs"),
+            include_str!("categories.rs"),
             include_str!("replies.rs"),
             include_str!("report.rs"),
             include_str!("../main.rs"),

@@ -2,7 +2,7 @@
 //! problem (not just the first) with the file, line and key it concerns, so
 //! that an editor can fix a whole pull request in one pass.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -10,6 +10,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::areas::{self, AreaSource};
+use super::categories::{self, CategoryName};
 use super::diagnostics::Problem;
 use super::entry::{Entry, EntryId, Escalation, LocalizedEntry, MAX_ID_LEN, is_kebab_case};
 use super::lexicon::{self, LexiconSource};
@@ -30,6 +31,8 @@ pub struct Loaded {
     pub entries: Vec<Entry>,
     pub lexicon: LexiconSource,
     pub areas: Vec<AreaSource>,
+    /// What citizens call each category (`categories.toml`).
+    pub category_names: HashMap<String, CategoryName>,
     /// The agents' ready replies (`replies/`).
     pub replies: Vec<Reply>,
     pub warnings: Vec<KbIssue>,
@@ -260,6 +263,7 @@ pub fn load_dir(dir: &Path) -> Result<Loaded, LoadFailed> {
     let mut issues = Vec::new();
     let mut parsed = Vec::new();
     let mut existing_ids = HashSet::new();
+    let mut folders = Vec::new();
 
     let categories = match sorted_dir(dir) {
         Ok(children) => children,
@@ -299,6 +303,7 @@ pub fn load_dir(dir: &Path) -> Result<Loaded, LoadFailed> {
                 continue;
             }
         };
+        folders.push(category.clone());
         for file in files {
             let path = file.path();
             let relative = relative_category.join(file.file_name());
@@ -335,6 +340,7 @@ pub fn load_dir(dir: &Path) -> Result<Loaded, LoadFailed> {
 
     let lexicon = lexicon::read(dir, &mut issues);
     let areas = areas::read(dir, &mut issues);
+    let category_names = categories::read(dir, &folders, &mut issues);
     let replies = replies::read(dir, &mut issues);
     links::check_escalation_rules(&lexicon, &parsed, &existing_ids, &mut issues);
 
@@ -375,6 +381,7 @@ pub fn load_dir(dir: &Path) -> Result<Loaded, LoadFailed> {
         entries,
         lexicon,
         areas,
+        category_names,
         replies,
         warnings,
     })

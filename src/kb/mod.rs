@@ -6,6 +6,7 @@ pub mod arabizi;
 mod areas;
 mod best_field;
 mod calibration;
+mod categories;
 mod diagnostics;
 mod entry;
 mod evidence;
@@ -32,6 +33,7 @@ use arc_swap::ArcSwap;
 pub use analysis::{Analyzer, RetrievalOptions};
 pub use areas::{Area, AreaSource, GeoPoint};
 pub use calibration::{Calibration, Confusable};
+pub use categories::CategoryName;
 pub use diagnostics::{Problem, shape_problem};
 pub use entry::{Entry, EntryId, Escalation, LocalizedEntry};
 pub use hit::Hit;
@@ -44,6 +46,7 @@ pub use watch::watch;
 pub use lexicon::LexiconSource;
 pub use query::{Query, QueryWord};
 
+use crate::i18n::Lang;
 use areas::Areas;
 use index::SearchIndex;
 use lexicon::Lexicon;
@@ -65,6 +68,8 @@ pub struct KnowledgeBase {
     by_id: HashMap<EntryId, usize>,
     /// Categories in folder order, each with its entries' ordinals.
     categories: Vec<(String, Vec<usize>)>,
+    /// What citizens call them, as editors wrote it.
+    category_names: HashMap<String, CategoryName>,
     index: SearchIndex,
     lexicon: Lexicon,
     areas: Areas,
@@ -83,11 +88,13 @@ impl KnowledgeBase {
             entries,
             lexicon,
             areas,
+            category_names,
             replies,
             warnings,
         } = load_dir(dir)?;
         Ok(Self::from_entries(entries, &lexicon, warnings, options)?
             .with_areas(areas)
+            .with_category_names(category_names)
             .with_replies(replies))
     }
 
@@ -128,6 +135,7 @@ impl KnowledgeBase {
             entries,
             by_id,
             categories,
+            category_names: HashMap::new(),
             index,
             lexicon,
             areas: Areas::default(),
@@ -148,6 +156,12 @@ impl KnowledgeBase {
     /// The editors' districts (`areas.toml`), for grouping outage reports.
     pub fn with_areas(mut self, areas: Vec<AreaSource>) -> Self {
         self.areas = Areas::compile(areas, self.index.analyzer());
+        self
+    }
+
+    /// What citizens call each category (`categories.toml`).
+    pub fn with_category_names(mut self, names: HashMap<String, CategoryName>) -> Self {
+        self.category_names = names;
         self
     }
 
@@ -200,6 +214,15 @@ impl KnowledgeBase {
         self.categories
             .iter()
             .map(|(name, members)| (name.as_str(), members.as_slice()))
+    }
+
+    /// What citizens see for a category: the editors' name in `lang`, or
+    /// the folder's name in words when they gave none.
+    pub fn category_title(&self, category: &str, lang: Lang) -> String {
+        self.category_names
+            .get(category)
+            .map(|name| name.get(lang).to_owned())
+            .unwrap_or_else(|| category.replace('-', " "))
     }
 
     pub fn category(&self, name: &str) -> Option<&[usize]> {

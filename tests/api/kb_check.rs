@@ -78,14 +78,16 @@ fn check_passes_on_the_shipped_knowledge_base() {
             .contains("لا أخطاء، والمداخل كلها سليمة (عددها 44)، والردود الجاهزة سليمة (عددها 8)."),
         "{stdout}"
     );
-    // A base without ready replies does not mention them.
+    // A base without ready replies does not mention them; one without
+    // topic names is told that citizens see its folder names.
     let (_, stdout) = check_in(
         &repo_path("tests/fixtures/kb-sample-c"),
         Some("en"),
         "C.UTF-8",
     );
     assert!(
-        stdout.contains("All 40 entries are fine, no errors."),
+        stdout.contains("All 40 entries are fine, no errors, 1 warning.")
+            && stdout.contains("There is no categories.toml"),
         "{stdout}"
     );
 }

@@ -37,8 +37,11 @@ fn kb_with(entry: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "utilities/water-outage.toml", entry);
     write(dir.path(), "utilities/water-bill.toml", RELATED);
+    write(dir.path(), "categories.toml", UTILITIES);
     dir
 }
+
+const UTILITIES: &str = "[utilities]\nar = \"الماء والكهرباء\"\nen = \"Water and power\"\n";
 
 fn write(root: &Path, relative: &str, body: &str) {
     let path = root.join(relative);
@@ -493,5 +496,127 @@ mod areas {
         );
         assert!(find("area.latitude", "go together").line.is_some());
         assert_eq!(found.len(), 6, "{found:#?}");
+    }
+}
+
+mod categories {
+    use super::*;
+    use khidma::kb::{KnowledgeBase, RetrievalOptions};
+
+    #[test]
+    fn named_categories_are_shown_by_their_names_and_others_by_their_folder() {
+        let dir = kb_with(VALID);
+        write(
+            dir.path(),
+            "civil-defence/fire.toml",
+            &RELATED.replace("water bill", "fire"),
+        );
+        fs::remove_file(dir.path().join("utilities/water-bill.toml")).unwrap();
+        fs::write(
+            dir.path().join("utilities/water-outage.toml"),
+            VALID.replace("related = [\"water-bill\"]", ""),
+        )
+        .unwrap();
+        let loaded = load_dir(dir.path()).unwrap();
+        assert_eq!(loaded.warnings.len(), 1, "{:#?}", loaded.warnings);
+        assert_issue(
+            &loaded.warnings[0],
+            "categories.toml",
+            None,
+            "civil-defence",
+            "Citizens see this topic as `civil-defence`",
+        );
+
+        let kb = KnowledgeBase::load(dir.path(), RetrievalOptions::default()).unwrap();
+        assert_eq!(kb.category_title("utilities", Lang::Ar), "الماء والكهرباء");
+        assert_eq!(kb.category_title("utilities", Lang::En), "Water and power");
+        assert_eq!(
+            kb.category_title("civil-defence", Lang::Ar),
+            "civil defence"
+        );
+    }
+
+    #[test]
+    fn without_the_file_one_warning_names_every_folder() {
+        let dir = kb_with(VALID);
+        fs::remove_file(dir.path().join("categories.toml")).unwrap();
+        let loaded = load_dir(dir.path()).unwrap();
+        assert_eq!(loaded.entries.len(), 2);
+        assert_eq!(loaded.warnings.len(), 1, "{:#?}", loaded.warnings);
+        assert_issue(
+            &loaded.warnings[0],
+            "categories.toml",
+            None,
+            "(file)",
+            "There is no categories.toml, so citizens see the folder names on menu buttons: utilities",
+        );
+        assert!(
+            loaded.warnings[0]
+                .message(Lang::Ar)
+                .contains("لا يوجد ملف categories.toml"),
+        );
+    }
+
+    #[test]
+    fn a_name_for_no_folder_is_an_error_with_the_folder_meant() {
+        let dir = kb_with(VALID);
+        write(
+            dir.path(),
+            "categories.toml",
+            &format!("{UTILITIES}\n[utilties]\nar = \"المرافق\"\nen = \"Utilities\"\n"),
+        );
+        let issue = the_error(dir.path());
+        assert_issue(
+            &issue,
+            "categories.toml",
+            Some(5),
+            "utilties",
+            "There is no category folder `utilties`",
+        );
+        assert_eq!(issue.problem.suggestion(), Some("utilities"));
+    }
+
+    #[test]
+    fn names_must_fit_a_button_and_say_something() {
+        let dir = kb_with(VALID);
+        write(
+            dir.path(),
+            "categories.toml",
+            "[utilities]\nar = \" \"\nen = \"Water, power, gas, internet and sewage\"\n",
+        );
+        let found = errors(dir.path());
+        assert_eq!(found.len(), 2, "{found:#?}");
+        assert_issue(
+            &found[0],
+            "categories.toml",
+            Some(2),
+            "utilities.ar",
+            "name is empty",
+        );
+        assert_issue(
+            &found[1],
+            "categories.toml",
+            Some(3),
+            "utilities.en",
+            "buttons show at most 24",
+        );
+    }
+
+    #[test]
+    fn a_wrong_key_is_named_with_its_line() {
+        let dir = kb_with(VALID);
+        write(
+            dir.path(),
+            "categories.toml",
+            "[utilities]\nar = \"الماء\"\nen = \"Water\"\nfr = \"Eau\"\n",
+        );
+        let issue = the_error(dir.path());
+        assert_issue(
+            &issue,
+            "categories.toml",
+            Some(4),
+            "utilities.fr",
+            "`fr` is not a key",
+        );
     }
 }
