@@ -241,6 +241,11 @@ pub fn light10(word: &str) -> String {
     letters.into_iter().collect()
 }
 
+/// Whether a word is written in Latin letters only (English or Arabizi).
+pub fn is_latin(word: &str) -> bool {
+    word.chars().all(|c| script_of(c) == Script::Latin)
+}
+
 /// The analysis chain. Cheap to clone: stop lists are shared.
 #[derive(Clone)]
 pub struct Analyzer {

@@ -10,7 +10,7 @@ use std::path::Path;
 use serde::Deserialize;
 use toml::Spanned;
 
-use super::analysis::{Analyzer, words};
+use super::analysis::{Analyzer, is_latin, words};
 use super::diagnostics::Problem;
 use super::entry::EntryId;
 use super::report::{FileReport, KbIssue, read_optional};
@@ -206,6 +206,11 @@ pub struct Lexicon {
     /// Whether the built-in dialect phrases are read too.
     builtin: bool,
     synonyms: HashMap<Phrase, Vec<Synonym>>,
+    /// The English phrases of `synonyms` by their stems, for the words a
+    /// citizen inflects otherwise ("advertising" for "advertisement",
+    /// "approves" for "approve"): looked up only when the words as written
+    /// have no synonyms.
+    inflected: HashMap<Phrase, Vec<Synonym>>,
     noise: HashSet<Phrase>,
     greetings: HashSet<Phrase>,
     longest_phrase: usize,
@@ -306,6 +311,18 @@ impl Lexicon {
                 }
             }
         }
+        for (phrase, targets) in &lexicon.synonyms {
+            if !phrase.iter().all(|word| is_latin(word)) {
+                continue;
+            }
+            let stems: Phrase = phrase.iter().map(|word| analyzer.stem(word)).collect();
+            let inflected = lexicon.inflected.entry(stems).or_default();
+            for target in targets {
+                if !inflected.iter().any(|(word, _)| *word == target.0) {
+                    inflected.push(target.clone());
+                }
+            }
+        }
         for phrase in &source.filler {
             lexicon.noise.insert(normalized_phrase(analyzer, phrase));
         }
@@ -370,6 +387,31 @@ impl Lexicon {
 
     fn read_dropping(&self, analyzer: &Analyzer, text: &str, noise_words: usize) -> Reading {
         let normalized = normalized_phrase(analyzer, text);
+        // Only a word the citizen inflected looks for its stem: "time" as
+        // written is not "timings", nor "apart" "apartment".
+        let stems: Phrase = if self.inflected.is_empty() {
+            Vec::new()
+        } else {
+            let mut stemmer = analyzer.clone();
+            normalized
+                .iter()
+                .map(|word| {
+                    if is_latin(word) {
+                        stemmer.stem(word)
+                    } else {
+                        String::new()
+                    }
+                })
+                .collect()
+        };
+        let inflected_at = |at: usize, length: usize| -> Option<&Vec<Synonym>> {
+            let stems = stems.get(at..at + length)?;
+            let inflected = stems
+                .iter()
+                .zip(&normalized[at..at + length])
+                .any(|(stem, word)| stem != word);
+            inflected.then(|| self.inflected.get(stems)).flatten()
+        };
         let mut reading = Reading::default();
         let mut at = 0;
         'words: while at < normalized.len() {
@@ -380,7 +422,11 @@ impl Lexicon {
                     at += length;
                     continue 'words;
                 }
-                if let Some(target) = self.synonyms.get(phrase) {
+                let target = self
+                    .synonyms
+                    .get(phrase)
+                    .or_else(|| inflected_at(at, length));
+                if let Some(target) = target {
                     // The phrase's own words stay: the knowledge base may
                     // use them too.
                     for (offset, word) in phrase.iter().enumerate() {

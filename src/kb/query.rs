@@ -6,7 +6,7 @@
 
 use std::borrow::Cow;
 
-use super::analysis::{Analyzer, RetrievalOptions, Script, script_of};
+use super::analysis::{Analyzer, RetrievalOptions, is_latin};
 use super::arabizi;
 use super::lexicon::{DIALECT_WEIGHT, Lexicon, Synonym};
 use super::vocabulary::Vocabulary;
@@ -83,10 +83,6 @@ pub struct QueryContext<'a> {
     /// another word one letter away ("sand", "deep"): like any spell
     /// checker, only a word outside the vocabulary is corrected.
     pub is_spelt_right: &'a dyn Fn(&str) -> bool,
-}
-
-fn is_latin(word: &str) -> bool {
-    word.chars().all(|c| script_of(c) == Script::Latin)
 }
 
 impl QueryContext<'_> {

@@ -298,6 +298,28 @@ fn general_synonyms_reach_the_editors_wording() {
 }
 
 #[test]
+fn a_synonym_reaches_the_forms_a_citizen_inflects_otherwise() {
+    let (kb, _) = agency_c();
+    let terms = |text: &str| -> Vec<String> {
+        kb.read(text)
+            .words
+            .into_iter()
+            .flat_map(|word| word.terms.into_iter().map(|(term, _)| term))
+            .collect()
+    };
+    // The thesaurus has "advertisement" and "approve"; the citizen wrote
+    // other forms of them.
+    let read = terms("who approves an advertising board");
+    assert!(read.contains(&"billboard".to_owned()), "{read:?}");
+    assert!(read.contains(&"permiss".to_owned()), "{read:?}");
+    // A word as written is not a longer word of its stem: "time" is not
+    // "timings", "apart" not "apartment".
+    let read = terms("is it a good time to buy, or is it falling apart");
+    assert!(!read.contains(&"hour".to_owned()), "{read:?}");
+    assert!(!read.contains(&"villa".to_owned()), "{read:?}");
+}
+
+#[test]
 fn frustration_brings_in_a_person_on_a_base_without_a_lexicon() {
     for (kb, localizer) in [agency_c(), shipped_without_lexicon()] {
         for text in ["this bot is useless", "ما في فايدة منك", "يا غبي"] {
