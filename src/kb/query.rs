@@ -10,7 +10,7 @@ use super::analysis::{Analyzer, RetrievalOptions, is_latin};
 use super::arabizi;
 use super::lexicon::{DIALECT_WEIGHT, Lexicon, Synonym};
 use super::vocabulary::Vocabulary;
-use crate::language::{dialect, negation};
+use crate::language::{dialect, dictionary, negation};
 
 /// How much a guessed term counts against one the citizen wrote. A typo
 /// correction or an Arabizi reading may be wrong, so it weighs less (the
@@ -173,6 +173,7 @@ impl QueryContext<'_> {
             } else if self.options.fuzzy
                 && terms[0].0.chars().count() >= MIN_TYPO_STEM
                 && !(self.is_spelt_right)(&terms[0].0)
+                && !(latin && dictionary::is_english_word(word))
             {
                 let corrections = self.vocabulary.corrections(word);
                 terms.extend(corrections.into_iter().map(|term| (term, FUZZY_WEIGHT)));

@@ -9,6 +9,7 @@ pub mod conversation;
 pub mod courtesy;
 pub mod cues;
 pub mod dialect;
+pub mod dictionary;
 pub mod morphology;
 pub mod negation;
 pub mod person;

@@ -320,6 +320,24 @@ fn a_synonym_reaches_the_forms_a_citizen_inflects_otherwise() {
 }
 
 #[test]
+fn an_english_word_is_never_taken_for_a_typo_of_another() {
+    let (kb, _) = agency_c();
+    let read = |text: &str| -> Vec<String> {
+        kb.read(text)
+            .words
+            .into_iter()
+            .flat_map(|word| word.terms.into_iter().map(|(term, _)| term))
+            .collect()
+    };
+    // No answer of this base says "rent"; its "tent" is one letter away.
+    let terms = read("we want to rent a board by the ring road");
+    assert!(!terms.contains(&"tent".to_owned()), "{terms:?}");
+    // A word that is no English word is still corrected.
+    let terms = read("is there a tnet permit");
+    assert!(terms.contains(&"tent".to_owned()), "{terms:?}");
+}
+
+#[test]
 fn frustration_brings_in_a_person_on_a_base_without_a_lexicon() {
     for (kb, localizer) in [agency_c(), shipped_without_lexicon()] {
         for text in ["this bot is useless", "ما في فايدة منك", "يا غبي"] {
