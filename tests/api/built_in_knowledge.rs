@@ -297,16 +297,20 @@ fn general_synonyms_reach_the_editors_wording() {
     assert_eq!(outcome(&reply), "Answer Some(\"account-deletion\")");
 }
 
+/// Every index term a message is read as, its words' own and their
+/// synonyms, readings and corrections.
+fn terms_read(kb: &KnowledgeBase, text: &str) -> Vec<String> {
+    kb.read(text)
+        .words
+        .into_iter()
+        .flat_map(|word| word.terms.into_iter().map(|(term, _)| term))
+        .collect()
+}
+
 #[test]
 fn a_synonym_reaches_the_forms_a_citizen_inflects_otherwise() {
     let (kb, _) = agency_c();
-    let terms = |text: &str| -> Vec<String> {
-        kb.read(text)
-            .words
-            .into_iter()
-            .flat_map(|word| word.terms.into_iter().map(|(term, _)| term))
-            .collect()
-    };
+    let terms = |text: &str| terms_read(&kb, text);
     // The thesaurus has "advertisement" and "approve"; the citizen wrote
     // other forms of them.
     let read = terms("who approves an advertising board");
@@ -322,13 +326,7 @@ fn a_synonym_reaches_the_forms_a_citizen_inflects_otherwise() {
 #[test]
 fn an_english_word_is_never_taken_for_a_typo_of_another() {
     let (kb, _) = agency_c();
-    let read = |text: &str| -> Vec<String> {
-        kb.read(text)
-            .words
-            .into_iter()
-            .flat_map(|word| word.terms.into_iter().map(|(term, _)| term))
-            .collect()
-    };
+    let read = |text: &str| terms_read(&kb, text);
     // No answer of this base says "rent"; its "tent" is one letter away.
     let terms = read("we want to rent a board by the ring road");
     assert!(!terms.contains(&"tent".to_owned()), "{terms:?}");
