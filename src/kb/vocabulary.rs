@@ -131,10 +131,17 @@ impl Vocabulary {
             if skeleton.chars().count() < MIN_SKELETON_CLASSES {
                 continue;
             }
-            let matches = self.skeletons.get(&skeleton).or_else(|| {
-                arabizi::without_ending(&skeleton).and_then(|shorter| self.skeletons.get(shorter))
-            });
-            found.extend(matches.into_iter().flatten().cloned());
+            let whole = self.skeletons.get(&skeleton);
+            let shorter = arabizi::without_ending(&skeleton)
+                .filter(|shorter| {
+                    // A final t is as often a construct teh marbuta
+                    // ("shahadet milad") as a letter of the word: both.
+                    whole.is_none()
+                        || (skeleton.ends_with('t')
+                            && shorter.chars().count() > MIN_SKELETON_CLASSES)
+                })
+                .and_then(|shorter| self.skeletons.get(shorter));
+            found.extend(whole.into_iter().chain(shorter).flatten().cloned());
         }
         found.sort();
         found.dedup();
@@ -175,5 +182,17 @@ mod tests {
         assert_eq!(vocabulary.arabizi_matches("kahraba"), ["كهربا"]);
         assert_eq!(vocabulary.arabizi_matches("rokhset"), ["رخص"]);
         assert!(vocabulary.arabizi_matches("samsung").is_empty());
+    }
+
+    #[test]
+    fn a_final_t_may_be_a_construct_teh_marbuta_or_a_letter_of_the_word() {
+        let mut vocabulary = Vocabulary::default();
+        vocabulary.add("شهادتي", "شهادت");
+        vocabulary.add("شهاده", "شهاد");
+        assert_eq!(vocabulary.arabizi_matches("shahadet"), ["شهاد", "شهادت"]);
+        // Too short without its t to say anything: "beit" is only بيت.
+        vocabulary.add("بيت", "بيت");
+        vocabulary.add("بيه", "بي");
+        assert_eq!(vocabulary.arabizi_matches("beit"), ["بيت"]);
     }
 }
