@@ -14,6 +14,7 @@ use super::analysis::{Analyzer, is_latin, words};
 use super::diagnostics::Problem;
 use super::entry::EntryId;
 use super::report::{FileReport, KbIssue, read_optional};
+use crate::language::dictionary;
 
 pub const FILE_NAME: &str = "lexicon.toml";
 
@@ -386,7 +387,14 @@ impl Lexicon {
     }
 
     fn read_dropping(&self, analyzer: &Analyzer, text: &str, noise_words: usize) -> Reading {
-        let normalized = normalized_phrase(analyzer, text);
+        // "signup" is "sign up", as the thesaurus and the questions write it.
+        let normalized: Phrase = normalized_phrase(analyzer, text)
+            .into_iter()
+            .flat_map(|word| match dictionary::phrasal_parts(&word) {
+                Some((verb, particle)) => vec![verb.to_owned(), particle.to_owned()],
+                None => vec![word],
+            })
+            .collect();
         // Only a word the citizen inflected looks for its stem: "time" as
         // written is not "timings", nor "apart" "apartment".
         let stems: Phrase = if self.inflected.is_empty() {

@@ -324,6 +324,14 @@ fn a_synonym_reaches_the_forms_a_citizen_inflects_otherwise() {
 }
 
 #[test]
+fn a_phrasal_verb_run_together_reads_as_its_two_words() {
+    let (kb, _) = agency_c();
+    // "sign up" is in the thesaurus with "register"; "signup" is no word.
+    let terms = terms_read(&kb, "when does signup open for the youth centre");
+    assert!(terms.contains(&"regist".to_owned()), "{terms:?}");
+}
+
+#[test]
 fn an_english_word_is_never_taken_for_a_typo_of_another() {
     let (kb, _) = agency_c();
     let read = |text: &str| terms_read(&kb, text);
