@@ -159,9 +159,10 @@ fn without_waw(normalized: &str) -> Option<&str> {
         .filter(|rest| rest.chars().count() >= 2)
 }
 
-/// Arabic articles and prepositions glued to them; a dialect word is found
-/// with or without them (الموية، بالزربة، عالموتر).
-const ARTICLES: &[&str] = &["وال", "بال", "فال", "كال", "عال", "لل", "ال"];
+/// Arabic articles and prepositions glued to them, and the article as
+/// Arabizi writes it with an apostrophe; a dialect word is found with or
+/// without them (الموية، بالزربة، عالموتر، l'baladiya).
+const ARTICLES: &[&str] = &["وال", "بال", "فال", "كال", "عال", "لل", "ال", "el'", "l'"];
 
 /// Standard-Arabic (or English) readings of a normalised dialect or Arabizi
 /// word, most likely first; empty when none. The word itself is never one
@@ -277,6 +278,13 @@ mod tests {
         assert!(!function("ولي"), "a guardian is a topic");
         assert!(!function("ولد"));
         assert!(reads("وكهربا", "كهرباء"));
+    }
+
+    #[test]
+    fn an_arabizi_article_with_an_apostrophe_changes_nothing() {
+        assert!(reads("l'baladiya", "بلدية"));
+        assert!(reads("el'benevolat", "تطوع"));
+        assert!(function("m3a"));
     }
 
     #[test]
