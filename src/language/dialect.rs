@@ -285,6 +285,9 @@ mod tests {
         assert!(reads("l'baladiya", "بلدية"));
         assert!(reads("el'benevolat", "تطوع"));
         assert!(function("m3a"));
+        for time in ["bokra", "embare7", "lyoum", "lbare7"] {
+            assert!(function(time), "{time}");
+        }
     }
 
     #[test]
