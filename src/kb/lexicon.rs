@@ -230,7 +230,8 @@ impl Lexicon {
             })
             .collect();
         // Only a word the citizen inflected looks for its stem: "time" as
-        // written is not "timings", nor "apart" "apartment".
+        // written is not "timings", nor "apart" "apartment". A word in
+        // Arabic letters stands as written (`inflected` is English only).
         let stems: Phrase = if self.inflected.is_empty() {
             Vec::new()
         } else {
@@ -241,7 +242,7 @@ impl Lexicon {
                     if is_latin(word) {
                         stemmer.stem(word)
                     } else {
-                        String::new()
+                        word.clone()
                     }
                 })
                 .collect()

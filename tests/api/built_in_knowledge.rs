@@ -297,52 +297,6 @@ fn general_synonyms_reach_the_editors_wording() {
     assert_eq!(outcome(&reply), "Answer Some(\"account-deletion\")");
 }
 
-/// Every index term a message is read as, its words' own and their
-/// synonyms, readings and corrections.
-fn terms_read(kb: &KnowledgeBase, text: &str) -> Vec<String> {
-    kb.read(text)
-        .words
-        .into_iter()
-        .flat_map(|word| word.terms.into_iter().map(|(term, _)| term))
-        .collect()
-}
-
-#[test]
-fn a_synonym_reaches_the_forms_a_citizen_inflects_otherwise() {
-    let (kb, _) = agency_c();
-    let terms = |text: &str| terms_read(&kb, text);
-    // The thesaurus has "advertisement" and "approve"; the citizen wrote
-    // other forms of them.
-    let read = terms("who approves an advertising board");
-    assert!(read.contains(&"billboard".to_owned()), "{read:?}");
-    assert!(read.contains(&"permiss".to_owned()), "{read:?}");
-    // A word as written is not a longer word of its stem: "time" is not
-    // "timings", "apart" not "apartment".
-    let read = terms("is it a good time to buy, or is it falling apart");
-    assert!(!read.contains(&"hour".to_owned()), "{read:?}");
-    assert!(!read.contains(&"villa".to_owned()), "{read:?}");
-}
-
-#[test]
-fn a_phrasal_verb_run_together_reads_as_its_two_words() {
-    let (kb, _) = agency_c();
-    // "sign up" is in the thesaurus with "register"; "signup" is no word.
-    let terms = terms_read(&kb, "when does signup open for the youth centre");
-    assert!(terms.contains(&"regist".to_owned()), "{terms:?}");
-}
-
-#[test]
-fn an_english_word_is_never_taken_for_a_typo_of_another() {
-    let (kb, _) = agency_c();
-    let read = |text: &str| terms_read(&kb, text);
-    // No answer of this base says "rent"; its "tent" is one letter away.
-    let terms = read("we want to rent a board by the ring road");
-    assert!(!terms.contains(&"tent".to_owned()), "{terms:?}");
-    // A word that is no English word is still corrected.
-    let terms = read("is there a tnet permit");
-    assert!(terms.contains(&"tent".to_owned()), "{terms:?}");
-}
-
 #[test]
 fn frustration_brings_in_a_person_on_a_base_without_a_lexicon() {
     for (kb, localizer) in [agency_c(), shipped_without_lexicon()] {

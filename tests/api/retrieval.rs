@@ -3,7 +3,8 @@
 //! the whole base gave it, and judging one entry alone (an answer's
 //! confidence band) its coverage and fit, so a decision made on one ranking
 //! holds on the other; how the fields' scores combine; and
-//! how words the base does not know are read (typos, roots, guesses).
+//! how words the base does not know are read (typos, roots, guesses, other
+//! inflections, real English words, phrasal verbs run together).
 
 use khidma::kb::{KnowledgeBase, RetrievalOptions};
 
@@ -95,11 +96,13 @@ fn a_word_an_entry_repeats_in_every_field_does_not_outweigh_the_topic_named() {
 }
 
 /// The index terms the first word of `text` is read as.
-fn terms_of_first_word(kb: &KnowledgeBase, text: &str) -> Vec<String> {
-    kb.read(text).words[0]
-        .terms
-        .iter()
-        .map(|(term, _)| term.clone())
+/// Every index term a message is read as, its words' own and their
+/// synonyms, readings and corrections.
+fn terms_read(kb: &KnowledgeBase, text: &str) -> Vec<String> {
+    kb.read(text)
+        .words
+        .into_iter()
+        .flat_map(|word| word.terms.into_iter().map(|(term, _)| term))
         .collect()
 }
 
@@ -109,9 +112,9 @@ fn a_short_stem_is_never_taken_for_a_typo_of_another_word() {
     // "the heat": one letter from الحي (the district) and الحل (the
     // solution), but a two-letter stem with one letter changed is another
     // word, and guessing one makes the message look explained.
-    assert_eq!(terms_of_first_word(&kb, "الحر"), ["حر"]);
+    assert_eq!(terms_read(&kb, "الحر"), ["حر"]);
     // A longer stem with one letter mistyped is still corrected.
-    assert!(terms_of_first_word(&kb, "الجواذ").contains(&"جواز".to_owned()));
+    assert!(terms_read(&kb, "الجواذ").contains(&"جواز".to_owned()));
 }
 
 #[test]
@@ -120,10 +123,10 @@ fn a_word_the_answers_use_is_spelt_right_and_not_corrected() {
     // "send" is one letter from "sand" (a beach entry's word), but the
     // base's answers use it: it is a word, not a typo, and "send money
     // abroad" must not read as a question about the beach.
-    assert_eq!(terms_of_first_word(&kb, "send"), ["send"]);
-    assert_eq!(terms_of_first_word(&kb, "keep"), ["keep"]);
+    assert_eq!(terms_read(&kb, "send"), ["send"]);
+    assert_eq!(terms_read(&kb, "keep"), ["keep"]);
     // A word that no entry uses at all is still corrected.
-    let terms = terms_of_first_word(&kb, "jellyfsh");
+    let terms = terms_read(&kb, "jellyfsh");
     assert!(terms.contains(&"jellyfish".to_owned()), "{terms:?}");
 }
 
@@ -151,7 +154,7 @@ fn an_arabizi_word_reads_as_its_arabic_root_s_forms_too() {
 fn another_derived_form_of_a_word_reads_as_the_base_s_forms_of_its_root() {
     let (kb, _) = agency_c();
     // "they will close": the base says مغلق (closed) and إغلاق (closure).
-    let terms = terms_of_first_word(&kb, "سيغلقون");
+    let terms = terms_read(&kb, "سيغلقون");
     assert!(terms.contains(&"مغلق".to_owned()), "{terms:?}");
 }
 
@@ -174,4 +177,40 @@ fn a_guessed_reading_explains_its_word_only_as_far_as_it_is_trusted() {
         .expect("the entry is scored")
         .coverage;
     assert!(coverage < weight - 0.01, "{coverage} against {weight}");
+}
+
+#[test]
+fn a_synonym_reaches_the_forms_a_citizen_inflects_otherwise() {
+    let (kb, _) = agency_c();
+    let terms = |text: &str| terms_read(&kb, text);
+    // The thesaurus has "advertisement" and "approve"; the citizen wrote
+    // other forms of them.
+    let read = terms("who approves an advertising board");
+    assert!(read.contains(&"billboard".to_owned()), "{read:?}");
+    assert!(read.contains(&"permiss".to_owned()), "{read:?}");
+    // A word as written is not a longer word of its stem: "time" is not
+    // "timings", "apart" not "apartment".
+    let read = terms("is it a good time to buy, or is it falling apart");
+    assert!(!read.contains(&"hour".to_owned()), "{read:?}");
+    assert!(!read.contains(&"villa".to_owned()), "{read:?}");
+}
+
+#[test]
+fn a_phrasal_verb_run_together_reads_as_its_two_words() {
+    let (kb, _) = agency_c();
+    // "sign up" is in the thesaurus with "register"; "signup" is no word.
+    let terms = terms_read(&kb, "when does signup open for the youth centre");
+    assert!(terms.contains(&"regist".to_owned()), "{terms:?}");
+}
+
+#[test]
+fn an_english_word_is_never_taken_for_a_typo_of_another() {
+    let (kb, _) = agency_c();
+    let read = |text: &str| terms_read(&kb, text);
+    // No answer of this base says "rent"; its "tent" is one letter away.
+    let terms = read("we want to rent a board by the ring road");
+    assert!(!terms.contains(&"tent".to_owned()), "{terms:?}");
+    // A word that is no English word is still corrected.
+    let terms = read("is there a tnet permit");
+    assert!(terms.contains(&"tent".to_owned()), "{terms:?}");
 }
