@@ -311,6 +311,7 @@ mod tests {
             include_str!("load.rs"),
             include_str!("links.rs"),
             include_str!("lexicon.rs"),
+            include_str!("lexicon/source.rs"),
             include_str!("areas.rs"),
             include_str!("categories.rs"),
             include_str!("replies.rs"),
