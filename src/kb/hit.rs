@@ -6,7 +6,7 @@
 pub struct Hit {
     /// Position of the entry in [`super::KnowledgeBase::entries`].
     pub entry: usize,
-    /// tantivy's BM25 score with field boosts, each term counted for its
+    /// BM25 score with field boosts, each term counted for its
     /// best field (and a little for its others); comparable only within
     /// one query.
     pub score: f32,

@@ -1,23 +1,21 @@
-//! The tantivy index over the entries, built in memory. tantivy ranks; the
-//! confidence of each hit comes from the same analysed terms (`evidence`).
+//! The tantivy index over the entries, built in memory. tantivy analyses
+//! the entries and keeps their terms' BM25 statistics; every term's score in
+//! every entry is read out of it once (`impacts`), and a message is ranked
+//! by those. The confidence of each hit comes from the same analysed terms
+//! (`evidence`).
 
 use std::collections::{HashMap, HashSet};
 
-use tantivy::collector::TopDocs;
-use tantivy::query::{
-    BooleanQuery, BoostQuery, ConstScoreQuery, DisjunctionMaxQuery, Occur, Query as TantivyQuery,
-    TermQuery,
-};
-use tantivy::schema::{
-    FAST, Field, INDEXED, IndexRecordOption, STRING, Schema, TextFieldIndexing, TextOptions,
-};
-use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
+use tantivy::postings::Postings;
+use tantivy::query::{Bm25StatisticsProvider, Bm25Weight};
+use tantivy::schema::{FAST, Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions};
+use tantivy::{DocSet, Index, IndexReader, IndexWriter, ReloadPolicy, TERMINATED, TantivyDocument};
 
 use super::analysis::{Analyzer, KhidmaTokenizer, words};
-use super::best_field::BestFieldQuery;
 use super::entry::{Entry, Escalation};
 use super::evidence::{EntryTermSets, Evidence};
 use super::hit::Hit;
+use super::impacts::{Impacts, ImpactsBuilder};
 use super::query::Query;
 use super::vocabulary::Vocabulary;
 
@@ -46,12 +44,6 @@ const ANSWER_BOOST: f32 = 0.8;
 /// message names with its rarer words. Tie-breakers from 0.1 to 0.3 scored
 /// alike on both sample bases; 0.0 and 0.5 did worse.
 const FIELD_TIE_BREAKER: f32 = 0.3;
-/// Up to this many postings in all, a term's fields are walked side by
-/// side (`best_field`); beyond, through tantivy's buffered union. It
-/// changes speed only, never a score. callgrind on the benchmark's
-/// 2,000-entry base, instructions per message: 3.2M at 256, 3.1M at 1,024
-/// and at 4,096, 4.6M with no union at all (one-time set-up included).
-const SIDE_BY_SIDE_POSTINGS: u32 = 1024;
 
 #[derive(Clone, Copy)]
 struct Fields {
@@ -60,15 +52,6 @@ struct Fields {
     questions: Field,
     keywords: Field,
     answer: Field,
-    /// "urgent" or "agent" for entries that hand over to people.
-    escalation: Field,
-}
-
-fn escalation_term(escalation: Escalation) -> &'static str {
-    match escalation {
-        Escalation::Urgent => "urgent",
-        Escalation::Agent => "agent",
-    }
 }
 
 impl Fields {
@@ -83,57 +66,27 @@ impl Fields {
 }
 
 pub struct SearchIndex {
-    reader: IndexReader,
-    fields: Fields,
-    /// How many entries hold each indexed term in each weighted field (in
-    /// `Fields::weighted()` order), read from tantivy's own term
-    /// dictionaries: a query asks only the fields that can match, a term no
-    /// field holds costs nothing, and its postings' length picks how they
-    /// are walked.
-    postings: HashMap<String, [u32; 4]>,
-    /// Each document's entry ordinal, by segment and document id: read from
-    /// the ordinal column once, because opening the column for every hit
-    /// of every search cost more than scoring the hit.
-    ordinals: Vec<Vec<usize>>,
+    impacts: Impacts,
+    /// How each entry hands over to people, by ordinal.
+    escalations: Vec<Option<Escalation>>,
     analyzer: Analyzer,
     evidence: Evidence,
 }
 
 impl SearchIndex {
     pub fn build(entries: &[Entry], analyzer: &Analyzer) -> tantivy::Result<Self> {
-        let mut schema_builder = Schema::builder();
-        let text = TextOptions::default().set_indexing_options(
-            TextFieldIndexing::default()
-                .set_tokenizer(TOKENIZER_NAME)
-                .set_index_option(IndexRecordOption::WithFreqs),
-        );
-        let fields = Fields {
-            ordinal: schema_builder.add_u64_field(ORDINAL_FIELD, INDEXED | FAST),
-            title: schema_builder.add_text_field("title", text.clone()),
-            questions: schema_builder.add_text_field("questions", text.clone()),
-            keywords: schema_builder.add_text_field("keywords", text.clone()),
-            answer: schema_builder.add_text_field("answer", text),
-            escalation: schema_builder.add_text_field("escalation", STRING),
-        };
-        let index = Index::create_in_ram(schema_builder.build());
-        index
-            .tokenizers()
-            .register(TOKENIZER_NAME, KhidmaTokenizer::new(analyzer.clone()));
-
+        let (index, fields) = create_index(analyzer);
         let mut writer: IndexWriter = index.writer_with_num_threads(1, WRITER_MEMORY_BYTES)?;
-        let mut analyzer = analyzer.clone();
+        let mut reading = analyzer.clone();
         let mut vocabulary = Vocabulary::default();
         let mut term_sets = Vec::with_capacity(entries.len());
         let mut naming_terms = HashSet::new();
         for (ordinal, entry) in entries.iter().enumerate() {
             let mut document = TantivyDocument::default();
             document.add_u64(fields.ordinal, ordinal as u64);
-            if let Some(escalation) = entry.escalate {
-                document.add_text(fields.escalation, escalation_term(escalation));
-            }
             let mut sets = EntryTermSets::default();
             for (_, side) in entry.sides() {
-                sets.answer.extend(analyzer.terms(&side.answer));
+                sets.answer.extend(reading.terms(&side.answer));
                 document.add_text(fields.title, &side.title);
                 document.add_text(fields.answer, &side.answer);
                 for question in &side.questions {
@@ -144,7 +97,7 @@ impl SearchIndex {
                 }
                 let naming = std::iter::once(&side.title).chain(&side.keywords);
                 for text in naming {
-                    naming_terms.extend(analyzer.terms(text));
+                    naming_terms.extend(reading.terms(text));
                 }
                 let described = std::iter::once(&side.title)
                     .chain(&side.questions)
@@ -152,16 +105,16 @@ impl SearchIndex {
                 for text in described {
                     let mut descriptor = Vec::new();
                     for word in words(text) {
-                        let normalized = analyzer.normalize(word);
-                        if analyzer.is_stop_word(&normalized) {
+                        let normalized = reading.normalize(word);
+                        if reading.is_stop_word(&normalized) {
                             continue;
                         }
-                        let stem = analyzer.stem(&normalized);
-                        vocabulary.add(&normalized, &stem);
-                        if !descriptor.contains(&stem) {
-                            descriptor.push(stem.clone());
+                        let term = reading.stem(&normalized);
+                        vocabulary.add(&normalized, &term);
+                        if !descriptor.contains(&term) {
+                            descriptor.push(term.clone());
                         }
-                        sets.described.insert(stem);
+                        sets.described.insert(term);
                     }
                     if !descriptor.is_empty() {
                         sets.descriptors.push(descriptor);
@@ -177,11 +130,9 @@ impl SearchIndex {
             .reload_policy(ReloadPolicy::Manual)
             .try_into()?;
         Ok(Self {
-            postings: postings(&reader, &fields)?,
-            ordinals: ordinals(&reader)?,
-            reader,
-            fields,
-            analyzer,
+            impacts: impacts(&reader, &fields, entries.len())?,
+            escalations: entries.iter().map(|entry| entry.escalate).collect(),
+            analyzer: analyzer.clone(),
             evidence: Evidence::new(term_sets, naming_terms, vocabulary),
         })
     }
@@ -253,97 +204,23 @@ impl SearchIndex {
             return Vec::new();
         }
         let terms = self.evidence.query_terms(query);
-        let clauses: Vec<(Occur, Box<dyn TantivyQuery>)> = terms
-            .weights
-            .iter()
-            .filter_map(|(term, weight)| {
-                let held = self.postings.get(*term).copied().unwrap_or_default();
-                let mut by_field: Vec<Box<dyn TantivyQuery>> = self
-                    .fields
-                    .weighted()
-                    .into_iter()
-                    .zip(held)
-                    .filter(|(_, entries)| *entries > 0)
-                    .map(|((field, boost), _)| {
-                        let query = TermQuery::new(
-                            Term::from_field_text(field, term),
-                            IndexRecordOption::WithFreqs,
-                        );
-                        Box::new(BoostQuery::new(Box::new(query), boost * weight))
-                            as Box<dyn TantivyQuery>
-                    })
-                    .collect();
-                // All three score the same, to the bit. One field alone is a
-                // plain term query, which tantivy can skip through
-                // (block-max WAND) when every clause is one. Short postings
-                // are walked side by side; long ones through tantivy's
-                // buffered union, which costs a window's set-up per term but
-                // walks thousands of documents faster.
-                let best_field: Box<dyn TantivyQuery> = match by_field.len() {
-                    0 => return None,
-                    1 => by_field.pop()?,
-                    _ if held.iter().sum::<u32>() <= SIDE_BY_SIDE_POSTINGS => {
-                        Box::new(BestFieldQuery::new(by_field, FIELD_TIE_BREAKER))
-                    }
-                    _ => Box::new(DisjunctionMaxQuery::with_tie_breaker(
-                        by_field,
-                        FIELD_TIE_BREAKER,
-                    )),
-                };
-                Some((Occur::Should, best_field))
-            })
-            .collect();
-        let mut matched: Box<dyn TantivyQuery> = Box::new(BooleanQuery::new(clauses));
-        let within: Option<Box<dyn TantivyQuery>> = match scope {
-            Scope::All => None,
-            Scope::Escalating(escalation) => Some(Box::new(TermQuery::new(
-                Term::from_field_text(self.fields.escalation, escalation_term(escalation)),
-                IndexRecordOption::Basic,
-            ))),
-            // Scored zero, so that a hit's score is what it would be in a
-            // search of the whole base (to the last bit or so: the
-            // intersection adds the fields' scores in another order).
-            Scope::Among(entries) => Some(Box::new(ConstScoreQuery::new(
-                Box::new(BooleanQuery::new(
-                    entries
-                        .iter()
-                        .map(|&entry| {
-                            let ordinal = Term::from_field_u64(self.fields.ordinal, entry as u64);
-                            let query = TermQuery::new(ordinal, IndexRecordOption::Basic);
-                            (Occur::Should, Box::new(query) as Box<dyn TantivyQuery>)
-                        })
-                        .collect(),
-                )),
-                0.0,
-            ))),
+        let admits = |entry: usize| match scope {
+            Scope::All => true,
+            Scope::Escalating(escalation) => self.escalations[entry] == Some(escalation),
+            Scope::Among(entries) => entries.contains(&entry),
         };
-        if let Some(within) = within {
-            matched = Box::new(BooleanQuery::new(vec![
-                (Occur::Must, matched),
-                (Occur::Must, within),
-            ]));
-        }
-        let searcher = self.reader.searcher();
-        let top = match searcher.search(&matched, &TopDocs::with_limit(limit).order_by_score()) {
-            Ok(top) => top,
-            Err(err) => {
-                tracing::error!(error = %err, "search failed on the in-memory index");
-                return Vec::new();
-            }
-        };
-        top.into_iter()
-            .filter_map(|(score, address)| {
-                let entry = *self
-                    .ordinals
-                    .get(address.segment_ord as usize)?
-                    .get(address.doc_id as usize)?;
+        let weights = terms.weights.iter().map(|(term, weight)| (*term, *weight));
+        self.impacts
+            .top(weights, admits, limit)
+            .into_iter()
+            .map(|(entry, score)| {
                 let (coverage, fit) = self.evidence.confidence(entry, &terms, None);
-                Some(Hit {
+                Hit {
                     entry,
                     score,
                     coverage,
                     fit,
-                })
+                }
             })
             .collect()
     }
@@ -359,31 +236,79 @@ enum Scope<'a> {
     Among(&'a [usize]),
 }
 
-/// Each segment's documents' entry ordinals, by document id.
-fn ordinals(reader: &IndexReader) -> tantivy::Result<Vec<Vec<usize>>> {
-    reader
-        .searcher()
-        .segment_readers()
-        .iter()
-        .map(|segment| {
-            let column = segment.fast_fields().u64(ORDINAL_FIELD)?;
-            (0..segment.max_doc())
-                .map(|doc| {
-                    let ordinal = column.first(doc).ok_or_else(|| {
+/// An empty in-memory index of entries, analysed as `analyzer` does.
+fn create_index(analyzer: &Analyzer) -> (Index, Fields) {
+    let mut schema_builder = Schema::builder();
+    let text = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(TOKENIZER_NAME)
+            .set_index_option(IndexRecordOption::WithFreqs),
+    );
+    let fields = Fields {
+        ordinal: schema_builder.add_u64_field(ORDINAL_FIELD, FAST),
+        title: schema_builder.add_text_field("title", text.clone()),
+        questions: schema_builder.add_text_field("questions", text.clone()),
+        keywords: schema_builder.add_text_field("keywords", text.clone()),
+        answer: schema_builder.add_text_field("answer", text),
+    };
+    let index = Index::create_in_ram(schema_builder.build());
+    index
+        .tokenizers()
+        .register(TOKENIZER_NAME, KhidmaTokenizer::new(analyzer.clone()));
+    (index, fields)
+}
+
+/// Every indexed term's score in every entry that holds it, as tantivy's
+/// BM25 gives it in each weighted field (with the field's boost), folded
+/// over the fields with the tie-breaker. The statistics are the whole
+/// index's, as a tantivy search would use.
+fn impacts(reader: &IndexReader, fields: &Fields, entries: usize) -> tantivy::Result<Impacts> {
+    let searcher = reader.searcher();
+    let total_docs = searcher.total_num_docs()?;
+    let doc_freqs = doc_freqs(reader, fields)?;
+    let mut builder = ImpactsBuilder::new(entries, FIELD_TIE_BREAKER);
+    for (at, (field, boost)) in fields.weighted().into_iter().enumerate() {
+        let average_length = searcher.total_num_tokens(field)? as f32 / total_docs as f32;
+        for segment in searcher.segment_readers() {
+            let ordinals = segment.fast_fields().u64(ORDINAL_FIELD)?;
+            let lengths = segment.get_fieldnorms_reader(field)?;
+            let inverted = segment.inverted_index(field)?;
+            let mut terms = inverted.terms().stream()?;
+            while terms.advance() {
+                let Ok(term) = std::str::from_utf8(terms.key()) else {
+                    continue;
+                };
+                let doc_freq = doc_freqs.get(term).map_or(0, |held| held[at]);
+                let bm25 = Bm25Weight::for_one_term_without_explain(
+                    u64::from(doc_freq),
+                    total_docs,
+                    average_length,
+                )
+                .boost_by(boost);
+                let mut postings = inverted
+                    .read_postings_from_terminfo(terms.value(), IndexRecordOption::WithFreqs)?;
+                let mut scores = Vec::new();
+                while postings.doc() != TERMINATED {
+                    let doc = postings.doc();
+                    let ordinal = ordinals.first(doc).ok_or_else(|| {
                         tantivy::TantivyError::InternalError(format!(
                             "document {doc} has no ordinal"
                         ))
                     })?;
-                    Ok(ordinal as usize)
-                })
-                .collect()
-        })
-        .collect()
+                    let score = bm25.score(lengths.fieldnorm_id(doc), postings.term_freq());
+                    scores.push((ordinal as usize, score));
+                    postings.advance();
+                }
+                builder.add(term, at as u8, scores);
+            }
+        }
+    }
+    Ok(builder.build())
 }
 
 /// How many entries hold each term in each weighted field, in
-/// `Fields::weighted()` order.
-fn postings(reader: &IndexReader, fields: &Fields) -> tantivy::Result<HashMap<String, [u32; 4]>> {
+/// `Fields::weighted()` order, over the whole index.
+fn doc_freqs(reader: &IndexReader, fields: &Fields) -> tantivy::Result<HashMap<String, [u32; 4]>> {
     let mut postings: HashMap<String, [u32; 4]> = HashMap::new();
     for segment in reader.searcher().segment_readers() {
         for (at, (field, _)) in fields.weighted().into_iter().enumerate() {
@@ -397,4 +322,103 @@ fn postings(reader: &IndexReader, fields: &Fields) -> tantivy::Result<HashMap<St
         }
     }
     Ok(postings)
+}
+
+#[cfg(test)]
+mod tests {
+    use tantivy::collector::TopDocs;
+    use tantivy::query::{BoostQuery, DisjunctionMaxQuery, Query, TermQuery};
+    use tantivy::{DocAddress, Term};
+
+    use super::*;
+    use crate::kb::RetrievalOptions;
+
+    #[test]
+    fn an_impact_is_what_tantivy_s_dis_max_of_the_boosted_fields_scores() {
+        let analyzer = Analyzer::new(RetrievalOptions::default());
+        let (index, fields) = create_index(&analyzer);
+        let mut writer: IndexWriter = index.writer_with_num_threads(1, 15_000_000).unwrap();
+        let entries = [
+            [
+                "Water bill",
+                "why is my water bill high",
+                "bills",
+                "Pay it online.",
+            ],
+            [
+                "Power cut",
+                "no power since noon",
+                "outage",
+                "Report a water leak too.",
+            ],
+            [
+                "",
+                "water water everywhere",
+                "water",
+                "The water board answers.",
+            ],
+            [
+                "Permits",
+                "how do I get a permit",
+                "permit",
+                "Bring your ID.",
+            ],
+            ["Water", "", "", ""],
+        ];
+        // Two segments: the statistics must be the whole index's.
+        for (ordinal, texts) in entries.iter().enumerate() {
+            let mut document = TantivyDocument::default();
+            document.add_u64(fields.ordinal, ordinal as u64);
+            for ((field, _), text) in fields.weighted().into_iter().zip(texts) {
+                document.add_text(field, text);
+            }
+            writer.add_document(document).unwrap();
+            if ordinal == 2 {
+                writer.commit().unwrap();
+            }
+        }
+        writer.commit().unwrap();
+        let reader = index.reader().unwrap();
+        assert_eq!(reader.searcher().segment_readers().len(), 2);
+        let impacts = impacts(&reader, &fields, entries.len()).unwrap();
+
+        let term = analyzer.clone().terms("water").remove(0);
+        let weight = 0.7;
+        let ours = impacts.top([(term.as_str(), weight)], |_| true, 10);
+
+        let by_field: Vec<Box<dyn Query>> = fields
+            .weighted()
+            .into_iter()
+            .map(|(field, boost)| {
+                let query = TermQuery::new(
+                    Term::from_field_text(field, &term),
+                    IndexRecordOption::WithFreqs,
+                );
+                Box::new(BoostQuery::new(Box::new(query), boost * weight)) as Box<dyn Query>
+            })
+            .collect();
+        let query = DisjunctionMaxQuery::with_tie_breaker(by_field, FIELD_TIE_BREAKER);
+        let searcher = reader.searcher();
+        let ordinal = |address: DocAddress| {
+            let segment = searcher.segment_reader(address.segment_ord);
+            let column = segment.fast_fields().u64(ORDINAL_FIELD).unwrap();
+            column.first(address.doc_id).unwrap() as usize
+        };
+        let tantivy_s: Vec<(usize, f32)> = searcher
+            .search(&query, &TopDocs::with_limit(10).order_by_score())
+            .unwrap()
+            .into_iter()
+            .map(|(score, address)| (ordinal(address), score))
+            .collect();
+
+        assert_eq!(ours.len(), 4, "{ours:?}");
+        assert_eq!(ours.len(), tantivy_s.len());
+        for ((entry, score), (expected_entry, expected)) in ours.iter().zip(&tantivy_s) {
+            assert_eq!(entry, expected_entry, "{ours:?} {tantivy_s:?}");
+            assert!(
+                (score - expected).abs() <= expected * 1e-6,
+                "{ours:?} {tantivy_s:?}"
+            );
+        }
+    }
 }

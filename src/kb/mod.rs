@@ -4,13 +4,13 @@
 pub mod analysis;
 pub mod arabizi;
 mod areas;
-mod best_field;
 mod calibration;
 mod categories;
 mod diagnostics;
 mod entry;
 mod evidence;
 mod hit;
+mod impacts;
 mod index;
 pub mod last_good;
 mod lexicon;
