@@ -8,14 +8,16 @@
 //! English: lower-cased and Snowball-stemmed. Each word is handled by its own
 //! script, so one analyzer serves Arabic, English and mixed messages.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 pub use crate::language::text::{
     Script, ascii_digit, is_arabic_letter, is_arabic_mark, normalize_arabic, script_of, words,
 };
-use tantivy::tokenizer::{
-    Language, LowerCaser, RawTokenizer, Stemmer, TextAnalyzer, Token, TokenStream, Tokenizer,
-};
+use tantivy::tokenizer::{Language, LowerCaser, RawTokenizer, Stemmer, TextAnalyzer, TokenStream};
+
+mod tokenizer;
+
+pub use tokenizer::KhidmaTokenizer;
 
 /// Which steps of retrieval run. Everything is on in production; the
 /// quality report (`scripts/quality-report`) switches steps on one by one to
@@ -253,6 +255,17 @@ pub struct Analyzer {
     arabic_stop_words: std::sync::Arc<HashSet<String>>,
     english_stop_words: std::sync::Arc<HashSet<&'static str>>,
     english_stemmer: TextAnalyzer,
+    /// Each word seen so far, analysed (see [`Analyzer::remembering`]).
+    remembered: Option<HashMap<String, Option<Analysed>, foldhash::fast::RandomState>>,
+}
+
+/// A word as the index keeps it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Analysed {
+    /// Its normalised spelling.
+    pub normalized: String,
+    /// Its index term.
+    pub term: String,
 }
 
 impl Analyzer {
@@ -270,6 +283,18 @@ impl Analyzer {
             arabic_stop_words: std::sync::Arc::new(arabic_stop_words),
             english_stop_words: std::sync::Arc::new(ENGLISH_STOP_WORDS.iter().copied().collect()),
             english_stemmer,
+            remembered: None,
+        }
+    }
+
+    /// A copy that analyses each distinct word once, for reading a whole
+    /// knowledge base, whose words repeat thousands of times (a third of
+    /// building a large index went to stemming the same words again). Not
+    /// for citizens' messages: what it remembers grows with every new word.
+    pub fn remembering(&self) -> Self {
+        Self {
+            remembered: Some(HashMap::default()),
+            ..self.clone()
         }
     }
 
@@ -281,11 +306,25 @@ impl Analyzer {
     pub fn terms(&mut self, text: &str) -> Vec<String> {
         words(text)
             .into_iter()
-            .filter_map(|word| {
-                let normalized = self.normalize(word);
-                (!self.is_stop_word(&normalized)).then(|| self.stem(&normalized))
-            })
+            .filter_map(|word| self.analyse(word).map(|analysed| analysed.term))
             .collect()
+    }
+
+    /// One word's normalised spelling and index term; `None` for a stop
+    /// word.
+    pub fn analyse(&mut self, word: &str) -> Option<Analysed> {
+        if let Some(known) = self.remembered.as_ref().and_then(|seen| seen.get(word)) {
+            return known.clone();
+        }
+        let normalized = self.normalize(word);
+        let analysed = (!self.is_stop_word(&normalized)).then(|| Analysed {
+            term: self.stem(&normalized),
+            normalized,
+        });
+        if let Some(seen) = &mut self.remembered {
+            seen.insert(word.to_owned(), analysed.clone());
+        }
+        analysed
     }
 
     /// A word in its normalised spelling: Arabic folded as described above,
@@ -342,67 +381,26 @@ impl Analyzer {
     }
 }
 
-/// Lets tantivy index fields with the same chain the queries go through.
-#[derive(Clone)]
-pub struct KhidmaTokenizer {
-    analyzer: Analyzer,
-    tokens: Vec<Token>,
-}
-
-impl KhidmaTokenizer {
-    pub fn new(analyzer: Analyzer) -> Self {
-        Self {
-            analyzer,
-            tokens: Vec::new(),
-        }
-    }
-}
-
-pub struct VecTokenStream<'a> {
-    tokens: &'a mut Vec<Token>,
-    next: usize,
-}
-
-impl TokenStream for VecTokenStream<'_> {
-    fn advance(&mut self) -> bool {
-        self.next += 1;
-        self.next <= self.tokens.len()
-    }
-
-    fn token(&self) -> &Token {
-        &self.tokens[self.next - 1]
-    }
-
-    fn token_mut(&mut self) -> &mut Token {
-        &mut self.tokens[self.next - 1]
-    }
-}
-
-impl Tokenizer for KhidmaTokenizer {
-    type TokenStream<'a> = VecTokenStream<'a>;
-
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
-        self.tokens.clear();
-        for (position, term) in self.analyzer.terms(text).into_iter().enumerate() {
-            self.tokens.push(Token {
-                position,
-                text: term,
-                ..Token::default()
-            });
-        }
-        VecTokenStream {
-            tokens: &mut self.tokens,
-            next: 0,
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn terms(text: &str) -> Vec<String> {
         Analyzer::new(RetrievalOptions::default()).terms(text)
+    }
+
+    #[test]
+    fn a_remembering_analyzer_reads_every_word_as_a_fresh_one_does() {
+        let text = "الكهرباء مقطوعة, the Water bills فى الكهرباء water";
+        let mut remembering = Analyzer::new(RetrievalOptions::default()).remembering();
+        assert_eq!(remembering.terms(text), terms(text));
+        assert_eq!(remembering.terms(text), terms(text), "from memory");
+        assert_eq!(remembering.analyse("في"), None, "a stop word stays one");
+        let word = remembering.analyse("Bills").expect("a content word");
+        assert_eq!(
+            (word.normalized.as_str(), word.term.as_str()),
+            ("bills", "bill")
+        );
     }
 
     #[test]

@@ -11,7 +11,7 @@ use tantivy::query::{Bm25StatisticsProvider, Bm25Weight};
 use tantivy::schema::{FAST, Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions};
 use tantivy::{DocSet, Index, IndexReader, IndexWriter, ReloadPolicy, TERMINATED, TantivyDocument};
 
-use super::analysis::{Analyzer, KhidmaTokenizer, words};
+use super::analysis::{Analysed, Analyzer, KhidmaTokenizer, words};
 use super::entry::{Entry, Escalation};
 use super::evidence::{EntryTermSets, Evidence};
 use super::hit::Hit;
@@ -77,7 +77,7 @@ impl SearchIndex {
     pub fn build(entries: &[Entry], analyzer: &Analyzer) -> tantivy::Result<Self> {
         let (index, fields) = create_index(analyzer);
         let mut writer: IndexWriter = index.writer_with_num_threads(1, WRITER_MEMORY_BYTES)?;
-        let mut reading = analyzer.clone();
+        let mut reading = analyzer.remembering();
         let mut vocabulary = Vocabulary::default();
         let mut term_sets = Vec::with_capacity(entries.len());
         let mut naming_terms = HashSet::new();
@@ -105,11 +105,9 @@ impl SearchIndex {
                 for text in described {
                     let mut descriptor = Vec::new();
                     for word in words(text) {
-                        let normalized = reading.normalize(word);
-                        if reading.is_stop_word(&normalized) {
+                        let Some(Analysed { normalized, term }) = reading.analyse(word) else {
                             continue;
-                        }
-                        let term = reading.stem(&normalized);
+                        };
                         vocabulary.add(&normalized, &term);
                         if !descriptor.contains(&term) {
                             descriptor.push(term.clone());
@@ -254,7 +252,7 @@ fn create_index(analyzer: &Analyzer) -> (Index, Fields) {
     let index = Index::create_in_ram(schema_builder.build());
     index
         .tokenizers()
-        .register(TOKENIZER_NAME, KhidmaTokenizer::new(analyzer.clone()));
+        .register(TOKENIZER_NAME, KhidmaTokenizer::new(analyzer.remembering()));
     (index, fields)
 }
 

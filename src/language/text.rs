@@ -68,7 +68,12 @@ pub fn script_of(c: char) -> Script {
 }
 
 fn is_word_char(c: char) -> bool {
-    c.is_alphanumeric() || is_arabic_mark(c) || c == '\''
+    // Arabic letters and ASCII first: Unicode's tables are a binary search.
+    is_arabic_letter(c)
+        || c.is_ascii_alphanumeric()
+        || c.is_alphanumeric()
+        || is_arabic_mark(c)
+        || c == '\''
 }
 
 /// Splits text into words, also where the script changes inside a run of
@@ -86,7 +91,11 @@ pub fn words(text: &str) -> Vec<&str> {
             current = None;
             continue;
         }
-        let script = (!c.is_numeric()).then(|| script_of(c));
+        let script = if is_arabic_letter(c) {
+            Some(Script::Arabic)
+        } else {
+            (!c.is_numeric()).then(|| script_of(c))
+        };
         match (begin, current, script) {
             (None, _, _) => {
                 begin = Some(index);
