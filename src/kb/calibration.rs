@@ -36,8 +36,8 @@ const CONTEXT: &str = include_str!("context.txt");
 const CONTEXTS_PER_QUESTION: usize = 3;
 
 /// Questions sampled for calibration at most: enough for stable cut-offs on
-/// a base of any size, few enough to calibrate 10,000 entries in about a
-/// second on two cores.
+/// a base of any size, few enough to calibrate 10,000 entries in a fraction
+/// of a second on two cores.
 const MAX_SAMPLES: usize = 600;
 /// Ranked entries looked at for the best competitors of a question's entry.
 const COMPETITORS: usize = 5;
