@@ -8,8 +8,8 @@
 //! message's words expand into tens of terms (synonyms, dialect readings,
 //! corrections), each looked for in four fields, and setting up a tantivy
 //! query tree for them cost more than scoring the entries. A knowledge base
-//! is small enough to keep every (term, entry) score in memory: 10,000
-//! entries hold about a million.
+//! is small enough to keep every (term, entry) score in memory: the
+//! benchmark's 10,000 entries hold 1.5 million, about 12 MB.
 
 use std::collections::HashMap;
 
