@@ -4,12 +4,14 @@
 //! by those. The confidence of each hit comes from the same analysed terms
 //! (`evidence`).
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 use tantivy::postings::Postings;
 use tantivy::query::{Bm25StatisticsProvider, Bm25Weight};
 use tantivy::schema::{FAST, Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions};
-use tantivy::{DocSet, Index, IndexReader, IndexWriter, ReloadPolicy, TERMINATED, TantivyDocument};
+use tantivy::{
+    DocSet, Index, IndexReader, IndexWriter, ReloadPolicy, TERMINATED, TantivyDocument, Term,
+};
 
 use super::analysis::{Analysed, Analyzer, KhidmaTokenizer, words};
 use super::entry::{Entry, Escalation};
@@ -264,7 +266,6 @@ fn create_index(analyzer: &Analyzer) -> (Index, Fields) {
 fn impacts(reader: &IndexReader, fields: &Fields, entries: usize) -> tantivy::Result<Impacts> {
     let searcher = reader.searcher();
     let total_docs = searcher.total_num_docs()?;
-    let doc_freqs = doc_freqs(reader, fields)?;
     let mut builder = ImpactsBuilder::new(entries, FIELD_TIE_BREAKER);
     for (at, (field, boost)) in fields.weighted().into_iter().enumerate() {
         let average_length = searcher.total_num_tokens(field)? as f32 / total_docs as f32;
@@ -277,13 +278,10 @@ fn impacts(reader: &IndexReader, fields: &Fields, entries: usize) -> tantivy::Re
                 let Ok(term) = std::str::from_utf8(terms.key()) else {
                     continue;
                 };
-                let doc_freq = doc_freqs.get(term).map_or(0, |held| held[at]);
-                let bm25 = Bm25Weight::for_one_term_without_explain(
-                    u64::from(doc_freq),
-                    total_docs,
-                    average_length,
-                )
-                .boost_by(boost);
+                let doc_freq = searcher.doc_freq(&Term::from_field_text(field, term))?;
+                let bm25 =
+                    Bm25Weight::for_one_term_without_explain(doc_freq, total_docs, average_length)
+                        .boost_by(boost);
                 let mut postings = inverted
                     .read_postings_from_terminfo(terms.value(), IndexRecordOption::WithFreqs)?;
                 let mut scores = Vec::new();
@@ -305,29 +303,11 @@ fn impacts(reader: &IndexReader, fields: &Fields, entries: usize) -> tantivy::Re
     Ok(builder.build())
 }
 
-/// How many entries hold each term in each weighted field, in
-/// `Fields::weighted()` order, over the whole index.
-fn doc_freqs(reader: &IndexReader, fields: &Fields) -> tantivy::Result<HashMap<String, [u32; 4]>> {
-    let mut postings: HashMap<String, [u32; 4]> = HashMap::new();
-    for segment in reader.searcher().segment_readers() {
-        for (at, (field, _)) in fields.weighted().into_iter().enumerate() {
-            let inverted = segment.inverted_index(field)?;
-            let mut terms = inverted.terms().stream()?;
-            while terms.advance() {
-                if let Ok(term) = std::str::from_utf8(terms.key()) {
-                    postings.entry(term.to_owned()).or_default()[at] += terms.value().doc_freq;
-                }
-            }
-        }
-    }
-    Ok(postings)
-}
-
 #[cfg(test)]
 mod tests {
+    use tantivy::DocAddress;
     use tantivy::collector::TopDocs;
     use tantivy::query::{BoostQuery, DisjunctionMaxQuery, Query, TermQuery};
-    use tantivy::{DocAddress, Term};
 
     use super::*;
     use crate::kb::RetrievalOptions;
