@@ -331,6 +331,24 @@ mod tests {
     }
 
     #[test]
+    fn everyday_verbs_and_things_read_as_standard_arabic() {
+        for (word, reading) in [
+            ("يلموا", "جمع"),
+            ("يكبو", "رمي"),
+            ("يشيلوا", "إزالة"),
+            ("صيفطو", "إرسال"),
+            ("دزيت", "إرسال"),
+            ("نعاون", "مساعدة"),
+            ("ينضف", "تنظيف"),
+            ("اتعورت", "إصابة"),
+            ("القزاز", "زجاج"),
+            ("شنطتي", "حقيبة"),
+        ] {
+            assert!(reads(word, reading), "{word} reads {reading}");
+        }
+    }
+
+    #[test]
     fn readings_come_most_likely_first_and_never_repeat_the_word() {
         let water = standard_readings(&normalize("موية"));
         assert_eq!(water.first().map(String::as_str), Some("ماء"));
