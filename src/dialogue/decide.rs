@@ -225,8 +225,9 @@ pub(super) fn decide_question(text: &str, offered: &[usize], kb: &KnowledgeBase)
 
 /// Whether nothing the citizen said tells `top` from `other`: the message
 /// holds none of `top`'s questions, keywords or title whole (one that does
-/// has named its entry), and every word of it that points at `top` points
-/// at `other` as well ("I'd like to settle a bill" and two kinds of bill).
+/// has named its entry), and every word of it that points at `top`, in any
+/// form of its root, points at `other` as well ("I'd like to settle a bill"
+/// and two kinds of bill).
 /// Only words some entry is named with count: one that only questions use
 /// ("why did it go up this month?") is how one citizen happened to ask.
 /// Then only the citizen can choose. BM25 still ranks one first, on how

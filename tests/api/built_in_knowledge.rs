@@ -269,6 +269,20 @@ fn words_two_entries_share_ask_which_one_and_naming_it_answers() {
 }
 
 #[test]
+fn a_word_of_the_same_root_as_one_entry_s_keyword_tells_it_apart() {
+    let (kb, localizer) = agency_c();
+    // Both entries are named by "the civil defence"; only one has the
+    // licensing keyword (ترخيص), of which the citizen's رخصة is a form.
+    let text = "ناوي افتح مطعم، الدفاع المدني شو يطلب مني للرخصة؟";
+    let reply = reply(&kb, &localizer, text);
+    assert_eq!(
+        outcome(&reply),
+        "Answer Some(\"fire-safety-certificate\")",
+        "{text}"
+    );
+}
+
+#[test]
 fn a_question_of_one_dialect_word_is_answered() {
     let (kb, localizer) = shipped();
     let reply = reply(&kb, &localizer, "مخالفاتي كم؟");
