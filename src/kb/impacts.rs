@@ -33,6 +33,9 @@ impl Impacts {
         admits: impl Fn(usize) -> bool,
         limit: usize,
     ) -> Vec<(usize, f32)> {
+        if limit == 0 {
+            return Vec::new();
+        }
         let mut scores = vec![0.0_f32; self.entries];
         let mut touched: Vec<usize> = Vec::new();
         for (term, weight) in terms {
@@ -42,25 +45,30 @@ impl Impacts {
             for &(entry, impact) in postings.iter() {
                 let entry = entry as usize;
                 // Scores and weights are positive: zero is "not yet found".
+                // An entry outside the scope is never scored.
                 if scores[entry] == 0.0 {
+                    if !admits(entry) {
+                        continue;
+                    }
                     touched.push(entry);
                 }
                 scores[entry] += weight * impact;
             }
         }
-        let mut ranked: Vec<(usize, f32)> = touched
-            .into_iter()
-            .filter(|&entry| admits(entry))
-            .map(|entry| (entry, scores[entry]))
-            .collect();
+        // Thousands of entries may hold one of the message's terms, and a
+        // search wants a handful: keep the best so far, in order.
         let better = |a: &(usize, f32), b: &(usize, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
-        if ranked.len() > limit && limit > 0 {
-            ranked.select_nth_unstable_by(limit - 1, better);
-            ranked.truncate(limit);
+        let mut best: Vec<(usize, f32)> = Vec::with_capacity(limit + 1);
+        for entry in touched {
+            let candidate = (entry, scores[entry]);
+            if best.len() == limit && better(&candidate, &best[limit - 1]).is_ge() {
+                continue;
+            }
+            let at = best.partition_point(|kept| better(kept, &candidate).is_lt());
+            best.insert(at, candidate);
+            best.truncate(limit);
         }
-        ranked.sort_unstable_by(better);
-        ranked.truncate(limit);
-        ranked
+        best
     }
 }
 

@@ -4,6 +4,7 @@
 //! the same for every agency, so they live in the engine
 //! (`data/conversation.toml`), never in a knowledge base.
 
+use std::collections::HashSet;
 use std::sync::LazyLock;
 
 use serde::Deserialize;
@@ -54,7 +55,13 @@ impl Message {
 
 /// A list of phrases, each a sequence of normalised words.
 #[derive(Debug, Clone, Default)]
-pub struct Phrases(Vec<Vec<String>>);
+pub struct Phrases {
+    /// Longest first, so that "not that one" wins over "not".
+    phrases: Vec<Vec<String>>,
+    /// The words phrases start with: most words of a message start none,
+    /// and one lookup says so.
+    starts: HashSet<String>,
+}
 
 impl<'de> Deserialize<'de> for Phrases {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -64,9 +71,9 @@ impl<'de> Deserialize<'de> for Phrases {
             .map(|phrase| words(phrase).into_iter().map(normalize_word).collect())
             .filter(|phrase: &Vec<String>| !phrase.is_empty())
             .collect();
-        // Longest first, so that "not that one" wins over "not".
         phrases.sort_by_key(|phrase| std::cmp::Reverse(phrase.len()));
-        Ok(Self(phrases))
+        let starts = phrases.iter().map(|phrase| phrase[0].clone()).collect();
+        Ok(Self { phrases, starts })
     }
 }
 
@@ -87,7 +94,12 @@ fn same_word(seen: &str, wanted: &str, first: bool) -> bool {
 impl Phrases {
     /// The length of the longest phrase that starts at `at`, if any.
     pub fn at(&self, words: &[String], at: usize) -> Option<usize> {
-        self.0
+        let first = words.get(at)?;
+        let may_start = |word: &str| self.starts.contains(word);
+        if !may_start(first) && !first.strip_prefix(['و', 'ف']).is_some_and(may_start) {
+            return None;
+        }
+        self.phrases
             .iter()
             .find(|phrase| {
                 phrase.iter().enumerate().all(|(offset, wanted)| {
@@ -300,7 +312,7 @@ mod tests {
     #[test]
     fn the_built_in_lists_parse() {
         assert!(WORDS.choice.second.contains(&words_of("the second")));
-        assert!(!WORDS.forget.objects.0.is_empty());
+        assert!(!WORDS.forget.objects.phrases.is_empty());
     }
 
     #[test]
