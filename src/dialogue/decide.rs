@@ -226,16 +226,18 @@ pub(super) fn decide_question(text: &str, offered: &[usize], kb: &KnowledgeBase)
 /// Whether nothing the citizen said tells `top` from `other`: the message
 /// holds none of `top`'s questions, keywords or title whole (one that does
 /// has named its entry), and every word of it that points at `top`, in any
-/// form of its root, points at `other` as well ("I'd like to settle a bill"
-/// and two kinds of bill).
+/// form of its root, points at `other` as written ("I'd like to settle a
+/// bill" and two kinds of bill).
 /// Only words some entry is named with count: one that only questions use
 /// ("why did it go up this month?") is how one citizen happened to ask.
 /// Then only the citizen can choose. BM25 still ranks one first, on how
 /// long and how many the two entries' questions are, which says nothing
 /// about what this citizen means.
 fn tells_nothing_apart(query: &Query, top: &Hit, other: &Hit, kb: &KnowledgeBase) -> bool {
-    let by_top = kb.explained(top.entry, query);
-    let by_other = kb.explained(other.entry, query);
+    // A form of the word's root is weaker evidence than the word: it may
+    // settle the doubt for the entry ranked first, never raise one.
+    let by_top = kb.explained(top.entry, query, true);
+    let by_other = kb.explained(other.entry, query, false);
     !top.names_whole()
         && by_top.contains(&true)
         && by_top

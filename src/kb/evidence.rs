@@ -213,28 +213,29 @@ impl Evidence {
 
     /// Which of the query's naming words (those some entry's title or
     /// keywords use), in order, the entry's title, questions or keywords
-    /// hold in one of the word's readings, or in another form of its root
-    /// (the citizen's رخصة, the keyword's ترخيص): telling two entries apart
-    /// asks what a word is about, not how it is inflected. A word only
-    /// questions use ("this month") is how one citizen happened to ask, not
-    /// what a topic is about, so it is left out.
-    pub fn explained(&self, entry: usize, query: &Query) -> Vec<bool> {
+    /// hold in one of the word's readings, or also, `by_root`, in another
+    /// form of the word's root (the citizen's رخصة, the keyword's ترخيص). A
+    /// word only questions use ("this month") is how one citizen happened to
+    /// ask, not what a topic is about, so it is left out.
+    pub fn explained(&self, entry: usize, query: &Query, by_root: bool) -> Vec<bool> {
         let holds = |terms: &[(String, f32)], set: &HashSet<String>| {
             terms.iter().any(|(term, _)| set.contains(term))
         };
         let related = |terms: &[(String, f32)], set: &HashSet<String>| {
-            holds(terms, set)
-                || terms.first().is_some_and(|(own, _)| {
-                    self.vocabulary
-                        .root_matches(own)
-                        .iter()
-                        .any(|term| set.contains(term))
-                })
+            terms.first().is_some_and(|(own, _)| {
+                self.vocabulary
+                    .root_matches(own)
+                    .iter()
+                    .any(|term| set.contains(term))
+            })
         };
+        let entry_terms = &self.entry_terms[entry];
         query
             .content()
             .filter(|word| holds(&word.terms, &self.naming_terms))
-            .map(|word| related(&word.terms, &self.entry_terms[entry]))
+            .map(|word| {
+                holds(&word.terms, entry_terms) || (by_root && related(&word.terms, entry_terms))
+            })
             .collect()
     }
 

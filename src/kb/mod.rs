@@ -341,9 +341,10 @@ impl KnowledgeBase {
     }
 
     /// Which of the query's naming words the entry names or is asked
-    /// with (see [`evidence::Evidence::explained`]).
-    pub fn explained(&self, entry: usize, query: &Query) -> Vec<bool> {
-        self.index.evidence().explained(entry, query)
+    /// with, `by_root` also in another form of their root (see
+    /// [`evidence::Evidence::explained`]).
+    pub fn explained(&self, entry: usize, query: &Query, by_root: bool) -> Vec<bool> {
+        self.index.evidence().explained(entry, query, by_root)
     }
 
     /// [`KnowledgeBase::search`] among `entries` only (a conversation's

@@ -269,17 +269,32 @@ fn words_two_entries_share_ask_which_one_and_naming_it_answers() {
 }
 
 #[test]
-fn a_word_of_the_same_root_as_one_entry_s_keyword_tells_it_apart() {
+fn a_word_of_the_same_root_as_the_first_entry_s_keyword_tells_it_apart() {
     let (kb, localizer) = agency_c();
-    // Both entries are named by "the civil defence"; only one has the
-    // licensing keyword (ترخيص), of which the citizen's رخصة is a form.
-    let text = "ناوي افتح مطعم، الدفاع المدني شو يطلب مني للرخصة؟";
-    let reply = reply(&kb, &localizer, text);
-    assert_eq!(
-        outcome(&reply),
-        "Answer Some(\"fire-safety-certificate\")",
-        "{text}"
-    );
+    for (text, entry, why) in [
+        // Both entries are named by "the civil defence"; only one has the
+        // licensing keyword (ترخيص), of which the citizen's رخصة is a form.
+        (
+            "ناوي افتح مطعم، الدفاع المدني شو يطلب مني للرخصة؟",
+            "fire-safety-certificate",
+            "a root settles a doubt",
+        ),
+        // A root is a guess (مبلغ, an amount, and بلاغ, a report, share
+        // one): it may settle a doubt for the entry ranked first, never
+        // raise one.
+        (
+            "اتخصم مني المبلغ والطلب ما اتعملش",
+            "payment-refund",
+            "a root raises no doubt",
+        ),
+    ] {
+        let reply = reply(&kb, &localizer, text);
+        assert_eq!(
+            outcome(&reply),
+            format!("Answer Some({entry:?})"),
+            "{why}: {text}"
+        );
+    }
 }
 
 #[test]
