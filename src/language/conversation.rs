@@ -77,12 +77,17 @@ impl<'de> Deserialize<'de> for Phrases {
     }
 }
 
-/// An Arabic word may carry "and" or "so" glued to its front ("وقديش").
+/// "And" and "so", which an Arabic word may carry glued to its front
+/// ("وقديش").
+const GLUED_CONJUNCTIONS: [char; 2] = ['و', 'ف'];
+
+/// A phrase's word as the message wrote it, its first word perhaps with a
+/// glued conjunction.
 fn same_word(seen: &str, wanted: &str, first: bool) -> bool {
     seen == wanted
         || (first
             && seen
-                .strip_prefix(['و', 'ف'])
+                .strip_prefix(GLUED_CONJUNCTIONS)
                 .is_some_and(|rest| rest == wanted)
             && wanted.chars().count() >= 2
             && wanted
@@ -96,7 +101,11 @@ impl Phrases {
     pub fn at(&self, words: &[String], at: usize) -> Option<usize> {
         let first = words.get(at)?;
         let may_start = |word: &str| self.starts.contains(word);
-        if !may_start(first) && !first.strip_prefix(['و', 'ف']).is_some_and(may_start) {
+        if !may_start(first)
+            && !first
+                .strip_prefix(GLUED_CONJUNCTIONS)
+                .is_some_and(may_start)
+        {
             return None;
         }
         self.phrases
